@@ -1,0 +1,3 @@
+"""kiosk: an offline-first check-in desk for conferences."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Badge layouts rendered to PDF with ReportLab: fonts, text fitting, sheets."""

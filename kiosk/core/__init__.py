@@ -1,0 +1,1 @@
+"""Pure domain: models, rules, codes, clocks and text normalisation; standard library only."""

@@ -1,0 +1,1 @@
+"""Registration files (CSV, XLSX) from ticketing and form systems into attendee records."""

@@ -1,0 +1,44 @@
+"""What reading a registration file produces: one record per attendee, and row errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ImportRefused(Exception):
+    """The file cannot be read at all; the message says what is wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One attendee as the organisers' file describes them.
+
+    ``row`` is the row number a person sees in a spreadsheet program (the header is row 1).
+    ``fields`` holds attendee fields (names from ``kiosk.core.models.ATTENDEE_FIELDS``,
+    except ``sessions`` and ``extra``) as clean text; ``sessions`` the workshop names
+    booked; ``extra`` the columns that map to no field, by their header.
+    """
+
+    row: int
+    fields: dict[str, str]
+    sessions: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that could not become an attendee, and why, in words an organiser can act on."""
+
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The outcome of reading one file."""
+
+    preset: str
+    sheet: str | None
+    columns: dict[str, str]
+    records: list[SourceRecord]
+    errors: list[RowError]

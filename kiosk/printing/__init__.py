@@ -1,0 +1,1 @@
+"""The print queue and its printer backends."""

@@ -1,0 +1,1 @@
+"""Reading ticket codes from keyboard-wedge scanners and cameras."""

@@ -1,0 +1,1 @@
+"""The event database: schema, migrations, change log, repositories and search."""

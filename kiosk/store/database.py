@@ -1,0 +1,37 @@
+"""Opening an event database: pragmas for a kiosk that is unplugged without warning."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from kiosk.store.schema import migrations
+
+
+class EventFileError(Exception):
+    """The event file cannot be used; the message says why and what to do."""
+
+
+def connect(path: str | Path) -> Database:
+    """Open (creating if need be) an event database and bring its schema up to date."""
+    target = str(path)
+    if target != ":memory:":
+        parent = Path(target).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise EventFileError(f"The folder {parent} does not exist.")
+    try:
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        db = Database(conn)
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise EventFileError(
+            f"{target} is not a kiosk event file, or it is damaged ({exc}). "
+            "Open another file, or restore a backup."
+        ) from exc
+    return db

@@ -1,0 +1,191 @@
+"""The event database as the rest of the app sees it: record changes, receive them, rebuild."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
+from kiosk.core.ids import new_device_id, uuid7
+from kiosk.store.appliers import apply_change
+from kiosk.store.database import connect
+from kiosk.store.schema import DERIVED_TABLES
+
+_INSERT_CHANGE = (
+    "INSERT INTO changes (change_id, device_id, device_seq, hlc, kind, payload, hub_seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def change_from_row(row: Sequence[Any]) -> Change:
+    change_id, device_id, device_seq, hlc, kind, payload, hub_seq = row
+    return Change(change_id, device_id, device_seq, hlc, ChangeKind(kind), json.loads(payload),
+                  hub_seq)
+
+
+class EventStore:
+    """One event's database on this device.
+
+    Every write to shared data goes through :meth:`record`, which appends to the change log
+    and applies the change in one transaction. Only one thread may write at a time: the app
+    gives the store to its single writer thread.
+    """
+
+    def __init__(self, db: Database, wall: Callable[[], int] = system_wall_ms) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+        self.wall = wall
+        device_id = self.setting("device_id")
+        if device_id is None:
+            device_id = new_device_id()
+            self.set_setting("device_id", device_id)
+        self.device_id = device_id
+        self._seq = self.conn.execute(
+            "SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?", (device_id,)
+        ).fetchone()[0]
+        last = self.conn.execute("SELECT max(hlc) FROM changes").fetchone()[0]
+        self.clock = HybridClock(device_id, wall, Stamp.parse(last) if last else None)
+
+    @classmethod
+    def open(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms) -> EventStore:
+        return cls(connect(path), wall)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- local settings (not synced) ------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def secret(self, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM secrets WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_secret(self, key: str, value: bytes) -> None:
+        self.conn.execute(
+            "INSERT INTO secrets (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- writing --------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one all-or-nothing transaction (nests as a savepoint)."""
+        seq_before = self._seq
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            self._seq = seq_before
+            raise
+
+    def record(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
+        """Append a change made on this device and apply it, durably, in one transaction.
+
+        Inside :meth:`transaction` the change joins that transaction instead.
+        """
+        if self.conn.in_transaction:
+            return self._append(kind, payload)
+        with self.transaction():
+            return self._append(kind, payload)
+
+    def record_many(self, items: Iterable[tuple[ChangeKind, dict[str, Any]]]) -> list[Change]:
+        with self.transaction():
+            return [self._append(kind, payload) for kind, payload in items]
+
+    def next_stamp(self) -> str:
+        """A stamp for a value that must sort after every change made so far (e.g. import base)."""
+        return self.clock.now().encode()
+
+    def _append(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
+        stamp = self.clock.now()
+        self._seq += 1
+        change = Change(uuid7(stamp.wall_ms), self.device_id, self._seq, stamp.encode(), kind,
+                        payload)
+        self.conn.execute(
+            _INSERT_CHANGE,
+            (change.change_id, change.device_id, change.device_seq, change.hlc, change.kind.value,
+             json.dumps(payload, ensure_ascii=False, sort_keys=True), None),
+        )
+        apply_change(self.conn, change)
+        return change
+
+    def receive(self, changes: Iterable[Change]) -> list[Change]:
+        """Take in changes made elsewhere (a pull, a bundle): each is stored and applied once.
+
+        Returns the changes that were new here. The caller wraps this in a transaction with
+        whatever else must be durable at the same moment (e.g. the sync cursor).
+        """
+        fresh = []
+        with self.transaction():
+            for change in changes:
+                cursor = self.conn.execute(
+                    _INSERT_CHANGE.replace("INSERT", "INSERT OR IGNORE", 1),
+                    (change.change_id, change.device_id, change.device_seq, change.hlc,
+                     change.kind.value, json.dumps(change.payload, ensure_ascii=False,
+                                                   sort_keys=True), change.hub_seq),
+                )
+                if cursor.rowcount:
+                    self.clock.observe(Stamp.parse(change.hlc))
+                    apply_change(self.conn, change)
+                    fresh.append(change)
+                elif change.hub_seq is not None:
+                    self.conn.execute(
+                        "UPDATE changes SET hub_seq = ? WHERE change_id = ? AND hub_seq IS NULL",
+                        (change.hub_seq, change.change_id),
+                    )
+        return fresh
+
+    def record_import_run(self, hlc: str, file_name: str, preset: str, report: str) -> None:
+        """Keep a local note of an import (not synced): when, which file, what it did."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO import_runs (hlc, file_name, preset, report, at) "
+            "VALUES (?, ?, ?, ?, datetime('now'))",
+            (hlc, file_name, preset, report),
+        )
+
+    # -- reading the log ------------------------------------------------------------------
+
+    def changes(self, after_hlc: str = "") -> Iterator[Change]:
+        rows = self.conn.execute(
+            "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq FROM changes "
+            "WHERE hlc > ? ORDER BY hlc",
+            (after_hlc,),
+        )
+        for row in rows:
+            yield change_from_row(row)
+
+    def change_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
+
+    # -- rebuilding -----------------------------------------------------------------------
+
+    def rebuild(self) -> int:
+        """Clear the derived tables and replay the whole log; returns the changes replayed."""
+        with self.transaction():
+            for table in DERIVED_TABLES:
+                self.conn.execute(f"DELETE FROM {table}")
+            self.conn.execute("DELETE FROM checkpoints WHERE id != 'main'")
+            count = 0
+            for change in list(self.changes()):
+                apply_change(self.conn, change)
+                count += 1
+        return count

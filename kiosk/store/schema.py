@@ -1,0 +1,136 @@
+"""Schema migrations of the event database, each a registered function run in a transaction."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("kiosk.event")
+
+
+@migrations()
+def m001_change_log_and_derived_tables(db: Database) -> None:
+    db.executescript(
+        """
+        -- Local to this device: never synced.
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE secrets (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE import_runs (
+            hlc TEXT PRIMARY KEY, file_name TEXT NOT NULL, preset TEXT NOT NULL,
+            report TEXT NOT NULL, at TEXT NOT NULL
+        );
+
+        -- The append-only change log.
+        CREATE TABLE changes (
+            change_id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            device_seq INTEGER NOT NULL,
+            hlc TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            hub_seq INTEGER,
+            UNIQUE (device_id, device_seq)
+        );
+        CREATE INDEX changes_hub_seq ON changes (hub_seq);
+        CREATE INDEX changes_hlc ON changes (hlc);
+
+        -- Derived from the log; rebuilt by `kiosk rebuild`.
+        CREATE TABLE event (key TEXT PRIMARY KEY, value TEXT NOT NULL, hlc TEXT NOT NULL);
+        CREATE TABLE attendees (
+            id TEXT PRIMARY KEY,
+            import_key TEXT NOT NULL DEFAULT '',
+            external_ref TEXT NOT NULL DEFAULT '',
+            external_barcode TEXT NOT NULL DEFAULT '',
+            first_name TEXT NOT NULL DEFAULT '',
+            last_name TEXT NOT NULL DEFAULT '',
+            badge_name TEXT NOT NULL DEFAULT '',
+            pronouns TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            category TEXT NOT NULL DEFAULT 'delegate',
+            status TEXT NOT NULL DEFAULT 'active',
+            desk_note TEXT NOT NULL DEFAULT '',
+            access_needs TEXT NOT NULL DEFAULT '',
+            photo_consent INTEGER,
+            first_name_only INTEGER NOT NULL DEFAULT 0,
+            extra TEXT NOT NULL DEFAULT '{}',
+            sessions TEXT NOT NULL DEFAULT '[]',
+            ticket_serial INTEGER NOT NULL DEFAULT 0,
+            walkin_code TEXT NOT NULL DEFAULT '',
+            merged_into TEXT,
+            checked_in_hlc TEXT,
+            created_hlc TEXT NOT NULL,
+            lanes TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX attendees_import_key ON attendees (import_key) WHERE import_key != '';
+        CREATE INDEX attendees_barcode ON attendees (external_barcode)
+            WHERE external_barcode != '';
+        CREATE INDEX attendees_walkin_code ON attendees (walkin_code) WHERE walkin_code != '';
+        CREATE INDEX attendees_last_name ON attendees (last_name COLLATE NOCASE);
+        CREATE VIRTUAL TABLE attendee_search USING fts5(
+            words, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+        );
+        CREATE TABLE sessions (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, room TEXT NOT NULL DEFAULT '',
+            starts TEXT NOT NULL DEFAULT '', ends TEXT NOT NULL DEFAULT '',
+            capacity INTEGER, hlc TEXT NOT NULL
+        );
+        CREATE TABLE bookings (
+            attendee_id TEXT NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,
+            session_id TEXT NOT NULL,
+            PRIMARY KEY (attendee_id, session_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX bookings_session ON bookings (session_id);
+        CREATE TABLE checkpoints (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, session_id TEXT, hlc TEXT NOT NULL
+        );
+        INSERT INTO checkpoints (id, name, session_id, hlc) VALUES ('main', 'Main desk', NULL, '');
+        CREATE TABLE checkins (
+            change_id TEXT PRIMARY KEY,
+            attendee_id TEXT NOT NULL,
+            checkpoint_id TEXT NOT NULL,
+            device_id TEXT NOT NULL,
+            operator TEXT NOT NULL DEFAULT '',
+            hlc TEXT NOT NULL,
+            at TEXT NOT NULL,
+            method TEXT NOT NULL DEFAULT 'scan',
+            override TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX checkins_attendee ON checkins (attendee_id, checkpoint_id, hlc);
+        CREATE INDEX checkins_checkpoint ON checkins (checkpoint_id, hlc);
+        CREATE TABLE checkin_voids (
+            target_id TEXT NOT NULL,
+            change_id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            operator TEXT NOT NULL DEFAULT '',
+            hlc TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX checkin_voids_target ON checkin_voids (target_id);
+        CREATE TABLE prints (
+            change_id TEXT PRIMARY KEY,
+            attendee_id TEXT NOT NULL,
+            layout TEXT NOT NULL DEFAULT '',
+            printer TEXT NOT NULL DEFAULT '',
+            reprint_reason TEXT NOT NULL DEFAULT '',
+            device_id TEXT NOT NULL,
+            operator TEXT NOT NULL DEFAULT '',
+            hlc TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX prints_attendee ON prints (attendee_id);
+        """
+    )
+
+
+# Tables whose content is derived from the change log, in the order a rebuild clears them.
+DERIVED_TABLES: tuple[str, ...] = (
+    "bookings",
+    "attendee_search",
+    "attendees",
+    "sessions",
+    "checkins",
+    "checkin_voids",
+    "prints",
+    "event",
+)

@@ -1,0 +1,1 @@
+"""Sync between desks and the hub: protocol, server, client, bundles."""

@@ -1,0 +1,34 @@
+"""Shared fixtures: offscreen Qt, a fresh event database per test, a fake wall clock."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from kiosk.core.hlc import FakeWall  # noqa: E402
+from kiosk.store.event_store import EventStore  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+
+
+def need_real_part(reason: str) -> None:
+    """Skip a test whose real part is missing here — but fail in CI, where it must be there."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"missing in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def wall() -> FakeWall:
+    return FakeWall()
+
+
+@pytest.fixture
+def store(tmp_path: Path, wall: FakeWall) -> EventStore:
+    event_store = EventStore.open(tmp_path / "event.db", wall)
+    yield event_store
+    event_store.close()
