@@ -1,0 +1,119 @@
+"""``python -m kiosk bench``: measure the performance budgets on this machine."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import json
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kiosk.importing.records import SourceRecord
+
+
+@dataclass
+class Figure:
+    """One measured row: our figure, its budget, and the floor it stands on."""
+
+    name: str
+    value: float
+    unit: str
+    budget: float | None = None
+    floor: float | None = None
+    note: str = ""
+
+    @property
+    def within_budget(self) -> bool | None:
+        return None if self.budget is None else self.value <= self.budget
+
+
+def _rss_mb() -> float:
+    """Resident memory now (Linux /proc), else the peak the OS reports."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if os.uname().sysname == "Darwin" else peak / 1024
+
+
+_CSV_HEADER = ["Order #", "Ticket #", "First Name", "Last Name", "Email", "Company",
+               "Ticket Type", "Attendee Status", "Barcode #", "Which workshops?"]
+
+
+def _write_registrations_csv(path: Path, records: list[SourceRecord]) -> list[list[str]]:
+    rows = []
+    for r in records:
+        f = r.fields
+        rows.append([f.get("external_ref", ""), f.get("external_ref", ""), f.get("first_name", ""),
+                     f.get("last_name", ""), f.get("email", ""), f.get("organisation", ""),
+                     f.get("category", ""), "Attending" if f.get("status") != "cancelled"
+                     else "Refunded", f.get("external_barcode", ""), "; ".join(r.sessions)])
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(_CSV_HEADER)
+        writer.writerows(rows)
+    return rows
+
+
+def bench_import(workdir: Path, attendees: int) -> list[Figure]:
+    from kiosk.services.demo_people import demo_records
+    from kiosk.services.event_setup import NewEvent, create_event
+    from kiosk.services.registration_import import import_file
+    from kiosk.store.floors import bare_bulk_insert
+
+    source = workdir / "registrations.csv"
+    rows = _write_registrations_csv(source, demo_records(attendees, seed=7))
+    started = time.perf_counter()
+    bare_bulk_insert(workdir / "floor.db", rows)
+    floor = time.perf_counter() - started
+
+    store = create_event(workdir / "bench-event.db", NewEvent("Bench"))
+    gc.collect()
+    started = time.perf_counter()
+    report = import_file(store, source)
+    elapsed = time.perf_counter() - started
+    gc.collect()
+    rss = _rss_mb()
+    store.close()
+    return [
+        Figure(f"import {attendees:,} registrations from CSV", elapsed, "s", budget=15.0,
+               floor=floor, note=f"{report.created:,} created; floor: bare executemany"),
+        Figure(f"resident memory after importing {attendees:,}", rss, "MB", budget=300.0),
+    ]
+
+
+BENCHES: dict[str, Callable[[Path, int], list[Figure]]] = {
+    "import": bench_import,
+}
+
+
+def run_bench(attendees: int = 100_000, as_json: bool = False,
+              only: list[str] | None = None) -> int:
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp:
+        for name, bench in BENCHES.items():
+            if only and name not in only:
+                continue
+            figures.extend(bench(Path(tmp), attendees))
+    if as_json:
+        print(json.dumps({"attendees": attendees, "figures": [
+            {**asdict(f), "within_budget": f.within_budget} for f in figures]}, indent=2))
+        return 0
+    print(f"{'benchmark':<48} {'value':>10} {'budget':>10} {'floor':>10}  verdict")
+    for f in figures:
+        budget = f"{f.budget:g} {f.unit}" if f.budget is not None else "—"
+        floor = f"{f.floor:.3g} {f.unit}" if f.floor is not None else "—"
+        verdict = {True: "ok", False: "OVER BUDGET", None: ""}[f.within_budget]
+        print(f"{f.name:<48} {f.value:>8.3g} {f.unit:<2} {budget:>9} {floor:>10}  {verdict}")
+        if f.note:
+            print(f"    {f.note}")
+    return 0
