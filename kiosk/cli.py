@@ -56,7 +56,9 @@ def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         column, sep, target = pair.rpartition("=")
         if not sep or not column or not target:
-            raise UserError(f"--map needs COLUMN=FIELD, e.g. --map 'Surname=last_name' (got {pair!r}).")
+            raise UserError(
+                f"--map needs COLUMN=FIELD, e.g. --map 'Surname=last_name' (got {pair!r})."
+            )
         mapping[column.strip()] = target.strip()
     return mapping
 
@@ -288,3 +290,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0

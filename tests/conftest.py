@@ -9,8 +9,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from kiosk.core.hlc import FakeWall  # noqa: E402
-from kiosk.store.event_store import EventStore  # noqa: E402
+from kiosk.core.hlc import FakeWall
+from kiosk.store.event_store import EventStore
 
 DATA = Path(__file__).parent / "data"
 

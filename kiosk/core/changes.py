@@ -8,7 +8,7 @@ from typing import Any
 
 
 class ChangeKind(StrEnum):
-    """Every way shared event data can change. Local-only data (print jobs, settings) is not here."""
+    """Every way shared event data can change; local data (print jobs, settings) is not here."""
 
     EVENT_UPDATE = "event.update"
     ATTENDEE_UPSERT = "attendee.upsert"  # from the organisers' registration file

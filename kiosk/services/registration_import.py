@@ -13,7 +13,6 @@ from kiosk.core import tickets
 from kiosk.core.changes import ChangeKind
 from kiosk.core.models import Session
 from kiosk.core.text import email_key, fold, name_key
-from kiosk.importing import read_registrations
 from kiosk.importing.records import RowError, SourceRecord
 from kiosk.services.event_setup import session_id_for
 from kiosk.store import queries
@@ -181,6 +180,8 @@ def import_file(
     dry_run: bool = False,
 ) -> ImportReport:
     """Read a CSV or XLSX export and import it. Raises ``ImportRefused`` for unreadable files."""
+    from kiosk.importing import read_registrations  # openpyxl is slow to load; only here
+
     result = read_registrations(path, preset=preset, mapping=mapping, sheet=sheet)
     return import_records(
         store, result.records, result.errors, source=Path(path).name, preset=result.preset,

@@ -94,7 +94,8 @@ def session_bookings(conn: sqlite3.Connection) -> dict[str, int]:
     """Active attendees booked on each session."""
     return dict(
         conn.execute(
-            "SELECT b.session_id, count(*) FROM bookings b JOIN attendees a ON a.id = b.attendee_id "
+            "SELECT b.session_id, count(*) FROM bookings b "
+            "JOIN attendees a ON a.id = b.attendee_id "
             "WHERE a.status = 'active' AND a.merged_into IS NULL GROUP BY b.session_id"
         ).fetchall()
     )

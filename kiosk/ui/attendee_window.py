@@ -21,10 +21,10 @@ class AttendeeTableModel(QAbstractTableModel):
         self._attendees = attendees
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._attendees)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return len(_COLUMNS)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -34,7 +34,7 @@ class AttendeeTableModel(QAbstractTableModel):
         return (a.full_name, a.badge_name, a.organisation, a.category, a.status.value,
                 "yes" if a.checked_in else "")[index.column()]
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
@@ -100,6 +100,6 @@ class AttendeeWindow(QMainWindow):
         self.heading.setText(f"This event could not be opened: {message}")
         self.overview_loaded.emit()
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802
+    def closeEvent(self, event: object) -> None:
         self._loader.wait()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -32,8 +32,16 @@ def test_observing_a_clock_ahead_moves_ours_and_reports_the_skew() -> None:
     assert clock.now() > remote
 
 
-@given(st.lists(st.tuples(st.integers(0, 10**13), st.integers(0, 99_999),
-                          st.text("abcdef0123456789", min_size=1, max_size=10)), min_size=2))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**13),
+            st.integers(0, 99_999),
+            st.text("abcdef0123456789", min_size=1, max_size=10),
+        ),
+        min_size=2,
+    )
+)
 def test_encoded_stamps_sort_like_stamps(raw: list[tuple[int, int, str]]) -> None:
     stamps = [Stamp(*r) for r in raw]
     assert sorted(s.encode() for s in stamps) == [s.encode() for s in sorted(stamps)]

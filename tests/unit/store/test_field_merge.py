@@ -9,7 +9,8 @@ from kiosk.store.event_store import EventStore
 
 
 def _import(store: EventStore, fields: dict, base: str = "") -> str:
-    return store.record(ChangeKind.ATTENDEE_UPSERT, {"id": "A1", "fields": fields, "base": base}).hlc
+    payload = {"id": "A1", "fields": fields, "base": base}
+    return store.record(ChangeKind.ATTENDEE_UPSERT, payload).hlc
 
 
 def test_later_desk_edit_wins_and_the_losing_value_stays_in_the_log(

@@ -1,0 +1,127 @@
+"""read_registrations: a registration file into attendee records and plain-English row errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from kiosk.importing import fields as f
+from kiosk.importing.files import read_table
+from kiosk.importing.headers import display_headers, find_header_row, header_key
+from kiosk.importing.mapping import ColumnPlan, plan_columns
+from kiosk.importing.presets import PRESETS_BY_NAME, Preset, detect_preset, heading_score
+from kiosk.importing.records import ImportRefused, ReadResult, RowError, SourceRecord
+from kiosk.importing.rows import RowReader
+from kiosk.importing.sessions import known_choices
+from kiosk.importing.values import tidy
+
+_ATTENDEE_SHEET_WORDS = (
+    "attendee", "position", "registration", "response", "ticket", "delegate", "participant",
+)
+
+
+def read_registrations(
+    path: str | Path,
+    *,
+    preset: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    workshops: Iterable[str] = (),
+) -> ReadResult:
+    """Read every attendee of a CSV or .xlsx registration export.
+
+    ``preset`` names the system that made the file (see ``preset_names()``); by default it
+    is recognised from the column headings. ``mapping`` ("Surname" -> "last_name") overrides
+    the preset for the columns it names; besides the attendee fields it may say
+    "sessions", "name" (a full name to split), "cancelled", "extra" or "ignore".
+    ``sheet`` picks a worksheet; by default the one that looks like the attendee list.
+    ``workshops`` are the event's workshop titles, so that a title with a comma in it is
+    not split into two choices.
+
+    Rows that cannot become an attendee are reported in ``errors`` and the rest still
+    import. Raises ImportRefused, with a message saying what to do, when the file cannot
+    be read at all.
+    """
+    path = Path(path)
+    chosen = _preset_named(preset)
+    table = read_table(path, sheet, _rank_sheet)
+    source = f"“{path.name}”" + (f" (sheet “{table.sheet}”)" if table.sheet else "")
+    if not table.rows:
+        raise ImportRefused(
+            f"{source} has no rows in it. Export the attendee list again and check that "
+            "it has a heading row and one row per attendee."
+        )
+    header_at = find_header_row(table.rows, heading_score)
+    body = table.rows[header_at + 1 :]
+    headers = _headers(table.rows[header_at][1], body, widen=not table.strict_width)
+    used = chosen or detect_preset(headers)
+    plan = plan_columns(headers, used, mapping, source)
+    known = known_choices(workshops) | _titles_seen_twice(plan, body)
+    reader = RowReader(plan, known, table.strict_width)
+
+    records: list[SourceRecord] = []
+    errors: list[RowError] = list(table.errors)
+    for number, cells in body:
+        outcome = reader.read(number, cells)
+        if outcome is None:
+            continue
+        if isinstance(outcome, RowError):
+            errors.append(outcome)
+        else:
+            records.append(outcome)
+    errors.sort(key=lambda e: e.row)
+    return ReadResult(
+        preset=used.name,
+        sheet=table.sheet,
+        columns=plan.columns(),
+        records=records,
+        errors=errors,
+    )
+
+
+def _preset_named(name: str | None) -> Preset | None:
+    if name is None:
+        return None
+    preset = PRESETS_BY_NAME.get(name.strip().casefold())
+    if preset is None:
+        raise ImportRefused(
+            f"There is no preset called “{name}”. Choose one of: "
+            f"{', '.join(PRESETS_BY_NAME)}."
+        )
+    return preset
+
+
+def _headers(
+    cells: list[str], body: Sequence[tuple[int, list[str]]], *, widen: bool
+) -> list[str]:
+    """Display headings; in a workbook, unheaded columns that hold data get "Column F"."""
+    headers = list(cells)
+    if widen:
+        width = max((len(c) for _, c in body), default=0)
+        headers += [""] * (width - len(headers))
+    return display_headers(headers)
+
+
+def _rank_sheet(name: str, rows: Sequence[list[str]]) -> float:
+    best = max((heading_score(cells) for cells in rows), default=0.0)
+    key = header_key(name)
+    bonus = 2.0 if any(word in key for word in _ATTENDEE_SHEET_WORDS) else 0.0
+    return best + bonus if best else bonus / 10
+
+
+def _titles_seen_twice(plan: ColumnPlan, body: Sequence[tuple[int, list[str]]]) -> frozenset[str]:
+    """Workshop titles with a comma that appear whole in two workshop columns.
+
+    A Google form may ask "Morning workshop" (one choice) and "Afternoon workshop"; a title
+    that is a whole answer in both is a title, not two choices.
+    """
+    columns = [i for i in plan.indices(f.SESSIONS) if i not in plan.options]
+    if len(columns) < 2:
+        return frozenset()
+    seen: dict[str, set[int]] = {}
+    for _number, cells in body:
+        for index in columns:
+            if index < len(cells) and "," in cells[index]:
+                seen.setdefault(tidy(cells[index]).casefold(), set()).add(index)
+    return frozenset(title for title, where in seen.items() if len(where) > 1)
+
