@@ -170,11 +170,12 @@ def _check_in(conn: sqlite3.Connection, change: Change) -> None:
     conn.execute(
         """
         INSERT OR IGNORE INTO checkins
-            (change_id, attendee_id, checkpoint_id, device_id, operator, hlc, at, method, override)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            (change_id, attendee_id, checkpoint_id, device_id, desk, operator, hlc, at, method,
+             override)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (change.change_id, p["attendee_id"], p.get("checkpoint_id", "main"), change.device_id,
-         p.get("operator", ""), change.hlc, p["at"], p.get("method", "scan"),
+         p.get("desk", ""), p.get("operator", ""), change.hlc, p["at"], p.get("method", "scan"),
          p.get("override", "")),
     )
     _refresh_checked_in(conn, p["attendee_id"])

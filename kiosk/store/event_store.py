@@ -176,6 +176,22 @@ class EventStore:
     def change_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
 
+    def copy_for_desk(self, target: Path) -> None:
+        """Write a copy for another device: same event and log, no secrets, no local state."""
+        self.conn.execute("VACUUM INTO ?", (str(target),))
+        copy = sqlite3.connect(target, isolation_level=None)
+        try:
+            copy.execute("PRAGMA journal_mode = WAL")
+            copy.execute("BEGIN")
+            copy.execute("DELETE FROM secrets")
+            copy.execute("DELETE FROM import_runs")
+            copy.execute("DELETE FROM settings")
+            copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")
+            copy.execute("COMMIT")
+            copy.execute("VACUUM")  # the deleted key must not linger in free pages
+        finally:
+            copy.close()
+
     # -- rebuilding -----------------------------------------------------------------------
 
     def rebuild(self) -> int:

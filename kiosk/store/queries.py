@@ -70,6 +70,21 @@ def list_attendees(
     return [attendee_from_row(row) for row in conn.execute(sql, params)]
 
 
+def search_attendees(
+    conn: sqlite3.Connection, expression: str, limit: int = 200
+) -> list[Attendee]:
+    """Attendees matching a ready-made FTS5 expression, best first."""
+    if not expression:
+        return []
+    sql = (
+        f"SELECT {_ATTENDEE_COLUMNS} FROM attendee_search "
+        "JOIN attendees ON attendees.rowid = attendee_search.rowid "
+        "WHERE attendee_search MATCH ? AND merged_into IS NULL "
+        "ORDER BY attendee_search.rank LIMIT ?"
+    )
+    return [attendee_from_row(row) for row in conn.execute(sql, (expression, limit))]
+
+
 def import_state(conn: sqlite3.Connection) -> dict[str, tuple[str, dict[str, Any]]]:
     """Attendees that came from an organisers' file: import key -> (id, source values)."""
     state = {}

@@ -70,6 +70,7 @@ def m001_change_log_and_derived_tables(db: Database) -> None:
         CREATE VIRTUAL TABLE attendee_search USING fts5(
             words, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
         );
+        CREATE VIRTUAL TABLE attendee_search_terms USING fts5vocab(attendee_search, 'row');
         CREATE TABLE sessions (
             id TEXT PRIMARY KEY, name TEXT NOT NULL, room TEXT NOT NULL DEFAULT '',
             starts TEXT NOT NULL DEFAULT '', ends TEXT NOT NULL DEFAULT '',
@@ -90,6 +91,7 @@ def m001_change_log_and_derived_tables(db: Database) -> None:
             attendee_id TEXT NOT NULL,
             checkpoint_id TEXT NOT NULL,
             device_id TEXT NOT NULL,
+            desk TEXT NOT NULL DEFAULT '',
             operator TEXT NOT NULL DEFAULT '',
             hlc TEXT NOT NULL,
             at TEXT NOT NULL,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
+from collections import defaultdict
 
 from kiosk.core.text import words
+
+# Words this long or longer may carry one typo and still be found.
+TYPO_MIN_LENGTH = 5
 
 
 def search_words(texts: list[str]) -> str:
@@ -22,9 +27,76 @@ def index_attendee(
     )
 
 
-def match_expression(query: str) -> str | None:
-    """An FTS5 query where every word the user typed is a prefix: "sm jo" -> "sm"* "jo"*."""
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def match_expression(query: str, alternatives: dict[str, list[str]] | None = None) -> str | None:
+    """An FTS5 query where every word typed is a prefix: "sm jo" -> "sm"* "jo"*.
+
+    ``alternatives`` maps a typed word to index terms one typo away, OR-ed in.
+    """
     terms = words(query)
     if not terms:
         return None
-    return " ".join(f'"{term}"*' for term in terms)
+    parts = []
+    for term in terms:
+        options = [f"{_quote(term)}*"] + [_quote(alt) + "*" for alt in (alternatives or {})
+                                           .get(term, [])]
+        parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
+    return " ".join(parts)
+
+
+def within_one_edit(typed: str, word: str) -> bool:
+    """Damerau–Levenshtein distance ≤ 1 between ``typed`` and ``word``, or ``word``'s start."""
+    for candidate in {word[: len(typed) - 1], word[: len(typed)], word[: len(typed) + 1]}:
+        if _one_edit(typed, candidate):
+            return True
+    return False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1:] == b[i + 1:] or (
+            i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+        )
+    return a[i + 1:] == b[i:] if la > lb else a[i:] == b[i + 1:]
+
+
+class TypoIndex:
+    """The index's vocabulary in memory, to find words one typo away from what was typed.
+
+    Candidates are drawn from words sharing the first letter, the second and third letters,
+    or starting with the typed second letter — which covers a typo anywhere in the word.
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = sorted(t for t in terms if len(t) >= TYPO_MIN_LENGTH - 1)
+        self._by_middle: dict[str, list[str]] = defaultdict(list)
+        for term in self.terms:
+            self._by_middle[term[1:3]].append(term)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> TypoIndex:
+        return cls([row[0] for row in conn.execute("SELECT term FROM attendee_search_terms")])
+
+    def _starting(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self.terms, prefix)
+        end = bisect.bisect_left(self.terms, prefix + "\U0010ffff")
+        return self.terms[start:end]
+
+    def near(self, typed: str, limit: int = 12) -> list[str]:
+        if len(typed) < TYPO_MIN_LENGTH:
+            return []
+        pool = set(self._starting(typed[0])) | set(self._starting(typed[1]))
+        pool.update(self._by_middle.get(typed[1:3], ()))
+        found = sorted(t for t in pool if not t.startswith(typed) and within_one_edit(typed, t))
+        return found[:limit]

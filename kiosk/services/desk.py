@@ -1,0 +1,326 @@
+"""The front desk's use cases: scan, check in from a search, walk-ins, corrections, undo."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from kiosk.core import tickets
+from kiosk.core.changes import ChangeKind
+from kiosk.core.checkin_rules import (
+    CODE_MESSAGES,
+    HEADLINES,
+    REPEAT_WINDOW_MS,
+    TONES,
+    CheckinFacts,
+    Decision,
+    Outcome,
+    PriorCheckin,
+    Tone,
+    decide,
+)
+from kiosk.core.hlc import Stamp
+from kiosk.core.models import DESK_EDITABLE_FIELDS, MAIN_CHECKPOINT_ID, Attendee, Checkpoint
+from kiosk.core.scanner_input import candidate_readings
+from kiosk.core.text import clean, words
+from kiosk.core.tickets import TicketVerdict
+from kiosk.store import checkins, queries
+from kiosk.store.event_store import EventStore
+from kiosk.store.search import TypoIndex, match_expression
+
+# How many of this desk's latest check-ins can be undone.
+UNDO_DEPTH = 5
+# Search results shown as you type.
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What the desk shows after a scan or a check-in from a search."""
+
+    outcome: Outcome
+    message: str
+    attendee: Attendee | None = None
+    prior: PriorCheckin | None = None
+    checkin_id: str | None = None
+    code: str | None = None  # a walk-in's new code
+
+    @property
+    def tone(self) -> Tone:
+        return TONES[self.outcome]
+
+    @property
+    def headline(self) -> str:
+        return HEADLINES[self.outcome]
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    undone: bool
+    message: str
+    attendee: Attendee | None = None
+
+
+@dataclass(frozen=True)
+class _CodeMatch:
+    attendee_id: str | None
+    serial: int | None
+    outcome: Outcome | None  # set when the code itself decides (unknown, forged, other event)
+
+
+class DeskError(Exception):
+    """An action the desk cannot do; the message says why and what to do instead."""
+
+
+class Desk:
+    """One desk (or workshop door) checking people in. Not thread-safe: one writer thread."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        desk_name: str = "Desk",
+        operator: str = "",
+        checkpoint: str = MAIN_CHECKPOINT_ID,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.store = store
+        self.desk_name = desk_name
+        self.operator = operator
+        self._now = now
+        found = checkins.get_checkpoint(store.conn, checkpoint)
+        if found is None:
+            raise DeskError(
+                f"There is no checkpoint called “{checkpoint}”. Add it with "
+                "`kiosk checkpoints EVENT.db --add NAME --session WORKSHOP`."
+            )
+        self.checkpoint: Checkpoint = found
+        self.session = (checkins.get_session(store.conn, found.session_id)
+                        if found.session_id else None)
+        public = queries.event_fields(store.conn).get("public_key")
+        self.public_key = bytes.fromhex(public) if public else None
+        self._typo_index: TypoIndex | None = None
+        self._typo_index_at = 0.0
+
+    # -- scanning -------------------------------------------------------------------------
+
+    def _match_code(self, raw: str) -> _CodeMatch:
+        """The first reading that names an attendee wins; else the most telling failure."""
+        failure: Outcome | None = None
+        conn = self.store.conn
+        for reading in candidate_readings(raw):
+            if tickets.looks_like_ticket(reading) and self.public_key is not None:
+                ticket = tickets.read_ticket(reading, self.public_key)
+                if ticket.verdict is TicketVerdict.VALID and ticket.ticket is not None:
+                    return _CodeMatch(ticket.ticket.attendee_id, ticket.ticket.serial, None)
+                failure = failure or (Outcome.OTHER_EVENT if ticket.verdict is
+                                      TicketVerdict.OTHER_EVENT else Outcome.FORGED)
+                continue
+            if tickets.looks_like_walkin(reading):
+                attendee_id = tickets.read_walkin_code(reading)
+                if attendee_id is None:
+                    failure = failure or Outcome.FORGED
+                    continue
+                found = checkins.attendee_by_walkin_code(conn, reading)
+                if found:
+                    return _CodeMatch(found, None, None)
+                continue
+            found = checkins.attendee_by_barcode(conn, reading)
+            if found:
+                return _CodeMatch(found, None, None)
+        return _CodeMatch(None, None, failure or Outcome.UNKNOWN)
+
+    def scan(self, raw: str) -> ScanResult:
+        """Decide on a code as read by a scanner, a camera or typed; record the check-in if ok."""
+        try:
+            match = self._match_code(raw if isinstance(raw, str) else "")
+        except ValueError:  # a damaged public key in the event file: a fault, said plainly
+            return ScanResult(Outcome.FORGED, "This desk's event key is damaged; re-install "
+                              "the desk package. Find people with Search meanwhile.")
+        if match.outcome is not None:
+            return ScanResult(match.outcome, CODE_MESSAGES[match.outcome])
+        assert match.attendee_id is not None
+        attendee = queries.get_attendee(self.store.conn, match.attendee_id)
+        if attendee is None:  # a genuine ticket this desk has not received yet
+            return ScanResult(Outcome.UNKNOWN, "A genuine ticket, but this person is not in this "
+                              "desk's list yet. Sync the desk, or find them with Search.")
+        return self._check_in(attendee, presented_serial=match.serial, method="scan")
+
+    def check_in(self, attendee_id: str, override: str = "", method: str = "search") -> ScanResult:
+        """Check in a person found by name (same rules as a scan, minus the code checks).
+
+        ``override`` is the supervisor's reason for letting someone in past a full workshop
+        or a missing booking; it is recorded with the check-in.
+        """
+        attendee = queries.get_attendee(self.store.conn, attendee_id)
+        if attendee is None:
+            return ScanResult(Outcome.UNKNOWN, "This person is no longer in the list.")
+        return self._check_in(attendee, method=method, override=override)
+
+    def _resolve(self, attendee: Attendee) -> Attendee:
+        """Follow merges to the surviving record."""
+        seen = {attendee.id}
+        while attendee.merged_into and attendee.merged_into not in seen:
+            survivor = queries.get_attendee(self.store.conn, attendee.merged_into)
+            if survivor is None:
+                break
+            seen.add(survivor.id)
+            attendee = survivor
+        return attendee
+
+    def _check_in(
+        self, attendee: Attendee, presented_serial: int | None = None, method: str = "scan",
+        override: str = "",
+    ) -> ScanResult:
+        attendee = self._resolve(attendee)
+        conn = self.store.conn
+        checkpoint_id = self.checkpoint.id
+        repeat = self._repeat_of(attendee, checkpoint_id)
+        if repeat is not None:
+            return ScanResult(Outcome.REPEAT, "Same ticket read twice — already done.",
+                              attendee, repeat)
+        first = checkins.first_checkin(conn, attendee.id, checkpoint_id)
+        facts = CheckinFacts(
+            attendee=attendee,
+            checkpoint=self.checkpoint,
+            session=self.session,
+            presented_serial=presented_serial,
+            booked=(self.session is None
+                    or checkins.is_booked(conn, attendee.id, self.session.id)),
+            attendance=checkins.attendance(conn, checkpoint_id) if self.session else 0,
+            prior=_prior(first) if first else None,
+            override=bool(override),
+        )
+        decision: Decision = decide(facts)
+        if not decision.admits:
+            return ScanResult(decision.outcome, decision.message, attendee, facts.prior)
+        change = self.store.record(ChangeKind.CHECKIN, {
+            "attendee_id": attendee.id,
+            "checkpoint_id": checkpoint_id,
+            "desk": self.desk_name,
+            "operator": self.operator,
+            "at": self._now().isoformat(timespec="seconds"),
+            "method": method,
+            "override": override,
+        })
+        message = decision.message + (f" (let in by a supervisor: {override})" if override else "")
+        return ScanResult(Outcome.OK, message, replace(attendee, checked_in=True),
+                          checkin_id=change.change_id)
+
+    def _repeat_of(self, attendee: Attendee, checkpoint_id: str) -> PriorCheckin | None:
+        latest = checkins.latest_scan_by_device(self.store.conn, attendee.id, checkpoint_id,
+                                                self.store.device_id)
+        if latest is None:
+            return None
+        age_ms = self.store.wall() - Stamp.parse(latest.hlc).wall_ms
+        return _prior(latest) if 0 <= age_ms <= REPEAT_WINDOW_MS else None
+
+    # -- undo -----------------------------------------------------------------------------
+
+    def undoable(self) -> list[tuple[checkins.CheckinRow, Attendee | None]]:
+        rows = checkins.recent_checkins(self.store.conn, self.store.device_id, UNDO_DEPTH)
+        return [(row, queries.get_attendee(self.store.conn, row.attendee_id)) for row in rows]
+
+    def undo(self, checkin_id: str | None = None) -> UndoResult:
+        """Void one of this desk's last check-ins (the latest when none is named)."""
+        recent = checkins.recent_checkins(self.store.conn, self.store.device_id, UNDO_DEPTH)
+        if not recent:
+            return UndoResult(False, "There is no check-in made at this desk to undo.")
+        target = recent[0] if checkin_id is None else next(
+            (row for row in recent if row.change_id == checkin_id), None)
+        if target is None:
+            return UndoResult(False, f"Only this desk's last {UNDO_DEPTH} check-ins can be "
+                              "undone here. Ask a supervisor to correct older ones.")
+        self.store.record(ChangeKind.CHECKIN_VOID, {
+            "target": target.change_id, "desk": self.desk_name, "operator": self.operator,
+            "at": self._now().isoformat(timespec="seconds"),
+        })
+        attendee = queries.get_attendee(self.store.conn, target.attendee_id)
+        name = attendee.display_name if attendee else "this person"
+        return UndoResult(True, f"Undone: {name} is no longer checked in.", attendee)
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Attendee]:
+        """Name search as you type: prefix on every word, accent-insensitive, one typo allowed.
+
+        Best matches first: whole-word name matches, then prefix matches, then the rest.
+        """
+        typed = words(text)
+        if not typed:
+            return []
+        conn = self.store.conn
+        found = queries.list_attendees(conn, search=text, status="all", limit=200)
+        if not found:
+            alternatives = {w: self._typos().near(w) for w in typed}
+            if any(alternatives.values()):
+                expression = match_expression(text, alternatives)
+                found = queries.search_attendees(conn, expression or "", limit=200)
+        found.sort(key=lambda a: _rank(a, typed))
+        return found[:limit]
+
+    def _typos(self) -> TypoIndex:
+        # The vocabulary changes slowly (walk-ins, syncs); refresh it at most once a minute.
+        if self._typo_index is None or time.monotonic() - self._typo_index_at > 60:
+            self._typo_index = TypoIndex.load(self.store.conn)
+            self._typo_index_at = time.monotonic()
+        return self._typo_index
+
+    # -- walk-ins and corrections -----------------------------------------------------------
+
+    def walk_in(
+        self, first_name: str = "", last_name: str = "", badge_name: str = "",
+        organisation: str = "", category: str = "delegate",
+    ) -> ScanResult:
+        """Register someone who is not on the list and check them in on the spot."""
+        fields = {
+            "first_name": clean(first_name), "last_name": clean(last_name),
+            "badge_name": clean(badge_name), "organisation": clean(organisation),
+            "category": clean(category) or "delegate",
+        }
+        if not (fields["first_name"] or fields["last_name"] or fields["badge_name"]):
+            raise DeskError("A walk-in needs a first name, a last name or a badge name.")
+        attendee_id = tickets.new_attendee_id()
+        code = tickets.walkin_code(attendee_id)
+        with self.store.transaction():
+            self.store.record(ChangeKind.WALKIN, {
+                "id": attendee_id,
+                "fields": {**fields, "walkin_code": code, "status": "active"},
+                "desk": self.desk_name, "operator": self.operator,
+            })
+            result = self.check_in(attendee_id, method="walkin")
+        return replace(result, code=code,
+                       message=f"Walk-in registered and checked in: {result.attendee.display_name}."
+                       if result.attendee else result.message)
+
+    def edit(self, attendee_id: str, **changes: Any) -> Attendee:
+        """Correct badge name, pronouns, organisation or category (field by field, latest wins)."""
+        unknown = set(changes) - set(DESK_EDITABLE_FIELDS)
+        if unknown:
+            raise DeskError(f"These cannot be changed at the desk: {', '.join(sorted(unknown))}.")
+        current = queries.get_attendee(self.store.conn, attendee_id)
+        if current is None:
+            raise DeskError("This person is no longer in the list.")
+        fields = {name: clean(value) for name, value in changes.items()
+                  if clean(value) != getattr(current, name)}
+        if fields:
+            self.store.record(ChangeKind.ATTENDEE_EDIT, {
+                "id": attendee_id, "fields": fields, "desk": self.desk_name,
+                "operator": self.operator,
+            })
+        updated = queries.get_attendee(self.store.conn, attendee_id)
+        assert updated is not None
+        return updated
+
+
+def _prior(row: checkins.CheckinRow) -> PriorCheckin:
+    return PriorCheckin(row.change_id, row.at, row.desk or f"device {row.device_id}", row.operator)
+
+
+def _rank(attendee: Attendee, typed: list[str]) -> tuple[int, int, str]:
+    names = words(f"{attendee.first_name} {attendee.last_name} {attendee.badge_name}")
+    exact = sum(1 for w in typed if w in names)
+    prefix = sum(1 for w in typed if any(n.startswith(w) for n in names))
+    return (-exact, -prefix, f"{attendee.last_name} {attendee.first_name}".casefold())
