@@ -191,6 +191,237 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def _desk(args: argparse.Namespace, store: Any) -> Any:
+    from kiosk.services.desk import Desk, DeskError
+
+    name = args.desk or store.setting("desk_name") or "Desk"
+    try:
+        return Desk(store, name, args.operator or "", args.checkpoint or "main")
+    except DeskError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _desk_options(parser: argparse.ArgumentParser, checkpoint: bool = True) -> None:
+    if checkpoint:
+        parser.add_argument("--checkpoint", metavar="NAME",
+                            help="a workshop door's checkpoint (default: the main desk)")
+    parser.add_argument("--desk", metavar="NAME", help="this desk's name, shown to other desks")
+    parser.add_argument("--operator", metavar="NAME", help="who is at the desk")
+    parser.add_argument("--json", action="store_true")
+
+
+def _person_json(attendee: Any) -> dict[str, Any] | None:
+    if attendee is None:
+        return None
+    return {"id": attendee.id, "first_name": attendee.first_name,
+            "last_name": attendee.last_name, "badge_name": attendee.badge_name,
+            "display_name": attendee.display_name, "category": attendee.category,
+            "desk_note": attendee.desk_note, "access_needs": attendee.access_needs,
+            "checked_in": attendee.checked_in}
+
+
+def _print_result(result: Any, as_json: bool) -> None:
+    if as_json:
+        data: dict[str, Any] = {
+            "outcome": result.outcome.value, "message": result.message,
+            "tone": result.tone.value, "attendee": _person_json(result.attendee),
+        }
+        if result.prior is not None:
+            data["first_checkin"] = {"at": result.prior.at, "device": result.prior.device,
+                                     "operator": result.prior.operator}
+        if result.checkin_id:
+            data["checkin_id"] = result.checkin_id
+        if result.code:
+            data["code"] = result.code
+        _print_json(data)
+        return
+    print(f"{result.tone.value.upper()}: {result.headline} — {result.message}")
+    if result.attendee is not None:
+        a = result.attendee
+        print(f"  {a.display_name} ({a.category})  id {a.id}")
+        if a.desk_note:
+            print(f"  Note: {a.desk_note}")
+        if a.access_needs:
+            print(f"  Access needs: {a.access_needs}")
+    if result.code:
+        print(f"  Walk-in code: {result.code}")
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    store = _open_store(args.event)
+    try:
+        desk = _desk(args, store)
+        result = desk.check_in(args.attendee, override=args.override or "") if args.attendee \
+            else desk.scan(args.code or "")
+    finally:
+        store.close()
+    _print_result(result, args.json)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    store = _open_store(args.event)
+    try:
+        found = _desk(args, store).search(args.text, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        _print_json([{**_attendee_json(a), "display_name": a.display_name} for a in found])
+        return 0
+    for a in found:
+        state = "checked in" if a.checked_in else ("cancelled" if a.status.value == "cancelled"
+                                                   else "not yet")
+        org = f" — {a.organisation}" if a.organisation else ""
+        print(f"{a.id}  {a.full_name or a.display_name}{org}  [{state}]")
+    if not found:
+        print("Nobody found. Check the spelling, or try the surname or organisation.")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    store = _open_store(args.event)
+    try:
+        result = _desk(args, store).undo(args.checkin)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"undone": result.undone, "message": result.message,
+                     "attendee": _person_json(result.attendee)})
+    else:
+        print(result.message)
+    return 0
+
+
+def cmd_walkin(args: argparse.Namespace) -> int:
+    from kiosk.services.desk import DeskError
+
+    store = _open_store(args.event)
+    try:
+        result = _desk(args, store).walk_in(args.first or "", args.last or "",
+                                            args.badge_name or "", args.org or "",
+                                            args.category or "delegate")
+    except DeskError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    _print_result(result, args.json)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from kiosk.services.desk import DeskError
+
+    changes = {name: getattr(args, name) for name in
+               ("badge_name", "pronouns", "organisation", "category", "first_name", "last_name")
+               if getattr(args, name) is not None}
+    if not changes:
+        raise UserError("Say what to change, e.g. --badge-name 'Kate Nowak'.")
+    store = _open_store(args.event)
+    try:
+        updated = _desk(args, store).edit(args.attendee, **changes)
+    except DeskError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    if args.json:
+        _print_json(_person_json(updated) | {"organisation": updated.organisation,
+                                              "pronouns": updated.pronouns})
+    else:
+        print(f"Saved: {updated.display_name} ({updated.category})"
+              + (f", {updated.organisation}" if updated.organisation else ""))
+    return 0
+
+
+def cmd_checkpoints(args: argparse.Namespace) -> int:
+    from kiosk.core.changes import ChangeKind
+    from kiosk.core.text import words
+    from kiosk.store import checkins, queries
+
+    store = _open_store(args.event)
+    try:
+        if args.add:
+            session = None
+            if args.session:
+                session = checkins.get_session(store.conn, args.session)
+                if session is None:
+                    raise UserError(f"There is no workshop called “{args.session}”. "
+                                    f"See `kiosk sessions {args.event}`.")
+            store.record(ChangeKind.CHECKPOINT_UPSERT, {
+                "id": "cp-" + "-".join(words(args.add))[:60], "name": args.add,
+                "session_id": session.id if session else None})
+        points = queries.list_checkpoints(store.conn)
+        counts = {p.id: checkins.attendance(store.conn, p.id) for p in points}
+        sessions = {s.id: s for s in queries.list_sessions(store.conn)}
+    finally:
+        store.close()
+    if args.json:
+        _print_json([{"id": p.id, "name": p.name, "session_id": p.session_id,
+                      "checked_in": counts[p.id],
+                      "capacity": sessions[p.session_id].capacity
+                      if p.session_id in sessions else None} for p in points])
+        return 0
+    for p in points:
+        session = sessions.get(p.session_id or "")
+        extra = f" — door of “{session.name}”" if session else ""
+        cap = f"/{session.capacity}" if session and session.capacity else ""
+        print(f"{p.name}{extra}: {counts[p.id]}{cap} checked in")
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from kiosk.services.ticket_issuing import public_key
+
+    store = _open_store(args.event)
+    key, tag = public_key(store)
+    store.close()
+    if args.json:
+        _print_json({"public_key": key, "event_tag": tag})
+    else:
+        print(f"public key: {key}\nevent tag:  {tag}")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from kiosk.services.ticket_issuing import make_desk_package
+
+    store = _open_store(args.event)
+    try:
+        target = make_desk_package(store, args.out)
+    except FileExistsError as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Wrote the desk copy {target}: it verifies tickets but cannot make them.")
+    return 0
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    from kiosk.services.ticket_issuing import NoSigningKey, reissue
+    from kiosk.services.ticket_output import write_tickets
+
+    store = _open_store(args.event)
+    try:
+        if args.reissue:
+            try:
+                attendee, code = reissue(store, args.reissue)
+            except LookupError as exc:
+                raise UserError(str(exc)) from exc
+            print(f"New ticket for {attendee.display_name}: {code}\n"
+                  "The old code is revoked on every desk once they sync.")
+            if not args.out:
+                return 0
+        if not args.out:
+            raise UserError("Say where to write the tickets: --out FOLDER.")
+        written = write_tickets(store, Path(args.out), args.format,
+                                only=[args.reissue] if args.reissue else None)
+    except NoSigningKey as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Wrote {written} ticket(s) and mail-merge.csv to {args.out}.")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from kiosk.bench import run_bench
 
@@ -268,6 +499,81 @@ def build_parser() -> argparse.ArgumentParser:
                  "kiosk rebuild conference.db")
     p.add_argument("event", metavar="EVENT.db")
 
+    p = _command(sub, "keys", cmd_keys, "Show the event's public key (what desks verify with).",
+                 "kiosk keys conference.db --export-public")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--export-public", action="store_true", help="print the public key (default)")
+    p.add_argument("--json", action="store_true")
+
+    p = _command(sub, "package", cmd_package,
+                 "Write a desk copy of the event: registrations and public key, no signing key.",
+                 "kiosk package conference.db --out desk2.db")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--out", required=True, metavar="DESK.db")
+
+    p = _command(sub, "tickets", cmd_tickets,
+                 "Write every active attendee's QR ticket and a mail-merge CSV; or re-issue one.",
+                 "kiosk tickets conference.db --out tickets/ --format pdf")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--out", metavar="DIR")
+    p.add_argument("--format", choices=["png", "pdf"], default="png")
+    p.add_argument("--reissue", metavar="ATTENDEE",
+                   help="give ATTENDEE a new code and revoke the old one")
+
+    p = _command(sub, "checkin", cmd_checkin,
+                 "Check in a scanned or typed ticket code (or --attendee ID found by search).",
+                 "kiosk checkin conference.db K1… --desk 'Desk 2' --operator Sam --json")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("code", nargs="?", metavar="CODE")
+    p.add_argument("--attendee", metavar="ID", help="check in this attendee (found by search)")
+    p.add_argument("--override", metavar="REASON",
+                   help="supervisor: let them in past a full workshop or a missing booking")
+    _desk_options(p)
+
+    p = _command(sub, "search", cmd_search, "Find people by name, organisation or email.",
+                 "kiosk search conference.db 'sm jo' --json")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--limit", type=int, default=20)
+    _desk_options(p)
+
+    p = _command(sub, "undo", cmd_undo, "Undo this desk's last check-in (or --checkin ID).",
+                 "kiosk undo conference.db --json")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--checkin", metavar="ID", help="one of this desk's last five check-ins")
+    _desk_options(p)
+
+    p = _command(sub, "walkin", cmd_walkin,
+                 "Register someone who is not on the list, and check them in.",
+                 "kiosk walkin conference.db --first Amani --last Tesfay --org 'Hope Trust'")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--first", metavar="NAME")
+    p.add_argument("--last", metavar="NAME")
+    p.add_argument("--badge-name", metavar="NAME")
+    p.add_argument("--org", metavar="ORGANISATION")
+    p.add_argument("--category", default="delegate")
+    _desk_options(p)
+
+    p = _command(sub, "edit", cmd_edit,
+                 "Correct an attendee's badge name, pronouns, organisation or category.",
+                 "kiosk edit conference.db 5UCDCX6A86C6 --badge-name 'Kate Nowak'")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("attendee", metavar="ATTENDEE")
+    for field in ("badge-name", "pronouns", "organisation", "category", "first-name",
+                  "last-name"):
+        p.add_argument(f"--{field}", metavar="TEXT")
+    _desk_options(p, checkpoint=False)
+    p.set_defaults(checkpoint=None)
+
+    p = _command(sub, "checkpoints", cmd_checkpoints,
+                 "List checkpoints (the main desk, workshop doors), or add a workshop door.",
+                 "kiosk checkpoints conference.db --add 'TTT door' --session "
+                 "'Train the Trainer Taster'")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--add", metavar="NAME")
+    p.add_argument("--session", metavar="WORKSHOP")
+    p.add_argument("--json", action="store_true")
+
     p = _command(sub, "bench", cmd_bench,
                  "Measure the performance budgets on this machine (takes a few minutes).",
                  "kiosk bench --json")
@@ -293,3 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a fault: say so plainly, never a traceback
+        print(f"kiosk: something went wrong ({type(exc).__name__}: {exc}). Nothing that was "
+              "already recorded is lost. Please report this to the organisers.", file=sys.stderr)
+        return 1
