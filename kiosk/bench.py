@@ -64,6 +64,99 @@ def _write_registrations_csv(path: Path, records: list[SourceRecord]) -> list[li
     return rows
 
 
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _event_with(workdir: Path, attendees: int) -> Path:
+    """An organiser's event file with ``attendees`` registrations (made once per run)."""
+    path = workdir / "bench-event.db"
+    if not path.exists():
+        bench_import(workdir, attendees)
+    return path
+
+
+def bench_checkin(workdir: Path, attendees: int) -> list[Figure]:
+    from kiosk.services.desk import Desk
+    from kiosk.services.ticket_issuing import ticket_code
+    from kiosk.store import queries
+    from kiosk.store.event_store import EventStore
+    from kiosk.store.floors import bare_lookup_and_insert
+
+    path = _event_with(workdir, attendees)
+    store = EventStore.open(path)
+    people = queries.list_attendees(store.conn, status="active")[:: max(1, attendees // 2000)]
+    codes = [ticket_code(store, a) for a in people]
+    desk = Desk(store, "Bench desk", "bench")
+    timings = []
+    for code in codes:
+        started = time.perf_counter()
+        desk.scan(code)
+        timings.append(time.perf_counter() - started)
+    store.close()
+    floor = bare_lookup_and_insert(path, [a.id for a in people])
+    p50, p99 = _percentile(timings, 0.5), _percentile(timings, 0.99)
+    floor99 = _percentile(floor, 0.99)
+    return [
+        Figure("scan -> decision + durable write, p50", p50 * 1000, "ms",
+               floor=_percentile(floor, 0.5) * 1000, note=f"{len(codes)} scans of signed tickets"),
+        Figure("scan -> decision + durable write, p99", p99 * 1000, "ms", budget=30.0,
+               floor=floor99 * 1000,
+               note=f"{p99 / floor99:.1f}x its floor (budget 3x); floor: indexed lookup + "
+                    "one synchronous=FULL insert"),
+    ]
+
+
+def bench_search(workdir: Path, attendees: int) -> list[Figure]:
+    import random
+
+    from kiosk.services.desk import Desk
+    from kiosk.store import queries
+    from kiosk.store.event_store import EventStore
+    from kiosk.store.floors import bare_fts_query
+    from kiosk.store.search import match_expression
+
+    path = _event_with(workdir, attendees)
+    store = EventStore.open(path)
+    rng = random.Random(5)
+    people = rng.sample(queries.list_attendees(store.conn, status="all"), 300)
+    queries_typed = []
+    for person in people:
+        name = person.last_name or person.first_name
+        for length in range(2, 7):
+            if len(name) >= length:
+                queries_typed.append(name[:length])
+    desk = Desk(store, "Bench desk")
+    desk.search("warm up")
+    timings = []
+    for text in queries_typed:
+        started = time.perf_counter()
+        desk.search(text)
+        timings.append(time.perf_counter() - started)
+    store.close()
+    floor = bare_fts_query(path, [match_expression(t) or '""' for t in queries_typed])
+    return [Figure("name search as you type, p99", _percentile(timings, 0.99) * 1000, "ms",
+                   budget=30.0, floor=_percentile(floor, 0.99) * 1000,
+                   note=f"{len(queries_typed)} prefixes of 2-6 letters; floor: bare FTS5 query")]
+
+
+def bench_tickets(workdir: Path, attendees: int) -> list[Figure]:
+    from kiosk.core import tickets
+
+    key = tickets.new_signing_key()
+    public = tickets.public_key_of(key)
+    ids = [tickets.new_attendee_id() for _ in range(2000)]
+    started = time.perf_counter()
+    codes = [tickets.sign_ticket(key, i, 0) for i in ids]
+    signing = len(ids) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for code in codes:
+        tickets.read_ticket(code, public)
+    verifying = len(ids) / (time.perf_counter() - started)
+    return [Figure("ticket signing", signing, "/s"), Figure("ticket verification", verifying, "/s")]
+
+
 def bench_import(workdir: Path, attendees: int) -> list[Figure]:
     from kiosk.services.demo_people import demo_records
     from kiosk.services.event_setup import NewEvent, create_event
@@ -93,6 +186,9 @@ def bench_import(workdir: Path, attendees: int) -> list[Figure]:
 
 BENCHES: dict[str, Callable[[Path, int], list[Figure]]] = {
     "import": bench_import,
+    "checkin": bench_checkin,
+    "search": bench_search,
+    "tickets": bench_tickets,
 }
 
 
@@ -103,6 +199,8 @@ def run_bench(attendees: int = 100_000, as_json: bool = False,
         for name, bench in BENCHES.items():
             if only and name not in only:
                 continue
+            if not as_json:
+                print(f"running {name}…", flush=True)
             figures.extend(bench(Path(tmp), attendees))
     if as_json:
         print(json.dumps({"attendees": attendees, "figures": [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import time
-import uuid
 
 
 def uuid7(unix_ms: int | None = None) -> str:
@@ -17,7 +16,8 @@ def uuid7(unix_ms: int | None = None) -> str:
     value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
     value |= 0b10 << 62  # variant
     value |= rand & ((1 << 62) - 1)  # rand_b
-    return str(uuid.UUID(int=value))
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def new_device_id() -> str:

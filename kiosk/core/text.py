@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode does not decompose into base + mark but that people type without
 # the stroke: "Łukasz" must be found by "Lukasz", "Đặng" by "Dang".
@@ -16,12 +17,16 @@ _FOLD_EXTRA = str.maketrans(
         "’": "'", "‘": "'", "ʼ": "'",
     }
 )
+_KEPT_FORMAT = {" ", "\u200c", "\u200d"}
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@lru_cache(maxsize=32_768)
 def fold(text: str) -> str:
     """Lower-case, strip accents and compatibility forms: the key for "Dũng" is "dung"."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_FOLD_EXTRA)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -33,13 +38,19 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     value = unicodedata.normalize("NFC", str(text))
-    value = "".join(ch if ch.isprintable() or ch == " " else " " for ch in value)
+    # Zero-width (non-)joiners are part of Persian and Indic spellings: keep them.
+    value = "".join(ch if ch.isprintable() or ch in _KEPT_FORMAT else " " for ch in value)
     return _SPACES.sub(" ", value).strip()
 
 
 def words(text: str) -> list[str]:
     """Folded search words of a text: "Smith-Jones, Jo" -> ["smith", "jones", "jo"]."""
-    return [w for w in _NON_WORD.split(fold(text)) if w]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=32_768)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _NON_WORD.split(fold(text)) if w)
 
 
 def name_key(first_name: str, last_name: str) -> str:

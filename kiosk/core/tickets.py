@@ -265,11 +265,9 @@ def _require_attendee_id(attendee_id: str) -> None:
 
 
 def _digits(number: int, length: int) -> str:
-    symbols = []
-    for _ in range(length):
-        number, value = divmod(number, 32)
-        symbols.append(ALPHABET[value])
-    return "".join(reversed(symbols))
+    # Base 32 by way of hexadecimal would be wrong; build the digits five bits at a time.
+    symbols = [ALPHABET[(number >> shift) & 31] for shift in range(5 * (length - 1), -1, -5)]
+    return "".join(symbols)
 
 
 def _value(digits: str) -> int:

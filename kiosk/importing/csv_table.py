@@ -96,39 +96,55 @@ def read_csv(text: str, source: str) -> Table:
     as in Excel, not counted.
     """
     first_line, _, rest = text.partition("\n")
-    hint = first_line.strip().casefold()
-    if hint.startswith("sep=") and len(hint) == 5:
-        delimiter = first_line.strip()[4]
+    hint = first_line.rstrip("\r")
+    if hint[:4].casefold() == "sep=" and len(hint) == 5 and hint[4] in (*DELIMITERS, "|"):
+        delimiter = hint[4]
         text = rest
     else:
         delimiter = detect_delimiter(text)
     rows: list[tuple[int, list[str]]] = []
+    number = 0
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, cells in enumerate(reader, start=1):
             if any(cells):
                 rows.append((number, cells))
     except csv.Error as problem:
+        row = number + 1
+        if "field limit" in str(problem):
+            raise ImportRefused(
+                f"{source} has a cell near row {row} that runs on for more than 100,000 "
+                'characters — almost always a quotation mark (") that opens and never '
+                "closes. Find it in that row, remove it or close it, and import again."
+            ) from None
         raise ImportRefused(
-            f"{source} could not be read as CSV ({problem}). Open it in a spreadsheet "
-            "program, save it again as CSV or .xlsx, and import that."
+            f"{source} could not be read as CSV near row {row} ({problem}). Open it in a "
+            "spreadsheet program, save it again as CSV or .xlsx, and import that."
         ) from None
-    errors = _unclosed_quote(text, rows)
+    errors = _unclosed_quote(text, delimiter, rows)
     return Table(rows=rows, errors=errors, strict_width=True)
 
 
-def _unclosed_quote(text: str, rows: list[tuple[int, list[str]]]) -> list[RowError]:
+def _unclosed_quote(text: str, delimiter: str, rows: list[tuple[int, list[str]]]) -> list[RowError]:
     """A row whose opening quotation mark never closes swallows the rest of the file."""
     if not rows or text.count('"') % 2 == 0:
         return []
     number, cells = rows[-1]
-    if not any("\n" in cell or "\r" in cell for cell in cells):
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
         return []
+    except csv.Error as problem:
+        # Strict parsing also stops at a harmless 12" in a cell; then judge by the last row.
+        if "unexpected end of data" not in str(problem) and not any(
+            "\n" in cell or "\r" in cell for cell in cells
+        ):
+            return []
     rows.pop()
     return [
         RowError(
             number,
-            f"Row {number}: a quotation mark (\") opens in this row and never closes, so "
+            f'Row {number}: a quotation mark (") opens in this row and never closes, so '
             "everything after it was read as one cell. Remove the stray quotation mark "
             "(or add the closing one) and import again.",
         )

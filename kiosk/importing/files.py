@@ -54,7 +54,7 @@ def _read_zip(data: bytes, sheet: str | None, rank: SheetRanker, source: str) ->
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # a damaged archive fails in many ways; each means the same here
         raise ImportRefused(
             f"{source} looks like an Excel workbook but is damaged or only partly "
             "downloaded. Download or export it again."

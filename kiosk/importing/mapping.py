@@ -55,9 +55,13 @@ def _keyword_field(key: str) -> str | None:
         word in key for word in ("consent", "happy", "agree", "permission", "ok")
     ):
         return "photo_consent"
-    if any(word in key for word in ("dietary", "accessib", "access need", "access requirement",
-                                    "allerg")):
+    if any(
+        word in key
+        for word in ("dietary", "accessib", "access need", "access requirement", "allerg")
+    ):
         return "access_needs"
+    if "attending as" in key or "ticket type" in key:
+        return "category"
     if any(word in key for word in ("workshop", "breakout", "session")) and not key.endswith(
         (" id", " time", " date", " room")
     ):

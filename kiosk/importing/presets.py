@@ -172,10 +172,23 @@ EVENTBRITE = Preset(
     signature=frozenset(
         header_key(h)
         for h in (
-            "Order #", "Attendee #", "Barcode #", "Attendee Status", "Price Tier",
-            "Eventbrite Fees", "Eventbrite Payment Processing", "Fees Paid",
-            "Ticket Delivery Method", "Buyer First Name", "Buyer Last Name", "Buyer Email",
-            "Date Attending", "Device #", "Check-In Date", "Order Type", "IP Location",
+            "Order #",
+            "Attendee #",
+            "Barcode #",
+            "Attendee Status",
+            "Price Tier",
+            "Eventbrite Fees",
+            "Eventbrite Payment Processing",
+            "Fees Paid",
+            "Ticket Delivery Method",
+            "Buyer First Name",
+            "Buyer Last Name",
+            "Buyer Email",
+            "Date Attending",
+            "Device #",
+            "Check-In Date",
+            "Order Type",
+            "IP Location",
         )
     ),
 )
@@ -207,8 +220,15 @@ TICKETTAILOR = Preset(
     signature=frozenset(
         header_key(h)
         for h in (
-            "Issued ticket ID", "Order cancelled", "Refunded amount", "Mobile number",
-            "Transaction ID", "Event name", "Payment method", "Voided", "Checked in",
+            "Issued ticket ID",
+            "Order cancelled",
+            "Refunded amount",
+            "Mobile number",
+            "Transaction ID",
+            "Event name",
+            "Payment method",
+            "Voided",
+            "Checked in",
             "Check in date",
         )
     ),
@@ -248,10 +268,21 @@ PRETIX = Preset(
     signature=frozenset(
         header_key(h)
         for h in (
-            "Event slug", "Order code", "Position ID", "Attendee name", "Attendee email",
-            "Pseudonymization ID", "Ticket secret", "Tax rule", "Seat ID",
-            "Invoice address name", "Sales channel", "Order locale", "E-mail address verified",
-            "Payment providers", "Follow-up date",
+            "Event slug",
+            "Order code",
+            "Position ID",
+            "Attendee name",
+            "Attendee email",
+            "Pseudonymization ID",
+            "Ticket secret",
+            "Tax rule",
+            "Seat ID",
+            "Invoice address name",
+            "Sales channel",
+            "Order locale",
+            "E-mail address verified",
+            "Payment providers",
+            "Follow-up date",
         )
     ),
     ref_parts=(header_key("Order code"), header_key("Position ID")),
@@ -286,10 +317,21 @@ TITO = Preset(
     signature=frozenset(
         header_key(h)
         for h in (
-            "Ticket Reference", "Ticket First Name", "Ticket Last Name", "Ticket Full Name",
-            "Ticket Email", "Ticket Company Name", "Ticket Phone Number", "Void Status",
-            "Unique Ticket URL", "Unique Order URL", "Order Reference", "Order Name",
-            "Ticket Created Date", "Order Discount Code", "Registration Name",
+            "Ticket Reference",
+            "Ticket First Name",
+            "Ticket Last Name",
+            "Ticket Full Name",
+            "Ticket Email",
+            "Ticket Company Name",
+            "Ticket Phone Number",
+            "Void Status",
+            "Unique Ticket URL",
+            "Unique Order URL",
+            "Order Reference",
+            "Order Name",
+            "Ticket Created Date",
+            "Order Discount Code",
+            "Registration Name",
         )
     ),
 )
@@ -319,8 +361,16 @@ HIEVENTS = Preset(
     signature=frozenset(
         header_key(h)
         for h in (
-            "Public ID", "Short ID", "Product ID", "Product Name", "Is Checked In",
-            "Checked In At", "Check Ins", "Last Updated Date", "Created Date", "Ticket Name",
+            "Public ID",
+            "Short ID",
+            "Product ID",
+            "Product Name",
+            "Is Checked In",
+            "Checked In At",
+            "Check Ins",
+            "Last Updated Date",
+            "Created Date",
+            "Ticket Name",
         )
     ),
 )

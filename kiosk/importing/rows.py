@@ -1,6 +1,9 @@
-"""One row of cells into one attendee record, or into a row error an organiser can act on."""
+"""Rows of cells into attendee records, or into row errors an organiser can act on."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from kiosk.importing import fields as f
 from kiosk.importing.mapping import ColumnPlan
@@ -20,74 +23,161 @@ from kiosk.importing.values import (
     tidy,
 )
 
+# Applied to each distinct tidied value of a column, before columns compete for a field.
+_TRANSFORMS = {"email": email_of, "category": category_of}
+_SPECIAL = frozenset({f.SESSIONS, f.STATUS, f.CANCELLED, *f.JOINED_FIELDS})
 # Answers to "Any access or dietary needs?" that mean there are none.
 _NOTHING = frozenset({"no", "none", "n/a", "na", "-", "nope", "nothing", "no thanks", "nil"})
 
 
 class RowReader:
-    """Turns rows into records by a column plan; built once per file, called per row."""
+    """Turns the rows of one file into records by its column plan.
+
+    Cells are tidied column by column, once per distinct value: a ticket type or status
+    repeated on 100,000 rows is cleaned once. Each prepared cell is falsy when empty.
+    """
 
     def __init__(self, plan: ColumnPlan, known: frozenset[str], strict_width: bool) -> None:
         self.headers = plan.headers
+        self.fields = plan.fields
         self.width = len(plan.headers)
         self.known = known
         self.strict_width = strict_width
         self.options = plan.options
         self.ref_parts = plan.ref_parts
-        self.singles = [(n, plan.indices(n)) for n in f.SINGLE_FIELDS if plan.indices(n)]
+        singles = [(n, plan.indices(n)) for n in f.SINGLE_FIELDS if plan.indices(n)]
+        # Most fields have one column: those are read in one dict comprehension per row.
+        self.only_columns = [(n, columns[0]) for n, columns in singles if len(columns) == 1]
+        self.ranked_columns = [(n, columns) for n, columns in singles if len(columns) > 1]
         self.joined = [(n, plan.indices(n)) for n in f.JOINED_FIELDS if plan.indices(n)]
         self.status_columns = plan.indices(f.STATUS)
         self.cancelled_columns = plan.indices(f.CANCELLED)
         self.session_columns = plan.indices(f.SESSIONS)
         self.extra_columns = plan.indices(f.EXTRA)
         self.email_heading = plan.heading_for("email") or "email"
+        self.consent_heading = plan.heading_for("photo_consent") or "photo consent"
         self.name_hint = _name_hint(plan)
 
-    def read(self, number: int, cells: list[str]) -> SourceRecord | RowError | None:
-        """The record of one row; a RowError when it cannot be one; None for a blank row."""
-        if len(cells) != self.width:
-            if len(cells) < self.width:
-                cells = cells + [""] * (self.width - len(cells))
+    def read_all(
+        self, body: Sequence[tuple[int, list[str]]]
+    ) -> tuple[list[SourceRecord], list[RowError]]:
+        """Records for the rows that make one, errors for those that cannot; blank rows neither."""
+        errors: list[RowError] = []
+        numbers: list[int] = []
+        kept: list[list[str]] = []
+        width = self.width
+        for number, cells in body:
+            count = len(cells)
+            if count != width:
+                if count < width:
+                    cells = cells + [""] * (width - count)
+                elif self.strict_width and any(c.strip() for c in cells[width:]):
+                    errors.append(RowError(number, self._too_many_cells(number, count)))
+                    continue
+                else:
+                    cells = cells[:width]
+            numbers.append(number)
+            kept.append(cells)
+        if not kept:
+            return [], errors
+        prepared = [self._prepare(i, column) for i, column in enumerate(zip(*kept, strict=True))]
+        records: list[SourceRecord] = []
+        for number, row in zip(numbers, zip(*prepared, strict=True), strict=True):
+            if not any(row):
+                continue
+            outcome = self._record(number, row)
+            if isinstance(outcome, RowError):
+                errors.append(outcome)
             else:
-                if self.strict_width and any(c.strip() for c in cells[self.width :]):
-                    return RowError(number, self._too_many_cells(number, len(cells)))
-                cells = cells[: self.width]
-        headers = self.headers
-        values: dict[str, str] = {}
-        extra: dict[str, str] = {}
+                records.append(outcome)
+        return records, errors
 
-        for name, columns in self.singles:
+    def _prepare(self, index: int, column: tuple[str, ...]) -> list[Any]:
+        field = self.fields[index]
+        if field == f.IGNORE:
+            return [""] * len(column)
+        distinct = set(column)
+        if field == f.SESSIONS:
+            option = self.options.get(index)
+            choices = {raw: self._choices(raw, option) for raw in distinct}
+            return [choices[raw] for raw in column]
+        transform = _TRANSFORMS.get(field)
+        if field not in _SPECIAL and len(distinct) > len(column) // 2:
+            # Mostly different values (names, emails, barcodes): no use remembering them.
+            if transform is None:
+                return [tidy(raw) for raw in column]
+            return [transform(text) if (text := tidy(raw)) else "" for raw in column]
+        tidied = {raw: tidy(raw) for raw in distinct}
+        if transform is not None:
+            tidied = {raw: transform(text) if text else "" for raw, text in tidied.items()}
+        if field == f.STATUS:
+            meaning = {raw: (status_of(t), t) if t else None for raw, t in tidied.items()}
+            return [meaning[raw] for raw in column]
+        if field == f.CANCELLED:
+            flagged = {raw: bool(t) and flags_cancelled(t) for raw, t in tidied.items()}
+            return [flagged[raw] for raw in column]
+        if field in f.JOINED_FIELDS:
+            tidied = {raw: "" if t.casefold() in _NOTHING else t for raw, t in tidied.items()}
+        return [tidied[raw] for raw in column]
+
+    def _choices(self, raw: str, option: str | None) -> tuple[tuple[str, ...], str] | None:
+        """A workshop cell as (choices, text to keep in extra); None when empty."""
+        if not raw.strip():
+            return None
+        if is_yes(raw) or is_no(raw):
+            if option is None:
+                return (), tidy(raw)
+            return ((option,) if is_yes(raw) else ()), ""
+        return tuple(split_choices(raw, self.known)), ""
+
+    def _record(self, number: int, row: tuple[Any, ...]) -> SourceRecord | RowError:
+        headers = self.headers
+        extra = {headers[i]: row[i] for i in self.extra_columns if row[i]}
+        values = {name: row[i] for name, i in self.only_columns if row[i]}
+        for name, columns in self.ranked_columns:
             for index in columns:
-                raw = cells[index]
-                if raw and (value := tidy(raw)):
+                value = row[index]
+                if value:
                     if name in values:
                         extra[headers[index]] = value
                     else:
                         values[name] = value
         for name, columns in self.joined:
-            parts = [tidy(cells[i]) for i in columns if cells[i]]
-            text = "; ".join(p for p in parts if p and p.casefold() not in _NOTHING)
+            text = "; ".join(row[i] for i in columns if row[i])
             if text:
                 values[name] = text
-        for index in self.extra_columns:
-            raw = cells[index]
-            if raw and (value := tidy(raw)):
-                extra[headers[index]] = value
-        sessions = self._sessions(cells, extra)
-        status = self._status(cells, extra)
 
-        if not values and not extra and not sessions and status == ACTIVE:
-            return None
-        return self._finish(number, values, extra, sessions, status, cells)
+        sessions: tuple[str, ...] = ()
+        for index in self.session_columns:
+            cell = row[index]
+            if cell:
+                choices, leftover = cell
+                if leftover:
+                    extra[headers[index]] = leftover
+                if not sessions:
+                    sessions = choices
+                else:
+                    sessions += tuple(c for c in choices if c not in sessions)
+        status = ACTIVE
+        for index in self.status_columns:
+            cell = row[index]
+            if cell:
+                meaning, text = cell
+                if meaning is None:
+                    extra[headers[index]] = text
+                elif meaning == CANCELLED:
+                    status = CANCELLED
+        if self.cancelled_columns and any(row[i] for i in self.cancelled_columns):
+            status = CANCELLED
+        if self.ref_parts:
+            code, position = (row[i] for i in self.ref_parts)
+            if code and position:
+                values["external_ref"] = f"{code}-{position}"
+        values["status"] = status
+        return self._finish(number, values, extra, sessions)
 
     def _finish(
-        self,
-        number: int,
-        values: dict[str, str],
-        extra: dict[str, str],
-        sessions: tuple[str, ...],
-        status: str,
-        cells: list[str],
+        self, number: int, values: dict[str, str], extra: dict[str, str], sessions: tuple[str, ...]
     ) -> SourceRecord | RowError:
         full_name = values.pop(f.NAME, "")
         if full_name and "first_name" not in values and "last_name" not in values:
@@ -96,73 +186,23 @@ class RowReader:
                 values["first_name"] = first
             if last:
                 values["last_name"] = last
-        if not any(values.get(n) for n in ("first_name", "last_name", "badge_name")):
+        if not ("first_name" in values or "last_name" in values or "badge_name" in values):
             return RowError(number, f"Row {number}: no name — fill in {self.name_hint}.")
-        if "email" in values:
-            email = email_of(values["email"])
-            if email and "@" not in email:
-                return RowError(
-                    number,
-                    f"Row {number}: the email address “{email}” has no @ in it — correct it "
-                    f"in the “{self.email_heading}” column, or leave it empty.",
-                )
-            if email:
-                values["email"] = email
-            else:
-                del values["email"]
-        if "category" in values:
-            values["category"] = category_of(values["category"])
+        email = values.get("email")
+        if email is not None and "@" not in email:
+            return RowError(
+                number,
+                f"Row {number}: the email address “{email}” has no @ in it — correct it "
+                f"in the “{self.email_heading}” column, or leave it empty.",
+            )
         if "photo_consent" in values:
-            consent = consent_of(values["photo_consent"])
+            answer = values.pop("photo_consent")
+            consent = consent_of(answer)
             if consent is None:
-                extra[self._heading_of("photo_consent")] = values.pop("photo_consent")
+                extra[self.consent_heading] = answer
             else:
                 values["photo_consent"] = consent
-        if self.ref_parts:
-            code, position = (tidy(cells[i]) for i in self.ref_parts)
-            if code and position:
-                values["external_ref"] = f"{code}-{position}"
-        values["status"] = status
         return SourceRecord(row=number, fields=values, sessions=sessions, extra=extra)
-
-    def _sessions(self, cells: list[str], extra: dict[str, str]) -> tuple[str, ...]:
-        chosen: list[str] = []
-        for index in self.session_columns:
-            raw = cells[index]
-            if not raw:
-                continue
-            if is_yes(raw) or is_no(raw):
-                option = self.options.get(index)
-                if option is None:
-                    extra[self.headers[index]] = tidy(raw)
-                elif is_yes(raw) and option not in chosen:
-                    chosen.append(option)
-                continue
-            for choice in split_choices(raw, self.known):
-                if choice not in chosen:
-                    chosen.append(choice)
-        return tuple(chosen)
-
-    def _status(self, cells: list[str], extra: dict[str, str]) -> str:
-        status = ACTIVE
-        for index in self.status_columns:
-            raw = cells[index]
-            if raw and (value := tidy(raw)):
-                meaning = status_of(value)
-                if meaning is None:
-                    extra[self.headers[index]] = value
-                elif meaning == CANCELLED:
-                    status = CANCELLED
-        for index in self.cancelled_columns:
-            raw = cells[index]
-            if raw and (value := tidy(raw)) and flags_cancelled(value):
-                status = CANCELLED
-        return status
-
-    def _heading_of(self, field: str) -> str:
-        return next(
-            self.headers[i] for name, columns in self.singles if name == field for i in columns
-        )
 
     def _too_many_cells(self, number: int, count: int) -> str:
         return (

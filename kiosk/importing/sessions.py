@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Iterable
 
 from kiosk.importing.values import tidy
 
 _STRONG_SEPARATOR = re.compile(r"[\r\n;|]")
 _NO_CHOICE = frozenset(
-    {"none", "n/a", "na", "-", "no", "not attending", "no workshop", "none of these",
-     "not applicable", "not sure yet", "undecided"}
+    {
+        "none",
+        "n/a",
+        "na",
+        "-",
+        "no",
+        "not attending",
+        "no workshop",
+        "none of these",
+        "not applicable",
+        "not sure yet",
+        "undecided",
+    }
 )
 _BULLETS = "•·*-–— "
 _OPTION_SEPARATORS = (" – ", " — ", " - ", ": ")
@@ -30,7 +41,7 @@ def option_name(header: str) -> str | None:
     return None
 
 
-def known_choices(workshops: Collection[str]) -> frozenset[str]:
+def known_choices(workshops: Iterable[str]) -> frozenset[str]:
     """The keys under which ``split_choices`` recognises a workshop title."""
     return frozenset(tidy(w).casefold() for w in workshops if w)
 

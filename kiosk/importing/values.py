@@ -14,17 +14,16 @@ CANCELLED = Status.CANCELLED.value
 def tidy(raw: str) -> str:
     """``clean(raw)``, skipping the work for the common cell that is already tidy.
 
-    A printable, NFC-normalised cell with single inner spaces and none at the ends is
-    exactly what ``clean`` would return; most cells are like that, and this check runs in C.
+    Once stripped, a printable, NFC-normalised cell without double spaces is exactly what
+    ``clean`` would return; most cells are like that, and these checks run in C.
     """
+    text = raw.strip()
     if (
-        raw.isprintable()
-        and raw[:1] != " "
-        and raw[-1:] != " "
-        and "  " not in raw
-        and (raw.isascii() or unicodedata.is_normalized("NFC", raw))
+        text.isprintable()
+        and "  " not in text
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
     ):
-        return raw
+        return text
     return clean(raw)
 
 
@@ -83,7 +82,7 @@ _CANCELLED_PARTS = ("cancel", "refunded", "void", "not attending", "deleted")
 
 
 def status_of(value: str) -> str | None:
-    """"active", "cancelled", or None when the text means nothing we know."""
+    """The status a text means ("active" or "cancelled"), or None when we do not know it."""
     key = _key(value)
     known = _STATUS_WORDS.get(key)
     if known is not None:
@@ -102,12 +101,38 @@ def flags_cancelled(value: str) -> bool:
 
 
 _YES_WORDS = frozenset(
-    {"yes", "y", "true", "1", "x", "✓", "✔", "agree", "i agree", "i consent", "consent",
-     "ok", "okay", "happy to be photographed", "granted"}
+    {
+        "yes",
+        "y",
+        "true",
+        "1",
+        "x",
+        "✓",
+        "✔",
+        "agree",
+        "i agree",
+        "i consent",
+        "consent",
+        "ok",
+        "okay",
+        "happy to be photographed",
+        "granted",
+    }
 )
 _NO_WORDS = frozenset(
-    {"no", "n", "false", "0", "do not consent", "i do not consent", "don't", "do not",
-     "refused", "declined", "not granted"}
+    {
+        "no",
+        "n",
+        "false",
+        "0",
+        "do not consent",
+        "i do not consent",
+        "don't",
+        "do not",
+        "refused",
+        "declined",
+        "not granted",
+    }
 )
 
 
@@ -121,7 +146,7 @@ def is_no(value: str) -> bool:
 
 
 def consent_of(value: str) -> str | None:
-    """"yes", "no", or None when the answer is neither (it is kept in extra)."""
+    """The consent an answer gives ("yes" or "no"), or None when it is neither."""
     key = _key(value)
     if key in _YES_WORDS or key.startswith(("yes", "i agree", "i consent", "i am happy")):
         return "yes"
@@ -152,8 +177,29 @@ def email_of(value: str) -> str:
 
 # Lower-case words that belong to the family name that follows them.
 _PARTICLES = frozenset(
-    {"van", "von", "de", "da", "di", "del", "della", "der", "den", "du", "la", "le", "dos",
-     "das", "bin", "binti", "ibn", "al", "el", "ter", "ten"}
+    {
+        "van",
+        "von",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "der",
+        "den",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+        "bin",
+        "binti",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+    }
 )
 
 

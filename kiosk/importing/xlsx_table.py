@@ -83,9 +83,7 @@ def _choose(worksheets: list[Any], wanted: str | None, rank: SheetRanker, source
             if header_key(worksheet.title) == header_key(wanted):
                 return worksheet
         names = ", ".join(f"“{w.title}”" for w in worksheets)
-        raise ImportRefused(
-            f"{source} has no sheet called “{wanted}”. Its sheets are: {names}."
-        )
+        raise ImportRefused(f"{source} has no sheet called “{wanted}”. Its sheets are: {names}.")
     if len(worksheets) == 1:
         return worksheets[0]
     best, best_score = worksheets[0], float("-inf")

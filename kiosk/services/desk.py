@@ -29,7 +29,7 @@ from kiosk.core.text import clean, words
 from kiosk.core.tickets import TicketVerdict
 from kiosk.store import checkins, queries
 from kiosk.store.event_store import EventStore
-from kiosk.store.search import TypoIndex, match_expression
+from kiosk.store.search import TypoIndex
 
 # How many of this desk's latest check-ins can be undone.
 UNDO_DEPTH = 5
@@ -247,19 +247,18 @@ class Desk:
         """Name search as you type: prefix on every word, accent-insensitive, one typo allowed.
 
         Best matches first: whole-word name matches, then prefix matches, then the rest.
+        Cancelled registrations are found too, so the desk can say why they cannot come in.
         """
         typed = words(text)
         if not typed:
             return []
         conn = self.store.conn
-        found = queries.list_attendees(conn, search=text, status="all", limit=200)
+        found = queries.search_attendees(conn, text, limit=limit)
         if not found:
             alternatives = {w: self._typos().near(w) for w in typed}
             if any(alternatives.values()):
-                expression = match_expression(text, alternatives)
-                found = queries.search_attendees(conn, expression or "", limit=200)
-        found.sort(key=lambda a: _rank(a, typed))
-        return found[:limit]
+                found = queries.search_attendees(conn, text, alternatives, limit=limit)
+        return found
 
     def _typos(self) -> TypoIndex:
         # The vocabulary changes slowly (walk-ins, syncs); refresh it at most once a minute.
@@ -317,10 +316,3 @@ class Desk:
 
 def _prior(row: checkins.CheckinRow) -> PriorCheckin:
     return PriorCheckin(row.change_id, row.at, row.desk or f"device {row.device_id}", row.operator)
-
-
-def _rank(attendee: Attendee, typed: list[str]) -> tuple[int, int, str]:
-    names = words(f"{attendee.first_name} {attendee.last_name} {attendee.badge_name}")
-    exact = sum(1 for w in typed if w in names)
-    prefix = sum(1 for w in typed if any(n.startswith(w) for n in names))
-    return (-exact, -prefix, f"{attendee.last_name} {attendee.first_name}".casefold())

@@ -14,7 +14,8 @@ from sqlite_utils import Database
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
-from kiosk.store.appliers import apply_change
+from kiosk.store.appliers import apply_change, apply_changes
+from kiosk.store.appliers import payload_json as _payload_json
 from kiosk.store.database import connect
 from kiosk.store.schema import DERIVED_TABLES
 
@@ -107,9 +108,34 @@ class EventStore:
         with self.transaction():
             return self._append(kind, payload)
 
-    def record_many(self, items: Iterable[tuple[ChangeKind, dict[str, Any]]]) -> list[Change]:
+    def record_many(self, items: Iterable[tuple[ChangeKind, dict[str, Any]]]) -> Change | None:
+        """Append and apply many changes in one transaction (in bulk where it can).
+
+        Returns the last change recorded, or None when there were none.
+        """
+        last = None
         with self.transaction():
-            return [self._append(kind, payload) for kind, payload in items]
+            batch: list[Change] = []
+            for kind, payload in items:
+                stamp = self.clock.now()
+                self._seq += 1
+                batch.append(Change(uuid7(stamp.wall_ms), self.device_id, self._seq,
+                                    stamp.encode(), kind, payload))
+                if len(batch) == 2_000:
+                    last = self._store_batch(batch)
+                    batch = []
+            if batch:
+                last = self._store_batch(batch)
+        return last
+
+    def _store_batch(self, batch: list[Change]) -> Change:
+        encoded = [_payload_json(c.payload) for c in batch]
+        self.conn.executemany(_INSERT_CHANGE, [
+            (c.change_id, c.device_id, c.device_seq, c.hlc, c.kind.value, text, None)
+            for c, text in zip(batch, encoded, strict=True)
+        ])
+        apply_changes(self.conn, batch)
+        return batch[-1]
 
     def next_stamp(self) -> str:
         """A stamp for a value that must sort after every change made so far (e.g. import base)."""
@@ -123,7 +149,7 @@ class EventStore:
         self.conn.execute(
             _INSERT_CHANGE,
             (change.change_id, change.device_id, change.device_seq, change.hlc, change.kind.value,
-             json.dumps(payload, ensure_ascii=False, sort_keys=True), None),
+             _payload_json(payload), None),
         )
         apply_change(self.conn, change)
         return change
@@ -140,8 +166,7 @@ class EventStore:
                 cursor = self.conn.execute(
                     _INSERT_CHANGE.replace("INSERT", "INSERT OR IGNORE", 1),
                     (change.change_id, change.device_id, change.device_seq, change.hlc,
-                     change.kind.value, json.dumps(change.payload, ensure_ascii=False,
-                                                   sort_keys=True), change.hub_seq),
+                     change.kind.value, _payload_json(change.payload), change.hub_seq),
                 )
                 if cursor.rowcount:
                     self.clock.observe(Stamp.parse(change.hlc))
@@ -200,8 +225,6 @@ class EventStore:
             for table in DERIVED_TABLES:
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("DELETE FROM checkpoints WHERE id != 'main'")
-            count = 0
-            for change in list(self.changes()):
-                apply_change(self.conn, change)
-                count += 1
-        return count
+            replay = list(self.changes())
+            apply_changes(self.conn, replay)
+        return len(replay)

@@ -7,7 +7,10 @@ import sqlite3
 from typing import Any
 
 from kiosk.core.models import Attendee, Checkpoint, Event, Session, Status
-from kiosk.store.search import match_expression
+from kiosk.core.search_rank import rank_key
+from kiosk.core.text import words
+from kiosk.store.appliers import source_lanes
+from kiosk.store.search import find_candidates
 
 _ATTENDEE_COLUMNS = (
     "id, first_name, last_name, badge_name, pronouns, organisation, email, category, status, "
@@ -43,55 +46,57 @@ def list_attendees(
     status: str = "active",
     limit: int | None = None,
 ) -> list[Attendee]:
-    """Attendees by last name, or the best matches for ``search`` first."""
+    """Attendees by last name, or the people matching ``search`` (best first)."""
+    if search:
+        return search_attendees(conn, search, status=None if status == "all" else status,
+                                limit=limit or 50)
     where, params = ["merged_into IS NULL"], []
     if status != "all":
         where.append("status = ?")
         params.append(status)
-    if search:
-        expression = match_expression(search)
-        if expression is None:
-            return []
-        sql = (
-            f"SELECT {_ATTENDEE_COLUMNS} FROM attendee_search "
-            "JOIN attendees ON attendees.rowid = attendee_search.rowid "
-            f"WHERE attendee_search MATCH ? AND {' AND '.join(where)} "
-            "ORDER BY attendee_search.rank, last_name, first_name"
-        )
-        params.insert(0, expression)
-    else:
-        sql = (
-            f"SELECT {_ATTENDEE_COLUMNS} FROM attendees WHERE {' AND '.join(where)} "
-            "ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, id"
-        )
+    sql = (
+        f"SELECT {_ATTENDEE_COLUMNS} FROM attendees WHERE {' AND '.join(where)} "
+        "ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, id"
+    )
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
     return [attendee_from_row(row) for row in conn.execute(sql, params)]
 
 
-def search_attendees(
-    conn: sqlite3.Connection, expression: str, limit: int = 200
-) -> list[Attendee]:
-    """Attendees matching a ready-made FTS5 expression, best first."""
-    if not expression:
+def attendees_by_id(conn: sqlite3.Connection, ids: list[str]) -> list[Attendee]:
+    """The attendees with these ids, in the order given."""
+    if not ids:
         return []
-    sql = (
-        f"SELECT {_ATTENDEE_COLUMNS} FROM attendee_search "
-        "JOIN attendees ON attendees.rowid = attendee_search.rowid "
-        "WHERE attendee_search MATCH ? AND merged_into IS NULL "
-        "ORDER BY attendee_search.rank LIMIT ?"
-    )
-    return [attendee_from_row(row) for row in conn.execute(sql, (expression, limit))]
+    marks = ", ".join("?" * len(ids))
+    found = {row[0]: attendee_from_row(row) for row in conn.execute(
+        f"SELECT {_ATTENDEE_COLUMNS} FROM attendees WHERE id IN ({marks})", ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def search_attendees(
+    conn: sqlite3.Connection, text: str, alternatives: dict[str, list[str]] | None = None,
+    status: str | None = None, limit: int = 20,
+) -> list[Attendee]:
+    """Name search: every typed word a prefix, accents ignored, best matches first."""
+    candidates = find_candidates(conn, text, alternatives, status)
+    typed = words(text)
+    candidates.sort(key=lambda c: rank_key(typed, c[1], c[2], c[3]))
+    return attendees_by_id(conn, [c[0] for c in candidates[:limit]])
 
 
 def import_state(conn: sqlite3.Connection) -> dict[str, tuple[str, dict[str, Any]]]:
     """Attendees that came from an organisers' file: import key -> (id, source values)."""
     state = {}
-    for key, attendee_id, lanes in conn.execute(
-        "SELECT import_key, id, lanes FROM attendees WHERE import_key != ''"
+    for key, attendee_id, lanes, created_payload, created_hlc in conn.execute(
+        "SELECT a.import_key, a.id, a.lanes, c.payload, c.hlc FROM attendees a "
+        "LEFT JOIN changes c ON c.change_id = json_extract(a.lanes, '$.r') "
+        "WHERE a.import_key != ''"
     ):
-        source = json.loads(lanes).get("s", {})
+        if created_payload is not None:
+            source = source_lanes(json.loads(created_payload), created_hlc)["s"]
+        else:
+            source = json.loads(lanes).get("s", {})
         state[key] = (attendee_id, {name: write[0] for name, write in source.items()})
     return state
 

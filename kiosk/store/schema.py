@@ -31,7 +31,7 @@ def m001_change_log_and_derived_tables(db: Database) -> None:
             hub_seq INTEGER,
             UNIQUE (device_id, device_seq)
         );
-        CREATE INDEX changes_hub_seq ON changes (hub_seq);
+        CREATE INDEX changes_hub_seq ON changes (hub_seq) WHERE hub_seq IS NOT NULL;
         CREATE INDEX changes_hlc ON changes (hlc);
 
         -- Derived from the log; rebuilt by `kiosk rebuild`.
@@ -66,9 +66,8 @@ def m001_change_log_and_derived_tables(db: Database) -> None:
         CREATE INDEX attendees_barcode ON attendees (external_barcode)
             WHERE external_barcode != '';
         CREATE INDEX attendees_walkin_code ON attendees (walkin_code) WHERE walkin_code != '';
-        CREATE INDEX attendees_last_name ON attendees (last_name COLLATE NOCASE);
         CREATE VIRTUAL TABLE attendee_search USING fts5(
-            words, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+            names, other, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
         CREATE VIRTUAL TABLE attendee_search_terms USING fts5vocab(attendee_search, 'row');
         CREATE TABLE sessions (

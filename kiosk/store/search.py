@@ -18,13 +18,53 @@ def search_words(texts: list[str]) -> str:
 
 
 def index_attendee(
-    conn: sqlite3.Connection, rowid: int | None, texts: list[str], replace: bool
+    conn: sqlite3.Connection, rowid: int | None, names: list[str], other: list[str],
+    replace: bool,
 ) -> None:
+    """(Re)index one attendee: their names, and their organisation and email apart."""
     if replace:
         conn.execute("DELETE FROM attendee_search WHERE rowid = ?", (rowid,))
     conn.execute(
-        "INSERT INTO attendee_search (rowid, words) VALUES (?, ?)", (rowid, search_words(texts))
+        "INSERT INTO attendee_search (rowid, names, other) VALUES (?, ?, ?)",
+        (rowid, search_words(names), search_words(other)),
     )
+
+
+_CANDIDATE_SQL = (
+    "SELECT a.id, a.first_name, a.last_name, a.badge_name FROM attendee_search s "
+    "JOIN attendees a ON a.rowid = s.rowid "
+    "WHERE attendee_search MATCH ? AND a.merged_into IS NULL{status} LIMIT ?"
+)
+
+
+def find_candidates(
+    conn: sqlite3.Connection, query: str, alternatives: dict[str, list[str]] | None = None,
+    status: str | None = None, per_query: int = 150,
+) -> list[tuple[str, str, str, str]]:
+    """People whose words start with every typed word: (id, first, last, badge name).
+
+    Ranking all matches of a two-letter prefix over 100,000 people costs more than the
+    as-you-type budget, so this asks three cheap unranked questions, best first — names
+    equal to the words typed, names starting with them, then any indexed word (organisation,
+    email) — and leaves the final order to the caller.
+    """
+    terms = words(query)
+    if not terms:
+        return []
+    everywhere = match_expression(query, alternatives)
+    exact = " AND ".join(f"names : {_quote(t)}" for t in terms)
+    starts = " AND ".join(f"names : {_quote(t)}*" for t in terms)
+    sql = _CANDIDATE_SQL.format(status=" AND a.status = ?" if status else "")
+    found: dict[str, tuple[str, str, str, str]] = {}
+    for expression in (exact, starts, everywhere):
+        if expression is None:
+            continue
+        params: list[object] = [expression, *([status] if status else []), per_query]
+        for row in conn.execute(sql, params):
+            found.setdefault(row[0], row)
+        if len(found) >= per_query:
+            break
+    return list(found.values())
 
 
 def _quote(term: str) -> str:

@@ -77,7 +77,8 @@ def _derived_state(store: EventStore) -> dict[str, list[tuple]]:
     for table in DERIVED_TABLES:
         if table == "attendee_search":
             rows = store.conn.execute(
-                "SELECT a.id, s.words FROM attendee_search s JOIN attendees a ON a.rowid = s.rowid "
+                "SELECT a.id, s.names, s.other FROM attendee_search s "
+                "JOIN attendees a ON a.rowid = s.rowid "
                 "ORDER BY a.id"
             ).fetchall()
         else:
