@@ -13,7 +13,7 @@ from typing import Any
 
 from kiosk.core import tickets
 from kiosk.core.changes import ChangeKind
-from kiosk.core.models import Session
+from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
 from kiosk.importing.records import RowError, SourceRecord
 from kiosk.services.event_setup import session_id_for
@@ -21,6 +21,7 @@ from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 
 _CONSENT = {"yes": True, "no": False}
+_UNSET = object()
 
 
 @dataclass
@@ -58,7 +59,7 @@ class _Planned:
 
 
 def _payload_fields(record: SourceRecord, session_ids: dict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {name: value for name, value in record.fields.items()}
+    values: dict[str, Any] = dict(record.fields)
     values["category"] = values.get("category") or "delegate"
     values["status"] = values.get("status") or "active"
     values["photo_consent"] = _CONSENT.get(values.get("photo_consent", "").lower())
@@ -165,11 +166,14 @@ def _import_records(
             report.cancelled += 1
         known = existing.get(key)
         if known is None:
+            # A new registration's change carries only what differs from the defaults.
+            values = {n: v for n, v in values.items() if TEXT_DEFAULTS.get(n, _UNSET) != v}
             planned.append(_Planned(record.row, tickets.new_attendee_id(), key, values, True))
             report.created += 1
             continue
         attendee_id, source_values = known
-        changed = {n: v for n, v in values.items() if source_values.get(n) != v}
+        changed = {n: v for n, v in values.items()
+                   if source_values.get(n, TEXT_DEFAULTS.get(n)) != v}
         if changed:
             planned.append(_Planned(record.row, attendee_id, key, changed, False))
             report.updated += 1

@@ -1,0 +1,172 @@
+"""Importing registration files into an event: counts, re-imports, duplicates, refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.core.changes import ChangeKind
+from kiosk.importing.records import ImportRefused
+from kiosk.services.event_setup import NewEvent, create_event
+from kiosk.services.registration_import import import_file
+from kiosk.store import queries
+from kiosk.store.event_store import EventStore
+
+IMPORTS = Path(__file__).resolve().parents[2] / "data" / "imports"
+HEADER = "Order #,First Name,Last Name,Email,Company,Ticket Type,Attendee Status,Which workshops?\n"
+
+
+@pytest.fixture
+def event(tmp_path: Path) -> EventStore:
+    store = create_event(tmp_path / "event.db", NewEvent("Conf"))
+    yield store
+    store.close()
+
+
+def _write(path: Path, rows: list[str]) -> Path:
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+FIRST = [
+    "1001,Ana,Popescu,ana@example.org,Hope Trust,Delegate,Attending,Engaging With Businesses",
+    "1002,Dũng,Nguyễn,dung@example.org,,Speaker,Attending,",
+    "1003,Jo,Smith,jo@example.org,Safe Routes,Delegate,Refunded,",
+    "1004,Jo,Smith,jo@example.org,Safe Routes,Delegate,Attending,",
+    "1005,Sam,Lee,group@example.org,,Delegate,Attending,",
+    "1006,Kim,Lee,group@example.org,,Delegate,Attending,",
+]
+
+
+def test_first_import_counts(event: EventStore, tmp_path: Path) -> None:
+    report = import_file(event, _write(tmp_path / "a.csv", FIRST))
+    assert (report.read, report.created, report.updated, report.unchanged) == (6, 6, 0, 0)
+    assert report.cancelled == 1
+    assert report.duplicates == 1 and report.duplicate_rows == [[4, 5]]  # not the Lees
+    assert report.new_sessions == ["Engaging With Businesses"]
+    ana = queries.list_attendees(event.conn, search="ana popescu")[0]
+    assert ana.organisation == "Hope Trust" and ana.sessions == ("s-engaging-with-businesses",)
+    assert len(queries.list_attendees(event.conn, status="cancelled")) == 1
+
+
+def test_reimport_of_the_same_file_changes_nothing(event: EventStore, tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.csv", FIRST)
+    import_file(event, path)
+    before = event.change_count()
+    report = import_file(event, path)
+    assert (report.created, report.updated, report.unchanged, report.missing) == (0, 0, 6, 0)
+    assert event.change_count() == before
+
+
+def test_reimport_updates_changed_fields_keeps_desk_edits_reports_missing(
+    event: EventStore, tmp_path: Path
+) -> None:
+    import_file(event, _write(tmp_path / "a.csv", FIRST))
+    ana = queries.list_attendees(event.conn, search="ana popescu")[0]
+    dung = queries.list_attendees(event.conn, search="dung")[0]
+    # At the desk: Ana's organisation corrected.
+    event.record(ChangeKind.ATTENDEE_EDIT, {"id": ana.id, "fields": {"organisation": "Hope"}})
+    newer = [
+        # Ana: organisation changed in the file too, and her workshop; the desk's fix stays.
+        "1001,Ana,Popescu,ana@example.org,Hope Trust UK,Delegate,Attending,",
+        "1002,Dũng,Nguyễn,dung@example.org,Mekong Dawn,Speaker,Attending,",
+        "1003,Jo,Smith,jo@example.org,Safe Routes,Delegate,Refunded,",
+        "1004,Jo,Smith,jo@example.org,Safe Routes,Delegate,Attending,",
+        "1005,Sam,Lee,group@example.org,,Delegate,Attending,",
+    ]
+    before = event.change_count()
+    report = import_file(event, _write(tmp_path / "b.csv", newer))
+    assert (report.created, report.updated, report.unchanged, report.missing) == (0, 2, 3, 1)
+    assert event.change_count() == before + 2
+    updates = list(event.changes())[-2:]
+    assert updates[1].payload["fields"] == {"organisation": "Mekong Dawn"}
+    ana_after = queries.get_attendee(event.conn, ana.id)
+    assert ana_after.organisation == "Hope" and ana_after.sessions == ()
+    assert queries.get_attendee(event.conn, dung.id).organisation == "Mekong Dawn"
+    kim = queries.list_attendees(event.conn, search="kim lee")
+    assert len(kim) == 1 and report.missing_ids == [kim[0].id]  # kept, reported
+
+
+def test_dry_run_reports_and_writes_nothing(event: EventStore, tmp_path: Path) -> None:
+    before = event.change_count()
+    report = import_file(event, _write(tmp_path / "a.csv", FIRST), dry_run=True)
+    assert report.created == 6 and report.dry_run
+    assert event.change_count() == before
+    assert queries.list_attendees(event.conn, status="all") == []
+
+
+def test_bad_rows_are_reported_and_the_rest_imports(event: EventStore, tmp_path: Path) -> None:
+    rows = [FIRST[0], "1010,,,nobody@example.org,,Delegate,Attending,", FIRST[1]]
+    report = import_file(event, _write(tmp_path / "a.csv", rows))
+    assert report.created == 2 and [e.row for e in report.errors] == [3]
+    assert report.read == report.created + report.updated + report.unchanged + len(report.errors)
+
+
+def test_an_interrupted_import_leaves_the_event_as_it_was(
+    event: EventStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.store.appliers as appliers
+
+    calls = {"n": 0}
+    original = appliers._create_attendees
+
+    def failing(conn, changes):  # the machine loses power half-way
+        calls["n"] += 1
+        original(conn, changes)
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(appliers, "_create_attendees", failing)
+    with pytest.raises(OSError):
+        import_file(event, _write(tmp_path / "a.csv", FIRST))
+    assert calls["n"] == 1
+    assert event.change_count() == 1  # only the event's own creation
+    assert queries.list_attendees(event.conn, status="all") == []
+    assert queries.list_sessions(event.conn) == []
+
+
+def test_unreadable_file_is_refused(event: EventStore, tmp_path: Path) -> None:
+    pdf = tmp_path / "export.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4)
+    with pytest.raises(ImportRefused):
+        import_file(event, pdf)
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in IMPORTS.glob("*.csv")))
+def test_every_preset_imports_through_the_cli(
+    fixture: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(tmp_path / "e.db")
+    assert main(["init", path, "--name", "Conf"]) == 0
+    capsys.readouterr()
+    assert main(["import", path, str(IMPORTS / fixture), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["read"] == report["created"] + report["updated"] + report["unchanged"] + \
+        len({e["row"] for e in report["errors"]})
+    assert report["created"] >= 5
+    assert all(isinstance(report[k], int) for k in (
+        "read", "created", "updated", "unchanged", "duplicates", "cancelled", "missing"))
+    assert main(["attendees", path, "--status", "all", "--json"]) == 0
+    people = json.loads(capsys.readouterr().out)
+    assert len(people) == report["created"]
+    assert sum(p["status"] == "cancelled" for p in people) == report["cancelled"]
+    # A second import of the same export changes nothing.
+    assert main(["import", path, str(IMPORTS / fixture), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (again["created"], again["updated"]) == (0, 0)
+
+
+def test_cli_refusal_exits_2_with_a_message(tmp_path: Path, capsys) -> None:
+    path = str(tmp_path / "e.db")
+    main(["init", path, "--name", "Conf"])
+    capsys.readouterr()
+    bogus = tmp_path / "bogus.xlsx"
+    bogus.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert main(["import", path, str(bogus)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Not imported:") and "Traceback" not in err
+    shutil.copy(IMPORTS / "generic_delegates.csv", tmp_path / "g.csv")
+    assert main(["import", path, str(tmp_path / "g.csv"), "--map", "Nope=first_name"]) == 2
