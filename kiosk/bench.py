@@ -85,7 +85,7 @@ def bench_checkin(workdir: Path, attendees: int) -> list[Figure]:
     from kiosk.store.floors import bare_lookup_and_insert
 
     path = _event_with(workdir, attendees)
-    store = EventStore.open(path)
+    store = EventStore.open(path, background_checkpoints=True)  # as the desk app runs it
     people = queries.list_attendees(store.conn, status="active")[:: max(1, attendees // 2000)]
     codes = [ticket_code(store, a) for a in people]
     desk = Desk(store, "Bench desk", "bench")

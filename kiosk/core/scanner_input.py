@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 # What a German (QWERTZ, T1) layout types for each key press a US-configured scanner sends:
 # received character -> the character the scanner meant. Taken key by key from the XKB
@@ -70,15 +71,23 @@ def normalise_scan(raw: str) -> str:
 
 def candidate_readings(raw: str) -> list[str]:
     """The readings of a scan for check-in to try, most likely first (see the module doc)."""
+    return list(iter_readings(raw))
+
+
+def iter_readings(raw: str) -> Iterator[str]:
+    """The same readings, made one at a time: the first usually decides the scan."""
     typed = _trimmed(raw)
-    readings: list[str] = []
+    seen: set[str] = set()
     for layout in _LAYOUTS_UNDONE:
-        as_typed = _without_aim_identifier(typed.translate(layout))
+        as_typed = _without_aim_identifier(typed.translate(layout) if layout else typed)
+        for reading in (as_typed, as_typed.upper()):
+            if reading and reading not in seen:
+                seen.add(reading)
+                yield reading
         caps_lock_undone = _without_aim_identifier(_swap_case(typed).translate(layout))
-        for reading in (as_typed, as_typed.upper(), caps_lock_undone):
-            if reading and reading not in readings:
-                readings.append(reading)
-    return readings
+        if caps_lock_undone and caps_lock_undone not in seen:
+            seen.add(caps_lock_undone)
+            yield caps_lock_undone
 
 
 def _trimmed(raw: str) -> str:

@@ -24,7 +24,7 @@ from kiosk.core.checkin_rules import (
 )
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import DESK_EDITABLE_FIELDS, MAIN_CHECKPOINT_ID, Attendee, Checkpoint
-from kiosk.core.scanner_input import candidate_readings
+from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, words
 from kiosk.core.tickets import TicketVerdict
 from kiosk.store import checkins, queries
@@ -110,7 +110,7 @@ class Desk:
         """The first reading that names an attendee wins; else the most telling failure."""
         failure: Outcome | None = None
         conn = self.store.conn
-        for reading in candidate_readings(raw):
+        for reading in iter_readings(raw):
             if tickets.looks_like_ticket(reading) and self.public_key is not None:
                 ticket = tickets.read_ticket(reading, self.public_key)
                 if ticket.verdict is TicketVerdict.VALID and ticket.ticket is not None:
@@ -177,11 +177,12 @@ class Desk:
         attendee = self._resolve(attendee)
         conn = self.store.conn
         checkpoint_id = self.checkpoint.id
-        repeat = self._repeat_of(attendee, checkpoint_id)
+        history = checkins.checkins_of(conn, attendee.id, checkpoint_id)
+        repeat = self._repeat_of(history)
         if repeat is not None:
             return ScanResult(Outcome.REPEAT, "Same ticket read twice — already done.",
                               attendee, repeat)
-        first = checkins.first_checkin(conn, attendee.id, checkpoint_id)
+        first = next((row for row, voided in history if not voided), None)
         facts = CheckinFacts(
             attendee=attendee,
             checkpoint=self.checkpoint,
@@ -209,11 +210,14 @@ class Desk:
         return ScanResult(Outcome.OK, message, replace(attendee, checked_in=True),
                           checkin_id=change.change_id)
 
-    def _repeat_of(self, attendee: Attendee, checkpoint_id: str) -> PriorCheckin | None:
-        latest = checkins.latest_scan_by_device(self.store.conn, attendee.id, checkpoint_id,
-                                                self.store.device_id)
-        if latest is None:
+    def _repeat_of(
+        self, history: list[tuple[checkins.CheckinRow, bool]]
+    ) -> PriorCheckin | None:
+        """This desk's own check-in of the same person moments ago: the scanner fired twice."""
+        mine = [row for row, _ in history if row.device_id == self.store.device_id]
+        if not mine:
             return None
+        latest = mine[-1]
         age_ms = self.store.wall() - Stamp.parse(latest.hlc).wall_ms
         return _prior(latest) if 0 <= age_ms <= REPEAT_WINDOW_MS else None
 

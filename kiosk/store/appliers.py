@@ -234,7 +234,14 @@ def _check_in(conn: sqlite3.Connection, change: Change) -> None:
          p.get("desk", ""), p.get("operator", ""), change.hlc, p["at"], p.get("method", "scan"),
          p.get("override", "")),
     )
-    _refresh_checked_in(conn, p["attendee_id"])
+    if p.get("checkpoint_id", "main") == "main":
+        # A new check-in can only make the earliest one earlier (undos go the long way).
+        conn.execute(
+            "UPDATE attendees SET checked_in_hlc = ? WHERE id = ? "
+            "AND (checked_in_hlc IS NULL OR checked_in_hlc > ?) "
+            "AND NOT EXISTS (SELECT 1 FROM checkin_voids WHERE target_id = ?)",
+            (change.hlc, p["attendee_id"], change.hlc, change.change_id),
+        )
 
 
 def _void_check_in(conn: sqlite3.Connection, change: Change) -> None:

@@ -128,15 +128,19 @@ def duplicate_checkins(conn: sqlite3.Connection) -> list[CheckinRow]:
     ]
 
 
-def latest_scan_by_device(
-    conn: sqlite3.Connection, attendee_id: str, checkpoint_id: str, device_id: str
-) -> CheckinRow | None:
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM checkins c WHERE c.attendee_id = ? AND c.checkpoint_id = ? "
-        "AND c.device_id = ? ORDER BY c.hlc DESC LIMIT 1",
-        (attendee_id, checkpoint_id, device_id),
-    ).fetchone()
-    return CheckinRow(*row) if row else None
+def checkins_of(
+    conn: sqlite3.Connection, attendee_id: str, checkpoint_id: str
+) -> list[tuple[CheckinRow, bool]]:
+    """Every check-in of one person at one checkpoint, oldest first, with whether it was undone
+    (one query: the scan path asks for the counting one and this desk's latest together)."""
+    return [
+        (CheckinRow(*row[:-1]), bool(row[-1]))
+        for row in conn.execute(
+            f"SELECT {_COLUMNS}, NOT {_NOT_VOIDED} FROM checkins c "
+            "WHERE c.attendee_id = ? AND c.checkpoint_id = ? ORDER BY c.hlc",
+            (attendee_id, checkpoint_id),
+        )
+    ]
 
 
 def checkin_by_id(conn: sqlite3.Connection, change_id: str) -> CheckinRow | None:

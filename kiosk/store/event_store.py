@@ -16,6 +16,7 @@ from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
 from kiosk.store.appliers import apply_change, apply_changes
 from kiosk.store.appliers import payload_json as _payload_json
+from kiosk.store.checkpointer import WalCheckpointer
 from kiosk.store.database import connect
 from kiosk.store.schema import DERIVED_TABLES
 
@@ -39,8 +40,12 @@ class EventStore:
     gives the store to its single writer thread.
     """
 
-    def __init__(self, db: Database, wall: Callable[[], int] = system_wall_ms) -> None:
+    def __init__(
+        self, db: Database, wall: Callable[[], int] = system_wall_ms,
+        checkpointer: WalCheckpointer | None = None,
+    ) -> None:
         self.db = db
+        self._checkpointer = checkpointer
         self.conn: sqlite3.Connection = db.conn
         self.wall = wall
         device_id = self.setting("device_id")
@@ -55,10 +60,23 @@ class EventStore:
         self.clock = HybridClock(device_id, wall, Stamp.parse(last) if last else None)
 
     @classmethod
-    def open(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms) -> EventStore:
-        return cls(connect(path), wall)
+    def open(
+        cls, path: str | Path, wall: Callable[[], int] = system_wall_ms,
+        background_checkpoints: bool = False,
+    ) -> EventStore:
+        """Open an event file. A long-running desk passes ``background_checkpoints`` so no
+        check-in ever pays for copying the write-ahead log back into the database."""
+        db = connect(path)
+        checkpointer = None
+        if background_checkpoints and str(path) != ":memory:":
+            db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+            checkpointer = WalCheckpointer(path)
+            checkpointer.start()
+        return cls(db, wall, checkpointer)
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.conn.close()
 
     # -- local settings (not synced) ------------------------------------------------------
