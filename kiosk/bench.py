@@ -157,6 +157,18 @@ def bench_tickets(workdir: Path, attendees: int) -> list[Figure]:
     return [Figure("ticket signing", signing, "/s"), Figure("ticket verification", verifying, "/s")]
 
 
+def bench_badges(workdir: Path, attendees: int) -> list[Figure]:
+    from kiosk.badges.benchmark import measure_one_badge, measure_sheet_batch
+
+    one, floor = measure_one_badge(200)
+    batch = measure_sheet_batch(1000)
+    return [
+        Figure("one badge PDF, p50", one * 1000, "ms", budget=60.0, floor=floor * 1000,
+               note="floor: bare ReportLab drawing of the same strings and QR"),
+        Figure("1,000 badges imposed on A4 sheets", batch, "s", budget=30.0),
+    ]
+
+
 def bench_import(workdir: Path, attendees: int) -> list[Figure]:
     from kiosk.services.demo_people import demo_records
     from kiosk.services.event_setup import NewEvent, create_event
@@ -189,6 +201,7 @@ BENCHES: dict[str, Callable[[Path, int], list[Figure]]] = {
     "checkin": bench_checkin,
     "search": bench_search,
     "tickets": bench_tickets,
+    "badges": bench_badges,
 }
 
 

@@ -1,0 +1,75 @@
+"""Badge commands from the command line: layouts, batches with filters, previews."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from kiosk.cli import main
+
+
+@pytest.fixture
+def event(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    path = str(tmp_path / "demo.db")
+    assert main(["demo", path, "--attendees", "40", "--seed", "5"]) == 0
+    capsys.readouterr()
+    return path
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return int(next(line.split()[-1] for line in info.stdout.splitlines()
+                    if line.startswith("Pages:")))
+
+
+def test_layouts_lists_the_bundled_layouts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["layouts", "--json"]) == 0
+    layouts = {x["name"]: x for x in json.loads(capsys.readouterr().out)}
+    assert {"insert-4x3in", "cr80", "a4-8up-90x55", "letter-6up-4x3in"} <= set(layouts)
+    assert (layouts["cr80"]["width_mm"], layouts["cr80"]["height_mm"]) == (85.6, 53.98)
+
+
+def test_badges_by_category_one_a_page_and_imposed_on_sheets(
+    event: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["attendees", event, "--json"]) == 0
+    people = json.loads(capsys.readouterr().out)
+    delegates = sum(p["category"] == "delegate" for p in people)
+    single, sheet = tmp_path / "single.pdf", tmp_path / "sheet.pdf"
+    assert main(["badges", event, "--layout", "cr80", "--out", str(single),
+                 "--category", "delegate"]) == 0
+    assert _pages(single) == delegates
+    assert main(["badges", event, "--layout", "a4-8up-90x55", "--out", str(sheet)]) == 0
+    assert _pages(sheet) == -(-len(people) // 8)
+
+
+def test_preview_png_holds_the_attendee_ticket_code(
+    event: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["attendees", event, "--json"]) == 0
+    person = json.loads(capsys.readouterr().out)[0]
+    out = tmp_path / "badge.png"
+    assert main(["badge-preview", event, person["id"], "--layout", "insert-4x3in",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    image = Image.open(out)
+    assert abs(image.width - 4 * 203) <= 2  # 4 inches at 203 dpi
+    codes = [r.text for r in zxingcpp.read_barcodes(image)]
+    assert len(codes) == 1
+    assert main(["checkin", event, codes[0], "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["attendee"]["id"] == person["id"]
+
+
+def test_unknown_layout_and_empty_selection_are_clear_messages(
+    event: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["badges", event, "--layout", "nope", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "no such layout" in capsys.readouterr().err
+    assert main(["badges", event, "--layout", "cr80", "--out", str(tmp_path / "x.pdf"),
+                 "--checked-in"]) == 2
+    assert "No attendees match" in capsys.readouterr().err
