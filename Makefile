@@ -28,5 +28,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m kiosk bench
 
+installer: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,installer]'
+	$(BIN)/pyinstaller build-installer.spec --noconfirm --distpath dist --workpath build
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
