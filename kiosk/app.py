@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+MODES = ("desk", "self", "door")
+STATES = ("ready", "ok", "already", "forged", "search")
 
 
 def default_event_path() -> Path:
@@ -15,35 +19,71 @@ def default_event_path() -> Path:
 
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="main.py", description="Open the kiosk on an event.")
-    parser.add_argument("event", nargs="?", help="the event file (default: the demo event)")
+    parser = argparse.ArgumentParser(prog="kiosk", description="Open the check-in desk on an "
+                                     "event (the demo event when no file is given).")
+    parser.add_argument("event", nargs="?", help="the event file")
+    parser.add_argument("--mode", choices=MODES, help="staffed desk (default), self check-in, "
+                        "or workshop door")
     parser.add_argument("--screenshot", metavar="FILE.png",
-                        help="render the window after start-up to FILE.png and exit")
+                        help="render the screen after start-up to FILE.png and exit")
+    parser.add_argument("--state", choices=STATES, default="ready",
+                        help="with --screenshot: the result to show (nothing is written)")
+    parser.add_argument("--list", action="store_true",
+                        help="open the plain attendee list instead of the desk")
     return parser.parse_args(list(argv))
 
 
 def run(argv: Sequence[str]) -> int:
     args = _parse(argv)
+    # Qt Multimedia lists every codec library it could not find; a volunteer needs none of it.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.services.demo import create_demo_event
-    from kiosk.ui.attendee_window import AttendeeWindow
 
     event_path = Path(args.event) if args.event else default_event_path()
     if not event_path.exists():
+        if args.event:
+            print(f"kiosk: there is no event file at {event_path}.", file=sys.stderr)
+            return 2
         event_path.parent.mkdir(parents=True, exist_ok=True)
         store, _ = create_demo_event(event_path)
         store.close()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = AttendeeWindow(str(event_path))
+    app.setApplicationName("kiosk")
+    if args.list:
+        from kiosk.ui.attendee_window import AttendeeWindow
+
+        window = AttendeeWindow(str(event_path))
+        ready = window.overview_loaded
+    else:
+        from kiosk.ui.desk_window import DeskWindow
+        from kiosk.ui.desk_worker import DeskClient
+
+        client = DeskClient(str(event_path), mode=args.mode)
+        window = DeskWindow(client)
+        ready = window.ready
+        client.open()
     window.show()
     if args.screenshot:
         target = args.screenshot
 
         def grab() -> None:
             window.grab().save(target)
+            window.close()
             app.quit()
 
-        window.overview_loaded.connect(lambda: QTimer.singleShot(100, grab))
+        def staged() -> None:
+            if args.list or args.state == "ready":
+                QTimer.singleShot(150, grab)
+                return
+            if args.state == "search":
+                window.search.box.setText("an")
+                window.search.search_requested.emit("an")
+            else:
+                window.client.sample(args.state)
+            QTimer.singleShot(400, grab)
+
+        ready.connect(staged)
     return app.exec()

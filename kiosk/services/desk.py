@@ -25,7 +25,7 @@ from kiosk.core.checkin_rules import (
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import DESK_EDITABLE_FIELDS, MAIN_CHECKPOINT_ID, Attendee, Checkpoint
 from kiosk.core.scanner_input import iter_readings
-from kiosk.core.text import clean, words
+from kiosk.core.text import clean, name_key, words
 from kiosk.core.tickets import TicketVerdict
 from kiosk.store import checkins, queries
 from kiosk.store.event_store import EventStore
@@ -270,6 +270,39 @@ class Desk:
             self._typo_index = TypoIndex.load(self.store.conn)
             self._typo_index_at = time.monotonic()
         return self._typo_index
+
+    def find_exact(self, first_name: str, last_name: str) -> Attendee | None:
+        """For self check-in: the one active person with exactly this name, else nobody.
+
+        Accents, case and spacing are forgiven; nothing else. Two people with the same
+        name are sent to the staffed desk rather than shown to each other.
+        """
+        wanted = name_key(first_name, last_name)
+        if not first_name.strip() or not last_name.strip() or not wanted:
+            return None
+        matches = [a for a in queries.search_attendees(self.store.conn, f"{first_name} "
+                                                       f"{last_name}", status="active",
+                                                       limit=50)
+                   if name_key(a.first_name, a.last_name) == wanted]
+        return matches[0] if len(matches) == 1 else None
+
+    def sample_result(self, state: str) -> ScanResult:
+        """A result as the desk would show it, from real attendees, without writing anything
+        (for screenshots and documentation)."""
+        people = [a for a in queries.list_attendees(self.store.conn, status="active")
+                  if a.last_name][:50]
+        person = max(people, key=lambda a: (bool(a.access_needs), bool(a.pronouns)),
+                     default=None)
+        if state == "forged":
+            return ScanResult(Outcome.FORGED, CODE_MESSAGES[Outcome.FORGED])
+        if person is None:
+            return ScanResult(Outcome.UNKNOWN, CODE_MESSAGES[Outcome.UNKNOWN])
+        if state == "already":
+            prior = PriorCheckin("sample", "2026-11-28T09:12:00", "Desk 2", "Sam")
+            return ScanResult(Outcome.ALREADY, decide(CheckinFacts(
+                person, self.checkpoint, prior=prior)).message, person, prior)
+        return ScanResult(Outcome.OK, decide(CheckinFacts(person, self.checkpoint)).message,
+                          replace(person, checked_in=True))
 
     # -- walk-ins and corrections -----------------------------------------------------------
 

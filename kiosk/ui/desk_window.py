@@ -1,0 +1,247 @@
+"""The staffed desk (and workshop door): scan, see the result, find, register, fix, undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.checkin_rules import Tone
+from kiosk.core.models import Attendee
+from kiosk.services.desk import ScanResult, UndoResult
+from kiosk.ui.desk_worker import DeskClient, DeskOpened
+from kiosk.ui.dialogs import EditDialog, PinDialog, WalkInDialog
+from kiosk.ui.result_panel import ResultPanel
+from kiosk.ui.search_panel import SearchPanel
+from kiosk.ui.sounds import ResultSounds
+from kiosk.ui.theme import THEMES, Theme
+
+
+def _label(name: str, points: int = 13, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setAccessibleName(name)
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    label.setFont(font)
+    return label
+
+
+def _button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setAccessibleName(text)
+    button.setMinimumHeight(48)
+    font = QFont()
+    font.setPointSize(14)
+    button.setFont(font)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
+class DeskWindow(QMainWindow):
+    """What a volunteer sees all day. Every request goes to the desk's writer thread."""
+
+    ready = Signal()
+    result_shown = Signal(object)
+
+    def __init__(self, client: DeskClient, mode: str = "desk") -> None:
+        super().__init__()
+        self.client = client
+        self.mode = mode
+        self.opened: DeskOpened | None = None
+        self.setWindowTitle("kiosk")
+        self.resize(1200, 800)
+        self.event_label = _label("Event", 18, True)
+        self.desk_label = _label("Desk and checkpoint")
+        self.counts_label = _label("Checked in", 16, True)
+        self.sync_label = _label("Connection")
+        self.sync_label.setText("● Not connected to a hub — working on this desk only")
+        self.printer_label = _label("Printer")
+        self.printer_label.setText("Printer: not set up")
+        header = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.event_label)
+        left.addWidget(self.desk_label)
+        right = QVBoxLayout()
+        right.addWidget(self.counts_label, alignment=Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.sync_label, alignment=Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.printer_label, alignment=Qt.AlignmentFlag.AlignRight)
+        header.addLayout(left, 1)
+        header.addLayout(right)
+        self.result = ResultPanel()
+        self.result.action_chosen.connect(self.on_action_chosen)
+        self.search = SearchPanel()
+        self.search.search_requested.connect(self._on_search_requested)
+        self.search.attendee_chosen.connect(self.on_attendee_chosen)
+        self.search.code_typed.connect(self.on_scanned)
+        self.walkin_button = _button("Register walk-in  (F2)")
+        self.undo_button = _button("Undo last check-in  (Ctrl+Z)")
+        self.walkin_button.clicked.connect(self.on_walkin_requested)
+        self.undo_button.clicked.connect(self.client.undo)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.walkin_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.result, 3)
+        side = QVBoxLayout()
+        side.addWidget(self.search, 1)
+        side.addLayout(buttons)
+        body.addLayout(side, 2)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        self.fault_label = _label("Problem", 14, True)
+        self.fault_label.setWordWrap(True)
+        self.fault_label.hide()
+        layout.addWidget(self.fault_label)
+        self.setCentralWidget(page)
+        self.sounds = ResultSounds(parent=self)
+        QShortcut(QKeySequence("F2"), self, self.on_walkin_requested)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.client.undo)
+        worker = client.worker
+        worker.opened.connect(self.on_opened)
+        worker.open_failed.connect(self.on_open_failed)
+        worker.scan_decided.connect(self.on_scan_decided)
+        worker.search_found.connect(self.on_search_found)
+        worker.undone.connect(self.on_undone)
+        worker.attendee_saved.connect(self.on_attendee_saved)
+        worker.counts_changed.connect(self.on_counts_changed)
+        worker.fault.connect(self.on_fault)
+        worker.sample_ready.connect(self.on_scan_decided)
+        self.search.box.setFocus()
+
+    # -- start-up --------------------------------------------------------------------------
+
+    def on_opened(self, opened: DeskOpened) -> None:
+        self.opened = opened
+        settings = opened.settings
+        self.apply_theme(THEMES.get(settings["theme"], THEMES["default"]))
+        self.result.clear_after_ms = int(settings["result_seconds"]) * 1000
+        self.sounds.enabled = bool(settings["sounds"])
+        self.event_label.setText(opened.event.name)
+        where = f"Door of “{opened.workshop}”" if opened.workshop else opened.checkpoint_name
+        self.desk_label.setText(f"{settings['desk_name']}  ·  {where}"
+                                + (f"  ·  {settings['operator']}" if settings["operator"] else ""))
+        self.setWindowTitle(f"kiosk — {opened.event.name} — {settings['desk_name']}")
+        self.on_counts_changed(opened.checked_in, opened.expected)
+        self.search.box.setFocus()
+        self.ready.emit()
+
+    def on_open_failed(self, message: str) -> None:
+        self.event_label.setText("This event could not be opened")
+        self.on_fault(message)
+        self.ready.emit()
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.result.set_theme(theme)
+        self.setStyleSheet(f"QMainWindow {{ background: {theme.window}; }}"
+                           f"QLabel {{ color: {theme.text}; }}")
+
+    # -- scanning and checking in -------------------------------------------------------
+
+    def on_scanned(self, code: str) -> None:
+        self.client.scan(code)
+
+    def on_attendee_chosen(self, attendee_id: str) -> None:
+        self.client.check_in(attendee_id)
+        self.search.clear()
+
+    def on_scan_decided(self, result: ScanResult) -> None:
+        self.fault_label.hide()
+        self.result.show_result(result)
+        if result.outcome.value != "repeat":
+            self.sounds.play(result.tone)
+        self.search.box.setFocus()
+        self.result_shown.emit(result)
+
+    def on_counts_changed(self, checked_in: int, expected: int) -> None:
+        if self.opened and self.opened.workshop:
+            self.counts_label.setText(f"{checked_in} of {expected} places taken")
+        else:
+            self.counts_label.setText(f"{checked_in} of {expected} checked in")
+
+    # -- search ----------------------------------------------------------------------------
+
+    def _on_search_requested(self, text: str) -> None:
+        self.client.search(text)
+
+    def on_search_found(self, request: int, people: list[Attendee]) -> None:
+        if request == self.client.latest_search:  # an older answer to a shorter query
+            self.search.show_results(people)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def on_action_chosen(self, action: str) -> None:
+        result = self.result.result
+        attendee = result.attendee if result else None
+        if action == "undo":
+            self.client.undo()
+        elif action == "edit" and attendee is not None:
+            self._edit(attendee)
+        elif action == "override" and attendee is not None:
+            self._override(attendee)
+        elif action == "search":
+            self.result.clear()
+            self.search.box.setFocus()
+        elif action in ("print", "reprint"):
+            self.on_fault("Printing is not set up on this desk yet.")
+        self.search.box.setFocus()
+
+    def _edit(self, attendee: Attendee) -> None:
+        dialog = EditDialog(attendee, self)
+        if dialog.exec():
+            self.client.edit(attendee.id, dialog.changes())
+
+    def _override(self, attendee: Attendee) -> None:
+        dialog = PinDialog("A supervisor can let this person in anyway.", self, ask_reason=True)
+        if not dialog.exec():
+            return
+        reason = dialog.reason()
+
+        def then(ok: bool) -> None:
+            if ok:
+                self.client.check_in(attendee.id, override=reason)
+            else:
+                self.on_fault("That PIN is not right. Nobody was checked in.")
+
+        self.client.check_pin(dialog.pin.text(), then)
+
+    def on_walkin_requested(self) -> None:
+        dialog = WalkInDialog(self)
+        if dialog.exec():
+            self.client.walk_in(dialog.values())
+        self.search.box.setFocus()
+
+    def on_undone(self, result: UndoResult) -> None:
+        self.result.clear()
+        self.result.message.setText(result.message)
+        self.sounds.play(Tone.AMBER if result.undone else Tone.RED)
+        self.search.box.setFocus()
+
+    def on_attendee_saved(self, attendee: Attendee) -> None:
+        self.result.clear()
+        self.result.message.setText(f"Saved: {attendee.display_name}. Reprint the badge if it "
+                                    "was already printed.")
+
+    def on_fault(self, message: str) -> None:
+        self.fault_label.setText(f"⚠ {message}")
+        self.fault_label.show()
+        self.sounds.play(Tone.RED)
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802
+        self.client.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def confirm(parent: QWidget, text: str) -> bool:
+    return QMessageBox.question(parent, "kiosk", text) == QMessageBox.StandardButton.Yes

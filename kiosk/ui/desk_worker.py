@@ -1,0 +1,285 @@
+"""The desk's one writer: a thread that owns the event file; the window only sends requests.
+
+Every read and write of the event happens here, in order, so the UI thread never waits on
+the disk. Results come back as signals, delivered on the UI thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from kiosk.core.models import Event
+from kiosk.services.desk import Desk, DeskError
+from kiosk.services.desk_settings import DeskSettings
+from kiosk.store import queries
+from kiosk.store.database import EventFileError
+from kiosk.store.event_store import EventStore
+
+
+@dataclass(frozen=True)
+class DeskOpened:
+    event: Event
+    settings: dict[str, Any]
+    checkpoint_name: str
+    workshop: str | None
+    checked_in: int
+    expected: int
+    has_pin: bool
+
+
+def _plain(exc: Exception) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "The event file is busy (another program has it open). This was not saved: " \
+               "try again in a moment."
+    if "disk" in text or "full" in text:
+        return "The disk is full, so this was not saved. Ask staff to free some space."
+    return "Something went wrong and this was not saved. Try again, or ask staff."
+
+
+class DeskWorker(QObject):
+    opened = Signal(object)
+    open_failed = Signal(str)
+    scan_decided = Signal(object)
+    search_found = Signal(int, object)
+    undone = Signal(object)
+    attendee_saved = Signal(object)
+    counts_changed = Signal(int, int)
+    fault = Signal(str)
+    pin_checked = Signal(int, bool)
+    exact_found = Signal(object)
+    sample_ready = Signal(object)
+
+    def __init__(self, event_path: str, mode: str | None = None) -> None:
+        super().__init__()
+        self._path = event_path
+        self._mode = mode
+        self._store: EventStore | None = None
+        self._desk: Desk | None = None
+        self._settings: DeskSettings | None = None
+
+    @Slot()
+    def open(self) -> None:
+        try:
+            self._store = EventStore.open(self._path, background_checkpoints=True)
+            self._settings = DeskSettings(self._store)
+            settings = self._settings.snapshot()
+            if self._mode:
+                settings["mode"] = self._mode
+            checkpoint = settings["checkpoint"]
+            if settings["mode"] == "door" and checkpoint == "main":
+                doors = [c for c in queries.list_checkpoints(self._store.conn) if c.session_id]
+                if not doors:
+                    raise DeskError("Workshop door mode needs a workshop door checkpoint. "
+                                    "Add one in Settings or with `kiosk checkpoints`.")
+                checkpoint = doors[0].id
+            self._desk = Desk(self._store, settings["desk_name"], settings["operator"],
+                              checkpoint)
+            event = queries.get_event(self._store.conn)
+            if event is None:
+                raise EventFileError(f"{self._path} has no event in it yet.")
+            checked_in, expected = self._counts()
+            self.opened.emit(DeskOpened(
+                event, settings, self._desk.checkpoint.name,
+                self._desk.session.name if self._desk.session else None,
+                checked_in, expected, self._settings.has_pin()))
+        except (EventFileError, DeskError, sqlite3.Error) as exc:
+            self.open_failed.emit(str(exc) if not isinstance(exc, sqlite3.Error)
+                                  else _plain(exc))
+
+    def _counts(self) -> tuple[int, int]:
+        assert self._store is not None and self._desk is not None
+        if self._desk.session is not None:
+            from kiosk.store import checkins
+            return (checkins.attendance(self._store.conn, self._desk.checkpoint.id),
+                    self._desk.session.capacity or 0)
+        return queries.attendance_counts(self._store.conn)
+
+    def _after_write(self) -> None:
+        self.counts_changed.emit(*self._counts())
+
+    @Slot(str)
+    def scan(self, raw: str) -> None:
+        if self._desk is None:
+            return
+        try:
+            self.scan_decided.emit(self._desk.scan(raw))
+            self._after_write()
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot(str, str)
+    def check_in(self, attendee_id: str, override: str) -> None:
+        if self._desk is None:
+            return
+        try:
+            self.scan_decided.emit(self._desk.check_in(attendee_id, override=override))
+            self._after_write()
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot(int, str)
+    def search(self, request: int, text: str) -> None:
+        if self._desk is None:
+            return
+        try:
+            self.search_found.emit(request, self._desk.search(text))
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot()
+    def undo(self) -> None:
+        if self._desk is None:
+            return
+        try:
+            self.undone.emit(self._desk.undo())
+            self._after_write()
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot(object)
+    def walk_in(self, form: dict[str, str]) -> None:
+        if self._desk is None:
+            return
+        try:
+            self.scan_decided.emit(self._desk.walk_in(**form))
+            self._after_write()
+        except DeskError as exc:
+            self.fault.emit(str(exc))
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot(str, object)
+    def edit(self, attendee_id: str, changes: dict[str, str]) -> None:
+        if self._desk is None:
+            return
+        try:
+            self.attendee_saved.emit(self._desk.edit(attendee_id, **changes))
+        except DeskError as exc:
+            self.fault.emit(str(exc))
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot(int, str)
+    def check_pin(self, request: int, pin: str) -> None:
+        """The slow PIN hash runs here, never on the UI thread."""
+        ok = self._settings.check_pin(pin) if self._settings else False
+        self.pin_checked.emit(request, ok)
+
+    @Slot(str, str)
+    def find_exact(self, first_name: str, last_name: str) -> None:
+        """Self check-in: one exact match or nothing — never a list of other people."""
+        if self._desk is None:
+            return
+        try:
+            self.exact_found.emit(self._desk.find_exact(first_name, last_name))
+        except sqlite3.Error as exc:
+            self.fault.emit(_plain(exc))
+
+    @Slot(str)
+    def sample(self, state: str) -> None:
+        """A result to show for a screenshot, built from real data without writing."""
+        if self._desk is None:
+            return
+        self.sample_ready.emit(self._desk.sample_result(state))
+
+    @Slot()
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        self._desk = None
+
+
+class DeskClient(QObject):
+    """The window's handle on the worker: each call is queued to the worker's thread."""
+
+    _open = Signal()
+    _scan = Signal(str)
+    _check_in = Signal(str, str)
+    _search = Signal(int, str)
+    _undo = Signal()
+    _walk_in = Signal(object)
+    _edit = Signal(str, object)
+    _close = Signal()
+    _check_pin = Signal(int, str)
+    _find_exact = Signal(str, str)
+    _sample = Signal(str)
+
+    def __init__(
+        self, event_path: str, mode: str | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.worker = DeskWorker(event_path, mode)
+        self._thread = QThread()
+        self._thread.setObjectName("desk-writer")
+        self.worker.moveToThread(self._thread)
+        self._open.connect(self.worker.open)
+        self._scan.connect(self.worker.scan)
+        self._check_in.connect(self.worker.check_in)
+        self._search.connect(self.worker.search)
+        self._undo.connect(self.worker.undo)
+        self._walk_in.connect(self.worker.walk_in)
+        self._edit.connect(self.worker.edit)
+        self._close.connect(self.worker.close)
+        self._check_pin.connect(self.worker.check_pin)
+        self._find_exact.connect(self.worker.find_exact)
+        self._sample.connect(self.worker.sample)
+        self.worker.pin_checked.connect(self._on_pin_checked)
+        self._pin_callbacks: dict[int, Callable[[bool], None]] = {}
+        self._thread.start()
+        self._searches = 0
+
+    def open(self) -> None:
+        self._open.emit()
+
+    def scan(self, raw: str) -> None:
+        self._scan.emit(raw)
+
+    def check_in(self, attendee_id: str, override: str = "") -> None:
+        self._check_in.emit(attendee_id, override)
+
+    def search(self, text: str) -> int:
+        """Ask for people matching ``text``; answers to older requests can be ignored."""
+        self._searches += 1
+        self._search.emit(self._searches, text)
+        return self._searches
+
+    @property
+    def latest_search(self) -> int:
+        return self._searches
+
+    def undo(self) -> None:
+        self._undo.emit()
+
+    def walk_in(self, form: dict[str, str]) -> None:
+        self._walk_in.emit(form)
+
+    def edit(self, attendee_id: str, changes: dict[str, str]) -> None:
+        self._edit.emit(attendee_id, changes)
+
+    def check_pin(self, pin: str, then: Callable[[bool], None]) -> None:
+        self._searches += 1
+        self._pin_callbacks[self._searches] = then
+        self._check_pin.emit(self._searches, pin)
+
+    def _on_pin_checked(self, request: int, ok: bool) -> None:
+        callback = self._pin_callbacks.pop(request, None)
+        if callback is not None:
+            callback(ok)
+
+    def find_exact(self, first_name: str, last_name: str) -> None:
+        self._find_exact.emit(first_name, last_name)
+
+    def sample(self, state: str) -> None:
+        self._sample.emit(state)
+
+    def shutdown(self) -> None:
+        self._close.emit()
+        self._thread.quit()
+        self._thread.wait(5000)

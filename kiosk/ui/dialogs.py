@@ -1,0 +1,143 @@
+"""Small forms: a walk-in's details, a name correction, the supervisor PIN."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.models import DEFAULT_CATEGORIES, Attendee
+
+
+def _field(name: str, text: str = "") -> QLineEdit:
+    field = QLineEdit(text)
+    field.setAccessibleName(name)
+    field.setMinimumHeight(44)
+    return field
+
+
+class _Form(QDialog):
+    def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self.form = QFormLayout()
+        self.error = QLabel("")
+        self.error.setAccessibleName("Problem")
+        self.error.setStyleSheet("color: #b3261e;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept_if_valid)
+        buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():
+            button.setMinimumHeight(44)
+        layout = QVBoxLayout(self)
+        if intro:
+            layout.addWidget(QLabel(intro))
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def problem(self) -> str:
+        return ""
+
+    def _accept_if_valid(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()
+
+
+def _categories(current: str = "delegate") -> QComboBox:
+    box = QComboBox()
+    box.setAccessibleName("Category")
+    box.setMinimumHeight(44)
+    box.addItems(list(DEFAULT_CATEGORIES))
+    if current not in DEFAULT_CATEGORIES:
+        box.addItem(current)
+    box.setCurrentText(current)
+    return box
+
+
+class WalkInDialog(_Form):
+    """The minimum a badge needs: a name, optionally an organisation, and a category."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Register a walk-in", "Someone who is not on the list. They are "
+                         "checked in straight away.", parent)
+        self.first = _field("First name")
+        self.last = _field("Last name")
+        self.badge = _field("Name on badge (if different)")
+        self.organisation = _field("Organisation (optional)")
+        self.category = _categories()
+        self.form.addRow("First name", self.first)
+        self.form.addRow("Last name", self.last)
+        self.form.addRow("Name on badge", self.badge)
+        self.form.addRow("Organisation", self.organisation)
+        self.form.addRow("Category", self.category)
+
+    def problem(self) -> str:
+        if not (self.first.text().strip() or self.last.text().strip()
+                or self.badge.text().strip()):
+            return "Type at least a first name, a last name or a name for the badge."
+        return ""
+
+    def values(self) -> dict[str, str]:
+        return {"first_name": self.first.text(), "last_name": self.last.text(),
+                "badge_name": self.badge.text(), "organisation": self.organisation.text(),
+                "category": self.category.currentText()}
+
+
+class EditDialog(_Form):
+    """Correct what goes on the badge."""
+
+    def __init__(self, attendee: Attendee, parent: QWidget | None = None) -> None:
+        super().__init__("Correct the badge", "", parent)
+        self.attendee = attendee
+        self.badge = _field("Name on badge", attendee.badge_name)
+        self.badge.setPlaceholderText(attendee.full_name)
+        self.pronouns = _field("Pronouns", attendee.pronouns)
+        self.organisation = _field("Organisation", attendee.organisation)
+        self.category = _categories(attendee.category)
+        self.form.addRow("Name on badge", self.badge)
+        self.form.addRow("Pronouns", self.pronouns)
+        self.form.addRow("Organisation", self.organisation)
+        self.form.addRow("Category", self.category)
+
+    def changes(self) -> dict[str, str]:
+        return {"badge_name": self.badge.text(), "pronouns": self.pronouns.text(),
+                "organisation": self.organisation.text(),
+                "category": self.category.currentText()}
+
+
+class PinDialog(_Form):
+    """Asks for the supervisor PIN; the check itself is done by the caller."""
+
+    def __init__(self, reason: str, parent: QWidget | None = None,
+                 ask_reason: bool = False) -> None:
+        super().__init__("Supervisor", reason, parent)
+        self.pin = _field("Supervisor PIN")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow("PIN", self.pin)
+        self.reason_field: QLineEdit | None = None
+        if ask_reason:
+            self.reason_field = _field("Reason")
+            self.form.addRow("Reason", self.reason_field)
+
+    def problem(self) -> str:
+        if not self.pin.text().strip():
+            return "Type the supervisor PIN."
+        if self.reason_field is not None and not self.reason_field.text().strip():
+            return "Say why, for the record."
+        return ""
+
+    def reason(self) -> str:
+        return self.reason_field.text().strip() if self.reason_field else ""

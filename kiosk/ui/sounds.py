@@ -1,0 +1,31 @@
+"""Short distinct sounds for ok, warning and error results (QtMultimedia), mutable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QUrl
+
+from kiosk.badges.resources import RESOURCES_DIR
+from kiosk.core.checkin_rules import Tone
+
+_FILES = {Tone.GREEN: "ok.wav", Tone.AMBER: "warning.wav", Tone.RED: "error.wav"}
+
+
+class ResultSounds(QObject):
+    def __init__(self, enabled: bool = True, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.enabled = enabled
+        self._effects: dict[Tone, object] = {}
+        try:
+            from PySide6.QtMultimedia import QSoundEffect
+        except ImportError:  # no QtMultimedia: the desk works silently
+            return
+        for tone, name in _FILES.items():
+            effect = QSoundEffect(self)
+            effect.setSource(QUrl.fromLocalFile(str(RESOURCES_DIR / "sounds" / name)))
+            effect.setVolume(0.8)
+            self._effects[tone] = effect
+
+    def play(self, tone: Tone) -> None:
+        effect = self._effects.get(tone)
+        if self.enabled and effect is not None:
+            effect.play()  # type: ignore[attr-defined]
