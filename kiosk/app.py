@@ -28,6 +28,8 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="render the screen after start-up to FILE.png and exit")
     parser.add_argument("--state", choices=STATES, default="ready",
                         help="with --screenshot: the result to show (nothing is written)")
+    parser.add_argument("--language", choices=("en", "pl"), default="en",
+                        help="language of the self check-in screens")
     parser.add_argument("--list", action="store_true",
                         help="open the plain attendee list instead of the desk")
     return parser.parse_args(list(argv))
@@ -57,6 +59,15 @@ def run(argv: Sequence[str]) -> int:
 
         window = AttendeeWindow(str(event_path))
         ready = window.overview_loaded
+    elif args.mode == "self":
+        from kiosk.ui.desk_worker import DeskClient
+        from kiosk.ui.self_checkin import SelfCheckInWindow
+
+        client = DeskClient(str(event_path), mode="self")
+        window = SelfCheckInWindow(client, language=args.language)
+        window.exit_requested.connect(app.quit)
+        ready = window.ready
+        client.open()
     else:
         from kiosk.ui.desk_window import DeskWindow
         from kiosk.ui.desk_worker import DeskClient
@@ -78,7 +89,9 @@ def run(argv: Sequence[str]) -> int:
             if args.list or args.state == "ready":
                 QTimer.singleShot(150, grab)
                 return
-            if args.state == "search":
+            if args.state == "search" and args.mode == "self":
+                window.show_find_page()
+            elif args.state == "search":
                 window.search.box.setText("an")
                 window.search.search_requested.emit("an")
             else:

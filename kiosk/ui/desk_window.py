@@ -55,6 +55,7 @@ class DeskWindow(QMainWindow):
     def __init__(self, client: DeskClient, mode: str = "desk") -> None:
         super().__init__()
         self.client = client
+        client.setParent(self)
         self.mode = mode
         self.opened: DeskOpened | None = None
         self.setWindowTitle("kiosk")
@@ -199,27 +200,35 @@ class DeskWindow(QMainWindow):
 
     def _edit(self, attendee: Attendee) -> None:
         dialog = EditDialog(attendee, self)
-        if dialog.exec():
-            self.client.edit(attendee.id, dialog.changes())
+        dialog.accepted.connect(lambda: self.client.edit(attendee.id, dialog.changes()))
+        dialog.finished.connect(self._refocus)
+        dialog.open()
 
     def _override(self, attendee: Attendee) -> None:
         dialog = PinDialog("A supervisor can let this person in anyway.", self, ask_reason=True)
-        if not dialog.exec():
-            return
-        reason = dialog.reason()
 
-        def then(ok: bool) -> None:
-            if ok:
-                self.client.check_in(attendee.id, override=reason)
-            else:
-                self.on_fault("That PIN is not right. Nobody was checked in.")
+        def accepted() -> None:
+            reason = dialog.reason()
 
-        self.client.check_pin(dialog.pin.text(), then)
+            def then(ok: bool) -> None:
+                if ok:
+                    self.client.check_in(attendee.id, override=reason)
+                else:
+                    self.on_fault("That PIN is not right. Nobody was checked in.")
+
+            self.client.check_pin(dialog.pin.text(), then)
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(self._refocus)
+        dialog.open()
 
     def on_walkin_requested(self) -> None:
         dialog = WalkInDialog(self)
-        if dialog.exec():
-            self.client.walk_in(dialog.values())
+        dialog.accepted.connect(lambda: self.client.walk_in(dialog.values()))
+        dialog.finished.connect(self._refocus)
+        dialog.open()
+
+    def _refocus(self, _result: int = 0) -> None:
         self.search.box.setFocus()
 
     def on_undone(self, result: UndoResult) -> None:
@@ -238,7 +247,7 @@ class DeskWindow(QMainWindow):
         self.fault_label.show()
         self.sounds.play(Tone.RED)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802
+    def closeEvent(self, event: object) -> None:
         self.client.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]
 

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMetaObject,
+    QObject,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
 
 from kiosk.core.models import Event
 from kiosk.services.desk import Desk, DeskError
@@ -51,7 +59,7 @@ class DeskWorker(QObject):
     attendee_saved = Signal(object)
     counts_changed = Signal(int, int)
     fault = Signal(str)
-    pin_checked = Signal(int, bool)
+    pin_checked = Signal(int, int)  # (request, 1 if the PIN is right else 0)
     exact_found = Signal(object)
     sample_ready = Signal(object)
 
@@ -169,7 +177,7 @@ class DeskWorker(QObject):
     def check_pin(self, request: int, pin: str) -> None:
         """The slow PIN hash runs here, never on the UI thread."""
         ok = self._settings.check_pin(pin) if self._settings else False
-        self.pin_checked.emit(request, ok)
+        self.pin_checked.emit(request, int(ok))
 
     @Slot(str, str)
     def find_exact(self, first_name: str, last_name: str) -> None:
@@ -206,7 +214,6 @@ class DeskClient(QObject):
     _undo = Signal()
     _walk_in = Signal(object)
     _edit = Signal(str, object)
-    _close = Signal()
     _check_pin = Signal(int, str)
     _find_exact = Signal(str, str)
     _sample = Signal(str)
@@ -216,7 +223,7 @@ class DeskClient(QObject):
     ) -> None:
         super().__init__(parent)
         self.worker = DeskWorker(event_path, mode)
-        self._thread = QThread()
+        self._thread = QThread(self)
         self._thread.setObjectName("desk-writer")
         self.worker.moveToThread(self._thread)
         self._open.connect(self.worker.open)
@@ -226,7 +233,6 @@ class DeskClient(QObject):
         self._undo.connect(self.worker.undo)
         self._walk_in.connect(self.worker.walk_in)
         self._edit.connect(self.worker.edit)
-        self._close.connect(self.worker.close)
         self._check_pin.connect(self.worker.check_pin)
         self._find_exact.connect(self.worker.find_exact)
         self._sample.connect(self.worker.sample)
@@ -234,6 +240,9 @@ class DeskClient(QObject):
         self._pin_callbacks: dict[int, Callable[[bool], None]] = {}
         self._thread.start()
         self._searches = 0
+        app = QCoreApplication.instance()
+        if app is not None:  # however the app ends, the writer finishes and closes the file
+            app.aboutToQuit.connect(self.shutdown)
 
     def open(self) -> None:
         self._open.emit()
@@ -268,10 +277,10 @@ class DeskClient(QObject):
         self._pin_callbacks[self._searches] = then
         self._check_pin.emit(self._searches, pin)
 
-    def _on_pin_checked(self, request: int, ok: bool) -> None:
+    def _on_pin_checked(self, request: int, ok: int) -> None:
         callback = self._pin_callbacks.pop(request, None)
         if callback is not None:
-            callback(ok)
+            callback(bool(ok))
 
     def find_exact(self, first_name: str, last_name: str) -> None:
         self._find_exact.emit(first_name, last_name)
@@ -280,6 +289,9 @@ class DeskClient(QObject):
         self._sample.emit(state)
 
     def shutdown(self) -> None:
-        self._close.emit()
+        """Close the event file in the writer thread, then stop the thread (in that order)."""
+        if not self._thread.isRunning():
+            return
+        QMetaObject.invokeMethod(self.worker, "close", Qt.ConnectionType.BlockingQueuedConnection)
         self._thread.quit()
         self._thread.wait(5000)

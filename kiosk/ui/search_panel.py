@@ -93,7 +93,7 @@ class SearchPanel(QWidget):
     def _on_item_activated(self, item: QListWidgetItem) -> None:
         self.attendee_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.box and event.type() == QEvent.Type.KeyPress:
             key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():

@@ -1,0 +1,296 @@
+"""Self check-in: attendee-facing, one big instruction, and nobody else's data, ever."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, QTranslator, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.badges.resources import RESOURCES_DIR
+from kiosk.core.checkin_rules import Outcome
+from kiosk.core.models import Attendee
+from kiosk.services.desk import ScanResult
+from kiosk.ui.desk_worker import DeskClient, DeskOpened
+from kiosk.ui.dialogs import PinDialog
+from kiosk.ui.sounds import ResultSounds
+
+LANGUAGES = {"en": "English", "pl": "Polski"}
+RESET_MS = 8000
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
+
+
+def _big_button(text: str) -> QPushButton:
+    button = QPushButton(text)
+    button.setFont(_font(20, True))
+    button.setMinimumHeight(72)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
+class SelfCheckInWindow(QMainWindow):
+    """Start screen → (scan | find me by my exact name) → welcome → start screen."""
+
+    ready = Signal()
+    result_shown = Signal(object)
+    exit_requested = Signal()
+
+    def __init__(self, client: DeskClient, language: str = "en") -> None:
+        super().__init__()
+        self.client = client
+        client.setParent(self)
+        self.language = language
+        self._translator = QTranslator(self)
+        self.setWindowTitle("kiosk")
+        self.resize(1200, 800)
+        self.sounds = ResultSounds(parent=self)
+        self.pages = QStackedWidget()
+        self.setCentralWidget(self.pages)
+        # Start page.
+        self.event_label = QLabel()
+        self.event_label.setFont(_font(20))
+        self.event_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instruction = QLabel()
+        self.instruction.setFont(_font(40, True))
+        self.instruction.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instruction.setWordWrap(True)
+        self.instruction.setAccessibleName("Instruction")
+        self.hint = QLabel()
+        self.hint.setFont(_font(20))
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.no_ticket = _big_button("")
+        self.no_ticket.clicked.connect(self.show_find_page)
+        self.language_buttons: dict[str, QPushButton] = {}
+        languages = QHBoxLayout()
+        languages.addStretch(1)
+        for code, name in LANGUAGES.items():
+            button = QPushButton(name)
+            button.setFont(_font(16))
+            button.setMinimumHeight(48)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setAccessibleName(name)
+            button.clicked.connect(lambda _=False, c=code: self.set_language(c))
+            self.language_buttons[code] = button
+            languages.addWidget(button)
+        self.staff_button = QPushButton()
+        self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.staff_button.setMinimumHeight(44)
+        self.staff_button.clicked.connect(self.on_staff_requested)
+        languages.addWidget(self.staff_button)
+        # Scanners type into this invisible field, which always has the focus.
+        self.scan_input = QLineEdit()
+        self.scan_input.setAccessibleName("Ticket code")
+        self.scan_input.setFixedSize(1, 1)
+        self.scan_input.returnPressed.connect(self._on_scan_typed)
+        start = QWidget()
+        layout = QVBoxLayout(start)
+        layout.addWidget(self.event_label)
+        layout.addStretch(1)
+        layout.addWidget(self.instruction)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        layout.addWidget(self.no_ticket, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addLayout(languages)
+        layout.addWidget(self.scan_input)
+        # Find-me page: surname and first name, exact match only.
+        self.find_title = QLabel()
+        self.find_title.setFont(_font(30, True))
+        self.find_title.setWordWrap(True)
+        self.first_label, self.last_label = QLabel(), QLabel()
+        self.first_name, self.last_name = QLineEdit(), QLineEdit()
+        for label, field in ((self.first_label, self.first_name),
+                             (self.last_label, self.last_name)):
+            label.setFont(_font(20))
+            field.setFont(_font(24))
+            field.setMinimumHeight(56)
+            field.returnPressed.connect(self._on_find)
+        self.find_button = _big_button("")
+        self.find_button.clicked.connect(self._on_find)
+        self.back_button = _big_button("")
+        self.back_button.clicked.connect(self.show_start)
+        find = QWidget()
+        form = QVBoxLayout(find)
+        form.addWidget(self.find_title)
+        for widget in (self.first_label, self.first_name, self.last_label, self.last_name):
+            form.addWidget(widget)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.find_button)
+        form.addStretch(1)
+        form.addLayout(buttons)
+        # Result page.
+        self.result_title = QLabel()
+        self.result_title.setFont(_font(40, True))
+        self.result_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result_title.setWordWrap(True)
+        self.result_title.setAccessibleName("Result")
+        self.result_text = QLabel()
+        self.result_text.setFont(_font(26))
+        self.result_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.result_text.setWordWrap(True)
+        result = QWidget()
+        result.setObjectName("selfresult")
+        result_layout = QVBoxLayout(result)
+        result_layout.addStretch(1)
+        result_layout.addWidget(self.result_title)
+        result_layout.addWidget(self.result_text)
+        result_layout.addStretch(1)
+        self.result_page = result
+        for page in (start, find, result):
+            self.pages.addWidget(page)
+        self._reset = QTimer(self)
+        self._reset.setSingleShot(True)
+        self._reset.timeout.connect(self.show_start)
+        worker = client.worker
+        worker.opened.connect(self.on_opened)
+        worker.open_failed.connect(self._on_open_failed)
+        worker.scan_decided.connect(self.on_scan_decided)
+        worker.exact_found.connect(self.on_exact_found)
+        worker.sample_ready.connect(self.on_scan_decided)
+        worker.fault.connect(self.on_fault)
+        self.set_language(language)
+        self.show_start()
+
+    # -- language ----------------------------------------------------------------------------
+
+    def set_language(self, code: str) -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeTranslator(self._translator)
+            if code != "en" and self._translator.load(
+                    str(RESOURCES_DIR / "translations" / f"kiosk_{code}.qm")):
+                app.installTranslator(self._translator)
+        self.language = code
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.instruction.setText(self.tr("Scan the QR code on your ticket"))
+        self.hint.setText(self.tr("Hold your ticket or phone under the scanner. "
+                                  "Your badge will be printed."))
+        self.no_ticket.setText(self.tr("Can't find your ticket?"))
+        self.no_ticket.setAccessibleName(self.no_ticket.text())
+        self.staff_button.setText(self.tr("Staff"))
+        self.staff_button.setAccessibleName(self.tr("Staff"))
+        self.find_title.setText(self.tr("Type your name as you registered it"))
+        self.first_label.setText(self.tr("First name"))
+        self.last_label.setText(self.tr("Surname"))
+        self.first_name.setAccessibleName(self.tr("First name"))
+        self.last_name.setAccessibleName(self.tr("Surname"))
+        self.find_button.setText(self.tr("Find me"))
+        self.back_button.setText(self.tr("Back"))
+
+    # -- flow --------------------------------------------------------------------------------
+
+    def on_opened(self, opened: DeskOpened) -> None:
+        self.event_label.setText(opened.event.name)
+        self.ready.emit()
+
+    def _on_open_failed(self, message: str) -> None:
+        self._show_message(self.tr("This kiosk is not ready."),
+                           self.tr("Please go to the staffed desk."), "#b3261e", reset=False)
+        self.ready.emit()
+
+    def show_start(self) -> None:
+        self._reset.stop()
+        self.first_name.clear()
+        self.last_name.clear()
+        self.pages.setCurrentIndex(0)
+        self.scan_input.clear()
+        self.scan_input.setFocus()
+
+    def show_find_page(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.first_name.setFocus()
+        self._reset.start(60_000)  # walked away half-way: back to the start
+
+    def _on_scan_typed(self) -> None:
+        code = self.scan_input.text()
+        self.scan_input.clear()
+        if code.strip():
+            self.client.scan(code)
+
+    def _on_find(self) -> None:
+        first, last = self.first_name.text().strip(), self.last_name.text().strip()
+        if first and last:
+            self.client.find_exact(first, last)
+
+    def on_exact_found(self, attendee: Attendee | None) -> None:
+        if attendee is None:
+            self._show_message(self.tr("We could not find you"),
+                               self.tr("Please check the spelling, or go to the staffed desk "
+                                       "— they will help you."), "#f2b705", dark_text=True)
+            return
+        self.client.check_in(attendee.id)
+
+    def on_scan_decided(self, result: ScanResult) -> None:
+        name = result.attendee.display_name if result.attendee else ""
+        if result.outcome in (Outcome.OK, Outcome.REPEAT):
+            self._show_message(self.tr("Welcome, %1!").replace("%1", name),
+                               self.tr("You are checked in. Your badge is being printed."),
+                               "#1b6e2d")
+        elif result.outcome is Outcome.ALREADY:
+            self._show_message(self.tr("You are already checked in"),
+                               self.tr("If you need a new badge, please ask at the staffed "
+                                       "desk."), "#f2b705", dark_text=True)
+        else:
+            # Never say more about a code than that it did not work here.
+            self._show_message(self.tr("Sorry, we could not check you in"),
+                               self.tr("Please go to the staffed desk — they will help you."),
+                               "#b3261e")
+        self.sounds.play(result.tone)
+        self.result_shown.emit(result)
+
+    def on_fault(self, _message: str) -> None:
+        self._show_message(self.tr("Sorry, something went wrong."),
+                           self.tr("Please go to the staffed desk."), "#b3261e")
+
+    def _show_message(self, title: str, text: str, colour: str, dark_text: bool = False,
+                      reset: bool = True) -> None:
+        foreground = "#1b1b1b" if dark_text else "#ffffff"
+        self.result_page.setStyleSheet(
+            f"QWidget#selfresult {{ background: {colour}; }}"
+            f"QWidget#selfresult QLabel {{ color: {foreground}; }}")
+        self.result_title.setText(title)
+        self.result_text.setText(text)
+        self.pages.setCurrentIndex(2)
+        self.scan_input.setFocus()
+        if reset:
+            self._reset.start(RESET_MS)
+
+    # -- leaving the mode ---------------------------------------------------------------------
+
+    def on_staff_requested(self) -> None:
+        dialog = PinDialog(self.tr("Staff only: the supervisor PIN leaves self check-in."), self)
+
+        def then(ok: bool) -> None:
+            if ok:
+                self.exit_requested.emit()
+            self.scan_input.setFocus()
+
+        dialog.accepted.connect(lambda: self.client.check_pin(dialog.pin.text(), then))
+        dialog.rejected.connect(self.scan_input.setFocus)
+        dialog.open()
+
+    def closeEvent(self, event: object) -> None:
+        self.client.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,151 @@
+"""The staffed desk driven as a volunteer would: scans, search, walk-ins, undo, the PIN."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.core.checkin_rules import Outcome
+from kiosk.ui.desk_window import DeskWindow
+from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.dialogs import PinDialog, WalkInDialog
+from kiosk.ui.theme import DEFAULT
+from tests.ui.conftest import dispose
+
+_open_windows: list[DeskWindow] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_windows():
+    yield
+    while _open_windows:
+        dispose(_open_windows.pop())
+
+
+def open_desk(qtbot, path, mode=None) -> DeskWindow:
+    client = DeskClient(str(path), mode=mode)
+    window = DeskWindow(client)
+    _open_windows.append(window)
+    with qtbot.wait_signal(window.ready, timeout=10_000):
+        client.open()
+    window.show()
+    return window
+
+
+def scan(qtbot, window: DeskWindow, code: str):
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        window.on_scanned(code)
+    return blocker.args[0]
+
+
+def visible_actions(window: DeskWindow) -> set[str]:
+    return {key for key, button in window.result.buttons.items() if button.isVisibleTo(window)}
+
+
+def background(window: DeskWindow) -> str:
+    return window.result.styleSheet()
+
+
+def test_valid_ticket_shows_green_with_name_and_actions(qtbot, event_file) -> None:
+    window = open_desk(qtbot, event_file["path"])
+    person = event_file["active"][0]
+    result = scan(qtbot, window, event_file["codes"][person.id])
+    assert result.outcome is Outcome.OK
+    assert window.result.headline.text() == "Checked in"
+    assert window.result.icon.text() == "✔"
+    assert window.result.name.text() == person.display_name
+    assert DEFAULT.tones[result.tone].background in background(window)
+    assert visible_actions(window) == {"print", "undo", "edit"}
+    qtbot.wait_until(lambda: window.counts_label.text().startswith("1 of"))
+    assert window.search.box.hasFocus() or QApplication.focusWidget() is window.search.box
+
+
+def test_already_forged_cancelled_show_their_colour_words_and_actions(
+    qtbot, event_file
+) -> None:
+    window = open_desk(qtbot, event_file["path"])
+    person = event_file["active"][1]
+    code = event_file["codes"][person.id]
+    scan(qtbot, window, code)
+    window.client.worker._store.wall = lambda: 10**13  # the same code, much later
+    already = scan(qtbot, window, code)
+    assert already.outcome is Outcome.ALREADY
+    assert window.result.headline.text() == "Already checked in"
+    assert window.result.icon.text() == "!"
+    assert "Already checked in at" in window.result.message.text()
+    assert DEFAULT.tones[already.tone].background in background(window)
+    assert visible_actions(window) == {"reprint", "edit"}
+    forged = scan(qtbot, window, code[:-3] + ("AAA" if code[-3:] != "AAA" else "BBB"))
+    assert forged.outcome is Outcome.FORGED
+    assert window.result.headline.text() == "Code not valid"
+    assert window.result.icon.text() == "✖"
+    assert not window.result.name.isVisibleTo(window)
+    assert visible_actions(window) == {"search"}
+    cancelled = scan(qtbot, window, event_file["codes"][event_file["cancelled"].id])
+    assert cancelled.outcome is Outcome.CANCELLED
+    assert window.result.headline.text() == "Registration cancelled"
+    assert visible_actions(window) == set()
+
+
+def test_workshop_door_not_booked_then_supervisor_override(qtbot, event_file) -> None:
+    window = open_desk(qtbot, event_file["path"], mode="door")
+    assert event_file["session"].name in window.desk_label.text()
+    person = event_file["unbooked"]
+    result = scan(qtbot, window, event_file["codes"][person.id])
+    assert result.outcome is Outcome.NOT_BOOKED
+    assert window.result.headline.text() == "Not booked"
+    assert visible_actions(window) == {"override"}
+
+    def answer(pin: str) -> None:
+        window.on_action_chosen("override")
+        dialog = window.findChildren(PinDialog)[-1]
+        assert dialog.isVisible()
+        dialog.pin.setText(pin)
+        dialog.reason_field.setText("spare seat")
+        dialog._accept_if_valid()
+
+    answer("0000")  # wrong PIN: nobody is checked in
+    qtbot.wait_until(lambda: "PIN is not right" in window.fault_label.text(), timeout=10_000)
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        answer("2468")
+    assert blocker.args[0].outcome is Outcome.OK
+    assert "spare seat" in window.result.message.text()
+
+
+def test_search_and_check_in_with_the_keyboard_only(qtbot, event_file) -> None:
+    window = open_desk(qtbot, event_file["path"])
+    person = event_file["active"][2]
+    window.search.box.setFocus()
+    qtbot.keyClicks(window.search.box, person.last_name[:4])
+    qtbot.wait_until(lambda: window.search.results.count() > 0, timeout=10_000)
+    rows = [window.search.results.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(window.search.results.count())]
+    assert person.id in rows
+    for _ in range(rows.index(person.id)):
+        qtbot.keyClick(window.search.box, Qt.Key.Key_Down)
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
+    assert blocker.args[0].attendee.id == person.id
+    assert window.search.box.text() == ""
+
+
+def test_walk_in_then_undo(qtbot, event_file) -> None:
+    window = open_desk(qtbot, event_file["path"])
+
+    window.on_walkin_requested()
+    dialog = window.findChildren(WalkInDialog)[-1]
+    dialog._accept_if_valid()  # nothing typed: refused with a reason
+    assert dialog.isVisible() and "first name" in dialog.error.text()
+    dialog.first.setText("Amani")
+    dialog.last.setText("Tesfay")
+    dialog.category.setCurrentText("press")
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        dialog._accept_if_valid()
+    result = blocker.args[0]
+    assert result.outcome is Outcome.OK and result.code.startswith("W1")
+    assert window.result.name.text() == "Amani Tesfay"
+    window.on_action_chosen("undo")
+    qtbot.wait_until(lambda: "no longer checked in" in window.result.message.text(),
+                     timeout=10_000)
+    assert "Amani Tesfay" in window.result.message.text()
