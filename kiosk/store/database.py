@@ -10,6 +10,11 @@ from sqlite_utils import Database
 from kiosk.store.schema import migrations
 
 
+# Faults from the database (locked, disk full, damaged) as the layers above see them: only
+# this package touches SQLite.
+DatabaseFault = sqlite3.Error
+
+
 class EventFileError(Exception):
     """The event file cannot be used; the message says why and what to do."""
 

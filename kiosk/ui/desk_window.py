@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -20,7 +25,9 @@ from kiosk.services.desk import ScanResult, UndoResult
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
 from kiosk.ui.dialogs import EditDialog, PinDialog, WalkInDialog
 from kiosk.ui.result_panel import ResultPanel
+from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.search_panel import SearchPanel
+from kiosk.ui.settings_dialog import SettingsDialog
 from kiosk.ui.sounds import ResultSounds
 from kiosk.ui.theme import THEMES, Theme
 
@@ -52,7 +59,9 @@ class DeskWindow(QMainWindow):
     ready = Signal()
     result_shown = Signal(object)
 
-    def __init__(self, client: DeskClient, mode: str = "desk") -> None:
+    def __init__(
+        self, client: DeskClient, mode: str = "desk", scanner: ScannerFilter | None = None
+    ) -> None:
         super().__init__()
         self.client = client
         client.setParent(self)
@@ -85,11 +94,14 @@ class DeskWindow(QMainWindow):
         self.search.code_typed.connect(self.on_scanned)
         self.walkin_button = _button("Register walk-in  (F2)")
         self.undo_button = _button("Undo last check-in  (Ctrl+Z)")
+        self.settings_button = _button("Settings")
         self.walkin_button.clicked.connect(self.on_walkin_requested)
         self.undo_button.clicked.connect(self.client.undo)
+        self.settings_button.clicked.connect(self.on_settings_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.walkin_button)
         buttons.addWidget(self.undo_button)
+        buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.result, 3)
@@ -119,6 +131,15 @@ class DeskWindow(QMainWindow):
         worker.counts_changed.connect(self.on_counts_changed)
         worker.fault.connect(self.on_fault)
         worker.sample_ready.connect(self.on_scan_decided)
+        worker.settings_saved.connect(self.on_settings_saved)
+        self.locked = False
+        self._unlocked_for_exit = False
+        # A handheld scanner types like a keyboard: bursts are scans wherever the focus is.
+        self.scanner = scanner or ScannerFilter(self)
+        self.scanner.scanned.connect(self.on_scanned)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scanner)
         self.search.box.setFocus()
 
     # -- start-up --------------------------------------------------------------------------
@@ -135,6 +156,7 @@ class DeskWindow(QMainWindow):
                                 + (f"  ·  {settings['operator']}" if settings["operator"] else ""))
         self.setWindowTitle(f"kiosk — {opened.event.name} — {settings['desk_name']}")
         self.on_counts_changed(opened.checked_in, opened.expected)
+        self.locked = opened.has_pin
         self.search.box.setFocus()
         self.ready.emit()
 
@@ -198,11 +220,53 @@ class DeskWindow(QMainWindow):
             self.on_fault("Printing is not set up on this desk yet.")
         self.search.box.setFocus()
 
+    def with_supervisor(self, why: str, then: Callable[[], None]) -> None:
+        """Run ``then`` at once on an unlocked desk; on a locked one, after the PIN."""
+        if not self.locked:
+            then()
+            return
+        dialog = PinDialog(why, self)
+
+        def accepted() -> None:
+            def checked(ok: bool) -> None:
+                if ok:
+                    then()
+                else:
+                    self.on_fault("That PIN is not right.")
+
+            self.client.check_pin(dialog.pin.text(), checked)
+
+        dialog.accepted.connect(accepted)
+        self._open_dialog(dialog)
+
+    def on_settings_requested(self) -> None:
+        self.with_supervisor("Settings are for supervisors.", self._open_settings)
+
+    def _open_settings(self) -> None:
+        if self.opened is None:
+            return
+        dialog = SettingsDialog(self.opened.settings, self.opened.checkpoints, self)
+        dialog.accepted.connect(lambda: self.client.save_settings(dialog.values(), dialog.pin()))
+        self._open_dialog(dialog)
+
+    def on_settings_saved(self, settings: dict, has_pin: int) -> None:
+        if self.opened is not None:
+            self.opened = replace(self.opened, settings=settings)
+        self.apply_theme(THEMES.get(settings["theme"], THEMES["default"]))
+        self.result.clear_after_ms = int(settings["result_seconds"]) * 1000
+        self.sounds.enabled = bool(settings["sounds"])
+        self.locked = bool(has_pin)
+        self.result.message.setText("Settings saved. A new mode or checkpoint applies when "
+                                    "the desk is opened again.")
+
     def _edit(self, attendee: Attendee) -> None:
+        self.with_supervisor("Corrections are for supervisors on this desk.",
+                             lambda: self._open_edit(attendee))
+
+    def _open_edit(self, attendee: Attendee) -> None:
         dialog = EditDialog(attendee, self)
         dialog.accepted.connect(lambda: self.client.edit(attendee.id, dialog.changes()))
-        dialog.finished.connect(self._refocus)
-        dialog.open()
+        self._open_dialog(dialog)
 
     def _override(self, attendee: Attendee) -> None:
         dialog = PinDialog("A supervisor can let this person in anyway.", self, ask_reason=True)
@@ -219,16 +283,21 @@ class DeskWindow(QMainWindow):
             self.client.check_pin(dialog.pin.text(), then)
 
         dialog.accepted.connect(accepted)
-        dialog.finished.connect(self._refocus)
-        dialog.open()
+        self._open_dialog(dialog)
 
     def on_walkin_requested(self) -> None:
         dialog = WalkInDialog(self)
         dialog.accepted.connect(lambda: self.client.walk_in(dialog.values()))
+        self._open_dialog(dialog)
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        """A form takes raw typing: no scans while it is open."""
+        self.scanner.set_enabled(False)
         dialog.finished.connect(self._refocus)
         dialog.open()
 
     def _refocus(self, _result: int = 0) -> None:
+        self.scanner.set_enabled(True)
         self.search.box.setFocus()
 
     def on_undone(self, result: UndoResult) -> None:
@@ -247,9 +316,26 @@ class DeskWindow(QMainWindow):
         self.fault_label.show()
         self.sounds.play(Tone.RED)
 
-    def closeEvent(self, event: object) -> None:
+    def lock_full_screen(self) -> None:
+        """Kiosk lock: full screen, no window controls; leaving needs the PIN."""
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        self.showFullScreen()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.locked and not self._unlocked_for_exit and self.isFullScreen():
+            event.ignore()
+
+            def leave() -> None:
+                self._unlocked_for_exit = True
+                self.close()
+
+            self.with_supervisor("Closing the desk is for supervisors.", leave)
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scanner)
         self.client.shutdown()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().closeEvent(event)
 
 
 def confirm(parent: QWidget, text: str) -> bool:

@@ -6,7 +6,6 @@ the disk. Results come back as signals, delivered on the UI thread.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,7 @@ from kiosk.core.models import Event
 from kiosk.services.desk import Desk, DeskError
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.store import queries
-from kiosk.store.database import EventFileError
+from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.event_store import EventStore
 
 
@@ -38,6 +37,7 @@ class DeskOpened:
     checked_in: int
     expected: int
     has_pin: bool
+    checkpoints: list[tuple[str, str]]
 
 
 def _plain(exc: Exception) -> str:
@@ -62,6 +62,7 @@ class DeskWorker(QObject):
     pin_checked = Signal(int, int)  # (request, 1 if the PIN is right else 0)
     exact_found = Signal(object)
     sample_ready = Signal(object)
+    settings_saved = Signal(object, int)  # (settings, 1 if a PIN is set)
 
     def __init__(self, event_path: str, mode: str | None = None) -> None:
         super().__init__()
@@ -95,9 +96,10 @@ class DeskWorker(QObject):
             self.opened.emit(DeskOpened(
                 event, settings, self._desk.checkpoint.name,
                 self._desk.session.name if self._desk.session else None,
-                checked_in, expected, self._settings.has_pin()))
-        except (EventFileError, DeskError, sqlite3.Error) as exc:
-            self.open_failed.emit(str(exc) if not isinstance(exc, sqlite3.Error)
+                checked_in, expected, self._settings.has_pin(),
+                [(c.id, c.name) for c in queries.list_checkpoints(self._store.conn)]))
+        except (EventFileError, DeskError, DatabaseFault) as exc:
+            self.open_failed.emit(str(exc) if not isinstance(exc, DatabaseFault)
                                   else _plain(exc))
 
     def _counts(self) -> tuple[int, int]:
@@ -118,7 +120,7 @@ class DeskWorker(QObject):
         try:
             self.scan_decided.emit(self._desk.scan(raw))
             self._after_write()
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot(str, str)
@@ -128,7 +130,7 @@ class DeskWorker(QObject):
         try:
             self.scan_decided.emit(self._desk.check_in(attendee_id, override=override))
             self._after_write()
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot(int, str)
@@ -137,7 +139,7 @@ class DeskWorker(QObject):
             return
         try:
             self.search_found.emit(request, self._desk.search(text))
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot()
@@ -147,7 +149,7 @@ class DeskWorker(QObject):
         try:
             self.undone.emit(self._desk.undo())
             self._after_write()
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot(object)
@@ -159,7 +161,7 @@ class DeskWorker(QObject):
             self._after_write()
         except DeskError as exc:
             self.fault.emit(str(exc))
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot(str, object)
@@ -170,7 +172,7 @@ class DeskWorker(QObject):
             self.attendee_saved.emit(self._desk.edit(attendee_id, **changes))
         except DeskError as exc:
             self.fault.emit(str(exc))
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot(int, str)
@@ -186,7 +188,7 @@ class DeskWorker(QObject):
             return
         try:
             self.exact_found.emit(self._desk.find_exact(first_name, last_name))
-        except sqlite3.Error as exc:
+        except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
     @Slot(str)
@@ -195,6 +197,19 @@ class DeskWorker(QObject):
         if self._desk is None:
             return
         self.sample_ready.emit(self._desk.sample_result(state))
+
+    @Slot(object, str)
+    def save_settings(self, values: dict[str, Any], pin: str) -> None:
+        if self._settings is None:
+            return
+        try:
+            for key, value in values.items():
+                self._settings[key] = value
+            if pin:
+                self._settings.set_pin(pin)
+            self.settings_saved.emit(self._settings.snapshot(), int(self._settings.has_pin()))
+        except (ValueError, DatabaseFault) as exc:
+            self.fault.emit(str(exc) if isinstance(exc, ValueError) else _plain(exc))
 
     @Slot()
     def close(self) -> None:
@@ -217,6 +232,7 @@ class DeskClient(QObject):
     _check_pin = Signal(int, str)
     _find_exact = Signal(str, str)
     _sample = Signal(str)
+    _save_settings = Signal(object, str)
 
     def __init__(
         self, event_path: str, mode: str | None = None, parent: QObject | None = None
@@ -236,6 +252,7 @@ class DeskClient(QObject):
         self._check_pin.connect(self.worker.check_pin)
         self._find_exact.connect(self.worker.find_exact)
         self._sample.connect(self.worker.sample)
+        self._save_settings.connect(self.worker.save_settings)
         self.worker.pin_checked.connect(self._on_pin_checked)
         self._pin_callbacks: dict[int, Callable[[bool], None]] = {}
         self._thread.start()
@@ -287,6 +304,9 @@ class DeskClient(QObject):
 
     def sample(self, state: str) -> None:
         self._sample.emit(state)
+
+    def save_settings(self, values: dict[str, Any], pin: str = "") -> None:
+        self._save_settings.emit(values, pin)
 
     def shutdown(self) -> None:
         """Close the event file in the writer thread, then stop the thread (in that order)."""

@@ -21,6 +21,7 @@ from kiosk.core.models import Attendee
 from kiosk.services.desk import ScanResult
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
 from kiosk.ui.dialogs import PinDialog
+from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.sounds import ResultSounds
 
 LANGUAGES = {"en": "English", "pl": "Polski"}
@@ -49,7 +50,9 @@ class SelfCheckInWindow(QMainWindow):
     result_shown = Signal(object)
     exit_requested = Signal()
 
-    def __init__(self, client: DeskClient, language: str = "en") -> None:
+    def __init__(
+        self, client: DeskClient, language: str = "en", scanner: ScannerFilter | None = None
+    ) -> None:
         super().__init__()
         self.client = client
         client.setParent(self)
@@ -163,6 +166,11 @@ class SelfCheckInWindow(QMainWindow):
         worker.exact_found.connect(self.on_exact_found)
         worker.sample_ready.connect(self.on_scan_decided)
         worker.fault.connect(self.on_fault)
+        self.scanner = scanner or ScannerFilter(self)
+        self.scanner.scanned.connect(self._on_scanned)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scanner)
         self.set_language(language)
         self.show_start()
 
@@ -222,6 +230,10 @@ class SelfCheckInWindow(QMainWindow):
         self.pages.setCurrentIndex(1)
         self.first_name.setFocus()
         self._reset.start(60_000)  # walked away half-way: back to the start
+
+    def _on_scanned(self, code: str) -> None:
+        if self.pages.currentIndex() != 1:  # not while they type their name
+            self.client.scan(code)
 
     def _on_scan_typed(self) -> None:
         code = self.scan_input.text()
@@ -292,5 +304,8 @@ class SelfCheckInWindow(QMainWindow):
         dialog.open()
 
     def closeEvent(self, event: object) -> None:
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scanner)
         self.client.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -149,3 +149,65 @@ def test_walk_in_then_undo(qtbot, event_file) -> None:
     qtbot.wait_until(lambda: "no longer checked in" in window.result.message.text(),
                      timeout=10_000)
     assert "Amani Tesfay" in window.result.message.text()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 50_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_scanner_burst_in_the_search_box_checks_in_and_types_nothing(
+    qtbot, event_file
+) -> None:
+    from kiosk.ui.scanner_filter import ScannerFilter
+
+    clock = _Clock()
+    client = DeskClient(str(event_file["path"]))
+    window = DeskWindow(client, scanner=ScannerFilter(clock=clock))
+    _open_windows.append(window)
+    with qtbot.wait_signal(window.ready, timeout=10_000):
+        client.open()
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.search.box.setFocus()
+    qtbot.wait_until(lambda: QApplication.focusWidget() is window.search.box)
+    person = event_file["active"][5]
+    code = event_file["codes"][person.id]
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        for character in code:
+            clock.now += 4
+            qtbot.keyClick(window.search.box, character)
+        clock.now += 4
+        qtbot.keyClick(window.search.box, Qt.Key.Key_Return)
+    assert blocker.args[0].attendee.id == person.id
+    assert window.search.box.text() == ""
+    # A person typing slowly into the same box is not a scan.
+    for character in "Smi":
+        clock.now += 200
+        qtbot.keyClick(window.search.box, character)
+    clock.now += 1000
+    qtbot.wait_until(lambda: window.search.box.text() == "Smi", timeout=5_000)
+
+
+def test_settings_need_the_pin_on_a_locked_desk(qtbot, event_file) -> None:
+    from kiosk.ui.settings_dialog import SettingsDialog
+
+    window = open_desk(qtbot, event_file["path"])
+    assert window.locked  # the event file has a supervisor PIN
+    window.on_settings_requested()
+    assert window.findChildren(SettingsDialog) == []
+    pin = window.findChildren(PinDialog)[-1]
+    pin.pin.setText("2468")
+    pin._accept_if_valid()
+    qtbot.wait_until(lambda: len(window.findChildren(SettingsDialog)) == 1, timeout=10_000)
+    settings = window.findChildren(SettingsDialog)[0]
+    settings.high_contrast.setChecked(True)
+    settings.desk_name.setText("Desk 7")
+    settings._accept_if_valid()
+    qtbot.wait_until(lambda: "Settings saved" in window.result.message.text(), timeout=10_000)
+    assert window.opened.settings["desk_name"] == "Desk 7"
+    assert "#000000" in window.result.styleSheet()  # the high-contrast idle background

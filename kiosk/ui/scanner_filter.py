@@ -1,0 +1,265 @@
+"""The application-wide listener that takes keyboard-wedge scans out of the key stream.
+
+Installed on the QApplication, ``ScannerFilter`` sees every key press before the focused
+widget does and asks ``kiosk.scanning.wedge.WedgeDecoder`` what it is. Keys that may be
+part of a scan are held back; a completed burst is emitted as ``scanned`` and none of its
+keys (nor its Enter or Tab) ever reach the focused widget, so a scan never lands in the
+search box; keys that turn out to be a person typing are replayed, in order, to the widget
+they were addressed to. A timer ends a burst whose scanner sends no terminator.
+
+Times: key events from the window system carry a timestamp; the gaps between keys are
+taken from those, so keys that queued up while the UI thread was busy keep their real
+spacing, and a person's keys are not taken for a burst because they were handled in one
+go. Synthetic events (timestamp 0) are timed by the injected ``clock``, which tests
+replace with a fake one; the clock also tells when a burst's time is up.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.scanning.wedge import BurstThresholds, Verdict, WedgeDecoder
+
+Clock = Callable[[], float]
+
+_TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+_MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+    }
+)
+_CHORD_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+# A timer that fires this much after its time means the UI thread was busy, and key
+# presses may be waiting in the queue: look again a moment later, after they are handled.
+_LATE_TIMER_MS = 20.0
+_SECOND_LOOK_MS = 5
+
+
+def monotonic_ms() -> float:
+    """The default clock: monotonic milliseconds."""
+    return time.monotonic() * 1000.0
+
+
+@dataclass(frozen=True)
+class _HeldKey:
+    """A key press kept back, with what is needed to replay it to its widget."""
+
+    receiver: QWidget
+    key: int
+    modifiers: Qt.KeyboardModifier
+    native_scan_code: int
+    native_virtual_key: int
+    native_modifiers: int
+    text: str
+
+    @classmethod
+    def of(cls, receiver: QWidget, event: QKeyEvent) -> _HeldKey:
+        return cls(
+            receiver,
+            event.key(),
+            event.modifiers(),
+            event.nativeScanCode(),
+            event.nativeVirtualKey(),
+            event.nativeModifiers(),
+            event.text(),
+        )
+
+    def event(self, kind: QEvent.Type) -> QKeyEvent:
+        return QKeyEvent(
+            kind,
+            self.key,
+            self.modifiers,
+            self.native_scan_code,
+            self.native_virtual_key,
+            self.native_modifiers,
+            self.text,
+        )
+
+
+class _KeyTimes:
+    """Key times on the window system's clock, and an estimate of "now" on that clock.
+
+    A key event's timestamp is when the key was pressed, however late it is handled, so
+    the gaps between keys come from timestamps. "Now" is the injected clock moved onto
+    the window system's clock as if the latest stamped key had been handled at once; if
+    it was handled late, "now" comes out early, so a burst's deadline is never reached
+    too soon. Keys without a timestamp (synthetic ones) are timed by the clock.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._offset = 0.0  # the clock minus the timestamp, at the latest stamped key
+
+    def time_of(self, event: QKeyEvent) -> float:
+        now = self._clock()
+        stamp = event.timestamp()
+        if not stamp:
+            return now - self._offset
+        self._offset = now - stamp
+        return float(stamp)
+
+    def now(self) -> float:
+        return self._clock() - self._offset
+
+
+class ScannerFilter(QObject):
+    """Routes keyboard-wedge scans to ``scanned``; everything else reaches its widget.
+
+    Install it with ``QApplication.instance().installEventFilter(scanner_filter)``. While
+    it is disabled (``set_enabled(False)``, e.g. for a dialog that needs raw typing) every
+    key passes untouched.
+    """
+
+    scanned = Signal(str)
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        thresholds: BurstThresholds | None = None,
+        clock: Clock = monotonic_ms,
+    ) -> None:
+        super().__init__(parent)
+        self._decoder = WedgeDecoder(thresholds)
+        self._clock = clock
+        self._key_times = _KeyTimes(clock)
+        self._held: deque[_HeldKey] = deque()
+        # Keys whose press was swallowed, and how often: their releases are swallowed too.
+        self._swallowed_keys: Counter[int] = Counter()
+        self._replaying = False
+        self._enabled = True
+        self._deadline: float | None = None
+        self._took_second_look = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._on_timer)
+
+    def is_enabled(self) -> bool:
+        return self._enabled
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Switch scan detection on or off; keys held at that moment are given back."""
+        if enabled == self._enabled:
+            return
+        if not enabled:
+            self._apply(self._decoder.flush())
+            self._swallowed_keys.clear()
+        self._enabled = enabled
+        self._rearm()
+
+    def poll(self) -> None:
+        """Settle a held run whose time is up (the timer calls this; so may tests)."""
+        self._apply(self._decoder.poll(self._key_times.now()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            return False
+        if self._replaying or not self._enabled or not isinstance(watched, QWidget):
+            # The window (a QWindow) sees each key before its focus widget; deciding once,
+            # at the widget, also covers keys sent straight to a widget.
+            return False
+        assert isinstance(event, QKeyEvent)
+        if kind == QEvent.Type.KeyRelease:
+            if self._swallowed_keys[event.key()] and not event.isAutoRepeat():
+                self._swallowed_keys[event.key()] -= 1
+                return True
+            return False
+        return self._on_key_press(watched, event)
+
+    def _on_key_press(self, receiver: QWidget, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in _MODIFIER_KEYS:
+            return False
+        # A key that its widget ignores is offered to the parents too, and so seen here
+        # again. Only keys that were let through go on like that, and the decoder lets
+        # such a repeat through as well without changing its mind, so that is harmless.
+        text = event.text()
+        t = self._key_times.time_of(event)
+        newly_held = None
+        if key in _TERMINATORS and not event.modifiers() & _CHORD_MODIFIERS:
+            verdict = self._decoder.terminator(t)
+        elif event.isAutoRepeat() or not _types_a_character(text):
+            verdict = self._decoder.interrupt(t)
+        else:
+            verdict = self._decoder.key(text, t)
+            if verdict.swallow:
+                newly_held = _HeldKey.of(receiver, event)
+        if verdict.swallow:
+            self._swallowed_keys[key] += 1
+        self._apply(verdict, newly_held)
+        return verdict.swallow
+
+    def _apply(self, verdict: Verdict, newly_held: _HeldKey | None = None) -> None:
+        """Replay what was released, drop what was scanned, keep the new key, then report."""
+        self._replay([self._held.popleft() for _ in verdict.released])
+        if verdict.scanned is not None:
+            self._held.clear()
+        if newly_held is not None:
+            self._held.append(newly_held)
+        self._rearm()
+        if verdict.scanned is not None:
+            self.scanned.emit(verdict.scanned)
+
+    def _replay(self, keys: list[_HeldKey]) -> None:
+        if not keys:
+            return
+        self._replaying = True
+        try:
+            for held in keys:
+                target = held.receiver
+                if not shiboken6.isValid(target):
+                    target = QApplication.focusWidget()  # its widget is gone: the next best
+                if target is None:
+                    continue
+                QApplication.sendEvent(target, held.event(QEvent.Type.KeyPress))
+                if shiboken6.isValid(target):
+                    QApplication.sendEvent(target, held.event(QEvent.Type.KeyRelease))
+        finally:
+            self._replaying = False
+
+    def _rearm(self) -> None:
+        self._deadline = self._decoder.deadline() if self._enabled else None
+        self._took_second_look = False
+        if self._deadline is None:
+            self._timer.stop()
+            return
+        # One millisecond past the deadline: a key at the deadline itself still counts.
+        wait = max(0.0, self._deadline - self._key_times.now())
+        self._timer.start(math.floor(wait) + 1)
+
+    def _on_timer(self) -> None:
+        if self._deadline is None:
+            return
+        late = self._key_times.now() - self._deadline
+        if late > _LATE_TIMER_MS and not self._took_second_look:
+            self._took_second_look = True
+            self._timer.start(_SECOND_LOOK_MS)
+            return
+        self.poll()
+
+
+def _types_a_character(text: str) -> bool:
+    return bool(text) and all(character.isprintable() for character in text)
