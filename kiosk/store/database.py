@@ -9,7 +9,6 @@ from sqlite_utils import Database
 
 from kiosk.store.schema import migrations
 
-
 # Faults from the database (locked, disk full, damaged) as the layers above see them: only
 # this package touches SQLite.
 DatabaseFault = sqlite3.Error
