@@ -30,6 +30,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="with --screenshot: the result to show (nothing is written)")
     parser.add_argument("--language", choices=("en", "pl"), default="en",
                         help="language of the self check-in screens")
+    parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--list", action="store_true",
                         help="open the plain attendee list instead of the desk")
     return parser.parse_args(list(argv))
@@ -77,6 +78,14 @@ def run(argv: Sequence[str]) -> int:
         ready = window.ready
         client.open()
     window.show()
+    if args.exit_when_ready:  # for `kiosk bench`: start-up time to ready-to-scan
+
+        def report() -> None:
+            print("READY", flush=True)
+            window.close()
+            app.quit()
+
+        ready.connect(report)
     if args.screenshot:
         target = args.screenshot
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QObject,
     Qt,
     QThread,
+    QTimer,
     Signal,
     Slot,
 )
@@ -71,6 +72,8 @@ class DeskWorker(QObject):
         self._store: EventStore | None = None
         self._desk: Desk | None = None
         self._settings: DeskSettings | None = None
+        self._cached_counts: tuple[int, int] | None = None
+        self._recount: QTimer | None = None
 
     @Slot()
     def open(self) -> None:
@@ -93,6 +96,11 @@ class DeskWorker(QObject):
             if event is None:
                 raise EventFileError(f"{self._path} has no event in it yet.")
             checked_in, expected = self._counts()
+            self._cached_counts = (checked_in, expected)
+            self._recount = QTimer(self)  # created here: it lives in the writer thread
+            self._recount.setSingleShot(True)
+            self._recount.setInterval(3000)
+            self._recount.timeout.connect(self._on_recount_due)
             self.opened.emit(DeskOpened(
                 event, settings, self._desk.checkpoint.name,
                 self._desk.session.name if self._desk.session else None,
@@ -110,16 +118,40 @@ class DeskWorker(QObject):
                     self._desk.session.capacity or 0)
         return queries.attendance_counts(self._store.conn)
 
-    def _after_write(self) -> None:
-        self.counts_changed.emit(*self._counts())
+    def _after_write(self, result: object = None) -> None:
+        """Keep the header's counts current without a full count per scan (that costs more
+        than the scan at 100,000 attendees): adjust now, recount in the background soon."""
+        if self._cached_counts is None:
+            self._cached_counts = self._counts()
+        checked_in, expected = self._cached_counts
+        outcome = getattr(result, "outcome", None)
+        if outcome is not None and outcome.value == "ok":
+            checked_in += 1
+        elif getattr(result, "undone", False):
+            checked_in = max(0, checked_in - 1)
+        self._cached_counts = (checked_in, expected)
+        self.counts_changed.emit(checked_in, expected)
+        if self._recount is not None and not self._recount.isActive():
+            self._recount.start()
+
+    @Slot()
+    def _on_recount_due(self) -> None:
+        if self._store is None:
+            return
+        try:
+            self._cached_counts = self._counts()
+            self.counts_changed.emit(*self._cached_counts)
+        except DatabaseFault:
+            pass  # the next write tries again
 
     @Slot(str)
     def scan(self, raw: str) -> None:
         if self._desk is None:
             return
         try:
-            self.scan_decided.emit(self._desk.scan(raw))
-            self._after_write()
+            result = self._desk.scan(raw)
+            self.scan_decided.emit(result)
+            self._after_write(result)
         except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
@@ -128,8 +160,9 @@ class DeskWorker(QObject):
         if self._desk is None:
             return
         try:
-            self.scan_decided.emit(self._desk.check_in(attendee_id, override=override))
-            self._after_write()
+            result = self._desk.check_in(attendee_id, override=override)
+            self.scan_decided.emit(result)
+            self._after_write(result)
         except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
@@ -147,8 +180,9 @@ class DeskWorker(QObject):
         if self._desk is None:
             return
         try:
-            self.undone.emit(self._desk.undo())
-            self._after_write()
+            result = self._desk.undo()
+            self.undone.emit(result)
+            self._after_write(result)
         except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
 
@@ -157,8 +191,9 @@ class DeskWorker(QObject):
         if self._desk is None:
             return
         try:
-            self.scan_decided.emit(self._desk.walk_in(**form))
-            self._after_write()
+            result = self._desk.walk_in(**form)
+            self.scan_decided.emit(result)
+            self._after_write(result)
         except DeskError as exc:
             self.fault.emit(str(exc))
         except DatabaseFault as exc:
@@ -213,6 +248,8 @@ class DeskWorker(QObject):
 
     @Slot()
     def close(self) -> None:
+        if self._recount is not None:
+            self._recount.stop()
         if self._store is not None:
             self._store.close()
             self._store = None
