@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 import sqlite3
 from collections import defaultdict
 
@@ -14,7 +15,12 @@ TYPO_MIN_LENGTH = 5
 
 def search_words(texts: list[str]) -> str:
     """The indexed form: folded words, with e-mail addresses split at '@' and '.' too."""
-    return " ".join(w for text in texts for w in words(text))
+    return " ".join(filter(None, map(_indexed, texts)))
+
+
+@lru_cache(maxsize=65_536)
+def _indexed(text: str) -> str:
+    return " ".join(words(text))
 
 
 def index_attendee(

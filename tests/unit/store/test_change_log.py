@@ -23,8 +23,15 @@ def test_database_uses_wal_full_sync_and_foreign_keys(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    applied = [m["name"] for m in db["_sqlite_migrations"].rows]
-    assert applied == ["m001_change_log_and_derived_tables"]
+    from kiosk.store.schema import migrations
+
+    applied = [m["name"] for m in db["_sqlite_migrations"].rows_where(
+        "migration_set = ?", ["kiosk.event"], order_by="id")]
+    assert applied[0] == "m001_change_log_and_derived_tables"
+    assert migrations.pending(db) == []
+    # Opening again applies nothing twice.
+    connect(tmp_path / "e.db")
+    assert db["_sqlite_migrations"].count == len(list(db["_sqlite_migrations"].rows))
 
 
 def test_a_file_that_is_not_a_database_is_refused_with_a_message(tmp_path: Path) -> None:
