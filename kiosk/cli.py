@@ -675,6 +675,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--attendees", type=int, default=100_000)
     p.add_argument("--only", action="append", metavar="NAME", help="run only this benchmark")
     p.add_argument("--json", action="store_true")
+
+    from kiosk import print_cli
+
+    print_cli.register(sub, _command)
     return parser
 
 

@@ -58,6 +58,7 @@ class EventStore:
         ).fetchone()[0]
         last = self.conn.execute("SELECT max(hlc) FROM changes").fetchone()[0]
         self.clock = HybridClock(device_id, wall, Stamp.parse(last) if last else None)
+        self._data_version = self._read_data_version()
 
     @classmethod
     def open(
@@ -110,8 +111,20 @@ class EventStore:
         """Group several writes into one all-or-nothing transaction (nests as a savepoint)."""
         seq_before = self._seq
         try:
-            with self.db.atomic():
-                yield
+            if self.conn.in_transaction:
+                with self.db.atomic():  # a savepoint
+                    yield
+            else:
+                # IMMEDIATE: the write lock first, so what the transaction reads is current
+                # even when another connection (the print worker's) has just written.
+                self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise
         except BaseException:
             self._seq = seq_before
             raise
@@ -133,6 +146,7 @@ class EventStore:
         """
         last = None
         with self.transaction():
+            self._catch_up()
             batch: list[Change] = []
             for kind, payload in items:
                 stamp = self.clock.now()
@@ -159,7 +173,27 @@ class EventStore:
         """A stamp for a value that must sort after every change made so far (e.g. import base)."""
         return self.clock.now().encode()
 
+    def _read_data_version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _catch_up(self) -> None:
+        """Continue this device's sequence and clock where another connection of this device
+        (the print worker's) appended since: SQLite's data_version moves only then."""
+        version = self._read_data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        seq = self.conn.execute(
+            "SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?",
+            (self.device_id,),
+        ).fetchone()[0]
+        self._seq = max(self._seq, seq)
+        last = self.conn.execute("SELECT max(hlc) FROM changes").fetchone()[0]
+        if last:
+            self.clock.observe(Stamp.parse(last))
+
     def _append(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
+        self._catch_up()
         stamp = self.clock.now()
         self._seq += 1
         change = Change(uuid7(stamp.wall_ms), self.device_id, self._seq, stamp.encode(), kind,
@@ -229,6 +263,7 @@ class EventStore:
             copy.execute("DELETE FROM secrets")
             copy.execute("DELETE FROM import_runs")
             copy.execute("DELETE FROM settings")
+            copy.execute("DELETE FROM print_jobs")
             copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")
             copy.execute("COMMIT")
             copy.execute("VACUUM")  # the deleted key must not linger in free pages

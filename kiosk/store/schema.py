@@ -135,3 +135,32 @@ DERIVED_TABLES: tuple[str, ...] = (
     "prints",
     "event",
 )
+
+
+@migrations()
+def m002_print_jobs(db: Database) -> None:
+    db.executescript(
+        """
+        -- Local to this device: the print queue. Never synced; a print the spooler accepted
+        -- is logged as a badge.printed change, whose id the job keeps (change_id).
+        CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            attendee_id TEXT NOT NULL,
+            layout TEXT NOT NULL,
+            printer TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued'
+                CHECK (status IN ('queued', 'printing', 'done', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            reprint_reason TEXT NOT NULL DEFAULT '',
+            operator TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            spooler_job_id TEXT NOT NULL DEFAULT '',
+            document TEXT NOT NULL DEFAULT '',
+            change_id TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX print_jobs_status ON print_jobs (status, id);
+        CREATE INDEX print_jobs_attendee ON print_jobs (attendee_id);
+        """
+    )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
 import sqlite3
 from collections import defaultdict
+from functools import lru_cache
 
 from kiosk.core.text import words
 

@@ -1,0 +1,62 @@
+"""The PDF folder pseudo printer: each badge becomes a PDF file, for printing by hand."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.printing import messages
+from kiosk.printing.document import BadgeDocument
+from kiosk.printing.printer import (
+    JobProgress,
+    PrinterInfo,
+    PrinterState,
+    SpooledJob,
+    Submission,
+    SubmitOutcome,
+)
+
+PDF_FOLDER = "pdf-folder"
+
+
+class PdfFolderBackend:
+    """One printer, named ``pdf-folder``, that writes ``<document>.pdf`` into a folder."""
+
+    kind = PDF_FOLDER
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def printers(self) -> list[PrinterInfo]:
+        return [self.printer(PDF_FOLDER)]
+
+    def printer(self, name: str) -> PrinterInfo:
+        if name.casefold() != PDF_FOLDER:
+            return PrinterInfo(name, self.kind, PrinterState.MISSING)
+        return PrinterInfo(PDF_FOLDER, self.kind, PrinterState.READY,
+                           location=str(self.folder))
+
+    def submit(self, printer: str, document: BadgeDocument) -> Submission:
+        target = self.folder / f"{document.name}.pdf"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # Written beside and renamed, so the folder never shows half a badge.
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
+            with os.fdopen(handle, "wb") as out:
+                out.write(document.pdf)
+            os.replace(temporary, target)
+        except OSError as error:
+            detail = f"cannot write to {self.folder}: {error.strerror or error}"
+            return Submission(SubmitOutcome.REFUSED,
+                              message=messages.printer_refused(PDF_FOLDER, detail))
+        return Submission(SubmitOutcome.PRINTED, target.name)
+
+    def follow(self, printer: str, spooler_job_ids: Sequence[str]) -> dict[str, SpooledJob]:
+        return {i: SpooledJob(JobProgress.DONE) if (self.folder / i).is_file()
+                else SpooledJob(JobProgress.GONE, messages.job_gone(PDF_FOLDER))
+                for i in spooler_job_ids}
+
+    def withdraw(self, printer: str, spooler_job_id: str) -> None:
+        """A written file is a finished badge; it stays for whoever prints the folder."""

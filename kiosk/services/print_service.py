@@ -1,0 +1,374 @@
+"""Printing badges at the desk: queueing, reprints, per-desk print settings, and the worker."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from kiosk.badges import (
+    BadgeData,
+    BadgeLayout,
+    LayoutError,
+    SheetLayout,
+    load_layout,
+    render_badges,
+)
+from kiosk.badges.layout_reader import parse_layout
+from kiosk.badges.preview import rasterise
+from kiosk.core.checkin_rules import Outcome
+from kiosk.core.models import Attendee, Event
+from kiosk.printing import (
+    PDF_FOLDER,
+    BadgeDocument,
+    BadgeUnavailable,
+    CupsBackend,
+    JobFeed,
+    JobListener,
+    PdfFolderBackend,
+    PrinterBackend,
+    PrinterDirectory,
+    PrintWorker,
+    Submission,
+    SubmitOutcome,
+    cups_available,
+)
+from kiosk.printing.benchmark import time_checkins_to_spooler
+from kiosk.services.badge_printing import badge_code
+from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.event_setup import event_of
+from kiosk.store import print_jobs, queries
+from kiosk.store.event_store import EventStore
+from kiosk.store.print_jobs import PrintJob, PrintJobStatus
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """This desk's printing choices: the ``print.*`` options of the desk's settings."""
+
+    auto: bool  # print a badge on each successful first check-in
+    preview: bool  # show the badge and wait for a press before printing it
+    printer: str  # empty: the print system's default printer, else the PDF folder
+    layout: str
+
+
+# Each field's option in the desk's settings (declared, with defaults, in desk_settings).
+SETTING_KEYS = {"auto": "print.auto", "preview": "print.preview", "printer": "print.printer",
+                "layout": "print.layout"}
+
+
+class PrintOutcome(StrEnum):
+    QUEUED = "queued"
+    PREVIEW = "preview"  # preview before print is on: show it, then call print_badge
+    SKIPPED = "skipped"  # auto-print is off, the check-in did not admit, or a badge exists
+    NEEDS_REASON = "needs_reason"
+    NEEDS_SUPERVISOR = "needs_supervisor"
+    UNKNOWN_ATTENDEE = "unknown_attendee"
+    UNKNOWN_LAYOUT = "unknown_layout"
+    CANCELLED = "cancelled"
+    NOT_POSSIBLE = "not_possible"
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """What became of asking for a badge (or a retry, or a cancel), and what to show."""
+
+    outcome: PrintOutcome
+    message: str
+    job: PrintJob | None = None
+    attendee_id: str | None = None
+
+
+class PrintService:
+    """The desk's printing use cases. Runs on the desk's writer thread and never waits for a
+    printer: it queues jobs and wakes the worker (``wake``), which prints them."""
+
+    def __init__(
+        self, store: EventStore, printers: PrinterDirectory, operator: str = "",
+        self_service: bool = False, wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.store = store
+        self.printers = printers
+        self.operator = operator
+        self.self_service = self_service
+        self.wake = wake
+
+    # -- settings -------------------------------------------------------------------------
+
+    def settings(self) -> PrintSettings:
+        options = DeskSettings(self.store)
+        return PrintSettings(**{name: options[key] for name, key in SETTING_KEYS.items()})
+
+    def save_settings(self, **changes: Any) -> PrintSettings:
+        """Change some settings, e.g. ``save_settings(auto=True, printer="KioskPDF")``."""
+        settings = replace(self.settings(), **changes)
+        options = DeskSettings(self.store)
+        with self.store.transaction():
+            for name, key in SETTING_KEYS.items():
+                options[key] = getattr(settings, name)
+        return settings
+
+    def printer_name(self) -> str:
+        """The printer badges go to: the desk's choice, else the system's default printer,
+        else the PDF folder. (Asking for the default runs lpstat: not on the scan path.)"""
+        return self.settings().printer or self.printers.default_printer() or PDF_FOLDER
+
+    # -- printing -------------------------------------------------------------------------
+
+    def print_badge(
+        self, attendee_id: str, printer: str | None = None, layout: str | None = None,
+        reason: str = "", supervisor_approved: bool = False,
+    ) -> PrintRequest:
+        """Queue a badge. A second badge for the same person is a reprint: it needs a
+        ``reason`` and, at a self-service kiosk, a supervisor's approval."""
+        conn = self.store.conn
+        attendee = _surviving(conn, attendee_id)
+        if attendee is None:
+            return PrintRequest(PrintOutcome.UNKNOWN_ATTENDEE,
+                                "This person is no longer in the list.", attendee_id=attendee_id)
+        settings = self.settings()
+        layout_name = layout or settings.layout
+        try:
+            load_layout(layout_name)
+        except LayoutError as error:
+            return PrintRequest(PrintOutcome.UNKNOWN_LAYOUT,
+                                f"The badge layout “{layout_name}” cannot be used: "
+                                f"{error.message}.", attendee_id=attendee.id)
+        reprint = print_jobs.has_badge(conn, attendee.id)
+        reason = reason.strip()
+        if reprint and not reason:
+            return PrintRequest(PrintOutcome.NEEDS_REASON,
+                                "This person already has a badge. To print another, say why "
+                                "(lost, damaged, name corrected).", attendee_id=attendee.id)
+        if reprint and self.self_service and not supervisor_approved:
+            return PrintRequest(PrintOutcome.NEEDS_SUPERVISOR,
+                                "You already have a badge. Please ask a member of staff for "
+                                "another one.", attendee_id=attendee.id)
+        job = print_jobs.add_job(
+            conn, attendee.id, layout_name,
+            printer or self.printer_name(),
+            reprint_reason=reason if reprint else "", operator=self.operator,
+        )
+        self.wake()
+        return PrintRequest(PrintOutcome.QUEUED, "Badge queued", job, attendee.id)
+
+    def on_checked_in(self, result: Any) -> PrintRequest:
+        """After a scan or a check-in (a ``ScanResult``): queue the badge when auto-print is
+        on and this was a successful first check-in, or ask for a preview first."""
+        attendee = getattr(result, "attendee", None)
+        settings = self.settings()
+        if not settings.auto or result.outcome is not Outcome.OK or attendee is None:
+            return PrintRequest(PrintOutcome.SKIPPED, "")
+        if print_jobs.has_badge(self.store.conn, attendee.id):
+            return PrintRequest(PrintOutcome.SKIPPED, "This person already has a badge.",
+                                attendee_id=attendee.id)
+        if settings.preview:
+            return PrintRequest(PrintOutcome.PREVIEW, "Check the badge, then press Print.",
+                                attendee_id=attendee.id)
+        return self.print_badge(attendee.id)
+
+    def retry(self, job_id: int, printer: str | None = None) -> PrintRequest:
+        """Print a failed (or waiting) job again, on ``printer`` when given."""
+        if not print_jobs.requeue(self.store.conn, job_id, printer):
+            return self._not_possible(job_id, "Only a failed or waiting badge can be retried.")
+        self.wake()
+        job = print_jobs.get_job(self.store.conn, job_id)
+        return PrintRequest(PrintOutcome.QUEUED, "Badge queued", job,
+                            job.attendee_id if job else None)
+
+    def cancel(self, job_id: int) -> PrintRequest:
+        """Call a badge off; one the spooler holds is taken back off the printer's queue."""
+        job = print_jobs.get_job(self.store.conn, job_id)
+        if job is None or (job.status.final and job.status is not PrintJobStatus.FAILED):
+            return self._not_possible(job_id, "This badge is already printed or cancelled.")
+        if job.status is PrintJobStatus.PRINTING and job.spooler_job_id:
+            found = self.printers.find(job.printer)
+            if found is not None:
+                found[0].withdraw(found[1].name, job.spooler_job_id)
+        if not print_jobs.cancel(self.store.conn, job_id):
+            return self._not_possible(job_id, "This badge is already printed or cancelled.")
+        self.wake()
+        return PrintRequest(PrintOutcome.CANCELLED, "Badge cancelled",
+                            print_jobs.get_job(self.store.conn, job_id), job.attendee_id)
+
+    def _not_possible(self, job_id: int, message: str) -> PrintRequest:
+        job = print_jobs.get_job(self.store.conn, job_id)
+        if job is None:
+            message = f"There is no print job {job_id}."
+        return PrintRequest(PrintOutcome.NOT_POSSIBLE, message, job)
+
+    def jobs(self, statuses: list[PrintJobStatus] | None = None) -> list[PrintJob]:
+        return print_jobs.list_jobs(self.store.conn, statuses)
+
+    def job(self, job_id: int) -> PrintJob | None:
+        return print_jobs.get_job(self.store.conn, job_id)
+
+
+def _surviving(conn: Any, attendee_id: str) -> Attendee | None:
+    """The attendee, or the record they were merged into."""
+    attendee = queries.get_attendee(conn, attendee_id)
+    seen = {attendee_id}
+    while attendee is not None and attendee.merged_into and attendee.merged_into not in seen:
+        seen.add(attendee.merged_into)
+        attendee = queries.get_attendee(conn, attendee.merged_into) or attendee
+    return attendee
+
+
+# -- the worker's side ------------------------------------------------------------------
+
+
+def render_job(store: EventStore, job: PrintJob) -> BadgeDocument:
+    """The badge for a print job (one badge a page: a sheet layout prints its badge)."""
+    attendee = queries.get_attendee(store.conn, job.attendee_id)
+    if attendee is None:
+        raise BadgeUnavailable("This person is no longer in the list, so no badge was printed.")
+    try:
+        layout = load_layout(job.layout)
+    except LayoutError as error:
+        raise BadgeUnavailable(f"The badge layout “{job.layout}” cannot be used "
+                               f"({error.message}). Choose another in the print settings.") \
+            from error
+    badge_layout = layout.badge if isinstance(layout, SheetLayout) else layout
+    pdf = io.BytesIO()
+    render_badges(badge_layout, [BadgeData(attendee, badge_code(store, attendee),
+                                           event_of(store))], pdf)
+    return BadgeDocument(job.document, pdf.getvalue(), badge_layout.page.width,
+                         badge_layout.page.height, badge_layout.dpi)
+
+
+def rasterise_pages(pdf: bytes, dpi: int) -> list[bytes]:
+    """Each page as PNG at ``dpi``, for printers that take images (Qt's print system)."""
+    return rasterise(pdf, dpi)
+
+
+def badge_folder(event_path: str | Path) -> Path:
+    """Where the PDF folder printer writes: a folder beside the event file."""
+    path = Path(event_path).expanduser().resolve()
+    return path.parent / f"{path.stem}-badges"
+
+
+def desk_printers(folder: Path, extra: list[PrinterBackend] | None = None) -> PrinterDirectory:
+    """The PDF folder, then CUPS where it is installed, else the system's printers through
+    Qt (which needs a Qt application: the GUI has one)."""
+    backends: list[PrinterBackend] = [PdfFolderBackend(folder), *(extra or [])]
+    if cups_available():
+        backends.append(CupsBackend())
+    else:
+        from kiosk.printing.qt_backend import QtPrintBackend
+
+        backends.append(QtPrintBackend(rasterise_pages))
+    return PrinterDirectory(backends)
+
+
+def print_worker(
+    event_path: str | Path, printers: PrinterDirectory, listener: JobListener | None = None,
+    **options: Any,
+) -> PrintWorker:
+    """A worker for an event file; it opens its own store on its own thread."""
+    return PrintWorker(lambda: EventStore.open(event_path), printers, render_job, listener,
+                       warm_up=_warm_up, **options)
+
+
+def _warm_up(store: EventStore) -> None:
+    # The desk's layout drawn once for a made-up person: fonts and layout are loaded then,
+    # and the first real badge costs what the others do.
+    layout = load_layout(PrintService(store, PrinterDirectory([])).settings().layout)
+    badge_layout = layout.badge if isinstance(layout, SheetLayout) else layout
+    person = Attendee(id="warm-up", first_name="Warm", last_name="Up", pronouns="they/them",
+                      organisation="Kiosk")
+    render_badges(badge_layout, [BadgeData(person, "warm-up", event_of(store))], io.BytesIO())
+
+
+# -- test page --------------------------------------------------------------------------
+
+
+def _no_sheet(reference: str, folder: Path) -> BadgeLayout:
+    raise LayoutError("badge", "a test page is a single badge")
+
+
+def layout_test_page(layout_name: str, printer: str) -> BadgeDocument:
+    """A page of the layout's size showing its bounds (an outline at the edge and one 3 mm
+    in), its name and size, and a QR code: enough to check media, alignment and scanning."""
+    try:
+        layout = load_layout(layout_name)
+    except LayoutError as error:
+        raise BadgeUnavailable(f"The badge layout “{layout_name}” cannot be used: "
+                               f"{error.message}.") from error
+    width, height = layout.page.width, layout.page.height
+    qr = round(min(width, height) * 0.4, 2)
+    band = max((height - qr) / 2 - 4, 3.0)
+    title = f"Test page · {layout.name} · {width:g} × {height:g} mm"
+
+    def text(y: float, words: str) -> dict[str, Any]:
+        return {"type": "text", "x": 4, "y": y, "width": width - 8, "height": band,
+                "text": words.replace("{", "{{").replace("}", "}}"), "size": 14, "min_size": 4}
+
+    document = {
+        "format": 1, "type": "badge", "name": "test-page", "title": "Test page",
+        "stock": "label", "page": {"width": width, "height": height}, "dpi": layout.dpi,
+        "elements": [
+            {"type": "box", "x": 0.25, "y": 0.25, "width": width - 0.5, "height": height - 0.5,
+             "stroke": "#000000", "stroke_width": 0.7},
+            {"type": "box", "x": 3, "y": 3, "width": width - 6, "height": height - 6,
+             "stroke": "#888888", "stroke_width": 0.3},
+            {"type": "qr", "x": (width - qr) / 2, "y": (height - qr) / 2, "size": qr},
+            text(3.5, title),
+            text(height - 3.5 - band, f"Printer: {printer}"),
+        ],
+    }
+    page = parse_layout(document, Path("test-page.json"), _no_sheet)
+    pdf = io.BytesIO()
+    render_badges(page, [BadgeData(Attendee(id="test-page"), f"kiosk test page {printer}",
+                                   Event(name="Test page"))], pdf)
+    return BadgeDocument(f"kiosk-test-page-{layout.name}", pdf.getvalue(), width, height,
+                         layout.dpi)
+
+
+def print_test_page(printers: PrinterDirectory, printer: str, layout: str) -> Submission:
+    """Send a test page straight to a printer (not queued, not logged)."""
+    document = layout_test_page(layout, printer)
+    found = printers.find(printer)
+    if found is None or not found[1].state.takes_jobs:
+        from kiosk.printing.messages import for_printer, printer_missing
+
+        message = for_printer(found[1]) if found else printer_missing(printer)
+        return Submission(SubmitOutcome.REFUSED, message=message)
+    return found[0].submit(found[1].name, document)
+
+
+# -- benchmark --------------------------------------------------------------------------
+
+
+def measure_checkin_to_spooler(n: int, printer: str) -> tuple[float, float]:
+    """(p50, p95) ms from a check-in at the desk to the spooler accepting its badge, over
+    ``n`` check-ins with auto-print on, on a fresh demo event (for ``kiosk bench``)."""
+    from kiosk.services.demo import create_demo_event
+    from kiosk.services.desk import Desk
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-print-bench-") as folder:
+        path = Path(folder) / "bench.db"
+        store, _ = create_demo_event(path, attendees=2 * n)  # some are cancelled
+        printers = desk_printers(Path(folder) / "badges")
+        feed = JobFeed()
+        worker = print_worker(path, printers, feed)
+        service = PrintService(store, printers, wake=worker.wake)
+        service.save_settings(auto=True, printer=printer)
+        desk = Desk(store, "Bench desk")
+        people = iter(queries.list_attendees(store.conn))
+
+        def check_in() -> int:
+            request = service.on_checked_in(desk.check_in(next(people).id))
+            if request.job is None:
+                raise RuntimeError(request.message)
+            return request.job.id
+
+        worker.start()
+        try:
+            return time_checkins_to_spooler(n, check_in, feed)
+        finally:
+            worker.stop()
+            store.close()
