@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.checkin_rules import Tone
 from kiosk.core.models import Attendee
+from kiosk.printing.events import JobEvent
 from kiosk.services.desk import ScanResult, UndoResult
+from kiosk.services.print_service import PrintRequest
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
-from kiosk.ui.dialogs import EditDialog, PinDialog, WalkInDialog
+from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, WalkInDialog
 from kiosk.ui.result_panel import ResultPanel
 from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.search_panel import SearchPanel
@@ -75,7 +77,7 @@ class DeskWindow(QMainWindow):
         self.sync_label = _label("Connection")
         self.sync_label.setText("● Not connected to a hub — working on this desk only")
         self.printer_label = _label("Printer")
-        self.printer_label.setText("Printer: not set up")
+        self.printer_label.setText("Printer: ready")
         header = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.event_label)
@@ -132,6 +134,8 @@ class DeskWindow(QMainWindow):
         worker.fault.connect(self.on_fault)
         worker.sample_ready.connect(self.on_scan_decided)
         worker.settings_saved.connect(self.on_settings_saved)
+        worker.print_requested.connect(self.on_print_requested)
+        worker.print_changed.connect(self.on_print_changed)
         self.locked = False
         self._unlocked_for_exit = False
         # A handheld scanner types like a keyboard: bursts are scans wherever the focus is.
@@ -216,8 +220,10 @@ class DeskWindow(QMainWindow):
         elif action == "search":
             self.result.clear()
             self.search.box.setFocus()
-        elif action in ("print", "reprint"):
-            self.on_fault("Printing is not set up on this desk yet.")
+        elif action == "print" and attendee is not None:
+            self.client.print_badge(attendee.id)
+        elif action == "reprint" and attendee is not None:
+            self._reprint(attendee)
         self.search.box.setFocus()
 
     def with_supervisor(self, why: str, then: Callable[[], None]) -> None:
@@ -284,6 +290,29 @@ class DeskWindow(QMainWindow):
 
         dialog.accepted.connect(accepted)
         self._open_dialog(dialog)
+
+    def _reprint(self, attendee: Attendee) -> None:
+        dialog = ReasonDialog("Print another badge", f"{attendee.display_name} already has a "
+                              "badge. Why another? (lost, damaged, name corrected)", self)
+        dialog.accepted.connect(lambda: self.client.print_badge(attendee.id, dialog.reason()))
+        self._open_dialog(dialog)
+
+    def on_print_requested(self, request: PrintRequest) -> None:
+        if request.outcome.value == "needs_reason":
+            result = self.result.result
+            if result is not None and result.attendee is not None:
+                self._reprint(result.attendee)
+            return
+        self.printer_label.setText(f"Printer: {request.message}")
+        if request.outcome.value not in ("queued", "preview", "skipped"):
+            self.on_fault(request.message)
+
+    def on_print_changed(self, event: JobEvent) -> None:
+        job = event.job
+        self.printer_label.setText(f"Printer {job.printer}: {event.line}")
+        if job.status.value == "failed":
+            self.on_fault(f"Badge not printed: {event.line}. Retry or choose another printer "
+                          "in the print queue.")
 
     def on_walkin_requested(self) -> None:
         dialog = WalkInDialog(self)

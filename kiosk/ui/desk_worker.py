@@ -22,8 +22,15 @@ from PySide6.QtCore import (
 )
 
 from kiosk.core.models import Event
+from kiosk.printing import PrintWorker
 from kiosk.services.desk import Desk, DeskError
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.print_service import (
+    PrintService,
+    badge_folder,
+    desk_printers,
+    print_worker,
+)
 from kiosk.store import queries
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.event_store import EventStore
@@ -63,6 +70,8 @@ class DeskWorker(QObject):
     pin_checked = Signal(int, int)  # (request, 1 if the PIN is right else 0)
     exact_found = Signal(object)
     sample_ready = Signal(object)
+    print_requested = Signal(object)  # PrintRequest: what became of asking for a badge
+    print_changed = Signal(object)  # JobEvent from the print worker's thread
     settings_saved = Signal(object, int)  # (settings, 1 if a PIN is set)
 
     def __init__(self, event_path: str, mode: str | None = None) -> None:
@@ -74,6 +83,8 @@ class DeskWorker(QObject):
         self._settings: DeskSettings | None = None
         self._cached_counts: tuple[int, int] | None = None
         self._recount: QTimer | None = None
+        self._printing: PrintService | None = None
+        self._print_worker: PrintWorker | None = None
 
     @Slot()
     def open(self) -> None:
@@ -92,6 +103,7 @@ class DeskWorker(QObject):
                 checkpoint = doors[0].id
             self._desk = Desk(self._store, settings["desk_name"], settings["operator"],
                               checkpoint)
+            self._start_printing(settings)
             event = queries.get_event(self._store.conn)
             if event is None:
                 raise EventFileError(f"{self._path} has no event in it yet.")
@@ -109,6 +121,33 @@ class DeskWorker(QObject):
         except (EventFileError, DeskError, DatabaseFault) as exc:
             self.open_failed.emit(str(exc) if not isinstance(exc, DatabaseFault)
                                   else _plain(exc))
+
+    def _start_printing(self, settings: dict[str, Any]) -> None:
+        """Badges print on their own thread; this thread only queues them."""
+        assert self._store is not None
+        printers = desk_printers(badge_folder(self._path))
+        self._print_worker = print_worker(self._path, printers, self.print_changed.emit)
+        self._printing = PrintService(self._store, printers, settings["operator"],
+                                      self_service=settings["mode"] == "self",
+                                      wake=self._print_worker.wake)
+        self._print_worker.start()
+
+    def _auto_print(self, result: object) -> None:
+        if self._printing is None:
+            return
+        request = self._printing.on_checked_in(result)
+        if request.outcome.value != "skipped":
+            self.print_requested.emit(request)
+
+    @Slot(str, str, int)
+    def print_badge(self, attendee_id: str, reason: str, supervisor: int) -> None:
+        if self._printing is None:
+            return
+        try:
+            self.print_requested.emit(self._printing.print_badge(
+                attendee_id, reason=reason, supervisor_approved=bool(supervisor)))
+        except DatabaseFault as exc:
+            self.fault.emit(_plain(exc))
 
     def _counts(self) -> tuple[int, int]:
         assert self._store is not None and self._desk is not None
@@ -151,6 +190,7 @@ class DeskWorker(QObject):
         try:
             result = self._desk.scan(raw)
             self.scan_decided.emit(result)
+            self._auto_print(result)
             self._after_write(result)
         except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
@@ -162,6 +202,7 @@ class DeskWorker(QObject):
         try:
             result = self._desk.check_in(attendee_id, override=override)
             self.scan_decided.emit(result)
+            self._auto_print(result)
             self._after_write(result)
         except DatabaseFault as exc:
             self.fault.emit(_plain(exc))
@@ -193,6 +234,7 @@ class DeskWorker(QObject):
         try:
             result = self._desk.walk_in(**form)
             self.scan_decided.emit(result)
+            self._auto_print(result)
             self._after_write(result)
         except DeskError as exc:
             self.fault.emit(str(exc))
@@ -250,6 +292,9 @@ class DeskWorker(QObject):
     def close(self) -> None:
         if self._recount is not None:
             self._recount.stop()
+        if self._print_worker is not None:
+            self._print_worker.stop(timeout=5.0)
+            self._print_worker = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -270,6 +315,7 @@ class DeskClient(QObject):
     _find_exact = Signal(str, str)
     _sample = Signal(str)
     _save_settings = Signal(object, str)
+    _print_badge = Signal(str, str, int)
 
     def __init__(
         self, event_path: str, mode: str | None = None, parent: QObject | None = None
@@ -290,6 +336,7 @@ class DeskClient(QObject):
         self._find_exact.connect(self.worker.find_exact)
         self._sample.connect(self.worker.sample)
         self._save_settings.connect(self.worker.save_settings)
+        self._print_badge.connect(self.worker.print_badge)
         self.worker.pin_checked.connect(self._on_pin_checked)
         self._pin_callbacks: dict[int, Callable[[bool], None]] = {}
         self._thread.start()
@@ -341,6 +388,9 @@ class DeskClient(QObject):
 
     def sample(self, state: str) -> None:
         self._sample.emit(state)
+
+    def print_badge(self, attendee_id: str, reason: str = "", supervisor: bool = False) -> None:
+        self._print_badge.emit(attendee_id, reason, int(supervisor))
 
     def save_settings(self, values: dict[str, Any], pin: str = "") -> None:
         self._save_settings.emit(values, pin)

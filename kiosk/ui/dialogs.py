@@ -141,3 +141,18 @@ class PinDialog(_Form):
 
     def reason(self) -> str:
         return self.reason_field.text().strip() if self.reason_field else ""
+
+
+class ReasonDialog(_Form):
+    """Asks why, for the record (e.g. a reprint)."""
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, intro, parent)
+        self.reason_field = _field("Reason")
+        self.form.addRow("Reason", self.reason_field)
+
+    def problem(self) -> str:
+        return "" if self.reason_field.text().strip() else "Say why, for the record."
+
+    def reason(self) -> str:
+        return self.reason_field.text().strip()

@@ -25,7 +25,9 @@ def event_file(tmp_path: Path) -> dict:
     sessions = queries.list_sessions(store.conn)
     store.record(ChangeKind.CHECKPOINT_UPSERT, {"id": "door", "name": "Door",
                                                 "session_id": sessions[0].id})
-    DeskSettings(store).set_pin("2468")
+    settings = DeskSettings(store)
+    settings.set_pin("2468")
+    settings["print.printer"] = "pdf-folder"  # hermetic: badges land beside the event file
     info = {
         "path": path,
         "active": active,

@@ -211,3 +211,25 @@ def test_settings_need_the_pin_on_a_locked_desk(qtbot, event_file) -> None:
     qtbot.wait_until(lambda: "Settings saved" in window.result.message.text(), timeout=10_000)
     assert window.opened.settings["desk_name"] == "Desk 7"
     assert "#000000" in window.result.styleSheet()  # the high-contrast idle background
+
+
+def test_a_check_in_prints_a_badge_and_a_reprint_needs_a_reason(qtbot, event_file) -> None:
+    from kiosk.services.print_service import badge_folder
+    from kiosk.ui.dialogs import ReasonDialog
+
+    window = open_desk(qtbot, event_file["path"])
+    person = event_file["active"][6]
+    scan(qtbot, window, event_file["codes"][person.id])
+    qtbot.wait_until(lambda: "Badge printed" in window.printer_label.text(), timeout=20_000)
+    folder = badge_folder(event_file["path"])
+    assert len(list(folder.glob("*.pdf"))) == 1
+    # Scanned again later: "already", and a reprint asks why before printing.
+    window.client.worker._store.wall = lambda: 10**13
+    scan(qtbot, window, event_file["codes"][person.id])
+    window.on_action_chosen("reprint")
+    dialog = window.findChildren(ReasonDialog)[-1]
+    dialog._accept_if_valid()
+    assert dialog.isVisible() and "why" in dialog.error.text()
+    dialog.reason_field.setText("lost it")
+    dialog._accept_if_valid()
+    qtbot.wait_until(lambda: len(list(folder.glob("*.pdf"))) == 2, timeout=20_000)
