@@ -1,0 +1,1 @@
+"""After the event: attendance exports, the event report, retention and backups."""
