@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 from kiosk.core.checkin_rules import Tone
 from kiosk.core.models import Attendee
 from kiosk.printing.events import JobEvent
+from kiosk.scanning.camera import CameraInput
 from kiosk.services.desk import ScanResult, UndoResult
 from kiosk.services.print_service import PrintRequest
+from kiosk.ui.camera_view import CameraView
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
 from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, WalkInDialog
 from kiosk.ui.result_panel import ResultPanel
@@ -31,16 +33,13 @@ from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.search_panel import SearchPanel
 from kiosk.ui.settings_dialog import SettingsDialog
 from kiosk.ui.sounds import ResultSounds
-from kiosk.ui.theme import THEMES, Theme
+from kiosk.ui.theme import THEMES, Theme, scaled_font
 
 
 def _label(name: str, points: int = 13, bold: bool = False) -> QLabel:
     label = QLabel()
     label.setAccessibleName(name)
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    label.setFont(font)
+    label.setFont(scaled_font(points, bold))
     return label
 
 
@@ -48,9 +47,7 @@ def _button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(text)
     button.setMinimumHeight(48)
-    font = QFont()
-    font.setPointSize(14)
-    button.setFont(font)
+    button.setFont(scaled_font(14))
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return button
 
@@ -97,17 +94,23 @@ class DeskWindow(QMainWindow):
         self.walkin_button = _button("Register walk-in  (F2)")
         self.undo_button = _button("Undo last check-in  (Ctrl+Z)")
         self.settings_button = _button("Settings")
+        self.camera_button = _button("Camera")
+        self.camera_button.setCheckable(True)
+        self.camera_button.toggled.connect(self.on_camera_toggled)
+        self.camera_view: CameraView | None = None
         self.walkin_button.clicked.connect(self.on_walkin_requested)
         self.undo_button.clicked.connect(self.client.undo)
         self.settings_button.clicked.connect(self.on_settings_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.walkin_button)
         buttons.addWidget(self.undo_button)
+        buttons.addWidget(self.camera_button)
         buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
         body = QHBoxLayout()
         body.addWidget(self.result, 3)
         side = QVBoxLayout()
+        self.side = side
         side.addWidget(self.search, 1)
         side.addLayout(buttons)
         body.addLayout(side, 2)
@@ -290,6 +293,19 @@ class DeskWindow(QMainWindow):
 
         dialog.accepted.connect(accepted)
         self._open_dialog(dialog)
+
+    def on_camera_toggled(self, on: bool) -> None:
+        """The camera as a second input: shown (and running) only while wanted."""
+        if on and self.camera_view is None:
+            camera = CameraInput(self)
+            camera.code_seen.connect(self.on_scanned)
+            camera.camera_lost.connect(self.on_fault)
+            self.camera_view = CameraView(camera, self)
+            self.camera_view.setAccessibleName("Camera preview")
+            self.side.insertWidget(0, self.camera_view)
+        if self.camera_view is not None:
+            self.camera_view.setVisible(on)  # hiding it stops the camera
+        self._refocus()
 
     def _reprint(self, attendee: Attendee) -> None:
         dialog = ReasonDialog("Print another badge", f"{attendee.display_name} already has a "

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from kiosk.core.checkin_rules import Outcome
 from kiosk.services.desk import ScanResult
-from kiosk.ui.theme import DEFAULT, Theme
+from kiosk.ui.theme import DEFAULT, Theme, scaled_font
 
 # Which actions fit each outcome, in the order they are offered.
 ACTIONS: dict[Outcome, tuple[str, ...]] = {
@@ -34,10 +34,7 @@ ACTION_LABELS = {
 
 
 def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
+    return scaled_font(points, bold)
 
 
 class ResultPanel(QFrame):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kiosk.core import tickets
 from kiosk.core.models import Attendee, Status
+from kiosk.ui.theme import scaled_font
 
 
 def looks_like_a_code(text: str) -> bool:
@@ -39,8 +40,7 @@ class SearchPanel(QWidget):
         self.box = QLineEdit()
         self.box.setPlaceholderText("Find by name, organisation or email")
         self.box.setAccessibleName("Search attendees")
-        font = QFont()
-        font.setPointSize(18)
+        font = scaled_font(18)
         self.box.setFont(font)
         self.box.setMinimumHeight(48)
         self.results = QListWidget()

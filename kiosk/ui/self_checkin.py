@@ -23,16 +23,14 @@ from kiosk.ui.desk_worker import DeskClient, DeskOpened
 from kiosk.ui.dialogs import PinDialog
 from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.sounds import ResultSounds
+from kiosk.ui.theme import scaled_font
 
 LANGUAGES = {"en": "English", "pl": "Polski"}
 RESET_MS = 8000
 
 
 def _font(points: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(points)
-    font.setBold(bold)
-    return font
+    return scaled_font(points, bold)
 
 
 def _big_button(text: str) -> QPushButton:

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
 from kiosk.core.checkin_rules import Tone
+
+# The sizes below are written for a system font of 10 pt; a larger system font (a visually
+# impaired volunteer's setting, a high-DPI "large text" choice) makes everything larger.
+_DESIGN_BASE_PT = 10.0
+
+
+def scaled_font(points: float, bold: bool = False) -> QFont:
+    """A font ``points`` large at the design size, scaled with the system's font size."""
+    base = QApplication.font().pointSizeF() if QApplication.instance() else _DESIGN_BASE_PT
+    font = QFont()
+    font.setPointSizeF(points * max(1.0, base / _DESIGN_BASE_PT))
+    font.setBold(bold)
+    return font
 
 
 @dataclass(frozen=True)

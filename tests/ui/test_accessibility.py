@@ -60,3 +60,21 @@ def test_a_damaged_event_file_gets_a_message_not_a_traceback(qtbot, tmp_path: Pa
             window.fault_label.text()
     finally:
         dispose(window)
+
+
+def test_text_grows_with_the_system_font_size(qapp) -> None:
+    from PySide6.QtGui import QFont
+
+    from kiosk.ui.theme import scaled_font
+
+    original = qapp.font()
+    try:
+        base = QFont(original)
+        base.setPointSizeF(10)
+        qapp.setFont(base)
+        normal = scaled_font(24).pointSizeF()
+        base.setPointSizeF(15)
+        qapp.setFont(base)
+        assert scaled_font(24).pointSizeF() == pytest.approx(normal * 1.5)
+    finally:
+        qapp.setFont(original)
