@@ -234,6 +234,15 @@ def _scan_to_screen(path: Path) -> Figure:
                   "thread, first check-ins (durable writes)")
 
 
+def bench_sync(workdir: Path, attendees: int) -> list[Figure]:
+    import os
+
+    from kiosk.sync.benchmark import run_sync_benchmarks
+
+    return [Figure(f.name, f.value, f.unit, budget=f.budget, note=f.note)
+            for f in run_sync_benchmarks(os.environ.get("KIOSK_BENCH_POSTGRES"))]
+
+
 def bench_import(workdir: Path, attendees: int) -> list[Figure]:
     from kiosk.services.demo_people import demo_records
     from kiosk.services.event_setup import NewEvent, create_event
@@ -268,6 +277,7 @@ BENCHES: dict[str, Callable[[Path, int], list[Figure]]] = {
     "tickets": bench_tickets,
     "badges": bench_badges,
     "app": bench_app,
+    "sync": bench_sync,
 }
 
 

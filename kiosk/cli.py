@@ -679,6 +679,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk import print_cli
 
     print_cli.register(sub, _command)
+    from kiosk import sync_cli
+
+    sync_cli.register(sub, _command)
     return parser
 
 

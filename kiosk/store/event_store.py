@@ -264,6 +264,8 @@ class EventStore:
             copy.execute("DELETE FROM import_runs")
             copy.execute("DELETE FROM settings")
             copy.execute("DELETE FROM print_jobs")
+            for table in ("sync_hub", "sync_cursor", "sync_devices"):
+                copy.execute(f"DELETE FROM {table}")
             copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")
             copy.execute("COMMIT")
             copy.execute("VACUUM")  # the deleted key must not linger in free pages

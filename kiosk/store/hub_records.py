@@ -1,0 +1,43 @@
+"""What a hub keeps besides the log: enrolled devices and enrolment tokens (both back ends)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DeviceRole(StrEnum):
+    DESK = "desk"
+    ORGANISER = "organiser"  # may also list and revoke devices
+    HUB = "hub"  # a venue hub pushing to a central one
+
+
+@dataclass(frozen=True)
+class HubDevice:
+    """A device enrolled with the hub. Its key is kept only as a hash, elsewhere."""
+
+    device_id: str
+    name: str
+    role: DeviceRole
+    public_key: str  # Ed25519, hex: verifies the device's offline bundles
+    enrolled_ms: int
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class EnrolGrant:
+    """What a single-use enrolment token allows: one device, with this name and role."""
+
+    name: str
+    role: DeviceRole
+
+
+class DuplicateSequence(Exception):
+    """A pushed change reuses another change's (device, sequence number): refused."""
+
+
+# Hub settings keys shared by both storage back ends and the server.
+HUB_ID = "hub_id"
+TLS_CERT = "tls_cert_pem"
+TLS_KEY = "tls_key_pem"
+PUBLIC_URL = "public_url"

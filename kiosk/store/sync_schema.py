@@ -1,0 +1,39 @@
+"""Desk-side sync tables (hub link, pull cursor, known devices): local, never synced."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+sync_migrations = Migrations("kiosk.sync")
+
+
+@sync_migrations()
+def m001_hub_link_cursor_devices(db: Database) -> None:
+    db.executescript(
+        """
+        -- The hub this desk is enrolled with (one row) and the certificate it pinned.
+        -- The device key itself is in `secrets`, which desk copies never carry.
+        CREATE TABLE sync_hub (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            url TEXT NOT NULL,
+            fingerprint TEXT NOT NULL DEFAULT '',
+            certificate TEXT NOT NULL DEFAULT '',
+            hub_id TEXT NOT NULL DEFAULT '',
+            desk_name TEXT NOT NULL DEFAULT '',
+            enrolled_at TEXT NOT NULL
+        );
+        -- Everything up to `hub_seq` has been pulled and applied.
+        CREATE TABLE sync_cursor (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            hub_seq INTEGER NOT NULL
+        );
+        -- Devices whose signed bundles this desk accepts (from the hub, or trusted by hand).
+        CREATE TABLE sync_devices (
+            device_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            public_key TEXT NOT NULL,
+            revoked INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )

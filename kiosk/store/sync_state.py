@@ -1,0 +1,132 @@
+"""The desk's side of sync in its event file: what to push, acknowledgements, cursor, hub link."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kiosk.core.changes import Change
+from kiosk.store.event_store import EventStore, change_from_row
+
+DEVICE_KEY = "sync_device_key"  # the bearer key the hub gave this desk (secrets table)
+SIGNING_KEY = "sync_signing_key"  # this device's Ed25519 key for bundles (secrets table)
+
+_CHANGE_COLUMNS = "change_id, device_id, device_seq, hlc, kind, payload, hub_seq"
+
+
+@dataclass(frozen=True)
+class HubLink:
+    """Where this desk's hub is and the certificate it pinned when it enrolled."""
+
+    url: str
+    fingerprint: str
+    certificate: str
+    hub_id: str
+    desk_name: str
+
+
+@dataclass(frozen=True)
+class KnownDevice:
+    device_id: str
+    name: str
+    public_key: str
+    revoked: bool
+
+
+def unacknowledged(store: EventStore, limit: int) -> list[Change]:
+    """Changes the hub has not acknowledged yet, oldest first (each device's in its order)."""
+    rows = store.conn.execute(
+        f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE hub_seq IS NULL "
+        "ORDER BY hlc, device_id, device_seq LIMIT ?",
+        (limit,),
+    )
+    return [change_from_row(row) for row in rows]
+
+
+def pending_count(store: EventStore) -> int:
+    return store.conn.execute("SELECT count(*) FROM changes WHERE hub_seq IS NULL").fetchone()[0]
+
+
+def acknowledge(store: EventStore, acks: Iterable[tuple[str, int]]) -> None:
+    """Record the hub's numbers for changes it now holds (one transaction)."""
+    with store.transaction():
+        store.conn.executemany(
+            "UPDATE changes SET hub_seq = ? WHERE change_id = ? AND hub_seq IS NULL",
+            [(hub_seq, change_id) for change_id, hub_seq in acks],
+        )
+
+
+def cursor(store: EventStore) -> int:
+    row = store.conn.execute("SELECT hub_seq FROM sync_cursor WHERE id = 1").fetchone()
+    return int(row[0]) if row else 0
+
+
+def receive_page(store: EventStore, changes: Sequence[Change], next_cursor: int) -> list[Change]:
+    """Apply a pulled page and move the cursor past it, all or nothing."""
+    with store.transaction():
+        fresh = store.receive(changes)
+        store.conn.execute(
+            "INSERT INTO sync_cursor (id, hub_seq) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET hub_seq = max(hub_seq, excluded.hub_seq)",
+            (next_cursor,),
+        )
+    return fresh
+
+
+def own_changes(store: EventStore, after_seq: int = 0) -> list[Change]:
+    """This device's own changes after ``after_seq``, in the order it made them."""
+    rows = store.conn.execute(
+        f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE device_id = ? AND device_seq > ? "
+        "ORDER BY device_seq",
+        (store.device_id, after_seq),
+    )
+    return [change_from_row(row) for row in rows]
+
+
+def hub_link(store: EventStore) -> HubLink | None:
+    """The hub this desk is enrolled with, or None (never enrolled, or a copy without its key)."""
+    row = store.conn.execute(
+        "SELECT url, fingerprint, certificate, hub_id, desk_name FROM sync_hub WHERE id = 1"
+    ).fetchone()
+    if row is None or store.secret(DEVICE_KEY) is None:
+        return None
+    return HubLink(*row)
+
+
+def save_hub_link(store: EventStore, link: HubLink, device_key: bytes) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "INSERT OR REPLACE INTO sync_hub "
+            "(id, url, fingerprint, certificate, hub_id, desk_name, enrolled_at) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?)",
+            (link.url, link.fingerprint, link.certificate, link.hub_id, link.desk_name,
+             datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        store.set_secret(DEVICE_KEY, device_key)
+        store.set_setting("desk_name", link.desk_name)
+
+
+def known_devices(store: EventStore) -> dict[str, KnownDevice]:
+    return {
+        row[0]: KnownDevice(row[0], row[1], row[2], bool(row[3]))
+        for row in store.conn.execute(
+            "SELECT device_id, name, public_key, revoked FROM sync_devices")
+    }
+
+
+def save_known_devices(store: EventStore, devices: Iterable[KnownDevice]) -> None:
+    with store.transaction():
+        store.conn.executemany(
+            "INSERT INTO sync_devices (device_id, name, public_key, revoked) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, "
+            "public_key = excluded.public_key, revoked = max(revoked, excluded.revoked)",
+            [(d.device_id, d.name, d.public_key, int(d.revoked)) for d in devices],
+        )
+
+
+def event_updates(store: EventStore) -> list[Change]:
+    """The event's own changes (name, keys…): what bundle keys are derived from."""
+    rows = store.conn.execute(
+        f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE kind = 'event.update' ORDER BY hlc")
+    return [change_from_row(row) for row in rows]

@@ -1,0 +1,196 @@
+"""Sync timings for ``python -m kiosk bench``: bulk push and pull, many desks, desk to desk."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.core.changes import ChangeKind
+from kiosk.store import sync_state
+from kiosk.store.event_store import EventStore
+from kiosk.store.hub_records import DeviceRole, EnrolGrant
+from kiosk.sync.client import HubClient
+from kiosk.sync.enrolment import connect_desk, issue_token
+from kiosk.sync.hub_server import HubThread
+from kiosk.sync.hub_storage import HubLog, open_hub_log
+
+
+@dataclass(frozen=True)
+class SyncFigure:
+    """One measured sync figure; ``budget`` in the same unit when the design sets one."""
+
+    name: str
+    value: float
+    unit: str
+    budget: float | None = None
+    note: str = ""
+
+
+def _checkins(store: EventStore, count: int, tag: str) -> None:
+    store.record_many(
+        (ChangeKind.CHECKIN, {"attendee_id": f"{tag}-{n % 5000}", "checkpoint_id": "main",
+                              "desk": tag, "operator": "bench", "at": "2026-11-28T09:00:00",
+                              "method": "scan", "override": ""})
+        for n in range(count))
+
+
+def _desk(folder: Path, hub: HubLog, name: str) -> EventStore:
+    store = EventStore.open(folder / f"{name}.db")
+    connect_desk(store, issue_token(hub, EnrolGrant(name, DeviceRole.DESK)).text())
+    return store
+
+
+def _client(store: EventStore) -> HubClient:
+    link = sync_state.hub_link(store)
+    assert link is not None
+    key = store.secret(sync_state.DEVICE_KEY)
+    assert key is not None
+    return HubClient(link.url, key.decode(), link.certificate or None)
+
+
+def _push_all(store: EventStore, client: HubClient, batch: int = 2_000) -> int:
+    sent = 0
+    while changes := sync_state.unacknowledged(store, batch):
+        result = client.push(changes, 0)
+        sync_state.acknowledge(store, result.acks)
+        sent += len(changes)
+    return sent
+
+
+def _pull_all(store: EventStore, client: HubClient) -> int:
+    pulled = 0
+    while True:
+        page = client.pull(sync_state.cursor(store), 2_000)
+        if not page.changes:
+            return pulled
+        pulled += len(sync_state.receive_page(store, page.changes, page.next))
+
+
+def push_and_pull(hub_location: Callable[[Path], str], changes: int = 10_000
+                  ) -> list[SyncFigure]:
+    """A desk pushes ``changes`` check-ins over HTTPS on loopback; a new desk pulls them."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-") as tmp:
+        folder = Path(tmp)
+        hub = open_hub_log(hub_location(folder))
+        with HubThread(hub):
+            a, b = _desk(folder, hub, "A"), _desk(folder, hub, "B")
+            _checkins(a, changes, "a")
+            with _client(a) as client_a, _client(b) as client_b:
+                started = time.perf_counter()
+                _push_all(a, client_a)
+                pushed = time.perf_counter() - started
+                started = time.perf_counter()
+                _pull_all(b, client_b)
+                pulled = time.perf_counter() - started
+            a.close()
+            b.close()
+        hub.close()
+    return [SyncFigure(f"push {changes:,} changes to the hub", pushed, "s",
+                       note=f"{changes / pushed:,.0f} changes/s, HTTPS on loopback"),
+            SyncFigure(f"pull {changes:,} changes from the hub", pulled, "s",
+                       note=f"{changes / pulled:,.0f} changes/s, applied at the desk")]
+
+
+def many_desks(hub_location: Callable[[Path], str], label: str, desks: int = 20,
+               per_desk: int = 200) -> SyncFigure:
+    """Hub throughput: ``desks`` desks each pushing check-ins one at a time, all at once."""
+    with tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-") as tmp:
+        folder = Path(tmp)
+        hub = open_hub_log(hub_location(folder))
+        with HubThread(hub):
+            stores = [_desk(folder, hub, f"D{n}") for n in range(desks)]
+            for n, store in enumerate(stores):
+                _checkins(store, per_desk, f"d{n}")
+            clients = [_client(s) for s in stores]
+            barrier = threading.Barrier(desks + 1)
+
+            def run(store: EventStore, client: HubClient) -> None:
+                barrier.wait()
+                _push_all(store, client, batch=1)
+
+            threads = [threading.Thread(target=run, args=pair) for pair in zip(stores, clients,
+                                                                                 strict=True)]
+            for t in threads:
+                t.start()
+            barrier.wait()
+            started = time.perf_counter()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - started
+            for client in clients:
+                client.close()
+            for store in stores:
+                store.close()
+        hub.close()
+    total = desks * per_desk
+    return SyncFigure(f"hub throughput, {desks} desks pushing check-ins ({label})",
+                      total / elapsed, "/s", note=f"{total:,} single-change pushes in "
+                      f"{elapsed:.1f} s")
+
+
+def desk_to_desk(hub_location: Callable[[Path], str], rounds: int = 30) -> SyncFigure:
+    """A check-in at desk A until it is applied at desk B (budget 2 s): A pushes as soon as
+    it records, as the desk's syncer does when nudged; B waits in a long-poll pull."""
+    timings: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-") as tmp:
+        folder = Path(tmp)
+        hub = open_hub_log(hub_location(folder))
+        with HubThread(hub):
+            a, b = _desk(folder, hub, "A"), _desk(folder, hub, "B")
+            with _client(a) as client_a, _client(b) as client_b:
+                _pull_all(b, client_b)
+                for n in range(rounds):
+                    arrived = threading.Event()
+
+                    def wait_for_it(arrived: threading.Event = arrived) -> None:
+                        while not arrived.is_set():
+                            page = client_b.pull(sync_state.cursor(b), 100, wait=10)
+                            if sync_state.receive_page(b, page.changes, page.next):
+                                arrived.set()
+
+                    watcher = threading.Thread(target=wait_for_it)
+                    watcher.start()
+                    time.sleep(0.05)  # B is waiting, as it would be all day
+                    started = time.perf_counter()
+                    _checkins(a, 1, f"r{n}")
+                    _push_all(a, client_a)
+                    watcher.join()
+                    timings.append(time.perf_counter() - started)
+            a.close()
+            b.close()
+        hub.close()
+    timings.sort()
+    return SyncFigure("check-in at desk A visible at desk B, p95",
+                      timings[int(0.95 * (len(timings) - 1))], "s", budget=2.0,
+                      note=f"{rounds} check-ins; median {timings[len(timings) // 2] * 1000:.0f} ms")
+
+
+def sqlite_hub(folder: Path) -> str:
+    return str(folder / "hub.db")
+
+
+def run_sync_benchmarks(postgres_url: str | None = None) -> list[SyncFigure]:
+    """Every sync figure: on a SQLite hub, and on PostgreSQL when a server URL is given."""
+    figures = [*push_and_pull(sqlite_hub), many_desks(sqlite_hub, "SQLite"),
+               desk_to_desk(sqlite_hub)]
+    if postgres_url:
+        figures.append(many_desks(_fresh_postgres(postgres_url), "PostgreSQL"))
+    return figures
+
+
+def _fresh_postgres(url: str) -> Callable[[Path], str]:
+    """A new database on the server for each run (left in place: the server is a test one)."""
+    import uuid
+
+    import psycopg
+
+    def make(folder: Path) -> str:
+        name = f"kiosk_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"{url.rpartition('/')[0]}/{name}"
+    return make

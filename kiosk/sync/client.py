@@ -1,0 +1,141 @@
+"""A desk's connection to its hub: the ``/v1`` calls, over a pinned TLS certificate."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from kiosk.core.changes import Change
+from kiosk.sync.protocol import (
+    API,
+    BundleReply,
+    DeviceInfo,
+    EnrolReply,
+    WireChange,
+    change_json,
+)
+from kiosk.sync.tls import pinned_context
+
+
+class HubUnreachable(Exception):
+    """No answer from the hub (no network, hub down): try again later; nothing is lost."""
+
+
+class HubRefused(Exception):
+    """The hub answered with a refusal; ``str()`` is its reason, in plain words."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PushResult:
+    acks: list[tuple[str, int]]
+    hub_time_ms: int
+    high_water: int
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[Change]
+    next: int
+    high_water: int
+
+
+def _changes(items: Sequence[Any]) -> list[Change]:
+    return [WireChange.model_validate(item).change() for item in items]
+
+
+class HubClient:
+    """Calls to one hub. ``certificate`` is the pinned PEM (None for a plain-HTTP hub)."""
+
+    def __init__(self, url: str, device_key: str | None, certificate: str | None,
+                 timeout: float = 15.0, transport: httpx.BaseTransport | None = None) -> None:
+        headers = {"Authorization": f"Bearer {device_key}"} if device_key else {}
+        verify: Any = pinned_context(certificate) if certificate else True
+        self._timeout = timeout
+        self._http = httpx.Client(base_url=url.rstrip("/") + API, headers=headers,
+                                  verify=verify, timeout=timeout, transport=transport)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise HubUnreachable(f"The hub cannot be reached ({type(exc).__name__}). The desk "
+                                 "keeps working and will sync when the network is back.") from exc
+        if response.status_code >= 400:
+            try:
+                detail = response.json().get("detail")
+            except (ValueError, AttributeError):
+                detail = None
+            if not isinstance(detail, str):
+                detail = f"The hub refused the request (HTTP {response.status_code})."
+            if response.status_code >= 500:
+                raise HubUnreachable(detail)
+            raise HubRefused(response.status_code, detail)
+        return response
+
+    def health(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/health").json())
+
+    def enrol(self, token_secret: str, device_id: str, public_key: str) -> EnrolReply:
+        reply = self._call("POST", "/enrol", json={
+            "token": token_secret, "device_id": device_id, "public_key": public_key})
+        return EnrolReply.model_validate(reply.json())
+
+    def push(self, changes: Sequence[Change], sent_at_ms: int) -> PushResult:
+        body = json.dumps({"changes": [change_json(c) for c in changes],
+                           "sent_at_ms": sent_at_ms}, ensure_ascii=False).encode()
+        data = self._call("POST", "/push", content=body,
+                          headers={"Content-Type": "application/json"}).json()
+        return PushResult([(a["change_id"], int(a["hub_seq"])) for a in data["acks"]],
+                          int(data["hub_time_ms"]), int(data["high_water"]))
+
+    def pull(self, after: int, limit: int = 1000, wait: float = 0) -> Page:
+        data = self._call("GET", "/changes", params={"after": after, "limit": limit,
+                                                     "wait": wait},
+                          timeout=self._timeout + wait).json()
+        return Page(_changes(data["changes"]), int(data["next"]), int(data["high_water"]))
+
+    def snapshot(self) -> tuple[int, Iterator[list[Change]]]:
+        """(high-water mark, pages of changes) of everything the hub holds."""
+        response = self._call("GET", "/snapshot")
+        lines = iter(response.text.splitlines())
+        high = int(json.loads(next(lines))["high_water"])
+
+        def pages() -> Iterator[list[Change]]:
+            batch: list[Any] = []
+            for line in lines:
+                batch.append(json.loads(line))
+                if len(batch) == 2000:
+                    yield _changes(batch)
+                    batch = []
+            if batch:
+                yield _changes(batch)
+        return high, pages()
+
+    def devices(self) -> list[DeviceInfo]:
+        return [DeviceInfo.model_validate(d) for d in self._call("GET", "/devices").json()]
+
+    def revoke(self, device_id: str) -> DeviceInfo:
+        return DeviceInfo.model_validate(
+            self._call("POST", f"/devices/{device_id}/revoke").json())
+
+    def upload_bundle(self, data: bytes) -> BundleReply:
+        reply = self._call("POST", "/bundles", content=data,
+                           headers={"Content-Type": "application/octet-stream"})
+        return BundleReply.model_validate(reply.json())

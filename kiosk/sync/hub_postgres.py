@@ -1,0 +1,207 @@
+"""The hub's log and device registry in PostgreSQL, for large or multi-venue deployments.
+
+``hub_seq`` must be handed out in commit order, or a puller that has seen 8 could miss a
+7 that commits after it. A sequence does not give that; here every append first locks a
+single counter row, so appends (and their numbers) commit one after another.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from kiosk.core.changes import Change, ChangeKind
+from kiosk.store.appliers import payload_json
+from kiosk.store.hub_records import DeviceRole, DuplicateSequence, EnrolGrant, HubDevice
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hub_changes (
+    hub_seq BIGINT PRIMARY KEY,
+    change_id TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL,
+    device_seq BIGINT NOT NULL,
+    hlc TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    pushed_by TEXT NOT NULL,
+    UNIQUE (device_id, device_seq)
+);
+CREATE TABLE IF NOT EXISTS hub_counter (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq BIGINT NOT NULL
+);
+INSERT INTO hub_counter (id, last_seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS hub_devices (
+    device_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    public_key TEXT NOT NULL,
+    enrolled_ms BIGINT NOT NULL,
+    revoked BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS hub_tokens (
+    token_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    expires_ms BIGINT NOT NULL,
+    used BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE TABLE IF NOT EXISTS hub_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_DEVICE_COLUMNS = "device_id, name, role, public_key, enrolled_ms, revoked"
+
+
+def _device(row: Sequence[Any]) -> HubDevice:
+    return HubDevice(row[0], row[1], DeviceRole(row[2]), row[3], int(row[4]), bool(row[5]))
+
+
+class PostgresHubLog:
+    """A hub's storage in a PostgreSQL database, through a connection pool."""
+
+    def __init__(self, url: str, max_connections: int = 20) -> None:
+        self.location = url
+        self._pool = ConnectionPool(url, min_size=1, max_size=max_connections, open=True,
+                                    kwargs={"autocommit": False})
+        with self._pool.connection() as conn:
+            # Two hubs starting together must not both create the tables.
+            conn.execute("SELECT pg_advisory_xact_lock(7346001)")
+            conn.execute(_SCHEMA)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- the log --------------------------------------------------------------------------
+
+    def append(self, changes: Sequence[Change], pushed_by: str) -> list[int]:
+        """Store the changes not held yet, numbered in commit order; each one's hub_seq."""
+        with self._pool.connection() as conn:
+            # The row lock is held until commit: the next append waits, then reads our total.
+            last = conn.execute(
+                "SELECT last_seq FROM hub_counter WHERE id = 1 FOR UPDATE").fetchone()[0]
+            ids = [c.change_id for c in changes]
+            known = dict(conn.execute(
+                "SELECT change_id, hub_seq FROM hub_changes WHERE change_id = ANY(%s)",
+                (ids,)).fetchall())
+            numbers: list[int] = []
+            rows = []
+            for change in changes:
+                if change.change_id in known:
+                    numbers.append(known[change.change_id])
+                    continue
+                last += 1
+                known[change.change_id] = last
+                numbers.append(last)
+                rows.append((last, change.change_id, change.device_id, change.device_seq,
+                             change.hlc, change.kind.value, payload_json(change.payload),
+                             pushed_by))
+            if rows:
+                try:
+                    with conn.cursor() as cur:
+                        cur.executemany(
+                            "INSERT INTO hub_changes (hub_seq, change_id, device_id, device_seq,"
+                            " hlc, kind, payload, pushed_by) "
+                            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows)
+                except psycopg.errors.UniqueViolation as exc:
+                    raise DuplicateSequence(str(exc).splitlines()[0]) from exc
+                conn.execute("UPDATE hub_counter SET last_seq = %s WHERE id = 1", (last,))
+        return numbers
+
+    def read(self, after: int, limit: int) -> list[Change]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq "
+                "FROM hub_changes WHERE hub_seq > %s ORDER BY hub_seq LIMIT %s",
+                (after, limit)).fetchall()
+        return [Change(r[0], r[1], r[2], r[3], ChangeKind(r[4]), json.loads(r[5]), r[6])
+                for r in rows]
+
+    def event_updates(self) -> list[Change]:
+        """The event's own changes (name, keys…): what bundle keys are derived from."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq "
+                "FROM hub_changes WHERE kind = %s ORDER BY hlc",
+                (ChangeKind.EVENT_UPDATE.value,)).fetchall()
+        return [Change(r[0], r[1], r[2], r[3], ChangeKind(r[4]), json.loads(r[5]), r[6])
+                for r in rows]
+
+    def high_water(self) -> int:
+        with self._pool.connection() as conn:
+            return int(conn.execute("SELECT last_seq FROM hub_counter WHERE id = 1"
+                                    ).fetchone()[0])
+
+    # -- settings -------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT value FROM hub_settings WHERE key = %s",
+                               (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO hub_settings (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- enrolment and devices ------------------------------------------------------------
+
+    def add_token(self, token_hash: str, grant: EnrolGrant, expires_ms: int) -> None:
+        with self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO hub_tokens (token_hash, name, role, expires_ms) "
+                "VALUES (%s, %s, %s, %s)", (token_hash, grant.name, grant.role.value, expires_ms))
+
+    def enrol(self, token_hash: str, now_ms: int, device: HubDevice, key_hash: str
+              ) -> HubDevice | None:
+        """Spend a token (once, before it expires) on a device; None when it cannot be used."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "UPDATE hub_tokens SET used = TRUE WHERE token_hash = %s AND NOT used "
+                "AND expires_ms > %s RETURNING name, role", (token_hash, now_ms)).fetchone()
+            if row is None:
+                return None
+            enrolled = HubDevice(device.device_id, row[0], DeviceRole(row[1]),
+                                 device.public_key, now_ms)
+            conn.execute(
+                "INSERT INTO hub_devices (device_id, name, role, key_hash, public_key, "
+                "enrolled_ms, revoked) VALUES (%s, %s, %s, %s, %s, %s, FALSE) "
+                "ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, "
+                "role = excluded.role, key_hash = excluded.key_hash, "
+                "public_key = excluded.public_key, enrolled_ms = excluded.enrolled_ms, "
+                "revoked = FALSE",
+                (enrolled.device_id, enrolled.name, enrolled.role.value, key_hash,
+                 enrolled.public_key, now_ms))
+        return enrolled
+
+    def device_by_key_hash(self, key_hash: str) -> HubDevice | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                f"SELECT {_DEVICE_COLUMNS} FROM hub_devices WHERE key_hash = %s",
+                (key_hash,)).fetchone()
+        return _device(row) if row else None
+
+    def device(self, device_id: str) -> HubDevice | None:
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                f"SELECT {_DEVICE_COLUMNS} FROM hub_devices WHERE device_id = %s",
+                (device_id,)).fetchone()
+        return _device(row) if row else None
+
+    def devices(self) -> list[HubDevice]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                f"SELECT {_DEVICE_COLUMNS} FROM hub_devices ORDER BY enrolled_ms").fetchall()
+        return [_device(r) for r in rows]
+
+    def revoke(self, device_id: str) -> bool:
+        with self._pool.connection() as conn:
+            cursor = conn.execute("UPDATE hub_devices SET revoked = TRUE WHERE device_id = %s",
+                                  (device_id,))
+        return cursor.rowcount > 0
