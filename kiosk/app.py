@@ -78,6 +78,13 @@ def run(argv: Sequence[str]) -> int:
         ready = window.ready
         client.open()
     window.show()
+    if not args.screenshot and not args.exit_when_ready:
+        if args.mode == "self":
+            window.showFullScreen()  # attendee-facing: nothing but the instruction
+        else:
+            # A desk with a supervisor PIN is locked: full screen, leaving needs the PIN.
+            ready.connect(lambda: window.lock_full_screen() if getattr(window, "locked", False)
+                          else None)
     if args.exit_when_ready:  # for `kiosk bench`: start-up time to ready-to-scan
 
         def report() -> None:

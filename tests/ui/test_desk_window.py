@@ -233,3 +233,17 @@ def test_a_check_in_prints_a_badge_and_a_reprint_needs_a_reason(qtbot, event_fil
     dialog.reason_field.setText("lost it")
     dialog._accept_if_valid()
     qtbot.wait_until(lambda: len(list(folder.glob("*.pdf"))) == 2, timeout=20_000)
+
+
+def test_the_camera_button_shows_the_preview_and_a_code_it_sees_checks_in(
+    qtbot, event_file
+) -> None:
+    window = open_desk(qtbot, event_file["path"])
+    window.camera_button.setChecked(True)
+    assert window.camera_view is not None and window.camera_view.isVisible()
+    person = event_file["active"][7]
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        window.camera_view._camera.code_seen.emit(event_file["codes"][person.id])
+    assert blocker.args[0].attendee.id == person.id
+    window.camera_button.setChecked(False)
+    assert not window.camera_view.isVisible()
