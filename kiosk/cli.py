@@ -682,6 +682,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kiosk import sync_cli
 
     sync_cli.register(sub, _command)
+    from kiosk import report_cli
+
+    report_cli.register(sub, _command)
     return parser
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from kiosk.store.schema import migrations
+from kiosk.store.retention_schema import retention_migrations
 from kiosk.store.sync_schema import sync_migrations
 
 # Faults from the database (locked, disk full, damaged) as the layers above see them: only
@@ -35,6 +36,7 @@ def connect(path: str | Path) -> Database:
         db = Database(conn)
         migrations.apply(db)
         sync_migrations.apply(db)
+        retention_migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise EventFileError(
             f"{target} is not a kiosk event file, or it is damaged ({exc}). "

@@ -1,0 +1,171 @@
+"""After-the-event commands: ``kiosk export``, ``report``, ``wipe``, ``anonymise``, ``backups``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+CommandMaker = Callable[[Any, str, Handler, str, str], argparse.ArgumentParser]
+
+EXPORT_KINDS = ("attendees", "workshops", "noshows", "walkins", "conflicts", "audit",
+                "checkins")
+
+
+def _cli() -> Any:
+    # kiosk.cli imports this module to register the commands: import it back only when run.
+    import kiosk.cli
+
+    return kiosk.cli
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.services.exports import ExportError, export
+
+    cli = _cli()
+    store = cli._open_store(args.event)
+    try:
+        result = export(store, args.what, args.out)
+    except ExportError as exc:
+        raise cli.UserError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Wrote {result.rows} row(s) ({result.what}) to {result.path}. Cells that began "
+          "with = + - @ or a tab were given a leading ' so a spreadsheet shows them as text.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.services.event_report import ReportError, write_report
+
+    cli = _cli()
+    store = cli._open_store(args.event)
+    try:
+        path = write_report(store, args.out)
+    except ReportError as exc:
+        raise cli.UserError(str(exc)) from exc
+    finally:
+        store.close()
+    print(f"Wrote the event report to {path}.")
+    return 0
+
+
+def _confirmed(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def _remove(args: argparse.Namespace, anonymise: bool) -> int:
+    from kiosk.services import retention
+
+    cli = _cli()
+    name = "anonymise" if anonymise else "wipe"
+    store = cli._open_store(args.event)
+    try:
+        plan = retention.plan(store)
+        verb = "Anonymising" if anonymise else "Wiping"
+        print(f"{verb} {args.event} removes, for good:")
+        print("\n".join(plan.lines(anonymise)))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise cli.UserError(f"Nothing was removed: confirm by running `kiosk {name} "
+                                    f"{args.event} --yes` (no one was here to answer y/N).")
+            if not _confirmed("Export what you need first. Go ahead?"):
+                print("Nothing was removed.")
+                return 1
+        try:
+            counts = (retention.anonymise_event(store) if anonymise
+                      else retention.wipe_event(store))
+        except retention.WipeRefused as exc:
+            raise cli.UserError(str(exc)) from exc
+    finally:
+        store.close()
+    done = "Anonymised" if anonymise else "Wiped"
+    print(f"{done}: {counts.attendees} people's personal data is gone from {args.event}, its "
+          "backups and its badge PDFs. `kiosk report` still gives the anonymous figures.")
+    return 0
+
+
+def cmd_wipe(args: argparse.Namespace) -> int:
+    return _remove(args, anonymise=False)
+
+
+def cmd_anonymise(args: argparse.Namespace) -> int:
+    return _remove(args, anonymise=True)
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kiosk.services import retention
+
+    cli = _cli()
+    if not Path(args.event).is_file():
+        raise cli.UserError(f"There is no event file at {args.event}.")
+    try:
+        if args.take:
+            print(f"Took a backup: {retention.take_backup(args.event)}")
+            return 0
+        if args.restore is not None:
+            before = retention.restore_backup(args.event, args.restore)
+            print(f"Restored backup {args.restore} into {args.event}. The file as it was "
+                  f"just before is kept as {before.name}; sync the desk to catch up.")
+            return 0
+    except retention.BackupError as exc:
+        raise cli.UserError(str(exc)) from exc
+    found = retention.list_backups(args.event)
+    if not found:
+        print(f"No backups of {args.event} yet. Take one with `kiosk backups {args.event} "
+              "--take`.")
+        return 0
+    for b in found:
+        what = (f"{b.attendees} people, {b.checkins} check-ins" if b.attendees is not None
+                else "cannot be read")
+        print(f"{b.number:>3}  {b.taken_at.replace('T', ' ')}  {b.size / 1e6:7.1f} MB  {what}")
+    print(f"Restore one with `kiosk backups {args.event} --restore N`.")
+    return 0
+
+
+def register(sub: Any, command: CommandMaker) -> None:
+    """Add the after-the-event commands to ``kiosk``'s sub-command parser."""
+    p = command(sub, "export", cmd_export,
+                "Export attendance (per person, per workshop, no-shows, walk-ins, conflicts, "
+                "the audit trail, or barcode/checked_in for the registration system) as CSV "
+                "or XLSX.",
+                "kiosk export conference.db --out attendance.xlsx --what attendees")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
+    p.add_argument("--what", choices=EXPORT_KINDS, default="attendees")
+
+    p = command(sub, "report", cmd_report,
+                "Write the event report for organisers and trustees as a PDF.",
+                "kiosk report conference.db --out report.pdf")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+
+    p = command(sub, "wipe", cmd_wipe,
+                "Remove all personal data from the event file, its backups and badge PDFs, "
+                "keeping only anonymous counts.",
+                "kiosk wipe conference.db --yes")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = command(sub, "anonymise", cmd_anonymise,
+                "Remove names, emails, notes and needs but keep one anonymous row per person.",
+                "kiosk anonymise conference.db --yes")
+    p.add_argument("event", metavar="EVENT.db")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = command(sub, "backups", cmd_backups,
+                "List the event file's rolling backups, take one, or restore one.",
+                "kiosk backups conference.db --restore 2")
+    p.add_argument("event", metavar="EVENT.db")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--restore", type=int, metavar="N", help="put backup N back")
+    action.add_argument("--take", action="store_true", help="take a backup now")

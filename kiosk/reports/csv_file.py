@@ -1,0 +1,34 @@
+"""Writing a table as CSV for Excel: UTF-8 with a byte-order mark, formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+from kiosk.reports.cells import neutralised_row
+from kiosk.reports.tables import Cell, Table
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def write_csv(table: Table, path: Path) -> None:
+    """Write ``table`` to ``path`` (beside, then renamed: never half a file)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(neutralised_row(table.headers))
+            for row in table.rows:
+                writer.writerow([_text(value) for value in neutralised_row(row)])
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,40 @@
+"""The event report for organisers and trustees: figures from the database, drawn as PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.reports.event_report_pdf import ReportHeader, write_event_report
+from kiosk.store import queries
+from kiosk.store.attendance import EventFigures, event_figures
+from kiosk.store.event_store import EventStore
+from kiosk.store.retention import kept_figures, log_action
+
+
+class ReportError(Exception):
+    """The report cannot be written; the message says what to do."""
+
+
+def figures_for(store: EventStore) -> tuple[EventFigures, bool]:
+    """The figures, and whether they come from before a wipe (kept as counts)."""
+    kept = kept_figures(store.conn)
+    return (kept, True) if kept is not None else (event_figures(store.conn), False)
+
+
+def write_report(store: EventStore, out: str | Path) -> Path:
+    path = Path(out).expanduser()
+    if path.suffix.lower() != ".pdf":
+        raise ReportError(f"Name the report file .pdf (got “{path.name}”).")
+    if not path.parent.is_dir():
+        raise ReportError(f"The folder {path.parent} does not exist.")
+    event = queries.get_event(store.conn)
+    figures, wiped = figures_for(store)
+    header = ReportHeader(event.name if event else "Event report",
+                          event.date if event else "", event.venue if event else "", wiped)
+    try:
+        write_event_report(figures, header, path)
+    except OSError as exc:
+        raise ReportError(f"Could not write {path} ({exc.strerror or exc}). Is it open in "
+                          "a PDF viewer? Close it, or choose another name.") from exc
+    log_action(store.conn, "report", f"event report to {path.name}")
+    return path

@@ -1,0 +1,138 @@
+"""Attendance exports for staff and for the registration system: CSV or XLSX files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.reports.csv_file import write_csv
+from kiosk.reports.tables import Cell, Table
+from kiosk.reports.xlsx_file import write_xlsx
+from kiosk.store import attendance
+from kiosk.store.event_store import EventStore
+from kiosk.store.retention import log_action
+
+
+class ExportError(Exception):
+    """An export that cannot be written; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    what: str
+    rows: int
+
+
+def _when(value: str) -> str:
+    return value.replace("T", " ")
+
+
+def _attendee_rows(people: list[attendance.AttendeeAttendance]) -> list[tuple[Cell, ...]]:
+    return [
+        (p.id, p.first_name, p.last_name, p.organisation, p.email, p.category, p.status,
+         p.external_ref, p.external_barcode, p.walkin, bool(p.checked_in_at),
+         _when(p.checked_in_at), p.checked_in_desk, p.badge_printed, "; ".join(p.booked),
+         "; ".join(p.attended))
+        for p in people
+    ]
+
+
+_ATTENDEE_HEADERS = (
+    "attendee_id", "first_name", "last_name", "organisation", "email", "category", "status",
+    "external_ref", "barcode", "walk_in", "checked_in", "checked_in_at", "checked_in_desk",
+    "badge_printed", "workshops_booked", "workshops_attended",
+)
+
+
+def attendees_table(store: EventStore) -> Table:
+    return Table("Attendance", _ATTENDEE_HEADERS,
+                 _attendee_rows(attendance.attendee_attendance(store.conn)))
+
+
+def noshows_table(store: EventStore) -> Table:
+    people = [p for p in attendance.attendee_attendance(store.conn)
+              if p.status == "active" and not p.checked_in_at]
+    return Table("No-shows", _ATTENDEE_HEADERS, _attendee_rows(people))
+
+
+def walkins_table(store: EventStore) -> Table:
+    people = [p for p in attendance.attendee_attendance(store.conn) if p.walkin]
+    return Table("Walk-ins", _ATTENDEE_HEADERS, _attendee_rows(people))
+
+
+def workshops_table(store: EventStore) -> Table:
+    return Table(
+        "Workshops",
+        ("workshop_id", "workshop", "room", "starts", "capacity", "booked", "attended",
+         "attended_booked", "attended_not_booked"),
+        [(w.id, w.name, w.room, w.starts, w.capacity, w.booked, w.attended, w.attended_booked,
+          w.attended - w.attended_booked)
+         for w in attendance.workshop_attendance(store.conn)],
+    )
+
+
+def conflicts_table(store: EventStore) -> Table:
+    return Table(
+        "Duplicates and overrides",
+        ("kind", "checkin_id", "attendee_id", "first_name", "last_name", "checkpoint", "desk",
+         "operator", "at", "override_reason"),
+        [(c.kind, c.checkin.change_id, c.checkin.attendee_id, c.first_name, c.last_name,
+          c.checkpoint, c.checkin.desk or c.checkin.device_id, c.checkin.operator,
+          _when(c.checkin.at), c.checkin.override)
+         for c in attendance.conflicts(store.conn)],
+    )
+
+
+def audit_table(store: EventStore) -> Table:
+    return Table(
+        "Audit trail",
+        ("at", "action", "desk", "operator", "device_id", "attendee_id", "detail"),
+        [(_when(e.at), e.action, e.desk, e.operator, e.device_id, e.attendee_id, e.detail)
+         for e in attendance.audit_trail(store.conn)],
+    )
+
+
+def checkins_table(store: EventStore) -> Table:
+    """The generic file for a registration system: its own barcode (else its reference),
+    whether the person came, and when. People who did not come from a file are left out."""
+    rows: list[tuple[Cell, ...]] = []
+    for p in attendance.attendee_attendance(store.conn):
+        code = p.external_barcode or p.external_ref
+        if code:
+            rows.append((code, "true" if p.checked_in_at else "false", p.checked_in_at))
+    return Table("Check-ins", ("barcode", "checked_in", "checked_in_at"), rows)
+
+
+EXPORTS: dict[str, Callable[[EventStore], Table]] = {
+    "attendees": attendees_table,
+    "workshops": workshops_table,
+    "noshows": noshows_table,
+    "walkins": walkins_table,
+    "conflicts": conflicts_table,
+    "audit": audit_table,
+    "checkins": checkins_table,
+}
+_WRITERS = {".csv": write_csv, ".xlsx": write_xlsx}
+
+
+def export(store: EventStore, what: str, out: str | Path) -> ExportResult:
+    """Write one export to ``out`` (.csv or .xlsx) and note it in the audit trail."""
+    path = Path(out).expanduser()
+    writer = _WRITERS.get(path.suffix.lower())
+    if writer is None:
+        raise ExportError(f"Name the file .csv or .xlsx (got “{path.name}”).")
+    if what not in EXPORTS:
+        raise ExportError(f"There is no “{what}” export; choose one of {', '.join(EXPORTS)}.")
+    if not path.parent.is_dir():
+        raise ExportError(f"The folder {path.parent} does not exist.")
+    table = EXPORTS[what](store)
+    try:
+        writer(table, path)
+    except OSError as exc:
+        raise ExportError(f"Could not write {path} ({exc.strerror or exc}). Is it open in "
+                          "a spreadsheet? Close it, or choose another name.") from exc
+    # The file's name only: a full path can hold a person's user name.
+    log_action(store.conn, "export", f"{what}: {len(table.rows)} rows to {path.name}")
+    return ExportResult(path, what, len(table.rows))

@@ -1,0 +1,87 @@
+"""After the event: wipe or anonymise personal data everywhere it lies, and the backups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.services.print_service import badge_folder
+from kiosk.store import backups, retention
+from kiosk.store.backups import Backup, BackupError, take_backup
+from kiosk.store.event_store import EventStore
+from kiosk.store.retention import PersonalDataCounts, WipeRefused
+
+__all__ = ["Backup", "BackupError", "RetentionPlan", "WipeRefused", "anonymise_event",
+           "list_backups", "plan", "restore_backup", "take_backup", "wipe_event"]
+
+
+@dataclass(frozen=True)
+class RetentionPlan:
+    """What a wipe or anonymise will remove, for the confirmation a coordinator reads."""
+
+    counts: PersonalDataCounts
+    backups: int
+    backup_folder: Path
+    badge_files: int
+    badge_folder: Path
+
+    def lines(self, anonymise: bool = False) -> list[str]:
+        c = self.counts
+        people = ("the names, emails, organisations, pronouns, notes, access needs, extra "
+                  f"fields and barcodes of {c.attendees} people, and volunteers' names (ids, "
+                  "categories and check-in times stay)" if anonymise else
+                  f"{c.attendees} people with their check-ins ({c.checkins}), badge prints "
+                  f"and {c.print_jobs} print jobs (only anonymous counts stay)")
+        lines = [f"- {people}",
+                 f"- the same details in the change log ({c.changes} changes) and in "
+                 f"{c.import_runs} import report(s)",
+                 f"- {self.backups} backup(s) in {self.backup_folder}",
+                 f"- {self.badge_files} badge PDF(s) in {self.badge_folder}"]
+        if c.unsent_changes and not anonymise:
+            lines.append(f"- WARNING: {c.unsent_changes} changes made here have not reached "
+                         "the hub yet; sync first if they should count")
+        lines.append("Not touched: exports, tickets and desk copies written elsewhere — "
+                     "delete those yourself.")
+        return lines
+
+
+def _event_path(store: EventStore) -> Path:
+    row = store.conn.execute("PRAGMA database_list").fetchone()
+    return Path(row[2])
+
+
+def plan(store: EventStore) -> RetentionPlan:
+    path = _event_path(store)
+    folder = badge_folder(path)
+    files = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+    return RetentionPlan(retention.personal_data_counts(store.conn),
+                         len(backups.list_backups(path)), backups.backup_folder(path), files,
+                         folder)
+
+
+def _remove_files(path: Path) -> None:
+    backups.destroy_backups(path)
+    backups.destroy_folder(badge_folder(path))
+
+
+def wipe_event(store: EventStore) -> PersonalDataCounts:
+    """Remove everyone's personal data from the file, its log, backups and badge PDFs."""
+    counts = retention.wipe(store)
+    _remove_files(_event_path(store))
+    return counts
+
+
+def anonymise_event(store: EventStore) -> PersonalDataCounts:
+    """Keep per-person rows without names, contacts, notes or needs; drop backups and PDFs
+    (they hold the names)."""
+    counts = retention.anonymise(store)
+    _remove_files(_event_path(store))
+    return counts
+
+
+def list_backups(event_path: str | Path) -> list[Backup]:
+    return backups.list_backups(event_path)
+
+
+def restore_backup(event_path: str | Path, number: int) -> Path:
+    return backups.restore_backup(event_path, number)

@@ -1,0 +1,169 @@
+"""Rolling snapshots of an event file (``VACUUM INTO``) beside it, and restoring one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+# Snapshots kept beside an event file; the oldest go first.
+KEEP_BACKUPS = 5
+
+
+class BackupError(Exception):
+    """A snapshot cannot be taken or restored; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One snapshot: number 1 is the newest."""
+
+    number: int
+    path: Path
+    taken_at: str
+    size: int
+    attendees: int | None  # None when the snapshot cannot be read
+    checkins: int | None
+
+
+def backup_folder(event_path: str | Path) -> Path:
+    """``EVENT-backups/`` beside ``EVENT.db``."""
+    path = Path(event_path).expanduser().resolve()
+    return path.parent / f"{path.stem}-backups"
+
+
+def _snapshot_files(event_path: str | Path) -> list[Path]:
+    """Snapshots, newest first (their names sort by the time they were taken)."""
+    folder = backup_folder(event_path)
+    if not folder.is_dir():
+        return []
+    stem = Path(event_path).stem
+    return sorted(folder.glob(f"{stem}-????????-??????-??????.db"), reverse=True)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+
+
+def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS) -> Path:
+    """Snapshot the event file now and drop all but the newest ``keep`` snapshots.
+
+    Safe while a desk is checking people in: ``VACUUM INTO`` copies one consistent moment
+    and the snapshot is written beside, then renamed, so a half-written one never counts.
+    """
+    source = Path(event_path).expanduser().resolve()
+    if not source.is_file():
+        raise BackupError(f"There is no event file at {source}.")
+    folder = backup_folder(source)
+    folder.mkdir(exist_ok=True)
+    now = datetime.now()
+    target = folder / f"{source.stem}-{now:%Y%m%d-%H%M%S-%f}.db"
+    partial = target.with_suffix(".part")
+    partial.unlink(missing_ok=True)
+    conn = _read_only(source)
+    try:
+        conn.execute("VACUUM INTO ?", (str(partial),))
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"Could not snapshot {source.name} ({exc}). Check there is free "
+                          f"space in {folder}.") from exc
+    finally:
+        conn.close()
+    partial.replace(target)
+    for old in _snapshot_files(source)[max(keep, 1):]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def backup_due(event_path: str | Path, every_seconds: float = 300) -> bool:
+    """Whether the newest snapshot is older than ``every_seconds`` (or there is none)."""
+    files = _snapshot_files(event_path)
+    return not files or time.time() - files[0].stat().st_mtime >= every_seconds
+
+
+def _counts(path: Path) -> tuple[int | None, int | None]:
+    try:
+        conn = _read_only(path)
+        try:
+            return (conn.execute("SELECT count(*) FROM attendees").fetchone()[0],
+                    conn.execute("SELECT count(*) FROM checkins").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None, None
+
+
+def list_backups(event_path: str | Path) -> list[Backup]:
+    """The snapshots of an event file, newest first, with what each holds."""
+    found = []
+    for number, path in enumerate(_snapshot_files(event_path), start=1):
+        stat = path.stat()
+        taken = datetime.fromtimestamp(stat.st_mtime).isoformat(timespec="seconds")
+        found.append(Backup(number, path, taken, stat.st_size, *_counts(path)))
+    return found
+
+
+def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS) -> Path:
+    """Put snapshot ``number`` back as the event file; returns the snapshot of the file as it
+    was just before, so a wrong restore can itself be undone."""
+    backups = list_backups(event_path)
+    chosen = next((b for b in backups if b.number == number), None)
+    if chosen is None:
+        raise BackupError(f"There is no backup number {number}; there are {len(backups)}. "
+                          "List them with `kiosk backups EVENT.db`.")
+    if chosen.attendees is None:
+        raise BackupError(f"Backup {number} ({chosen.path.name}) cannot be read; choose "
+                          "another.")
+    # Read it first: the snapshot of the current file may push the chosen one out.
+    held = sqlite3.connect(":memory:")
+    source = _read_only(chosen.path)
+    try:
+        source.backup(held)
+    finally:
+        source.close()
+    before = take_backup(event_path, keep=keep + 1)
+    target = sqlite3.connect(Path(event_path).expanduser().resolve(), timeout=5,
+                             isolation_level=None)
+    try:
+        held.backup(target)
+        target.execute("PRAGMA journal_mode = WAL")
+        target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError as exc:
+        raise BackupError(f"The event file is in use ({exc}). Close the kiosk app on this "
+                          "computer and try again.") from exc
+    finally:
+        target.close()
+        held.close()
+    return before
+
+
+def destroy_backups(event_path: str | Path) -> int:
+    """Overwrite and delete every snapshot and the folder; returns how many files went."""
+    folder = backup_folder(event_path)
+    return destroy_folder(folder)
+
+
+def destroy_folder(folder: Path) -> int:
+    """Overwrite each file with zeros, delete it, then the folder (best effort on SSDs and
+    copy-on-write file systems, which may keep old blocks elsewhere)."""
+    if not folder.is_dir():
+        return 0
+    count = 0
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink():
+            size = path.stat().st_size
+            with path.open("r+b") as handle:
+                handle.write(b"\0" * size)
+                handle.flush()
+                os.fsync(handle.fileno())
+            path.unlink()
+            count += 1
+        elif path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
+    folder.rmdir()
+    return count

@@ -1,0 +1,162 @@
+"""Removing personal data from an event database: wipe (counts only) and anonymise."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.store.attendance import EventFigures, event_figures
+from kiosk.store.event_store import EventStore
+from kiosk.store.retention_schema import ensure_retention_tables
+
+# Change kinds that hold no one's personal data: a wipe keeps them (and the event's shape).
+_EVENT_KINDS = ("event.update", "session.upsert", "checkpoint.upsert")
+_ATTENDEE_KINDS = ("attendee.upsert", "attendee.edit", "walkin", "attendee.merge",
+                   "ticket.reissue")
+# What anonymising keeps of a person: nothing that names, reaches or describes them.
+_KEPT_FIELDS = frozenset({"category", "status", "sessions", "photo_consent", "first_name_only",
+                          "merged_into", "ticket_serial", "walkin_code"})
+_KEPT_KEYS = frozenset({"id", "base", "desk"})
+# Changes that name the volunteer who made them: anonymising removes the name, keeps the desk.
+_OPERATOR_KINDS = ("checkin", "checkin.void", "badge.printed")
+
+
+class WipeRefused(Exception):
+    """The files could not be made clean (e.g. the app still has them open); says what to do."""
+
+
+@dataclass(frozen=True)
+class PersonalDataCounts:
+    """What a wipe or anonymise will remove (or removed)."""
+
+    attendees: int
+    checkins: int
+    changes: int
+    print_jobs: int
+    import_runs: int
+    unsent_changes: int  # recorded here, not yet at the hub (lost to the hub by a wipe)
+
+
+def personal_data_counts(conn: sqlite3.Connection) -> PersonalDataCounts:
+    def count(sql: str) -> int:
+        return conn.execute(sql).fetchone()[0]
+
+    enrolled = count("SELECT count(*) FROM sqlite_master WHERE name = 'sync_hub'") and count(
+        "SELECT count(*) FROM sync_hub")
+    return PersonalDataCounts(
+        attendees=count("SELECT count(*) FROM attendees"),
+        checkins=count("SELECT count(*) FROM checkins"),
+        changes=count("SELECT count(*) FROM changes"),
+        print_jobs=count("SELECT count(*) FROM print_jobs"),
+        import_runs=count("SELECT count(*) FROM import_runs"),
+        unsent_changes=count("SELECT count(*) FROM changes WHERE hub_seq IS NULL")
+        if enrolled else 0,
+    )
+
+
+def log_action(conn: sqlite3.Connection, action: str, detail: str) -> None:
+    """Note an export, report or wipe in the local audit trail (no personal data)."""
+    ensure_retention_tables(conn)
+    conn.execute("INSERT INTO retention_log (at, action, detail) VALUES (?, ?, ?)",
+                 (datetime.now().isoformat(timespec="seconds"), action, detail))
+
+
+def kept_figures(conn: sqlite3.Connection) -> EventFigures | None:
+    """The figures saved by a wipe, if this event was wiped."""
+    ensure_retention_tables(conn)
+    row = conn.execute("SELECT figures FROM retention_figures WHERE id = 1").fetchone()
+    return EventFigures.from_json(row[0]) if row else None
+
+
+def _recreate_search_index(conn: sqlite3.Connection) -> None:
+    """Drop the full-text index and make it again, empty: deleting rows from FTS5 can leave
+    old terms in its segments."""
+    tables = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name IN "
+        "('attendee_search', 'attendee_search_terms')"))
+    conn.execute("DROP TABLE IF EXISTS attendee_search_terms")
+    conn.execute("DROP TABLE IF EXISTS attendee_search")
+    conn.execute(tables["attendee_search"])
+    conn.execute(tables["attendee_search_terms"])
+
+
+def _compact(conn: sqlite3.Connection) -> None:
+    """Rewrite the file without free pages and empty the write-ahead log, so removed bytes
+    are gone from both."""
+    conn.execute("VACUUM")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    if busy:
+        raise WipeRefused("The event file is open in another program (the kiosk app or a "
+                          "print worker), so its write-ahead log still holds old data. Close "
+                          "the kiosk app on this computer and run the command again.")
+
+
+def wipe(store: EventStore) -> PersonalDataCounts:
+    """Remove every person from the event: registrations, check-ins, prints, print jobs,
+    imports and their changes. The event, workshops, checkpoints and the report's anonymous
+    figures stay."""
+    conn = store.conn
+    ensure_retention_tables(conn)
+    before = personal_data_counts(conn)
+    figures = kept_figures(conn) or event_figures(conn)
+    conn.execute("PRAGMA secure_delete = ON")
+    with store.transaction():
+        conn.execute("INSERT OR REPLACE INTO retention_figures (id, figures, at) "
+                     "VALUES (1, ?, ?)",
+                     (figures.to_json(), datetime.now().isoformat(timespec="seconds")))
+        marks = ", ".join("?" * len(_EVENT_KINDS))
+        conn.execute(f"DELETE FROM changes WHERE kind NOT IN ({marks})", _EVENT_KINDS)
+        for table in ("bookings", "attendees", "checkins", "checkin_voids", "prints",
+                      "print_jobs", "import_runs"):
+            conn.execute(f"DELETE FROM {table}")
+        conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
+        _recreate_search_index(conn)
+        log_action(conn, "wipe", f"removed {before.attendees} people, {before.checkins} "
+                                 f"check-ins, {before.changes} logged changes")
+    _compact(conn)
+    return before
+
+
+def anonymised_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A change's payload without the person's names, contacts, notes, needs or codes, and
+    without the volunteer's name."""
+    if kind in _OPERATOR_KINDS:
+        return {key: value for key, value in payload.items() if key != "operator"}
+    if kind not in _ATTENDEE_KINDS:
+        return payload
+    kept = {key: value for key, value in payload.items() if key in _KEPT_KEYS}
+    kept["fields"] = {name: value for name, value in payload.get("fields", {}).items()
+                      if name in _KEPT_FIELDS}
+    return kept
+
+
+def anonymise(store: EventStore) -> PersonalDataCounts:
+    """Keep every person as an id with category, status, bookings and check-in times; remove
+    names, emails, organisations, pronouns, notes, needs, extra fields and barcodes (and the
+    volunteers' names), in the derived tables and in the change log."""
+    conn = store.conn
+    ensure_retention_tables(conn)
+    before = personal_data_counts(conn)
+    kinds = _ATTENDEE_KINDS + _OPERATOR_KINDS
+    marks = ", ".join("?" * len(kinds))
+    conn.execute("PRAGMA secure_delete = ON")
+    with store.transaction():
+        rows = conn.execute(f"SELECT change_id, kind, payload FROM changes WHERE kind IN "
+                            f"({marks})", kinds).fetchall()
+        conn.executemany("UPDATE changes SET payload = ? WHERE change_id = ?", [
+            (json.dumps(anonymised_payload(kind, json.loads(payload)), ensure_ascii=False,
+                        separators=(",", ":")), change_id)
+            for change_id, kind, payload in rows])
+        conn.execute("DELETE FROM import_runs")
+        conn.execute("UPDATE print_jobs SET operator = '', last_error = ''")
+        conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
+        conn.execute("DELETE FROM attendees")
+        _recreate_search_index(conn)
+        store.rebuild()
+        log_action(conn, "anonymise", f"removed names and contact details of "
+                                      f"{before.attendees} people")
+    _compact(conn)
+    return before
