@@ -174,6 +174,8 @@ class Syncer:
         """Push, then pull. Raises HubUnreachable / HubRefused / NotConnected."""
         try:
             pushed = self.push()
+            # The hub answered: say so now, not after a long poll that may wait a while.
+            self._set_status(state=SyncState.ONLINE, error="")
             pulled = self.pull(wait)
             self.refresh_devices()
         except HubUnreachable as exc:
@@ -200,9 +202,12 @@ class Syncer:
                                   name="kiosk-sync-push")
         pusher.start()
         failures = 0
+        first = True
         while not stop.is_set():
             try:
-                report = self.sync_once(wait=long_poll_s)
+                # The first round catches up at once; later ones wait for news (long poll).
+                report = self.sync_once(wait=0 if first else long_poll_s)
+                first = False
                 failures = 0
                 if on_round is not None:
                     on_round(report)

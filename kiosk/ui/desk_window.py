@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -25,6 +26,7 @@ from kiosk.printing.events import JobEvent
 from kiosk.scanning.camera import CameraInput
 from kiosk.services.desk import ScanResult, UndoResult
 from kiosk.services.print_service import PrintRequest
+from kiosk.services.syncer import SyncStatus
 from kiosk.ui.camera_view import CameraView
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
 from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, WalkInDialog
@@ -139,6 +141,7 @@ class DeskWindow(QMainWindow):
         worker.settings_saved.connect(self.on_settings_saved)
         worker.print_requested.connect(self.on_print_requested)
         worker.print_changed.connect(self.on_print_changed)
+        worker.sync_changed.connect(self.on_sync_changed)
         self.locked = False
         self._unlocked_for_exit = False
         # A handheld scanner types like a keyboard: bursts are scans wherever the focus is.
@@ -294,6 +297,9 @@ class DeskWindow(QMainWindow):
         dialog.accepted.connect(accepted)
         self._open_dialog(dialog)
 
+    def on_sync_changed(self, status: SyncStatus | None) -> None:
+        self.sync_label.setText(describe_sync(status))
+
     def on_camera_toggled(self, on: bool) -> None:
         """The camera as a second input: shown (and running) only while wanted."""
         if on and self.camera_view is None:
@@ -381,6 +387,23 @@ class DeskWindow(QMainWindow):
             app.removeEventFilter(self.scanner)
         self.client.shutdown()
         super().closeEvent(event)
+
+
+def describe_sync(status: SyncStatus | None) -> str:
+    """The header's connection line: state, what is waiting, when it last synced."""
+    if status is None or status.state.value == "not_connected":
+        return "● Not connected to a hub — working on this desk only"
+    when = ""
+    if status.last_sync_ms:
+        when = " — synced " + datetime.fromtimestamp(status.last_sync_ms / 1000).strftime("%H:%M")
+    waiting = f" — {status.pending} to send" if status.pending else ""
+    if status.online:
+        line = f"● Online{waiting}{when}"
+    else:
+        line = f"○ Offline, still checking in{waiting}{when}"
+    if status.error and not status.online:
+        line += f" ({status.error})"
+    return line + (f" — {status.clock_warning}" if status.clock_warning else "")
 
 
 def confirm(parent: QWidget, text: str) -> bool:

@@ -6,6 +6,8 @@ the disk. Results come back as signals, delivered on the UI thread.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,9 +33,14 @@ from kiosk.services.print_service import (
     desk_printers,
     print_worker,
 )
+from kiosk.services.syncer import Syncer, SyncState
 from kiosk.store import queries
+from kiosk.store.backups import backup_due, take_backup
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.event_store import EventStore
+
+# Rolling snapshots of the event file while the desk is open (and one on close).
+BACKUP_EVERY_S = 300
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class DeskWorker(QObject):
     sample_ready = Signal(object)
     print_requested = Signal(object)  # PrintRequest: what became of asking for a badge
     print_changed = Signal(object)  # JobEvent from the print worker's thread
+    sync_changed = Signal(object)  # SyncStatus, every few seconds when connected to a hub
+    _synced = Signal(int)  # changes pulled in a round (from the sync thread)
     settings_saved = Signal(object, int)  # (settings, 1 if a PIN is set)
 
     def __init__(self, event_path: str, mode: str | None = None) -> None:
@@ -85,6 +94,11 @@ class DeskWorker(QObject):
         self._recount: QTimer | None = None
         self._printing: PrintService | None = None
         self._print_worker: PrintWorker | None = None
+        self._syncer: Syncer | None = None
+        self._sync_stop = threading.Event()
+        self._sync_thread: threading.Thread | None = None
+        self._sync_timer: QTimer | None = None
+        self._backups: threading.Thread | None = None
 
     @Slot()
     def open(self) -> None:
@@ -104,6 +118,10 @@ class DeskWorker(QObject):
             self._desk = Desk(self._store, settings["desk_name"], settings["operator"],
                               checkpoint)
             self._start_printing(settings)
+            self._start_sync()
+            self._backups = threading.Thread(target=self._back_up_every_few_minutes,
+                                             name="kiosk-backups", daemon=True)
+            self._backups.start()
             event = queries.get_event(self._store.conn)
             if event is None:
                 raise EventFileError(f"{self._path} has no event in it yet.")
@@ -121,6 +139,55 @@ class DeskWorker(QObject):
         except (EventFileError, DeskError, DatabaseFault) as exc:
             self.open_failed.emit(str(exc) if not isinstance(exc, DatabaseFault)
                                   else _plain(exc))
+
+    def _start_sync(self) -> None:
+        """When this desk is connected to a hub, sync on a thread of its own (with its own
+        connection to the event file); the header hears how it is going every two seconds."""
+        self._synced.connect(self._on_synced)
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(2000)
+        self._sync_timer.timeout.connect(self._report_sync)
+        self._sync_timer.start()
+        probe = Syncer(self._store) if self._store is not None else None
+        if probe is None or probe.status.state is SyncState.NOT_CONNECTED:
+            self._report_sync()
+            return
+        self._sync_thread = threading.Thread(target=self._sync_forever, name="kiosk-sync",
+                                             daemon=True)
+        self._sync_thread.start()
+
+    def _back_up_every_few_minutes(self) -> None:
+        """Rolling snapshots (VACUUM INTO) on their own connection and thread."""
+        while not self._sync_stop.wait(BACKUP_EVERY_S):
+            try:
+                if backup_due(self._path, BACKUP_EVERY_S):
+                    take_backup(self._path)
+            except (OSError, DatabaseFault):
+                self.fault.emit("A backup of the event file could not be made. Check that "
+                                "the disk has space; check-ins go on.")
+
+    def _sync_forever(self) -> None:
+        store = EventStore.open(self._path)
+        try:
+            self._syncer = Syncer(store)
+            self._syncer.nudge()
+            self._syncer.run(self._sync_stop,
+                             on_round=lambda report: self._synced.emit(report.pulled))
+            self._syncer.close()
+        finally:
+            store.close()
+
+    @Slot(int)
+    def _on_synced(self, pulled: int) -> None:
+        if pulled and self._recount is not None and not self._recount.isActive():
+            self._recount.start(200)  # other desks' check-ins: update the counts soon
+
+    @Slot()
+    def _report_sync(self) -> None:
+        if self._syncer is not None:
+            self.sync_changed.emit(self._syncer.status)
+        else:
+            self.sync_changed.emit(None)
 
     def _start_printing(self, settings: dict[str, Any]) -> None:
         """Badges print on their own thread; this thread only queues them."""
@@ -170,6 +237,8 @@ class DeskWorker(QObject):
             checked_in = max(0, checked_in - 1)
         self._cached_counts = (checked_in, expected)
         self.counts_changed.emit(checked_in, expected)
+        if self._syncer is not None:
+            self._syncer.nudge()  # send it to the hub now, not at the next round
         if self._recount is not None and not self._recount.isActive():
             self._recount.start()
 
@@ -295,6 +364,16 @@ class DeskWorker(QObject):
         if self._print_worker is not None:
             self._print_worker.stop(timeout=5.0)
             self._print_worker = None
+        if self._sync_timer is not None:
+            self._sync_timer.stop()
+        self._sync_stop.set()
+        if self._syncer is not None:
+            self._syncer.nudge()
+        if self._sync_thread is not None:
+            self._sync_thread.join(timeout=5.0)
+        if self._store is not None:
+            with contextlib.suppress(OSError, DatabaseFault):
+                take_backup(self._path)  # one on close, too
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -1,0 +1,57 @@
+"""The desk window connected to a real hub on loopback: its header says how sync is going."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from kiosk.services.ticket_issuing import make_desk_package
+from kiosk.store.event_store import EventStore
+from kiosk.ui.desk_window import DeskWindow, describe_sync
+from kiosk.ui.desk_worker import DeskClient
+from tests.ui.conftest import dispose
+from tests.unit.sync.hub_fixtures import enrol, make_event, running_hub, sqlite_hub
+
+
+def test_a_connected_desk_shows_online_and_its_check_ins_reach_the_hub(
+    qtbot, tmp_path: Path
+) -> None:
+    event = make_event(tmp_path)
+    hub = sqlite_hub(tmp_path)
+    with running_hub(hub, event):
+        desk_path = tmp_path / "desk1.db"
+        make_desk_package(EventStore.open(event.organiser), desk_path)
+        desk = EventStore.open(desk_path)
+        syncer = enrol(hub, desk, "Desk 1")
+        syncer.sync_once()
+        syncer.close()
+        desk.close()
+        client = DeskClient(str(desk_path))
+        window = DeskWindow(client)
+        try:
+            with qtbot.wait_signal(window.ready, timeout=10_000):
+                client.open()
+            qtbot.wait_until(lambda: window.sync_label.text().startswith("● Online"),
+                             timeout=20_000)
+            code = event.codes[0]
+            with qtbot.wait_signal(window.result_shown, timeout=10_000):
+                window.on_scanned(code)
+            # The check-in is pushed at once: another desk copy catches it from the hub.
+            other = tmp_path / "desk2.db"
+            shutil.copy(event.package, other)
+            second = EventStore.open(other)
+            second_syncer = enrol(hub, second, "Desk 2")
+
+            def arrived() -> bool:
+                second_syncer.sync_once()
+                return second.conn.execute("SELECT count(*) FROM checkins").fetchone()[0] == 1
+
+            qtbot.wait_until(arrived, timeout=20_000)
+            second_syncer.close()
+            second.close()
+        finally:
+            dispose(window)
+
+
+def test_describe_sync_for_a_desk_on_its_own() -> None:
+    assert describe_sync(None).startswith("● Not connected to a hub")
