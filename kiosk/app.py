@@ -30,6 +30,8 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="with --screenshot: the result to show (nothing is written)")
     parser.add_argument("--language", choices=("en", "pl"), default="en",
                         help="language of the self check-in screens")
+    parser.add_argument("--screen", choices=("attendees", "dashboard", "import"),
+                        help="with --screenshot: render an organisers' console screen")
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--list", action="store_true",
                         help="open the plain attendee list instead of the desk")
@@ -53,6 +55,10 @@ def run(argv: Sequence[str]) -> int:
         event_path.parent.mkdir(parents=True, exist_ok=True)
         store, _ = create_demo_event(event_path)
         store.close()
+    if args.screenshot and args.screen:
+        from kiosk.ui.console.organise_window import render_console_screenshot
+
+        return render_console_screenshot(event_path, args.screen, args.screenshot)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("kiosk")
     if args.list:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from kiosk.store.schema import migrations
 from kiosk.store.retention_schema import retention_migrations
+from kiosk.store.schema import migrations
 from kiosk.store.sync_schema import sync_migrations
 
 # Faults from the database (locked, disk full, damaged) as the layers above see them: only

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from kiosk.services.desk import ScanResult, UndoResult
 from kiosk.services.print_service import PrintRequest
 from kiosk.services.syncer import SyncStatus
 from kiosk.ui.camera_view import CameraView
+from kiosk.ui.console.organise_window import OrganiseWindow
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
 from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, WalkInDialog
 from kiosk.ui.result_panel import ResultPanel
@@ -96,6 +97,9 @@ class DeskWindow(QMainWindow):
         self.walkin_button = _button("Register walk-in  (F2)")
         self.undo_button = _button("Undo last check-in  (Ctrl+Z)")
         self.settings_button = _button("Settings")
+        self.organise_button = _button("Organise")
+        self.organise_button.clicked.connect(self.on_organise_requested)
+        self.organise_window: OrganiseWindow | None = None
         self.camera_button = _button("Camera")
         self.camera_button.setCheckable(True)
         self.camera_button.toggled.connect(self.on_camera_toggled)
@@ -107,6 +111,7 @@ class DeskWindow(QMainWindow):
         buttons.addWidget(self.walkin_button)
         buttons.addWidget(self.undo_button)
         buttons.addWidget(self.camera_button)
+        buttons.addWidget(self.organise_button)
         buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
         body = QHBoxLayout()
@@ -300,6 +305,26 @@ class DeskWindow(QMainWindow):
     def on_sync_changed(self, status: SyncStatus | None) -> None:
         self.sync_label.setText(describe_sync(status))
 
+    def on_organise_requested(self) -> None:
+        self.with_supervisor("The organisers' console is for supervisors.", self._open_organise)
+
+    def _open_organise(self) -> None:
+        if self.organise_window is None:
+            self.organise_window = OrganiseWindow(self.client.event_path)
+            self.organise_window.installEventFilter(self)
+        # Organisers type fast in the console: no scans while it is in front.
+        self.scanner.set_enabled(False)
+        self.organise_window.show()
+        self.organise_window.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.organise_window and event.type() in (
+                QEvent.Type.Close, QEvent.Type.Hide, QEvent.Type.WindowDeactivate):
+            self.scanner.set_enabled(True)
+        elif watched is self.organise_window and event.type() == QEvent.Type.WindowActivate:
+            self.scanner.set_enabled(False)
+        return super().eventFilter(watched, event)
+
     def on_camera_toggled(self, on: bool) -> None:
         """The camera as a second input: shown (and running) only while wanted."""
         if on and self.camera_view is None:
@@ -385,6 +410,8 @@ class DeskWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)
+        if self.organise_window is not None:
+            self.organise_window.close()
         self.client.shutdown()
         super().closeEvent(event)
 

@@ -400,6 +400,7 @@ class DeskClient(QObject):
         self, event_path: str, mode: str | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
+        self._event_path = event_path
         self.worker = DeskWorker(event_path, mode)
         self._thread = QThread(self)
         self._thread.setObjectName("desk-writer")
@@ -423,6 +424,10 @@ class DeskClient(QObject):
         app = QCoreApplication.instance()
         if app is not None:  # however the app ends, the writer finishes and closes the file
             app.aboutToQuit.connect(self.shutdown)
+
+    @property
+    def event_path(self) -> str:
+        return self._event_path
 
     def open(self) -> None:
         self._open.emit()

@@ -247,3 +247,17 @@ def test_the_camera_button_shows_the_preview_and_a_code_it_sees_checks_in(
     assert blocker.args[0].attendee.id == person.id
     window.camera_button.setChecked(False)
     assert not window.camera_view.isVisible()
+
+
+def test_the_organise_console_opens_behind_the_pin(qtbot, event_file) -> None:
+    window = open_desk(qtbot, event_file["path"])
+    window.on_organise_requested()
+    assert window.organise_window is None  # the desk is locked: the PIN first
+    pin = window.findChildren(PinDialog)[-1]
+    pin.pin.setText("2468")
+    pin._accept_if_valid()
+    qtbot.wait_until(lambda: window.organise_window is not None, timeout=10_000)
+    assert window.organise_window.isVisible()
+    assert not window.scanner.is_enabled()
+    window.organise_window.close()
+    assert window.scanner.is_enabled()

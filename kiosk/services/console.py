@@ -1,0 +1,257 @@
+"""The organisers' console use cases: the attendee table, the live dashboard, the import wizard.
+
+Every function takes the event store first and runs on whichever thread calls it (the
+console calls them on its worker threads, never on the UI thread).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from kiosk.core.hlc import Stamp
+from kiosk.importing import ImportRefused, preset_names, read_registrations
+from kiosk.importing.fields import MAPPABLE_FIELDS
+from kiosk.services.registration_import import ImportReport, import_file
+from kiosk.store import checkins, console_queries, queries
+from kiosk.store.console_queries import SORT_KEYS, STATE_FILTERS, AttendeeLine
+from kiosk.store.event_store import EventStore
+
+__all__ = [
+    "MAPPABLE_FIELDS",
+    "SORT_KEYS",
+    "STATE_FILTERS",
+    "AttendeeLine",
+    "AttendeeQuery",
+    "AttendeeRow",
+    "Dashboard",
+    "ImportPreview",
+    "ImportRefused",
+    "attendee_order",
+    "attendee_rows",
+    "dashboard",
+    "preview_import",
+    "run_import",
+]
+
+ARRIVAL_SLOT_MINUTES = 15
+
+
+# -- the attendee table ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendeeQuery:
+    """What the organiser asked the table for: a state, words to find, a sort."""
+
+    state: str = "all"
+    text: str = ""
+    sort: str = "name"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class AttendeeRow:
+    """One attendee as the table shows them: plain text, ready to display."""
+
+    rowid: int
+    attendee_id: str
+    name: str
+    organisation: str
+    email: str
+    category: str
+    status: str
+    checked_in: str  # "" or the local time of the check-in that counts
+    badge: str  # "" or "printed" / "printed ×2"
+    workshops: str
+
+
+def attendee_order(store: EventStore, query: AttendeeQuery) -> list[int]:
+    """Row ids in table order; pages of rows are read by id as the table scrolls."""
+    return console_queries.attendee_order(
+        store.conn, query.state, query.text, query.sort, query.descending
+    )
+
+
+def _clock_time(hlc: str | None) -> str:
+    if not hlc:
+        return ""
+    when = datetime.fromtimestamp(Stamp.parse(hlc).wall_ms / 1000)
+    return when.strftime("%a %H:%M")
+
+
+def attendee_rows(
+    store: EventStore, rowids: Sequence[int], workshop_names: Mapping[str, str]
+) -> dict[int, AttendeeRow]:
+    """The rows for one page of row ids, keyed by row id."""
+    rows = {}
+    for line in console_queries.attendee_lines(store.conn, rowids):
+        name = f"{line.first_name} {line.last_name}".strip() or line.badge_name
+        badge = "" if not line.prints else (
+            "printed" if line.prints == 1 else f"printed ×{line.prints}")
+        workshops = ", ".join(workshop_names.get(s, s) for s in json.loads(line.sessions_json))
+        rows[line.rowid] = AttendeeRow(
+            line.rowid, line.attendee_id, name, line.organisation, line.email, line.category,
+            line.status, _clock_time(line.checked_in_hlc), badge, workshops,
+        )
+    return rows
+
+
+def workshop_names(store: EventStore) -> dict[str, str]:
+    return {s.id: s.name for s in queries.list_sessions(store.conn)}
+
+
+# -- the live dashboard ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkshopFigures:
+    name: str
+    capacity: int | None
+    booked: int
+    arrived: int  # booked and checked in at the main desk
+    at_door: int | None  # scanned at the workshop door, when the workshop has a door
+
+
+@dataclass(frozen=True)
+class DuplicateEntry:
+    name: str
+    desk: str
+    at: str
+
+
+@dataclass(frozen=True)
+class DeskContact:
+    desk: str
+    checkins: int
+    last: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    event_name: str
+    checked_in: int
+    expected: int
+    categories: list[tuple[str, int, int]]
+    workshops: list[WorkshopFigures]
+    arrivals: list[tuple[datetime, int]]  # (start of a 15-minute slot, arrivals in it)
+    duplicates: list[DuplicateEntry]
+    desks: list[DeskContact]
+    version: int = 0
+
+    @property
+    def not_arrived(self) -> int:
+        return self.expected - self.checked_in
+
+
+def dashboard(store: EventStore, unless_version: int | None = None) -> Dashboard | None:
+    """Everything the dashboard shows, or None when nothing has changed since
+    ``unless_version`` (so a refresh every few seconds costs nothing while the event is idle)."""
+    version = console_queries.data_version(store.conn) + store.change_count()
+    if unless_version is not None and version == unless_version:
+        return None
+    conn = store.conn
+    event = queries.get_event(conn)
+    checked_in, expected = queries.attendance_counts(conn)
+    doors = console_queries.door_attendance(conn)
+    workshops = [
+        WorkshopFigures(name, capacity, booked, arrived, doors.get(session_id))
+        for session_id, name, capacity, booked, arrived in console_queries.workshop_attendance(conn)
+    ]
+    slot_ms = ARRIVAL_SLOT_MINUTES * 60_000
+    arrivals = _filled_slots(console_queries.arrivals_by_slot(conn, slot_ms), slot_ms)
+    duplicate_rows = checkins.duplicate_checkins(conn)
+    names = console_queries.names_of(conn, sorted({d.attendee_id for d in duplicate_rows}))
+    duplicates = [
+        DuplicateEntry(names.get(d.attendee_id, d.attendee_id), d.desk or d.device_id[:8],
+                       _local_at(d.at))
+        for d in duplicate_rows
+    ]
+    desks = [DeskContact(desk or device[:8], count, _local_at(last))
+             for desk, device, count, last in console_queries.desk_activity(conn)]
+    return Dashboard(
+        event.name if event else "", checked_in, expected,
+        console_queries.category_attendance(conn), workshops, arrivals, duplicates, desks,
+        version,
+    )
+
+
+def _filled_slots(rows: list[tuple[int, int]], slot_ms: int) -> list[tuple[datetime, int]]:
+    """Every slot from the first arrival to the last, empty ones included (a chart of the
+    day must show the lull at lunch, not close it up)."""
+    if not rows:
+        return []
+    counts = dict(rows)
+    first, last = rows[0][0], rows[-1][0]
+    if (last - first) // slot_ms > 200:  # stray clocks: show only slots with arrivals
+        return [(datetime.fromtimestamp(s / 1000), n) for s, n in rows]
+    return [(datetime.fromtimestamp(s / 1000), counts.get(s, 0))
+            for s in range(first, last + slot_ms, slot_ms)]
+
+
+def _local_at(at: str) -> str:
+    try:
+        return datetime.fromisoformat(at).strftime("%a %H:%M")
+    except (TypeError, ValueError):
+        return at or ""
+
+
+# -- the import wizard ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """A file read as it would be imported, before anything is written."""
+
+    path: str
+    preset: str
+    sheet: str | None
+    columns: list[tuple[str, str]]  # (heading, field) in file order
+    rows: list[dict[str, str]]  # the first records, as they will be imported
+    total: int
+    errors: int
+    presets: list[str] = field(default_factory=list)
+
+
+PREVIEW_FIELDS = ("first_name", "last_name", "email", "organisation", "category", "status",
+                  "pronouns", "external_ref")
+
+
+def preview_import(
+    store: EventStore,
+    path: str | Path,
+    preset: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    rows: int = 8,
+) -> ImportPreview:
+    """Read the file with the given preset and mapping; raises ImportRefused with a message
+    an organiser can act on."""
+    workshops = [s.name for s in queries.list_sessions(store.conn)]
+    result = read_registrations(path, preset=preset, mapping=mapping or None, sheet=sheet,
+                                workshops=workshops)
+    first = []
+    for record in result.records[:rows]:
+        shown = {name: record.fields.get(name, "") for name in PREVIEW_FIELDS}
+        shown["row"] = str(record.row)
+        shown["workshops"] = ", ".join(record.sessions)
+        first.append(shown)
+    return ImportPreview(
+        str(path), result.preset, result.sheet, list(result.columns.items()), first,
+        len(result.records), len(result.errors), list(preset_names()),
+    )
+
+
+def run_import(
+    store: EventStore,
+    path: str | Path,
+    preset: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    dry_run: bool = True,
+) -> ImportReport:
+    return import_file(store, path, preset=preset, mapping=dict(mapping or {}) or None,
+                       sheet=sheet, dry_run=dry_run)

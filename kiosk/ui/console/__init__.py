@@ -1,0 +1,1 @@
+"""The organisers' console: attendees, the live dashboard and the import wizard, in one window."""

@@ -1,0 +1,118 @@
+"""Timings of the organisers' attendee table for `kiosk bench`: open, scroll, filter, sort.
+
+Each figure is the time until the person sees the answer (rows painted with real text),
+measured with the real window; beside it, the longest the UI thread was ever busy in one go
+(a 5 ms heartbeat timer's worst lateness), which is what a person feels as lag.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.ui.console.organise_window import OrganiseWindow
+
+
+class _Heartbeat:
+    """The worst gap between ticks of a 5 ms timer: how long the UI thread was blocked."""
+
+    def __init__(self) -> None:
+        self.worst_ms = 0.0
+        self._clock = QElapsedTimer()
+        self._timer = QTimer()
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._clock.start()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        self.worst_ms = max(self.worst_ms, self._clock.restart() - 5)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def _wait(done: Callable[[], bool], timeout_s: float = 60.0) -> float:
+    """Run the event loop until ``done()``; returns the milliseconds it took."""
+    start = time.perf_counter()
+    while not done():
+        if time.perf_counter() - start > timeout_s:
+            raise TimeoutError("the attendee table did not answer in time")
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    return (time.perf_counter() - start) * 1000
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_attendee_table(event_path: str | Path, jumps: int = 40, seed: int = 1) -> dict:
+    """Open the table, jump to random places, filter, sort; milliseconds for each."""
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    beat = _Heartbeat()
+    beat.start()
+    window = OrganiseWindow(event_path, refresh_ms=3000)
+    window.resize(1280, 820)
+    window.show()
+    screen = window.attendees
+    table, model = screen.table, screen.model
+
+    def row_shown(row: int) -> Callable[[], bool]:
+        return lambda: screen.visible_text(row, "Name") not in ("…", "")
+
+    def order_changed(action: Callable[[], None]) -> float:
+        generation = model.generation
+        start = time.perf_counter()
+        action()
+        _wait(lambda: model.generation != generation)
+        _wait(row_shown(0) if model.rowCount() else (lambda: True))
+        return (time.perf_counter() - start) * 1000
+
+    results: dict[str, object] = {}
+    try:
+        results["open_ms"] = round(_wait(lambda: model.rowCount() > 0 and row_shown(0)()), 1)
+        results["rows"] = model.rowCount()
+        rng = random.Random(seed)
+        scroll = []
+        for _ in range(jumps):
+            row = rng.randrange(model.rowCount())
+            start = time.perf_counter()
+            table.scrollTo(model.index(row, 0))
+            _wait(row_shown(row))
+            scroll.append((time.perf_counter() - start) * 1000)
+        results["scroll_jump_p50_ms"] = round(statistics.median(scroll), 1)
+        results["scroll_jump_p99_ms"] = round(_p(scroll, 0.99), 1)
+        filters = []
+        for word in ("smith", "trust", "an", "council", ""):
+            filters.append(order_changed(lambda word=word: (
+                screen.filter_box.setText(word), screen.apply_filter())))
+        results["filter_p50_ms"] = round(statistics.median(filters), 1)
+        results["filter_max_ms"] = round(max(filters), 1)
+        sorts = []
+        for column in range(model.columnCount()):
+            sorts.append(order_changed(lambda column=column: table.sortByColumn(
+                column, table.horizontalHeader().sortIndicatorOrder())))
+        results["sort_p50_ms"] = round(statistics.median(sorts), 1)
+        results["sort_max_ms"] = round(max(sorts), 1)
+        results["ui_thread_longest_block_ms"] = round(beat.worst_ms, 1)
+    finally:
+        beat.stop()
+        window.close()
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return results
+
+
+if __name__ == "__main__":  # python -m kiosk.ui.console.benchmark EVENT.db
+    for name, value in measure_attendee_table(sys.argv[1]).items():
+        print(f"{name:32} {value}")

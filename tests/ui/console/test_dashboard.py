@@ -1,0 +1,74 @@
+"""The live dashboard follows check-ins made at a desk (another connection to the file)."""
+
+from __future__ import annotations
+
+from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.hlc import Stamp
+from kiosk.core.ids import uuid7
+from kiosk.services.desk import Desk
+from kiosk.store import queries
+from kiosk.store.event_store import EventStore
+
+
+def active_count(path) -> int:
+    store = EventStore.open(path)
+    try:
+        people = queries.list_attendees(store.conn, status="all")
+        return sum(p.status.value == "active" and p.merged_into is None for p in people)
+    finally:
+        store.close()
+
+
+def test_the_dashboard_counts_a_check_in_made_at_a_desk(qtbot, open_console, event_file) -> None:
+    window = open_console(event_file["path"], refresh_ms=100)
+    window.show_screen("dashboard")
+    screen = window.dashboard
+    expected = active_count(event_file["path"])
+    qtbot.wait_until(lambda: screen.dashboard is not None, timeout=10_000)
+    assert screen.overall_label.text() == f"0 of {expected} checked in"
+    assert screen.not_arrived_label.text() == f"Not arrived yet: {expected}"
+    assert screen.chart.arrivals == []
+    person = event_file["active"][0]
+    store = EventStore.open(event_file["path"])
+    try:
+        result = Desk(store).check_in(person.id)
+    finally:
+        store.close()
+    assert result.outcome.value == "ok"
+    qtbot.wait_until(lambda: screen.overall_label.text() == f"1 of {expected} checked in",
+                     timeout=10_000)
+    assert screen.not_arrived_label.text() == f"Not arrived yet: {expected - 1}"
+    assert sum(n for _, n in screen.chart.arrivals) == 1
+    categories = {screen.categories.item(r, 0).text(): screen.categories.cellWidget(r, 1).text()
+                  for r in range(screen.categories.rowCount())}
+    assert categories[person.category].startswith("1 of ")
+    booked = [screen.workshops.cellWidget(r, 2).text()
+              for r in range(screen.workshops.rowCount())]
+    assert sum(text.startswith("1 of") for text in booked) == len(person.sessions)
+    assert screen.desks.item(0).text().startswith("Desk: 1 check-ins")
+    assert screen.duplicates_label.text() == "No duplicate check-ins"
+
+
+def test_a_check_in_from_an_offline_desk_is_flagged_as_a_duplicate(
+    qtbot, open_console, event_file
+) -> None:
+    person = event_file["active"][1]
+    store = EventStore.open(event_file["path"])
+    try:
+        first = Desk(store, "Desk 1").check_in(person.id)
+        assert first.outcome.value == "ok"
+        later = Stamp.parse(store.changes().__next__().hlc).wall_ms + 10**9
+        other = Stamp(later, 0, "offline-desk")
+        store.receive([Change(uuid7(later), "offline-desk", 1, other.encode(), ChangeKind.CHECKIN,
+                              {"attendee_id": person.id, "checkpoint_id": "main",
+                               "desk": "Desk 2", "at": "2026-11-28T09:40:00"})])
+    finally:
+        store.close()
+    window = open_console(event_file["path"])
+    window.show_screen("dashboard")
+    screen = window.dashboard
+    qtbot.wait_until(lambda: screen.dashboard is not None, timeout=10_000)
+    assert screen.duplicates_label.text() == "⚠ 1 duplicate check-in to review"
+    assert screen.duplicates.item(0).text() == (
+        f"⚠ {person.first_name} {person.last_name} — again at Desk 2, Sat 09:40")
+    assert screen.overall_label.text().startswith("1 of ")

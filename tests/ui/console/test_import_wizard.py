@@ -1,0 +1,93 @@
+"""The import wizard: an Eventbrite export, one column re-mapped, the dry run, then the import."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from kiosk.store import queries
+from kiosk.store.event_store import EventStore
+from tests.conftest import DATA
+
+EVENTBRITE = DATA / "imports" / "eventbrite_attendee_summary.csv"
+
+
+def attendee_count(path) -> int:
+    store = EventStore.open(path)
+    try:
+        return len(queries.list_attendees(store.conn, status="all"))
+    finally:
+        store.close()
+
+
+def preview_column(wizard, title: str) -> list[str]:
+    table = wizard.preview_table
+    column = next(c for c in range(table.columnCount())
+                  if table.horizontalHeaderItem(c).text() == title)
+    return [table.item(r, column).text() for r in range(table.rowCount())]
+
+
+def test_import_with_a_changed_mapping_shows_the_report_then_imports(
+    qtbot, open_console, event_file
+) -> None:
+    window = open_console(event_file["path"])
+    window.show_screen("import")
+    wizard = window.importer
+    before = attendee_count(event_file["path"])
+    with qtbot.wait_signal(wizard.preview_shown, timeout=10_000):
+        wizard.load_file(EVENTBRITE)
+    assert wizard.pages.currentIndex() == 1
+    assert wizard.preset_box.currentText() == "eventbrite"
+    assert wizard.mapping_box("Company").currentData() == "organisation"
+    assert preview_column(wizard, "Organisation")[0] == "Saigon Rescue Network"
+    assert wizard.preview_label.text() == "10 attendees read"
+
+    # The organiser wants job titles on the badges' organisation line instead.
+    box = wizard.mapping_box("Job Title")
+    with qtbot.wait_signal(wizard.preview_shown, timeout=10_000):
+        box.setCurrentIndex(box.findData("organisation"))
+    assert preview_column(wizard, "Organisation")[:2] == ["Caseworker", "Outreach lead"]
+    assert wizard.mapping == {"Job Title": "organisation"}
+    assert "1 column(s) changed by you" in wizard.preview_label.text()
+
+    with qtbot.wait_signal(wizard.report_shown, timeout=10_000) as blocker:
+        qtbot.mouseClick(wizard.dry_run_button, Qt.MouseButton.LeftButton)
+    report = blocker.args[0]
+    lines = [wizard.report_list.item(i).text() for i in range(wizard.report_list.count())]
+    assert lines[0] == "10 rows read (preset: eventbrite)"
+    assert lines[1] == f"{report.created} new registrations would be created"
+    assert report.created == 10
+    problems = [wizard.problems.item(i).text() for i in range(wizard.problems.count())]
+    assert problems == ["Nothing to look at: every row reads cleanly."] or all(
+        p.startswith(("Row ", "Possible duplicates")) for p in problems)
+    assert wizard.import_button.text() == "Import 10 new or changed registrations"
+    assert attendee_count(event_file["path"]) == before  # a dry run writes nothing
+
+    with qtbot.wait_signal(wizard.imported, timeout=10_000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert wizard.report_heading.text() == "✔ Imported"
+    assert wizard.report_list.item(1).text() == "10 new registrations were created"
+    store = EventStore.open(event_file["path"])
+    try:
+        people = queries.list_attendees(store.conn, status="all")
+        imported = next(p for p in people if p.last_name == "Nguyễn")
+        assert imported.organisation == "Caseworker"
+        assert len(people) == before + 10
+    finally:
+        store.close()
+    # The attendee table shows the new people once the import is done.
+    qtbot.wait_until(lambda: window.attendees.model.rowCount() == before + 10, timeout=10_000)
+
+
+def test_a_mapping_without_any_name_column_is_refused_in_plain_words(
+    qtbot, open_console, event_file
+) -> None:
+    window = open_console(event_file["path"])
+    wizard = window.importer
+    with qtbot.wait_signal(wizard.preview_shown, timeout=10_000):
+        wizard.load_file(EVENTBRITE)
+    for heading in ("First Name", "Last Name"):
+        box = wizard.mapping_box(heading)
+        box.setCurrentIndex(box.findData("ignore"))
+        qtbot.wait_until(lambda: wizard.tasks.pending == 0, timeout=10_000)
+    qtbot.wait_until(lambda: "name column" in wizard.message.text(), timeout=10_000)
+    assert wizard.message.text().startswith("⚠ We could not find a name column")

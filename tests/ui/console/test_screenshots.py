@@ -1,0 +1,35 @@
+"""`--screenshot --screen attendees|dashboard|import` renders each console screen to a PNG."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QImage
+
+from kiosk.ui.console.organise_window import render_console_screenshot
+from tests.conftest import DATA
+
+
+@pytest.mark.parametrize("screen", ["attendees", "dashboard", "import"])
+def test_each_screen_renders_to_a_png(qtbot, event_file, tmp_path, screen) -> None:
+    target = tmp_path / f"{screen}.png"
+    assert render_console_screenshot(event_file["path"], screen, target) == 0
+    image = QImage(str(target))
+    assert image.width() >= 1000 and image.height() >= 600
+    # Not a blank page: a rendered screen has many colours (text, tables, bars).
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    assert len(colours) > 10
+
+
+def test_the_import_screen_can_show_a_file(qtbot, event_file, tmp_path) -> None:
+    target = tmp_path / "import.png"
+    source = DATA / "imports" / "eventbrite_attendee_summary.csv"
+    assert render_console_screenshot(event_file["path"], "import", target,
+                                     import_file=source) == 0
+    assert QImage(str(target)).width() >= 1000
+
+
+def test_an_unknown_screen_or_missing_file_is_refused(qtbot, event_file, tmp_path, capsys):
+    assert render_console_screenshot(event_file["path"], "badges", tmp_path / "x.png") == 1
+    assert render_console_screenshot(tmp_path / "nope.db", "attendees", tmp_path / "y.png") == 1
+    assert "no console screen called 'badges'" in capsys.readouterr().err
