@@ -45,13 +45,13 @@ def run(argv: Sequence[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.services.demo import create_demo_event
-
     event_path = Path(args.event) if args.event else default_event_path()
     if not event_path.exists():
         if args.event:
             print(f"kiosk: there is no event file at {event_path}.", file=sys.stderr)
             return 2
+        from kiosk.services.demo import create_demo_event
+
         event_path.parent.mkdir(parents=True, exist_ok=True)
         store, _ = create_demo_event(event_path)
         store.close()

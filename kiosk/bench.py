@@ -182,10 +182,15 @@ def bench_app(workdir: Path, attendees: int) -> list[Figure]:
     starts = []
     for _ in range(3):
         started = time.perf_counter()
-        child = subprocess.run([sys.executable, str(main), str(path), "--exit-when-ready"],
-                               env=env, capture_output=True, text=True, timeout=120)
-        if "READY" in child.stdout:
-            starts.append(time.perf_counter() - started)
+        child = subprocess.Popen([sys.executable, str(main), str(path), "--exit-when-ready"],
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 text=True)
+        assert child.stdout is not None
+        for line in child.stdout:  # the moment the desk says it is ready to scan
+            if line.strip() == "READY":
+                starts.append(time.perf_counter() - started)
+                break
+        child.wait(timeout=120)  # closing (a last backup, threads stopping) is not start-up
     figures = [Figure(f"app start to ready-to-scan ({attendees:,} attendees)",
                       min(starts) if starts else float("nan"), "s", budget=2.0,
                       note="best of 3 cold starts of main.py, offscreen")]

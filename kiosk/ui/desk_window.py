@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -22,14 +23,13 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.checkin_rules import Tone
 from kiosk.core.models import Attendee
-from kiosk.printing.events import JobEvent
-from kiosk.scanning.camera import CameraInput
 from kiosk.services.desk import ScanResult, UndoResult
-from kiosk.services.print_service import PrintRequest
-from kiosk.services.syncer import SyncStatus
-from kiosk.ui.camera_view import CameraView
-from kiosk.ui.console.organise_window import OrganiseWindow
 from kiosk.ui.desk_worker import DeskClient, DeskOpened
+
+if TYPE_CHECKING:
+    from kiosk.printing.events import JobEvent
+    from kiosk.services.print_service import PrintRequest
+    from kiosk.services.syncer import SyncStatus
 from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, WalkInDialog
 from kiosk.ui.result_panel import ResultPanel
 from kiosk.ui.scanner_filter import ScannerFilter
@@ -99,11 +99,11 @@ class DeskWindow(QMainWindow):
         self.settings_button = _button("Settings")
         self.organise_button = _button("Organise")
         self.organise_button.clicked.connect(self.on_organise_requested)
-        self.organise_window: OrganiseWindow | None = None
+        self.organise_window: QMainWindow | None = None
         self.camera_button = _button("Camera")
         self.camera_button.setCheckable(True)
         self.camera_button.toggled.connect(self.on_camera_toggled)
-        self.camera_view: CameraView | None = None
+        self.camera_view: QWidget | None = None
         self.walkin_button.clicked.connect(self.on_walkin_requested)
         self.undo_button.clicked.connect(self.client.undo)
         self.settings_button.clicked.connect(self.on_settings_requested)
@@ -130,7 +130,7 @@ class DeskWindow(QMainWindow):
         self.fault_label.hide()
         layout.addWidget(self.fault_label)
         self.setCentralWidget(page)
-        self.sounds = ResultSounds(parent=self)
+        self.sounds = ResultSounds(parent=self, load_later=True)
         QShortcut(QKeySequence("F2"), self, self.on_walkin_requested)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.client.undo)
         worker = client.worker
@@ -234,7 +234,8 @@ class DeskWindow(QMainWindow):
         elif action == "print" and attendee is not None:
             self.client.print_badge(attendee.id)
         elif action == "reprint" and attendee is not None:
-            self._reprint(attendee)
+            self.with_supervisor("Reprints are for supervisors on this desk.",
+                                 lambda: self._reprint(attendee))
         self.search.box.setFocus()
 
     def with_supervisor(self, why: str, then: Callable[[], None]) -> None:
@@ -309,6 +310,8 @@ class DeskWindow(QMainWindow):
         self.with_supervisor("The organisers' console is for supervisors.", self._open_organise)
 
     def _open_organise(self) -> None:
+        from kiosk.ui.console.organise_window import OrganiseWindow  # loaded when first used
+
         if self.organise_window is None:
             self.organise_window = OrganiseWindow(self.client.event_path)
             self.organise_window.installEventFilter(self)
@@ -328,6 +331,10 @@ class DeskWindow(QMainWindow):
     def on_camera_toggled(self, on: bool) -> None:
         """The camera as a second input: shown (and running) only while wanted."""
         if on and self.camera_view is None:
+            # QtMultimedia takes a while to load: only when the camera is first wanted.
+            from kiosk.scanning.camera import CameraInput
+            from kiosk.ui.camera_view import CameraView
+
             camera = CameraInput(self)
             camera.code_seen.connect(self.on_scanned)
             camera.camera_lost.connect(self.on_fault)

@@ -10,7 +10,7 @@ import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -24,20 +24,17 @@ from PySide6.QtCore import (
 )
 
 from kiosk.core.models import Event
-from kiosk.printing import PrintWorker
 from kiosk.services.desk import Desk, DeskError
 from kiosk.services.desk_settings import DeskSettings
-from kiosk.services.print_service import (
-    PrintService,
-    badge_folder,
-    desk_printers,
-    print_worker,
-)
-from kiosk.services.syncer import Syncer, SyncState
 from kiosk.store import queries
 from kiosk.store.backups import backup_due, take_backup
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.event_store import EventStore
+
+if TYPE_CHECKING:  # loaded after the desk is ready: they pull in the HTTP and PDF stacks
+    from kiosk.printing import PrintWorker
+    from kiosk.services.print_service import PrintService
+    from kiosk.services.syncer import Syncer
 
 # Rolling snapshots of the event file while the desk is open (and one on close).
 BACKUP_EVERY_S = 300
@@ -117,11 +114,6 @@ class DeskWorker(QObject):
                 checkpoint = doors[0].id
             self._desk = Desk(self._store, settings["desk_name"], settings["operator"],
                               checkpoint)
-            self._start_printing(settings)
-            self._start_sync()
-            self._backups = threading.Thread(target=self._back_up_every_few_minutes,
-                                             name="kiosk-backups", daemon=True)
-            self._backups.start()
             event = queries.get_event(self._store.conn)
             if event is None:
                 raise EventFileError(f"{self._path} has no event in it yet.")
@@ -136,6 +128,12 @@ class DeskWorker(QObject):
                 self._desk.session.name if self._desk.session else None,
                 checked_in, expected, self._settings.has_pin(),
                 [(c.id, c.name) for c in queries.list_checkpoints(self._store.conn)]))
+            # Ready to scan first; printing, sync and backups start behind it.
+            self._start_printing(settings)
+            self._start_sync()
+            self._backups = threading.Thread(target=self._back_up_every_few_minutes,
+                                             name="kiosk-backups", daemon=True)
+            self._backups.start()
         except (EventFileError, DeskError, DatabaseFault) as exc:
             self.open_failed.emit(str(exc) if not isinstance(exc, DatabaseFault)
                                   else _plain(exc))
@@ -143,6 +141,8 @@ class DeskWorker(QObject):
     def _start_sync(self) -> None:
         """When this desk is connected to a hub, sync on a thread of its own (with its own
         connection to the event file); the header hears how it is going every two seconds."""
+        from kiosk.services.syncer import Syncer, SyncState
+
         self._synced.connect(self._on_synced)
         self._sync_timer = QTimer(self)
         self._sync_timer.setInterval(2000)
@@ -167,6 +167,8 @@ class DeskWorker(QObject):
                                 "the disk has space; check-ins go on.")
 
     def _sync_forever(self) -> None:
+        from kiosk.services.syncer import Syncer
+
         store = EventStore.open(self._path)
         try:
             self._syncer = Syncer(store)
@@ -191,6 +193,13 @@ class DeskWorker(QObject):
 
     def _start_printing(self, settings: dict[str, Any]) -> None:
         """Badges print on their own thread; this thread only queues them."""
+        from kiosk.services.print_service import (
+            PrintService,
+            badge_folder,
+            desk_printers,
+            print_worker,
+        )
+
         assert self._store is not None
         printers = desk_printers(badge_folder(self._path))
         self._print_worker = print_worker(self._path, printers, self.print_changed.emit)

@@ -58,7 +58,7 @@ class SelfCheckInWindow(QMainWindow):
         self._translator = QTranslator(self)
         self.setWindowTitle("kiosk")
         self.resize(1200, 800)
-        self.sounds = ResultSounds(parent=self)
+        self.sounds = ResultSounds(parent=self, load_later=True)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
         # Start page.

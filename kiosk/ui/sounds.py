@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QTimer, QUrl
 
 from kiosk.badges.resources import RESOURCES_DIR
 from kiosk.core.checkin_rules import Tone
@@ -13,11 +13,20 @@ _FILES = {Tone.GREEN: "ok.wav", Tone.AMBER: "warning.wav", Tone.RED: "error.wav"
 
 
 class ResultSounds(QObject):
-    def __init__(self, enabled: bool = True, parent: QObject | None = None) -> None:
+    def __init__(
+        self, enabled: bool = True, parent: QObject | None = None, load_later: bool = False
+    ) -> None:
         super().__init__(parent)
         self.enabled = enabled
         self._effects: dict[Tone, object] = {}
-        if os.environ.get("KIOSK_SILENT"):
+        if load_later:
+            # QtMultimedia loads its codecs slowly: after the window is up, not before.
+            QTimer.singleShot(500, self._load)
+        else:
+            self._load()
+
+    def _load(self) -> None:
+        if self._effects or os.environ.get("KIOSK_SILENT"):
             return
         try:
             from PySide6.QtMultimedia import QSoundEffect

@@ -227,6 +227,11 @@ def test_a_check_in_prints_a_badge_and_a_reprint_needs_a_reason(qtbot, event_fil
     window.client.worker._store.wall = lambda: 10**13
     scan(qtbot, window, event_file["codes"][person.id])
     window.on_action_chosen("reprint")
+    assert window.findChildren(ReasonDialog) == []  # a locked desk asks for the PIN first
+    pin = window.findChildren(PinDialog)[-1]
+    pin.pin.setText("2468")
+    pin._accept_if_valid()
+    qtbot.wait_until(lambda: len(window.findChildren(ReasonDialog)) == 1, timeout=10_000)
     dialog = window.findChildren(ReasonDialog)[-1]
     dialog._accept_if_valid()
     assert dialog.isVisible() and "why" in dialog.error.text()
@@ -261,3 +266,17 @@ def test_the_organise_console_opens_behind_the_pin(qtbot, event_file) -> None:
     assert not window.scanner.is_enabled()
     window.organise_window.close()
     assert window.scanner.is_enabled()
+
+
+def test_a_repeat_read_within_3_seconds_is_not_a_second_check_in(qtbot, event_file) -> None:
+    window = open_desk(qtbot, event_file["path"])
+    person = event_file["active"][8]
+    code = event_file["codes"][person.id]
+    first = scan(qtbot, window, code)
+    second = scan(qtbot, window, code)  # the scanner fired twice
+    assert first.outcome is Outcome.OK and second.outcome is Outcome.REPEAT
+    assert window.result.headline.text() == "Checked in"
+    store = window.client.worker._store
+    count = store.conn.execute("SELECT count(*) FROM checkins WHERE attendee_id = ?",
+                               (person.id,)).fetchone()[0]
+    assert count == 1
