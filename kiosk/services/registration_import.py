@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.core import tickets
+from kiosk.core.bulk_work import collector_paused
 from kiosk.core.changes import ChangeKind
 from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
@@ -114,19 +113,6 @@ def _session_changes(
     return by_name, new
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building 100,000 records triggers the cycle collector again and again for nothing:
-    they hold no cycles. Pause it for the import (the time halves), then let it run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_records(
     store: EventStore,
     records: list[SourceRecord],
@@ -138,7 +124,7 @@ def import_records(
     dry_run: bool = False,
 ) -> ImportReport:
     """Bring the event in line with an organisers' file, in one transaction."""
-    with _collector_paused():
+    with collector_paused():
         return _import_records(store, records, errors, source=source, preset=preset,
                                sheet=sheet, dry_run=dry_run)
 
@@ -219,7 +205,7 @@ def import_file(
     from kiosk.importing import read_registrations  # openpyxl is slow to load; only here
 
     workshops = [s.name for s in queries.list_sessions(store.conn)]
-    with _collector_paused():
+    with collector_paused():
         result = read_registrations(path, preset=preset, mapping=mapping, sheet=sheet,
                                     workshops=workshops)
     return import_records(
