@@ -514,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiosk", description="Check-in desk for conferences: set up, import, check in, sync.",
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that this installation works (import, check-in, badge, "
+                        "hub) in a temporary folder, and exit 0 if it does")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "init", cmd_init, "Create a new event file (holds the event's signing key).",
@@ -691,6 +694,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from kiosk.services.self_test import run_self_test
+
+        return run_self_test()
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0

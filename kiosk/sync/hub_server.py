@@ -81,6 +81,9 @@ def _config(hub: HubLog, host: str, port: int, certificate: Certificate | None,
     return uvicorn.Config(create_app(hub), host=host, port=port, access_log=access_log,
                           log_level="info" if access_log else "warning", timeout_keep_alive=75,
                           timeout_graceful_shutdown=2,
+                          # The app has no start-up or shut-down hooks; without lifespan
+                          # events a forced stop prints no traceback.
+                          lifespan="off",
                           **ssl)
 
 
