@@ -61,6 +61,11 @@ def run(argv: Sequence[str]) -> int:
         return render_console_screenshot(event_path, args.screen, args.screenshot)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("kiosk")
+    from PySide6.QtGui import QIcon
+
+    from kiosk.badges.resources import RESOURCES_DIR
+
+    app.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "kiosk.png")))
     if args.list:
         from kiosk.ui.attendee_window import AttendeeWindow
 
