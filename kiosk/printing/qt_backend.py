@@ -137,3 +137,28 @@ class QtPrintBackend:
 
     def withdraw(self, printer: str, spooler_job_id: str) -> None:
         """Qt cannot take back pages it handed over."""
+
+
+def rasterise_with_qtpdf(pdf: bytes, dpi: int) -> list[bytes]:
+    """Pages as PNG at ``dpi`` with Qt's own PDF renderer, where poppler is not installed
+    (Windows, a frozen app): the same pages the PDF printer would print."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    _ensure_application()
+    source = QBuffer()
+    source.setData(QByteArray(pdf))
+    source.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(source)
+    pages = []
+    for index in range(document.pageCount()):
+        points = document.pagePointSize(index)
+        size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+        image = document.render(index, size)
+        out = QBuffer()
+        out.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(out, "PNG")
+        pages.append(bytes(out.data()))
+    document.close()
+    return pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -258,9 +259,11 @@ def desk_printers(folder: Path, extra: list[PrinterBackend] | None = None) -> Pr
     if cups_available():
         backends.append(CupsBackend())
     else:
-        from kiosk.printing.qt_backend import QtPrintBackend
+        from kiosk.printing.qt_backend import QtPrintBackend, rasterise_with_qtpdf
 
-        backends.append(QtPrintBackend(rasterise_pages))
+        # Poppler where it is installed; Qt's own PDF renderer elsewhere (Windows).
+        backends.append(QtPrintBackend(rasterise_pages if shutil.which("pdftoppm")
+                                       else rasterise_with_qtpdf))
     return PrinterDirectory(backends)
 
 

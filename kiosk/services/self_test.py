@@ -54,8 +54,8 @@ def _check_import_and_check_in(folder: Path, say: Say) -> Path:
 
 def _check_badge_printing(event_path: Path, say: Say) -> None:
     from kiosk.printing import JobFeed
-    from kiosk.printing.pdf_folder import PDF_FOLDER, PdfFolderBackend
     from kiosk.printing.directory import PrinterDirectory
+    from kiosk.printing.pdf_folder import PDF_FOLDER, PdfFolderBackend
     from kiosk.services.print_service import PrintService, badge_folder, print_worker
     from kiosk.store.event_store import EventStore
 

@@ -78,3 +78,24 @@ def test_an_unwritable_folder_refuses_with_the_folder_named(tmp_path: Path) -> N
     blocker.write_text("a file where the folder should be")
     submission = PdfFolderBackend(blocker).submit(PDF_FOLDER, BadgeDocument("x", b"%PDF", 1, 1))
     assert submission.outcome is SubmitOutcome.REFUSED and str(blocker) in submission.message
+
+
+def test_qt_pdf_rasterises_a_badge_like_poppler_does(qapp, tmp_path) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from kiosk.badges import BadgeData, load_layout, render_badges
+    from kiosk.core.models import Attendee, Event
+    from kiosk.printing.qt_backend import rasterise_with_qtpdf
+
+    out = io.BytesIO()
+    person = Attendee(id="0123456789AB", first_name="Zoë", last_name="Ångström")
+    render_badges(load_layout("cr80"), [BadgeData(person, "W10123456789ABCD", Event("Conf"))],
+                  out)
+    pages = rasterise_with_qtpdf(out.getvalue(), 300)
+    assert len(pages) == 1
+    image = Image.open(io.BytesIO(pages[0]))
+    assert abs(image.width - round(85.6 / 25.4 * 300)) <= 2
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == ["W10123456789ABCD"]
