@@ -158,7 +158,7 @@ def rasterise_with_qtpdf(pdf: bytes, dpi: int) -> list[bytes]:
         image = document.render(index, size)
         out = QBuffer()
         out.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(out, "PNG")
-        pages.append(bytes(out.data()))
+        image.save(out, "PNG")  # type: ignore[call-overload]  # the stubs miss QIODevice
+        pages.append(bytes(out.data().data()))
     document.close()
     return pages

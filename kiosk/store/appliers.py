@@ -307,7 +307,9 @@ def _existing_ids(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
 
 def _create_attendees(conn: sqlite3.Connection, changes: list[Change]) -> None:
     """New registrations from imports: the same result as one by one, in bulk."""
-    rows, search_rows, bookings = [], [], []
+    rows: list[tuple[Any, ...]] = []
+    search_rows: list[tuple[str, str, str]] = []
+    bookings: list[tuple[str, str]] = []
     defaults = [_to_column(name, _COLUMN_DEFAULTS[name]) for name in ATTENDEE_COLUMNS]
     positions = {name: i for i, name in enumerate(ATTENDEE_COLUMNS)}
     names_at = [positions[name] for name in _NAMES]
@@ -357,7 +359,7 @@ def apply_changes(conn: sqlite3.Connection, changes: list[Change]) -> None:
             return
         known = _existing_ids(conn, [c.payload["id"] for c in pending])
         seen: set[str] = set()
-        fresh = []
+        fresh: list[Change] = []
         for change in pending:
             attendee_id = change.payload["id"]
             if attendee_id in known or attendee_id in seen:

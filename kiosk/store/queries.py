@@ -50,7 +50,8 @@ def list_attendees(
     if search:
         return search_attendees(conn, search, status=None if status == "all" else status,
                                 limit=limit or 50)
-    where, params = ["merged_into IS NULL"], []
+    where: list[str] = ["merged_into IS NULL"]
+    params: list[object] = []
     if status != "all":
         where.append("status = ?")
         params.append(status)

@@ -86,7 +86,7 @@ def write_bundle(changes: Sequence[Change], device_id: str, signing_key: bytes,
     }
     plain = zlib.compress(json.dumps([change_json(c) | {"hub_seq": None} for c in changes],
                                      ensure_ascii=False, separators=(",", ":")).encode())
-    sealed = key.cipher().encrypt(bytes.fromhex(header["nonce"]), plain, _canonical(header))
+    sealed = key.cipher().encrypt(bytes.fromhex(str(header["nonce"])), plain, _canonical(header))
     signer = Ed25519PrivateKey.from_private_bytes(signing_key)
     signature = signer.sign(_canonical(header) + sealed)
     return json.dumps({"header": header, "sealed": base64.b64encode(sealed).decode(),

@@ -82,10 +82,12 @@ class PostgresHubLog:
         """Store the changes not held yet, numbered in commit order; each one's hub_seq."""
         with self._pool.connection() as conn:
             # The row lock is held until commit: the next append waits, then reads our total.
-            last = conn.execute(
-                "SELECT last_seq FROM hub_counter WHERE id = 1 FOR UPDATE").fetchone()[0]
+            row = conn.execute(
+                "SELECT last_seq FROM hub_counter WHERE id = 1 FOR UPDATE").fetchone()
+            assert row is not None, "the hub's counter row is made with the schema"
+            last = row[0]
             ids = [c.change_id for c in changes]
-            known = dict(conn.execute(
+            known: dict[str, int] = dict(conn.execute(
                 "SELECT change_id, hub_seq FROM hub_changes WHERE change_id = ANY(%s)",
                 (ids,)).fetchall())
             numbers: list[int] = []
@@ -133,8 +135,8 @@ class PostgresHubLog:
 
     def high_water(self) -> int:
         with self._pool.connection() as conn:
-            return int(conn.execute("SELECT last_seq FROM hub_counter WHERE id = 1"
-                                    ).fetchone()[0])
+            row = conn.execute("SELECT last_seq FROM hub_counter WHERE id = 1").fetchone()
+            return int(row[0]) if row else 0
 
     # -- settings -------------------------------------------------------------------------
 
