@@ -50,3 +50,9 @@ def test_every_module_starts_with_a_docstring() -> None:
         if not source.startswith('"""'):
             undocumented.append(str(path.relative_to(ROOT)))
     assert not undocumented
+
+
+def test_mypy_is_clean_on_core_and_services() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
