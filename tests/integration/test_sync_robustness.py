@@ -103,6 +103,7 @@ def test_the_hub_killed_mid_push_loses_and_doubles_nothing(tmp_path: Path, event
     hub = _start_hub(db, port)
     log = SqliteHubLog(db)
     token = issue_token(log, EnrolGrant("Desk K", DeviceRole.DESK))
+    _hub_start = log.high_water()
     log.close()
     store = _busy_desk(tmp_path, event, "Desk K", walkins=3000)
     connect_desk(store, token.text())
@@ -119,7 +120,13 @@ def test_the_hub_killed_mid_push_loses_and_doubles_nothing(tmp_path: Path, event
 
     pusher = threading.Thread(target=push)
     pusher.start()
-    time.sleep(0.4)  # part-way through ~6,000 changes
+    # Kill the hub as soon as it has committed the first batch of ~6,000 changes: part-way
+    # through the push, however fast this machine is.
+    watcher = SqliteHubLog(db)
+    deadline = time.monotonic() + 60
+    while watcher.high_water() == _hub_start and time.monotonic() < deadline:
+        time.sleep(0.002)
+    watcher.close()
     hub.send_signal(signal.SIGKILL)
     hub.wait()
     pusher.join(30)
