@@ -1,5 +1,5 @@
-"""The sync commands: ``kiosk hub``, ``hub-import``, ``hub-enrol``, ``hub-devices``,
-``connect``, ``sync`` and ``bundle``."""
+"""The sync commands: ``kiosk hub``, ``hub-import``, ``hub-enrol``, ``hub-forward``,
+``hub-devices``, ``connect``, ``sync`` and ``bundle``."""
 
 from __future__ import annotations
 
@@ -150,6 +150,32 @@ def cmd_hub_devices(args: argparse.Namespace) -> int:
     if args.revoke:
         print(f"Device {args.revoke} can no longer sync; its bundles are refused.")
     return 0
+
+
+def cmd_hub_forward(args: argparse.Namespace) -> int:
+    import time
+
+    from kiosk.sync.forwarding import NotForwarding, connect_upstream, forward
+
+    hub = _hub_log(args.db)
+    try:
+        if args.connect:
+            try:
+                upstream = connect_upstream(hub, args.connect)
+            except _sync_errors() as exc:
+                raise _cli().UserError(str(exc)) from exc
+            print(f"This hub now forwards to hub {upstream}.")
+        while True:
+            try:
+                sent = forward(hub)
+            except (NotForwarding, *_sync_errors()) as exc:
+                raise _cli().UserError(str(exc)) from exc
+            print(f"Forwarded {sent} change(s) to the upstream hub.")
+            if not args.every:
+                return 0
+            time.sleep(args.every)
+    finally:
+        hub.close()
 
 
 def _sync_errors() -> tuple[type[Exception], ...]:
@@ -345,6 +371,15 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("--url", help="the hub's address as desks see it, if not the one it "
                    "published")
     p.add_argument("--json", action="store_true")
+
+    p = command(sub, "hub-forward", cmd_hub_forward,
+                "Push this hub's changes to another hub (venue to head office).",
+                "kiosk hub-forward --db venue-hub.db --connect kiosk:eyJ1Ijoi… --every 30")
+    p.add_argument("--db", default=DEFAULT_HUB_DB, metavar="PATH|postgresql://…")
+    p.add_argument("--connect", metavar="TOKEN",
+                   help="a token from the other hub's `kiosk hub-enrol` (once)")
+    p.add_argument("--every", type=float, metavar="SECONDS",
+                   help="keep forwarding, this often (default: once)")
 
     p = command(sub, "hub-devices", cmd_hub_devices,
                 "List the devices enrolled with the hub, or remove one (--revoke).",
