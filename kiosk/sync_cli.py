@@ -179,14 +179,9 @@ def cmd_hub_forward(args: argparse.Namespace) -> int:
 
 
 def _sync_errors() -> tuple[type[Exception], ...]:
-    from kiosk.services.syncer import NotConnected
-    from kiosk.sync.bundles import BundleRefused
-    from kiosk.sync.client import HubRefused, HubUnreachable
-    from kiosk.sync.credentials import BadToken
-    from kiosk.sync.enrolment import EnrolmentRefused
+    from kiosk.services.syncer import sync_errors
 
-    return (NotConnected, BundleRefused, HubRefused, HubUnreachable, BadToken,
-            EnrolmentRefused)
+    return sync_errors()
 
 
 def cmd_connect(args: argparse.Namespace) -> int:

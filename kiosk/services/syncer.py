@@ -265,3 +265,13 @@ class Syncer:
                 f"Device {worst.device_id}'s clock is "
                 f"{_hours(Stamp.parse(worst.hlc).wall_ms - now)} ahead of this one. "
                 "Ask that desk to set the right date and time."))
+
+
+def sync_errors() -> tuple[type[Exception], ...]:
+    """Everything syncing can run into that a person can act on (each says what to do)."""
+    from kiosk.sync.bundles import BundleRefused
+    from kiosk.sync.credentials import BadToken
+    from kiosk.sync.enrolment import EnrolmentRefused
+
+    return (NotConnected, BundleRefused, HubRefused, HubUnreachable, BadToken,
+            EnrolmentRefused)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kiosk.printing.events import JobEvent
     from kiosk.services.print_service import PrintRequest
     from kiosk.services.syncer import SyncStatus
-from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, WalkInDialog
+from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, TokenDialog, WalkInDialog
 from kiosk.ui.result_panel import ResultPanel
 from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.search_panel import SearchPanel
@@ -97,6 +97,8 @@ class DeskWindow(QMainWindow):
         self.walkin_button = _button("Register walk-in  (F2)")
         self.undo_button = _button("Undo last check-in  (Ctrl+Z)")
         self.settings_button = _button("Settings")
+        self.connect_button = _button("Connect to hub")
+        self.connect_button.clicked.connect(self.on_connect_requested)
         self.organise_button = _button("Organise")
         self.organise_button.clicked.connect(self.on_organise_requested)
         self.organise_window: QMainWindow | None = None
@@ -112,6 +114,7 @@ class DeskWindow(QMainWindow):
         buttons.addWidget(self.undo_button)
         buttons.addWidget(self.camera_button)
         buttons.addWidget(self.organise_button)
+        buttons.addWidget(self.connect_button)
         buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
         body = QHBoxLayout()
@@ -147,6 +150,7 @@ class DeskWindow(QMainWindow):
         worker.print_requested.connect(self.on_print_requested)
         worker.print_changed.connect(self.on_print_changed)
         worker.sync_changed.connect(self.on_sync_changed)
+        worker.hub_connected.connect(self.on_hub_connected)
         self.locked = False
         self._unlocked_for_exit = False
         # A handheld scanner types like a keyboard: bursts are scans wherever the focus is.
@@ -305,6 +309,19 @@ class DeskWindow(QMainWindow):
 
     def on_sync_changed(self, status: SyncStatus | None) -> None:
         self.sync_label.setText(describe_sync(status))
+
+    def on_connect_requested(self) -> None:
+        self.with_supervisor("Connecting the desk to a hub is for supervisors.",
+                             self._open_connect)
+
+    def _open_connect(self) -> None:
+        dialog = TokenDialog(self)
+        dialog.accepted.connect(lambda: self.client.connect_hub(dialog.token()))
+        self._open_dialog(dialog)
+
+    def on_hub_connected(self, message: str) -> None:
+        self.fault_label.hide()
+        self.result.message.setText(message)
 
     def on_organise_requested(self) -> None:
         self.with_supervisor("The organisers' console is for supervisors.", self._open_organise)

@@ -77,6 +77,7 @@ class DeskWorker(QObject):
     print_requested = Signal(object)  # PrintRequest: what became of asking for a badge
     print_changed = Signal(object)  # JobEvent from the print worker's thread
     sync_changed = Signal(object)  # SyncStatus, every few seconds when connected to a hub
+    hub_connected = Signal(str)
     _synced = Signal(int)  # changes pulled in a round (from the sync thread)
     settings_saved = Signal(object, int)  # (settings, 1 if a PIN is set)
 
@@ -143,11 +144,14 @@ class DeskWorker(QObject):
         connection to the event file); the header hears how it is going every two seconds."""
         from kiosk.services.syncer import Syncer, SyncState
 
-        self._synced.connect(self._on_synced)
-        self._sync_timer = QTimer(self)
-        self._sync_timer.setInterval(2000)
-        self._sync_timer.timeout.connect(self._report_sync)
-        self._sync_timer.start()
+        if self._sync_timer is None:
+            self._synced.connect(self._on_synced)
+            self._sync_timer = QTimer(self)
+            self._sync_timer.setInterval(2000)
+            self._sync_timer.timeout.connect(self._report_sync)
+            self._sync_timer.start()
+        if self._sync_thread is not None and self._sync_thread.is_alive():
+            return
         probe = Syncer(self._store) if self._store is not None else None
         if probe is None or probe.status.state is SyncState.NOT_CONNECTED:
             self._report_sync()
@@ -178,6 +182,22 @@ class DeskWorker(QObject):
             self._syncer.close()
         finally:
             store.close()
+
+    @Slot(str)
+    def connect_hub(self, token: str) -> None:
+        """“Connect to hub”: spend an enrolment token, then start syncing."""
+        from kiosk.services.syncer import sync_errors
+        from kiosk.sync.enrolment import connect_desk
+
+        if self._store is None:
+            return
+        try:
+            link = connect_desk(self._store, token.strip())
+        except sync_errors() as exc:
+            self.fault.emit(str(exc))
+            return
+        self.hub_connected.emit(f"Connected to the hub at {link.url} as “{link.desk_name}”.")
+        self._start_sync()
 
     @Slot(int)
     def _on_synced(self, pulled: int) -> None:
@@ -404,6 +424,7 @@ class DeskClient(QObject):
     _sample = Signal(str)
     _save_settings = Signal(object, str)
     _print_badge = Signal(str, str, int)
+    _connect_hub = Signal(str)
 
     def __init__(
         self, event_path: str, mode: str | None = None, parent: QObject | None = None
@@ -426,6 +447,7 @@ class DeskClient(QObject):
         self._sample.connect(self.worker.sample)
         self._save_settings.connect(self.worker.save_settings)
         self._print_badge.connect(self.worker.print_badge)
+        self._connect_hub.connect(self.worker.connect_hub)
         self.worker.pin_checked.connect(self._on_pin_checked)
         self._pin_callbacks: dict[int, Callable[[bool], None]] = {}
         self._thread.start()
@@ -481,6 +503,9 @@ class DeskClient(QObject):
 
     def sample(self, state: str) -> None:
         self._sample.emit(state)
+
+    def connect_hub(self, token: str) -> None:
+        self._connect_hub.emit(token)
 
     def print_badge(self, attendee_id: str, reason: str = "", supervisor: bool = False) -> None:
         self._print_badge.emit(attendee_id, reason, int(supervisor))

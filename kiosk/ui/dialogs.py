@@ -156,3 +156,20 @@ class ReasonDialog(_Form):
 
     def reason(self) -> str:
         return self.reason_field.text().strip()
+
+
+class TokenDialog(_Form):
+    """“Connect to hub”: paste (or scan) the token the hub's organiser shows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Connect to hub", "Paste the token shown by `kiosk hub-enrol` (it "
+                         "starts with “kiosk:”). It works once and expires.", parent)
+        self.token_field = _field("Enrolment token")
+        self.form.addRow("Token", self.token_field)
+
+    def problem(self) -> str:
+        return "" if self.token().startswith("kiosk:") else \
+            "That is not an enrolment token: it starts with “kiosk:”."
+
+    def token(self) -> str:
+        return self.token_field.text().strip()

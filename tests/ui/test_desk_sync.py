@@ -55,3 +55,35 @@ def test_a_connected_desk_shows_online_and_its_check_ins_reach_the_hub(
 
 def test_describe_sync_for_a_desk_on_its_own() -> None:
     assert describe_sync(None).startswith("● Not connected to a hub")
+
+
+def test_connect_to_hub_from_the_desk(qtbot, tmp_path: Path) -> None:
+    from kiosk.store.hub_records import DeviceRole, EnrolGrant
+    from kiosk.sync.enrolment import issue_token
+    from kiosk.ui.dialogs import TokenDialog
+
+    event = make_event(tmp_path)
+    hub = sqlite_hub(tmp_path)
+    with running_hub(hub, event) as server:
+        desk_path = tmp_path / "desk.db"
+        make_desk_package(EventStore.open(event.organiser), desk_path)
+        client = DeskClient(str(desk_path))
+        window = DeskWindow(client)
+        try:
+            with qtbot.wait_signal(window.ready, timeout=10_000):
+                client.open()
+            assert window.sync_label.text().startswith("● Not connected")
+            window.on_connect_requested()  # no PIN on this desk: straight to the form
+            dialog = window.findChildren(TokenDialog)[-1]
+            dialog.token_field.setText("not a token")
+            dialog._accept_if_valid()
+            assert dialog.isVisible() and "kiosk:" in dialog.error.text()
+            token = issue_token(hub, EnrolGrant("Desk 9", DeviceRole.DESK), server.address)
+            dialog.token_field.setText(token.text())
+            dialog._accept_if_valid()
+            qtbot.wait_until(lambda: "Connected to the hub" in window.result.message.text(),
+                             timeout=20_000)
+            qtbot.wait_until(lambda: window.sync_label.text().startswith("● Online"),
+                             timeout=20_000)
+        finally:
+            dispose(window)
