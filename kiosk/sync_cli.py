@@ -152,6 +152,24 @@ def cmd_hub_devices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_attention(args: argparse.Namespace) -> int:
+    from kiosk.store.sync_attention import needs_attention
+
+    store = _cli()._open_store(args.event)
+    try:
+        items = needs_attention(store)
+    finally:
+        store.close()
+    if args.json:
+        _print_json([{"kind": i.kind.value, "attendee_ids": list(i.attendee_ids),
+                      "change_ids": list(i.change_ids), "message": i.message} for i in items])
+        return 0
+    for item in items:
+        print(f"[{item.kind.value}] {item.message}")
+    print(f"{len(items)} item(s) need attention." if items else "Nothing needs attention.")
+    return 0
+
+
 def cmd_hub_forward(args: argparse.Namespace) -> int:
     import time
 
@@ -365,6 +383,13 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("--minutes", type=int, default=15, help="how long the token works")
     p.add_argument("--url", help="the hub's address as desks see it, if not the one it "
                    "published")
+    p.add_argument("--json", action="store_true")
+
+    p = command(sub, "attention", cmd_attention,
+                "What staff should look at: people checked in twice (two desks offline), "
+                "clashing corrections, possible duplicate registrations.",
+                "kiosk attention desk1.db --json")
+    p.add_argument("event", metavar="EVENT.db")
     p.add_argument("--json", action="store_true")
 
     p = command(sub, "hub-forward", cmd_hub_forward,
