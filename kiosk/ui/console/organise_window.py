@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
 from kiosk.ui.console.attendees_screen import AttendeesScreen
 from kiosk.ui.console.dashboard_screen import DashboardScreen
+from kiosk.ui.console.desks_screen import DesksScreen
 from kiosk.ui.console.import_wizard import ImportWizard
 
 SCREENS = ("attendees", "dashboard", "import")
@@ -35,10 +36,12 @@ class OrganiseWindow(QMainWindow):
         self.dashboard = (DashboardScreen(path) if refresh_ms is None
                           else DashboardScreen(path, refresh_ms=refresh_ms))
         self.importer = ImportWizard(path)
+        self.desks = DesksScreen(path)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.attendees, "Attendees")
         self.tabs.addTab(self.dashboard, "Live dashboard")
         self.tabs.addTab(self.importer, "Import registrations")
+        self.tabs.addTab(self.desks, "Desks and hub")
         self.setCentralWidget(self.tabs)
         self.attendees.order_shown.connect(lambda _n: self.screen_ready.emit("attendees"))
         self.dashboard.refreshed.connect(self._on_dashboard_refreshed)
@@ -55,7 +58,7 @@ class OrganiseWindow(QMainWindow):
         self.tabs.setCurrentIndex(SCREENS.index(screen))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for screen in (self.dashboard, self.attendees, self.importer):
+        for screen in (self.dashboard, self.attendees, self.importer, self.desks):
             screen.shutdown()
         super().closeEvent(event)
 

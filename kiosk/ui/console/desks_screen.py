@@ -1,0 +1,140 @@
+"""Desks: what needs a person's attention after sync, and enrolment tokens for new desks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.store.event_store import EventStore
+from kiosk.store.sync_attention import AttentionItem, needs_attention
+from kiosk.ui.console.tasks import EventTasks
+
+
+def issue_desk_token(hub_location: str, desk_name: str) -> str:
+    """A single-use enrolment token from the hub's own database (the hub machine)."""
+    from kiosk.store.hub_records import DeviceRole, EnrolGrant
+    from kiosk.sync.enrolment import issue_token
+    from kiosk.sync.hub_storage import open_hub_log
+
+    hub = open_hub_log(hub_location)
+    try:
+        return issue_token(hub, EnrolGrant(desk_name, DeviceRole.DESK)).text()
+    finally:
+        hub.close()
+
+
+def _qr_pixmap(text: str, size: int = 240) -> QPixmap:
+    import qrcode
+
+    buffer = io.BytesIO()
+    qrcode.make(text).save(buffer, format="PNG")
+    image = QImage.fromData(buffer.getvalue())
+    return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio)
+
+
+class DesksScreen(QWidget):
+    """``attention_shown`` fires once the list is filled; ``token_made`` with the token."""
+
+    attention_shown = Signal(int)
+    token_made = Signal(str)
+
+    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = EventTasks(event_path, "desks", self)
+        self.attention = QListWidget()
+        self.attention.setAccessibleName("Needs attention")
+        refresh = QPushButton("Refresh")
+        refresh.setMinimumHeight(44)
+        refresh.clicked.connect(self.refresh)
+        attention_box = QGroupBox("Needs attention")
+        box = QVBoxLayout(attention_box)
+        box.addWidget(QLabel("Double check-ins from desks that were offline, corrections "
+                             "made at two desks, and people who may be registered twice."))
+        box.addWidget(self.attention, 1)
+        box.addWidget(refresh, alignment=Qt.AlignmentFlag.AlignLeft)
+        self.hub_location = QLineEdit(str(Path(event_path).with_name("hub.db")))
+        self.hub_location.setAccessibleName("Hub database")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.desk_name = QLineEdit("Desk 2")
+        self.desk_name.setAccessibleName("New desk's name")
+        make = QPushButton("Make a token for this desk")
+        make.setMinimumHeight(44)
+        make.clicked.connect(self.make_token)
+        self.token = QLineEdit()
+        self.token.setReadOnly(True)
+        self.token.setAccessibleName("Enrolment token")
+        self.qr = QLabel()
+        self.qr.setAccessibleName("Enrolment token as a QR code")
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        enrol_box = QGroupBox("Connect a desk to the hub")
+        form = QFormLayout(enrol_box)
+        where = QHBoxLayout()
+        where.addWidget(self.hub_location, 1)
+        where.addWidget(browse)
+        form.addRow("Hub database", where)
+        form.addRow("Desk name", self.desk_name)
+        form.addRow("", make)
+        form.addRow("Token", self.token)
+        form.addRow("", self.qr)
+        form.addRow("", self.message)
+        layout = QHBoxLayout(self)
+        layout.addWidget(attention_box, 1)
+        layout.addWidget(enrol_box, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._tasks.call(lambda store: needs_attention(store), self._show_attention,
+                         self.message.setText)
+
+    def _show_attention(self, items: list[AttentionItem]) -> None:
+        self.attention.clear()
+        for item in items:
+            self.attention.addItem(f"[{item.kind.value.replace('_', ' ')}] {item.message}")
+        if not items:
+            self.attention.addItem("Nothing needs attention.")
+        self.attention_shown.emit(len(items))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "The hub's database", "",
+                                              "Hub database (*.db);;All files (*)")
+        if path:
+            self.hub_location.setText(path)
+
+    def make_token(self) -> None:
+        hub, name = self.hub_location.text().strip(), self.desk_name.text().strip()
+        if not hub or not name:
+            self.message.setText("Give the hub's database and the new desk's name.")
+            return
+
+        def issue(_store: EventStore) -> Any:
+            return issue_desk_token(hub, name)
+
+        self._tasks.call(issue, self._show_token, self.message.setText)
+
+    def _show_token(self, token: str) -> None:
+        self.token.setText(token)
+        self.qr.setPixmap(_qr_pixmap(token))
+        self.message.setText("On the new desk: Connect to hub, then scan or paste this token. "
+                             "It works once and expires in 15 minutes.")
+        self.token_made.emit(token)
+
+    def shutdown(self) -> None:
+        self._tasks.shutdown()
