@@ -13,12 +13,15 @@ from kiosk.core.hlc import FakeWall
 from kiosk.services.desk import Desk
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
+from tests.conftest import need_real_part
 from tests.unit.sync.hub_fixtures import (
     Event,
     change_ids,
     derived_state,
     enrol,
+    fresh_postgres_database,
     make_event,
+    postgres_url,
     running_hub,
     sqlite_hub,
 )
@@ -50,7 +53,27 @@ work = st.one_of(
 def test_desks_converge_through_the_hub(event: Event, tmp_path_factory: pytest.TempPathFactory,
                                         ops: list, final_order: list[str]) -> None:
     folder = tmp_path_factory.mktemp("run")
-    hub = sqlite_hub(folder)
+    _converge(event, folder, sqlite_hub(folder), ops, final_order)
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(st.tuples(st.sampled_from(DESKS), work), max_size=30),
+       final_order=st.permutations(list(DESKS)))
+def test_desks_converge_through_a_postgresql_hub(
+    event: Event, tmp_path_factory: pytest.TempPathFactory, ops: list, final_order: list[str]
+) -> None:
+    url = postgres_url()
+    if not url:
+        need_real_part("PostgreSQL: set KIOSK_TEST_POSTGRES (.ci/run starts a server)")
+    from kiosk.sync.hub_postgres import PostgresHubLog
+
+    folder = tmp_path_factory.mktemp("run")
+    with fresh_postgres_database(url) as database:
+        _converge(event, folder, PostgresHubLog(database), ops, final_order)
+
+
+def _converge(event: Event, folder, hub, ops: list, final_order: list[str]) -> None:
     with running_hub(hub, event):
         stores, walls, syncers, desks = {}, {}, {}, {}
         for n, name in enumerate(DESKS):
