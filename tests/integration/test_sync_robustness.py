@@ -25,7 +25,17 @@ from kiosk.sync.client import HubUnreachable
 from kiosk.sync.enrolment import connect_desk, issue_token
 from kiosk.sync.hub_import import load_event_into_hub
 from kiosk.sync.hub_server import HubAddress
-from tests.unit.sync.hub_fixtures import Event, change_ids, make_event, running_hub, sqlite_hub
+from kiosk.sync.hub_storage import open_hub_log
+from tests.conftest import need_real_part
+from tests.unit.sync.hub_fixtures import (
+    Event,
+    change_ids,
+    fresh_postgres_database,
+    make_event,
+    postgres_url,
+    running_hub,
+    sqlite_hub,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -46,7 +56,7 @@ def _kiosk(*args: str) -> list[str]:
     return [sys.executable, "-m", "kiosk.sync_cli", *args]
 
 
-def _start_hub(db: Path, port: int) -> subprocess.Popen:
+def _start_hub(db: str | Path, port: int) -> subprocess.Popen:
     process = subprocess.Popen(_kiosk("hub", "--db", str(db), "--port", str(port)), cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
@@ -60,17 +70,30 @@ def _start_hub(db: Path, port: int) -> subprocess.Popen:
     raise RuntimeError("the hub did not start")
 
 
-def _loaded_hub(folder: Path, event: Event) -> Path:
+def _loaded_hub(folder: Path, event: Event, location: str | None = None) -> str:
+    """The event loaded into a hub database: a SQLite file, or ``location`` (PostgreSQL)."""
     import shutil
 
-    db = folder / "hub.db"
+    db = location or str(folder / "hub.db")
     shutil.copy(event.organiser, folder / "org.db")
     organiser = EventStore.open(folder / "org.db")
-    hub = SqliteHubLog(db)
+    hub = open_hub_log(db)
     load_event_into_hub(hub, organiser)
     hub.close()
     organiser.close()
     return db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_location(request: pytest.FixtureRequest, tmp_path: Path, event: Event):
+    if request.param == "sqlite":
+        yield _loaded_hub(tmp_path, event)
+        return
+    url = postgres_url()
+    if not url:
+        need_real_part("PostgreSQL: set KIOSK_TEST_POSTGRES (.ci/run starts a server)")
+    with fresh_postgres_database(url) as database:
+        yield _loaded_hub(tmp_path, event, database)
 
 
 def _busy_desk(folder: Path, event: Event, name: str, walkins: int) -> EventStore:
@@ -86,8 +109,8 @@ def _busy_desk(folder: Path, event: Event, name: str, walkins: int) -> EventStor
     return store
 
 
-def _assert_exactly_once(hub_db: Path, store: EventStore) -> None:
-    hub = SqliteHubLog(hub_db)
+def _assert_exactly_once(hub_db: str, store: EventStore) -> None:
+    hub = open_hub_log(str(hub_db))
     held = hub.read(0, 1_000_000)
     hub.close()
     assert [c.hub_seq for c in held] == list(range(1, len(held) + 1))
@@ -96,12 +119,12 @@ def _assert_exactly_once(hub_db: Path, store: EventStore) -> None:
     assert rows == {c.change_id: c.hub_seq for c in held}  # acks agree with the hub
 
 
-def test_the_hub_killed_mid_push_loses_and_doubles_nothing(tmp_path: Path, event: Event
-                                                           ) -> None:
-    db = _loaded_hub(tmp_path, event)
+def test_the_hub_killed_mid_push_loses_and_doubles_nothing(tmp_path: Path, event: Event,
+                                                           hub_location: str) -> None:
+    db = hub_location
     port = _free_port()
     hub = _start_hub(db, port)
-    log = SqliteHubLog(db)
+    log = open_hub_log(db)
     token = issue_token(log, EnrolGrant("Desk K", DeviceRole.DESK))
     _hub_start = log.high_water()
     log.close()
@@ -122,7 +145,7 @@ def test_the_hub_killed_mid_push_loses_and_doubles_nothing(tmp_path: Path, event
     pusher.start()
     # Kill the hub as soon as it has committed the first batch of ~6,000 changes: part-way
     # through the push, however fast this machine is.
-    watcher = SqliteHubLog(db)
+    watcher = open_hub_log(db)
     deadline = time.monotonic() + 60
     while watcher.high_water() == _hub_start and time.monotonic() < deadline:
         time.sleep(0.002)
