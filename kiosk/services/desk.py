@@ -223,10 +223,6 @@ class Desk:
 
     # -- undo -----------------------------------------------------------------------------
 
-    def undoable(self) -> list[tuple[checkins.CheckinRow, Attendee | None]]:
-        rows = checkins.recent_checkins(self.store.conn, self.store.device_id, UNDO_DEPTH)
-        return [(row, queries.get_attendee(self.store.conn, row.attendee_id)) for row in rows]
-
     def undo(self, checkin_id: str | None = None) -> UndoResult:
         """Void one of this desk's last check-ins (the latest when none is named)."""
         recent = checkins.recent_checkins(self.store.conn, self.store.device_id, UNDO_DEPTH)

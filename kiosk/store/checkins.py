@@ -45,11 +45,6 @@ def attendee_by_walkin_code(conn: sqlite3.Connection, code: str) -> str | None:
     return row[0] if row else None
 
 
-def attendee_exists(conn: sqlite3.Connection, attendee_id: str) -> bool:
-    row = conn.execute("SELECT 1 FROM attendees WHERE id = ?", (attendee_id,)).fetchone()
-    return row is not None
-
-
 def first_checkin(
     conn: sqlite3.Connection, attendee_id: str, checkpoint_id: str
 ) -> CheckinRow | None:

@@ -81,12 +81,6 @@ class PushReply(_Body):
     high_water: int
 
 
-class PullReply(_Body):
-    changes: list[WireChange]
-    next: int
-    high_water: int
-
-
 class DeviceInfo(_Body):
     device_id: str
     name: str

@@ -14,10 +14,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 
-class PinMismatch(ssl.SSLError):
-    """The server's certificate is not the one in the token: another machine, or an attack."""
-
-
 def self_signed(host: str) -> tuple[str, str]:
     """(certificate PEM, private key PEM) valid for ten years for ``host`` and loopback."""
     key = ec.generate_private_key(ec.SECP256R1())

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -455,7 +454,3 @@ def describe_sync(status: SyncStatus | None) -> str:
     if status.error and not status.online:
         line += f" ({status.error})"
     return line + (f" — {status.clock_warning}" if status.clock_warning else "")
-
-
-def confirm(parent: QWidget, text: str) -> bool:
-    return QMessageBox.question(parent, "kiosk", text) == QMessageBox.StandardButton.Yes

@@ -75,20 +75,6 @@ class AttendeeTableModel(QAbstractTableModel):
     def loaded_pages(self) -> list[int]:
         return list(self._pages)
 
-    def forget_pages(self) -> None:
-        """Read the shown pages again (the event changed); rows keep their places."""
-        self._asked.clear()
-        pages = list(self._pages)
-        self._pages.clear()
-        for page in pages:
-            self._ask(page)
-
-    def row_at(self, row: int) -> AttendeeRow | None:
-        if not 0 <= row < len(self._order):
-            return None
-        page = self._pages.get(row // PAGE_SIZE)
-        return page.get(self._order[row]) if page is not None else None
-
     def _ask(self, page: int) -> None:
         if page not in self._asked:
             self._asked.add(page)
