@@ -10,6 +10,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from kiosk.ui.console.screens import SCREENS
+
 MODES = ("desk", "self", "door")
 STATES = ("ready", "ok", "already", "forged", "search")
 
@@ -30,7 +32,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="with --screenshot: the result to show (nothing is written)")
     parser.add_argument("--language", choices=("en", "pl"), default="en",
                         help="language of the self check-in screens")
-    parser.add_argument("--screen", choices=("attendees", "dashboard", "import"),
+    parser.add_argument("--screen", choices=SCREENS,
                         help="with --screenshot: render an organisers' console screen")
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--list", action="store_true",

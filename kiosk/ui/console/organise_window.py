@@ -1,4 +1,4 @@
-"""The "Organise" area: the attendee table, the live dashboard and the import wizard in tabs.
+"""The "Organise" area: every console screen of ``screens.CONSOLE_SCREENS`` in a tab.
 
 Opened from the desk behind the supervisor PIN; each screen reads the event file on its own
 thread, so the desk keeps scanning while an organiser sorts 100,000 rows or imports a file.
@@ -6,6 +6,7 @@ thread, so the desk keeps scanning while an organiser sorts 100,000 rows or impo
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -13,12 +14,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from kiosk.ui.console.attendees_screen import AttendeesScreen
-from kiosk.ui.console.dashboard_screen import DashboardScreen
-from kiosk.ui.console.desks_screen import DesksScreen
-from kiosk.ui.console.import_wizard import ImportWizard
+from kiosk.ui.console.screens import CONSOLE_SCREENS, SCREENS
 
-SCREENS = ("attendees", "dashboard", "import")
+__all__ = ["SCREENS", "OrganiseWindow", "render_console_screenshot"]
 
 
 class OrganiseWindow(QMainWindow):
@@ -32,33 +30,35 @@ class OrganiseWindow(QMainWindow):
         path = str(event_path)
         self.setWindowTitle("kiosk — Organise")
         self.resize(1280, 820)
-        self.attendees = AttendeesScreen(path)
-        self.dashboard = (DashboardScreen(path) if refresh_ms is None
-                          else DashboardScreen(path, refresh_ms=refresh_ms))
-        self.importer = ImportWizard(path)
-        self.desks = DesksScreen(path)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.attendees, "Attendees")
-        self.tabs.addTab(self.dashboard, "Live dashboard")
-        self.tabs.addTab(self.importer, "Import registrations")
-        self.tabs.addTab(self.desks, "Desks and hub")
+        self.screens: dict[str, QWidget] = {}
+        for entry in CONSOLE_SCREENS:
+            screen_class = getattr(importlib.import_module(entry.module), entry.class_name)
+            options = {"refresh_ms": refresh_ms} if entry.key == "dashboard" and refresh_ms \
+                else {}
+            screen = screen_class(path, **options)
+            self.screens[entry.key] = screen
+            self.tabs.addTab(screen, entry.title)
+            if entry.ready_signal is not None:
+                getattr(screen, entry.ready_signal).connect(
+                    lambda *_a, key=entry.key: self.screen_ready.emit(key))
         self.setCentralWidget(self.tabs)
-        self.attendees.order_shown.connect(lambda _n: self.screen_ready.emit("attendees"))
-        self.dashboard.refreshed.connect(self._on_dashboard_refreshed)
+        self.attendees = self.screens["attendees"]
+        self.dashboard = self.screens["dashboard"]
+        self.importer = self.screens["import"]
+        self.desks = self.screens["desks"]
         self.importer.imported.connect(lambda _report: self.attendees.reload())
-        self.attendees.start()
-        self.dashboard.start()
         self.dashboard.refreshed.connect(lambda d: self.setWindowTitle(
             f"kiosk — Organise — {d.event_name}"))
-
-    def _on_dashboard_refreshed(self, _dashboard: object) -> None:
-        self.screen_ready.emit("dashboard")
+        for screen in self.screens.values():
+            if hasattr(screen, "start"):
+                screen.start()
 
     def show_screen(self, screen: str) -> None:
         self.tabs.setCurrentIndex(SCREENS.index(screen))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for screen in (self.dashboard, self.attendees, self.importer, self.desks):
+        for screen in self.screens.values():
             screen.shutdown()
         super().closeEvent(event)
 
@@ -99,7 +99,7 @@ def render_console_screenshot(
         loop.quit()
 
     def ready(name: str) -> None:
-        if name == screen or (screen == "import" and import_file is None):
+        if name == screen:
             settle.start()
 
     settle.timeout.connect(grab)
@@ -107,6 +107,8 @@ def render_console_screenshot(
         window.importer.preview_shown.connect(lambda _p: settle.start())
         window.importer.failed.connect(lambda _m: settle.start())
         window.importer.load_file(import_file)
+    elif next(e for e in CONSOLE_SCREENS if e.key == screen).ready_signal is None:
+        settle.start()
     else:
         window.screen_ready.connect(ready)
     give_up.start(timeout_ms)

@@ -1,0 +1,34 @@
+"""The console's screens in tab order: a key for ``--screen``, the tab's title, where it lives.
+
+Kept free of Qt so the command line can list the keys without loading any screen. A screen
+class takes the event file's path, may have ``start()`` (called once the window is built) and
+has ``shutdown()``; ``ready_signal`` names the signal it emits once its first figures are on
+screen (None: ready as soon as it is shown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConsoleScreen:
+    key: str
+    title: str
+    module: str
+    class_name: str
+    ready_signal: str | None = "ready"
+
+
+CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
+    ConsoleScreen("attendees", "Attendees", "kiosk.ui.console.attendees_screen",
+                  "AttendeesScreen", "order_shown"),
+    ConsoleScreen("dashboard", "Live dashboard", "kiosk.ui.console.dashboard_screen",
+                  "DashboardScreen", "refreshed"),
+    ConsoleScreen("import", "Import registrations", "kiosk.ui.console.import_wizard",
+                  "ImportWizard", None),
+    ConsoleScreen("desks", "Desks and hub", "kiosk.ui.console.desks_screen",
+                  "DesksScreen", "attention_shown"),
+)
+
+SCREENS: tuple[str, ...] = tuple(screen.key for screen in CONSOLE_SCREENS)
