@@ -146,3 +146,12 @@ class Event:
     venue: str = ""
     event_tag: str = ""
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    # Set in the console's Event setup; shared with every desk through event.update.
+    category_colours: tuple[tuple[str, str], ...] = ()  # (category, "#rrggbb")
+    logo: bytes = b""  # PNG or JPEG, for badges and tickets
+
+    def colour_of(self, category: str, default: str = "") -> str:
+        """The badge colour the organisers chose for a category (compared case-blind)."""
+        wanted = category.casefold()
+        return next((c for name, c in self.category_colours if name.casefold() == wanted),
+                    default)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import sqlite3
 from typing import Any
@@ -146,7 +148,20 @@ def get_event(conn: sqlite3.Connection) -> Event | None:
         venue=fields.get("venue", ""),
         event_tag=fields.get("event_tag", ""),
         **({"categories": tuple(categories)} if categories else {}),
+        category_colours=tuple((str(k), str(v)) for k, v in
+                               (fields.get("category_colours") or {}).items()),
+        logo=_logo_bytes(fields.get("logo")),
     )
+
+
+def _logo_bytes(logo: Any) -> bytes:
+    """The event's logo as stored by event.update: {"data": base64, ...} or nothing."""
+    if not isinstance(logo, dict) or not isinstance(logo.get("data"), str):
+        return b""
+    try:
+        return base64.b64decode(logo["data"], validate=True)
+    except binascii.Error:
+        return b""
 
 
 def attendance_counts(conn: sqlite3.Connection) -> tuple[int, int]:
