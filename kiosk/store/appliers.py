@@ -275,18 +275,90 @@ def _badge_printed(conn: sqlite3.Connection, change: Change) -> None:
     )
 
 
+def _root_of(conn: sqlite3.Connection, attendee_id: str) -> str:
+    """The record a chain of merges ends at: the survivor (the smallest id of a cycle, should
+    two desks have merged two records into each other at the same time)."""
+    seen: list[str] = []
+    current = attendee_id
+    while current not in seen:
+        seen.append(current)
+        row = conn.execute("SELECT merged_into FROM attendees WHERE id = ?", (current,)).fetchone()
+        if row is None or row[0] is None:
+            return current
+        current = row[0]
+    return min(seen[seen.index(current):])
+
+
+# Tables whose rows belong to a person and follow them into the record they were merged into.
+_FOLLOWING_MERGES = ("checkins", "prints")
+
+
+def _merge_attendee(conn: sqlite3.Connection, change: Change) -> None:
+    """A merge: the record points at its survivor, and its check-ins and badge prints (and
+    those of records merged into it before) move to the survivor.
+
+    Each check-in or print sits with the survivor of the person its change named, computed
+    from the merges known now, so any order of arrival ends in the same place.
+    """
+    attendee_id = change.payload["id"]
+    old_root = _root_of(conn, attendee_id)
+    _edit_attendee(conn, change)
+    new_root = _root_of(conn, attendee_id)
+    if new_root == old_root:
+        return
+    under = [row[0] for row in conn.execute(
+        "WITH RECURSIVE under(id) AS (SELECT ? UNION "
+        "SELECT a.id FROM attendees a JOIN under u ON a.merged_into = u.id) SELECT id FROM under",
+        (attendee_id,))]
+    marks = ", ".join("?" * len(under))
+    for table in _FOLLOWING_MERGES:
+        conn.execute(
+            f"UPDATE {table} SET attendee_id = ? WHERE attendee_id = ? AND change_id IN ("
+            f"SELECT change_id FROM changes WHERE change_id IN "
+            f"(SELECT change_id FROM {table} WHERE attendee_id = ?) "
+            f"AND json_extract(payload, '$.attendee_id') IN ({marks}))",
+            (new_root, old_root, old_root, *under),
+        )
+    for root in (old_root, new_root):
+        _refresh_checked_in(conn, root)
+
+
+def _follow_survivor(conn: sqlite3.Connection, table: str, change: Change) -> None:
+    """A check-in or print made for a record already merged away counts for its survivor
+    (a desk that had not heard of the merge yet)."""
+    attendee_id = change.payload["attendee_id"]
+    root = _root_of(conn, attendee_id)
+    if root == attendee_id:
+        return
+    conn.execute(f"UPDATE {table} SET attendee_id = ? WHERE change_id = ?",
+                 (root, change.change_id))
+    if table == "checkins":
+        _refresh_checked_in(conn, attendee_id)
+        _refresh_checked_in(conn, root)
+
+
+def _check_in_following_merges(conn: sqlite3.Connection, change: Change) -> None:
+    _check_in(conn, change)
+    _follow_survivor(conn, "checkins", change)
+
+
+def _badge_printed_following_merges(conn: sqlite3.Connection, change: Change) -> None:
+    _badge_printed(conn, change)
+    _follow_survivor(conn, "prints", change)
+
+
 APPLIERS: dict[ChangeKind, Callable[[sqlite3.Connection, Change], None]] = {
     ChangeKind.EVENT_UPDATE: _update_event,
     ChangeKind.ATTENDEE_UPSERT: _upsert_attendee,
     ChangeKind.ATTENDEE_EDIT: _edit_attendee,
     ChangeKind.WALKIN: _edit_attendee,
-    ChangeKind.ATTENDEE_MERGE: _edit_attendee,
+    ChangeKind.ATTENDEE_MERGE: _merge_attendee,
     ChangeKind.TICKET_REISSUE: _edit_attendee,
     ChangeKind.SESSION_UPSERT: _upsert_session,
     ChangeKind.CHECKPOINT_UPSERT: _upsert_checkpoint,
-    ChangeKind.CHECKIN: _check_in,
+    ChangeKind.CHECKIN: _check_in_following_merges,
     ChangeKind.CHECKIN_VOID: _void_check_in,
-    ChangeKind.BADGE_PRINTED: _badge_printed,
+    ChangeKind.BADGE_PRINTED: _badge_printed_following_merges,
 }
 
 

@@ -162,3 +162,29 @@ def names_of(conn: sqlite3.Connection, attendee_ids: Sequence[str]) -> dict[str,
             list(attendee_ids),
         )
     }
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """Where a record came from and what it has, for choosing which of two to keep."""
+
+    walk_in: bool
+    imported: bool
+    prints: int
+    created_hlc: str
+
+
+def record_facts(conn: sqlite3.Connection, attendee_id: str) -> RecordFacts | None:
+    row = conn.execute(
+        f"SELECT a.walkin_code != '', a.import_key != '', {_PRINTS}, a.created_hlc "
+        "FROM attendees a WHERE a.id = ?", (attendee_id,)).fetchone()
+    return None if row is None else RecordFacts(bool(row[0]), bool(row[1]), row[2], row[3])
+
+
+def attendee_ids_at(conn: sqlite3.Connection, rowids: Sequence[int]) -> dict[int, str]:
+    """Row id -> attendee id for a few rows (the ones selected in the table)."""
+    if not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    return dict(conn.execute(
+        f"SELECT rowid, id FROM attendees WHERE rowid IN ({marks})", list(rowids)).fetchall())
