@@ -29,6 +29,8 @@ CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
                   "ImportWizard", None),
     ConsoleScreen("desks", "Desks and hub", "kiosk.ui.console.desks_screen",
                   "DesksScreen", "attention_shown"),
+    ConsoleScreen("after", "After the event", "kiosk.ui.console.after_event_screen",
+                  "AfterEventScreen"),
 )
 
 SCREENS: tuple[str, ...] = tuple(screen.key for screen in CONSOLE_SCREENS)
