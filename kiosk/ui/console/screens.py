@@ -29,8 +29,8 @@ CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
                   "ImportWizard", None),
     ConsoleScreen("desks", "Desks and hub", "kiosk.ui.console.desks_screen",
                   "DesksScreen", "attention_shown"),
-    ConsoleScreen("after", "After the event", "kiosk.ui.console.after_event_screen",
-                  "AfterEventScreen"),
+    ConsoleScreen("designer", "Badge designer", "kiosk.ui.console.designer_screen",
+                  "BadgeDesignerScreen"),
 )
 
 SCREENS: tuple[str, ...] = tuple(screen.key for screen in CONSOLE_SCREENS)

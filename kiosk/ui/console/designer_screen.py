@@ -1,0 +1,566 @@
+"""The badge designer: start from a bundled layout, move and restyle its elements on a true-size
+canvas over the real rendered badge of a real attendee, and save it as a layout file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services import badge_design as design
+from kiosk.services.badge_design import Box, DesignError, Document, TrialName
+from kiosk.store import queries
+from kiosk.store.event_store import EventStore
+from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas, rasterise_pdf
+from kiosk.ui.console.designer_properties import PropertyPanel
+from kiosk.ui.console.tasks import EventTasks
+
+_FALLBACK_TEMPLATE = "insert-4x3in"
+_ADDABLE: tuple[tuple[str, str], ...] = (
+    ("text", "Text from a field"), ("qr", "QR code"), ("image", "Picture or logo…"),
+    ("box", "Box"), ("band", "Colour band by category"), ("line", "Line"),
+)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A render's answer: the PDF and its pages, or why the design cannot be rendered."""
+
+    generation: int
+    pdf: bytes = b""
+    pages: list[QImage] = field(default_factory=list)
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class _Opened:
+    document: Document | None
+    source: Path | None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class _EventFacts:
+    templates: list[Any]
+    trial_names: list[TrialName]
+    hard_names: list[TrialName]
+    categories: list[str]
+    event_layout: str
+
+
+def _event_facts(store: EventStore) -> _EventFacts:
+    people = queries.list_attendees(store.conn, status="active")
+    categories = sorted({a.category for a in people if a.category}, key=str.casefold)
+    return _EventFacts(design.badge_templates(), design.trial_names(people),
+                       design.hard_names(people), categories, design.event_layout(store))
+
+
+def _open(reference: str) -> _Opened:
+    """A bundled layout by name or a layout file by path, as a document to edit."""
+    try:
+        if reference.endswith(".json") or "/" in reference or "\\" in reference:
+            path = Path(reference)
+            return _Opened(design.open_document(path), None if design.is_bundled(path)
+                           else path.resolve())
+        return _Opened(design.template_document(reference), None)
+    except DesignError as error:
+        return _Opened(None, None, str(error))
+
+
+def _render(generation: int, document: Document, path: Path | None, people: list[str],
+            dpi: int) -> Any:
+    def task(store: EventStore) -> _Rendered:
+        try:
+            layout = design.check_document(document, path)
+            pdf = design.badge_pdf(store, layout, people)
+        except DesignError as error:
+            return _Rendered(generation, problem=str(error))
+        return _Rendered(generation, pdf, rasterise_pdf(pdf, dpi))
+    return task
+
+
+class BadgeDesignerScreen(QWidget):
+    """Every read, render and write runs on the screen's thread; a render that an edit has
+    overtaken is dropped, and only the newest design is rendered next."""
+
+    ready = Signal()
+    preview_shown = Signal(str)  # the attendee whose badge is on the canvas
+    sheet_shown = Signal(int)  # badges on the hard-names sheet
+    saved = Signal(str)
+    opened = Signal(str)  # the template's name or the file's path
+    problem_shown = Signal(str)
+
+    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = EventTasks(event_path, "designer", self)
+        self._event_folder = Path(event_path).resolve().parent
+        self.document: Document = {}
+        self.source_path: Path | None = None
+        self.history = design.EditHistory()
+        self.last_pdf = b""
+        self.sheet_pdf = b""
+        self.hard: list[TrialName] = []
+        self._ready = False
+        self._generation = {"badge": 0, "sheet": 0}
+        self._busy = {"badge": False, "sheet": False}
+        self._wanted = {"badge": False, "sheet": False}
+        self._build()
+        self._tasks.call(_event_facts, self._on_event_facts, self._show_problem)
+
+    # -- building the screen ------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.templates = QComboBox()
+        self.templates.setAccessibleName("Start from a layout")
+        self.templates.setMinimumWidth(260)
+        self.templates.activated.connect(
+            lambda _i: self.start_from(self.templates.currentData()))
+        open_button = QPushButton("Open a layout file…")
+        open_button.clicked.connect(self._browse_open)
+        self.save_button = QPushButton("Save as…")
+        self.save_button.setMinimumHeight(36)
+        self.save_button.clicked.connect(self._browse_save)
+        self.use_button = QPushButton("Use for this event's badges")
+        self.use_button.setEnabled(False)
+        self.use_button.setToolTip("Badges printed from this event file (the desk and "
+                                   "`kiosk print`) then use the saved layout.")
+        self.use_button.clicked.connect(self.use_for_event)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button = QPushButton("Redo")
+        self.redo_button.clicked.connect(self.redo)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Start from"))
+        top.addWidget(self.templates)
+        top.addWidget(open_button)
+        top.addSpacing(12)
+        top.addWidget(self.undo_button)
+        top.addWidget(self.redo_button)
+        top.addStretch(1)
+        top.addWidget(self.save_button)
+        top.addWidget(self.use_button)
+
+        self.people = QComboBox()
+        self.people.setAccessibleName("Preview with")
+        self.people.setMinimumWidth(320)
+        self.people.activated.connect(lambda _i: self.render_preview())
+        self.add_button = QToolButton()
+        self.add_button.setText("Add")
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_button)
+        for kind, title in _ADDABLE:
+            menu.addAction(title, lambda kind=kind: self._add_from_menu(kind))
+        self.add_button.setMenu(menu)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setEnabled(False)
+        self.delete_button.clicked.connect(lambda: self.delete_element(
+            self.canvas.selected_index))
+        self.zoom_label = QLabel()
+        self.zoom_label.setMinimumWidth(120)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("Preview with"))
+        tools.addWidget(self.people, 1)
+        tools.addWidget(self.add_button)
+        tools.addWidget(self.delete_button)
+        tools.addSpacing(12)
+        for text, name in (("−", "zoom_out"), ("+", "zoom_in"), ("Fit", "zoom_to_fit"),
+                           ("Real size", "real_size")):
+            button = QPushButton(text)
+            button.setAccessibleName({"−": "Zoom out", "+": "Zoom in"}.get(text, text))
+            if len(text) == 1:
+                button.setFixedWidth(34)
+            button.clicked.connect(lambda _c=False, name=name: getattr(self.canvas, name)())
+            tools.addWidget(button)
+            if text == "−":
+                tools.addWidget(self.zoom_label)
+
+        self.canvas = DesignCanvas()
+        self.canvas.selected.connect(self._on_selected)
+        self.canvas.element_placed.connect(self._on_element_placed)
+        self.canvas.delete_asked.connect(self.delete_element)
+        self.canvas.zoom_changed.connect(self._on_zoom_changed)
+        self.caption = QLabel("")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: #444;")
+        badge_page = QWidget()
+        column = QVBoxLayout(badge_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(tools)
+        column.addWidget(self.canvas, 1)
+        column.addWidget(self.caption)
+
+        self.sheet = QWidget()
+        self.sheet_grid = QGridLayout(self.sheet)
+        self.sheet_grid.setSpacing(18)
+        sheet_scroll = QScrollArea()
+        sheet_scroll.setWidgetResizable(True)
+        sheet_scroll.setWidget(self.sheet)
+        self.views = QTabWidget()
+        self.views.addTab(badge_page, "Badge")
+        self.views.addTab(sheet_scroll, "Hard names sheet")
+        self.views.currentChanged.connect(lambda _i: self._sheet_if_shown())
+
+        self.properties = PropertyPanel()
+        self.properties.box_edited.connect(self._on_box_edited)
+        self.properties.line_edited.connect(self._on_line_edited)
+        self.properties.setting_edited.connect(self._on_setting_edited)
+        self.properties.title_edited.connect(
+            lambda title: self._apply(design.set_title(self.document, title)))
+        panel = QScrollArea()
+        panel.setWidgetResizable(True)
+        panel.setWidget(self.properties)
+        panel.setMinimumWidth(360)
+
+        split = QSplitter()
+        split.addWidget(self.views)
+        split.addWidget(panel)
+        split.setStretchFactor(0, 1)
+        split.setSizes([880, 380])
+
+        self.problem = QLabel("")
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Problem")
+        self.problem.setStyleSheet("background: #fdecea; color: #8a1c12; padding: 6px;")
+        self.problem.hide()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        outer = QVBoxLayout(self)
+        outer.addLayout(top)
+        outer.addWidget(self.problem)
+        outer.addWidget(split, 1)
+        outer.addWidget(self.message)
+        for keys, action in ((QKeySequence.StandardKey.Undo, self.undo),
+                             (QKeySequence.StandardKey.Redo, self.redo)):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+        self._update_buttons()
+
+    # -- the event and the layout to start from -----------------------------------------
+
+    def _on_event_facts(self, facts: _EventFacts) -> None:
+        self.templates.clear()
+        for info in facts.templates:
+            width, height = info.page_size_mm
+            self.templates.addItem(f"{info.title} ({width:g} × {height:g} mm)", info.name)
+        self.hard = facts.hard_names
+        self.people.clear()
+        for person in facts.trial_names:
+            self.people.addItem(person.label, person.attendee_id)
+        self.properties.set_categories(facts.categories)
+        # The designer opens on what this event prints with, when that is a badge layout.
+        start = facts.event_layout
+        if self.templates.findData(start) < 0 and not start.endswith(".json"):
+            start = _FALLBACK_TEMPLATE
+        self.start_from(start, record=False)
+
+    def start_from(self, reference: str, record: bool = True) -> None:
+        """Open a bundled layout (by name) or a layout file (by path) to design from."""
+        self._tasks.call(lambda _store: _open(reference),
+                         lambda answer: self._on_opened(reference, answer, record),
+                         self._show_problem)
+
+    def open_file(self, path: str | Path) -> None:
+        self.start_from(str(path))
+
+    def _on_opened(self, reference: str, answer: _Opened, record: bool) -> None:
+        if answer.document is None:
+            self._show_problem(answer.problem)
+            if not self.document:  # nothing to show yet: the event's layout did not open
+                self.start_from(_FALLBACK_TEMPLATE, record=False)
+            return
+        if record and self.document:
+            self.history.record(self.document)
+        self.document = answer.document
+        self.source_path = answer.source
+        index = self.templates.findData(reference)
+        if index >= 0:
+            self.templates.setCurrentIndex(index)
+        where = str(answer.source) if answer.source else f"the bundled “{reference}” layout"
+        self.message.setText(f"Designing from {where}. Save as… writes your own layout file; "
+                             "the bundled layouts stay as they are.")
+        self.canvas.select(-1)
+        self._show_design()
+        self.canvas.zoom_to_fit()
+        self.render_preview()
+        self.opened.emit(reference)
+
+    def _browse_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a badge layout",
+                                              str(self._event_folder),
+                                              "Badge layouts (*.json);;All files (*)")
+        if path:
+            self.open_file(path)
+
+    # -- edits --------------------------------------------------------------------------
+
+    def _apply(self, document: Document) -> None:
+        if document == self.document:
+            return
+        self.history.record(self.document)
+        self.document = document
+        self._show_design()
+        self.render_preview()
+
+    def _show_design(self) -> None:
+        page = design.page_size(self.document)
+        elements = [CanvasElement(design.element_box(e, page), str(e.get("type")),
+                                  design.element_title(e))
+                    for e in self.document.get("elements", [])]
+        self.canvas.show_design(page, elements)
+        self._on_selected(self.canvas.selected_index)
+        self._update_buttons()
+
+    def _on_selected(self, index: int) -> None:
+        elements = self.document.get("elements", [])
+        page = design.page_size(self.document)
+        if 0 <= index < len(elements):
+            self.properties.show_element(elements[index], page)
+        else:
+            self.properties.show_layout(str(self.document.get("title", "")), page)
+        self.delete_button.setEnabled(index >= 0)
+
+    def _on_element_placed(self, index: int, box: Box) -> None:
+        self._apply(design.place_element(self.document, index, box))
+
+    def _on_box_edited(self, box: Box) -> None:
+        index = self.canvas.selected_index
+        if index >= 0:
+            self._apply(design.place_element(self.document, index, box))
+
+    def _on_line_edited(self, ends: tuple[float, float, float, float]) -> None:
+        index = self.canvas.selected_index
+        if index < 0:
+            return
+        width, height = design.page_size(self.document)
+        limits = (width, height, width, height)
+        document = self.document
+        for key, value, limit in zip(("x1", "y1", "x2", "y2"), ends, limits, strict=True):
+            document = design.set_setting(document, index, key, round(min(value, limit), 1))
+        self._apply(document)
+
+    def _on_setting_edited(self, key: str, value: Any) -> None:
+        index = self.canvas.selected_index
+        if index >= 0:
+            self._apply(design.set_setting(self.document, index, key, value))
+
+    def add_element(self, kind: str, image_path: str = "") -> None:
+        document, index = design.add_element(self.document, kind, image_path)
+        self._apply(document)
+        self.canvas.select(index)
+
+    def _add_from_menu(self, kind: str) -> None:
+        if kind != "image":
+            self.add_element(kind)
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "A picture or logo for the badge",
+                                              str(self._event_folder),
+                                              "Pictures (*.png *.jpg *.jpeg);;All files (*)")
+        if path:
+            self.add_element(kind, path)
+
+    def delete_element(self, index: int) -> None:
+        if 0 <= index < len(self.document.get("elements", [])):
+            self.canvas.select(-1)
+            self._apply(design.remove_element(self.document, index))
+
+    def undo(self) -> None:
+        self._step(self.history.undo(self.document))
+
+    def redo(self) -> None:
+        self._step(self.history.redo(self.document))
+
+    def _step(self, document: Document | None) -> None:
+        if document is None:
+            return
+        self.document = document
+        self._show_design()
+        self.render_preview()
+
+    def _update_buttons(self) -> None:
+        self.undo_button.setEnabled(self.history.can_undo)
+        self.redo_button.setEnabled(self.history.can_redo)
+        self.use_button.setEnabled(self.source_path is not None)
+
+    def _on_zoom_changed(self, zoom: float) -> None:
+        real = " (real size)" if abs(zoom - 1.0) < 1e-6 else ""
+        self.zoom_label.setText(f"{zoom * 100:.0f} %{real}")
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def _dpi(self) -> int:
+        # At least the printer's own resolution, so QR modules show as they print.
+        return max(300, min(600, int(self.document.get("dpi", 300))))
+
+    def render_preview(self) -> None:
+        """Render the badge for the chosen attendee, and the sheet if it is on screen."""
+        self._start_render("badge")
+        self._sheet_if_shown()
+
+    def _sheet_if_shown(self) -> None:
+        if self.views.currentIndex() == 1:
+            self._start_render("sheet")
+
+    def _start_render(self, what: str) -> None:
+        if not self.document:
+            return
+        if what == "badge":
+            person = self.people.currentData()
+            people = [person] if person else []
+        else:
+            people = [t.attendee_id for t in self.hard]
+        if not people:
+            self._show_problem("The event has no attendees yet, so there is no badge to "
+                               "preview. Import registrations first.")
+            return
+        self._generation[what] += 1
+        if self._busy[what]:
+            self._wanted[what] = True  # rendered once the one under way is back
+            return
+        self._busy[what] = True
+        task = _render(self._generation[what], self.document, self.source_path, people,
+                       self._dpi())
+        self._tasks.call(task, lambda answer: self._on_rendered(what, answer),
+                         lambda message: self._on_render_failed(what, message))
+
+    def _on_rendered(self, what: str, answer: _Rendered) -> None:
+        self._busy[what] = False
+        if self._wanted[what]:
+            self._wanted[what] = False
+            self._start_render(what)
+            return  # this render is stale: a newer design is on its way
+        if answer.generation != self._generation[what]:
+            return
+        if answer.problem:
+            self._show_problem(answer.problem)
+        else:
+            self._clear_problem()
+            if what == "badge":
+                self.last_pdf = answer.pdf
+                if answer.pages:
+                    self.canvas.show_preview(answer.pages[0])
+                person = self.people.currentData()
+                self.caption.setText(f"The badge PDF for {self.people.currentText()}, "
+                                     "rendered as it prints (`kiosk badges`, the desk's "
+                                     "printer). Frames show where each element may go.")
+                self.preview_shown.emit(person or "")
+            else:
+                self.sheet_pdf = answer.pdf
+                self._show_sheet(answer.pages)
+        if what == "badge" and not self._ready:
+            self._ready = True
+            self.ready.emit()
+
+    def _on_render_failed(self, what: str, message: str) -> None:
+        self._busy[what] = False
+        self._wanted[what] = False
+        self._show_problem(message)
+        if not self._ready:
+            self._ready = True
+            self.ready.emit()
+
+    def _show_sheet(self, pages: list[QImage]) -> None:
+        while self.sheet_grid.count():
+            item = self.sheet_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        width, _ = design.page_size(self.document)
+        pixels = max(120, round(width * self.canvas.pixels_per_mm()))
+        columns = 3 if width < 120 else 2
+        for number, (person, page) in enumerate(zip(self.hard, pages, strict=False)):
+            picture = QLabel()
+            picture.setPixmap(QPixmap.fromImage(page).scaledToWidth(
+                pixels, Qt.TransformationMode.SmoothTransformation))
+            picture.setStyleSheet("background: white; border: 1px solid #999;")
+            picture.setAccessibleName(f"Badge for {person.name}")
+            caption = QLabel(f"<b>{person.reason}</b><br>{person.name}")
+            caption.setWordWrap(True)
+            cell = QWidget()
+            column = QVBoxLayout(cell)
+            column.addWidget(picture)
+            column.addWidget(caption)
+            self.sheet_grid.addWidget(cell, number // columns, number % columns,
+                                      Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.sheet_shown.emit(len(pages))
+
+    # -- saving ---------------------------------------------------------------------------
+
+    def _browse_save(self) -> None:
+        name = self.source_path.name if self.source_path else \
+            f"{self.document.get('name', 'badge')}-custom.json"
+        folder = self.source_path.parent if self.source_path else self._event_folder
+        path, _ = QFileDialog.getSaveFileName(self, "Save the badge layout as",
+                                              str(folder / name),
+                                              "Badge layouts (*.json)")
+        if path:
+            self.save_as(path)
+
+    def save_as(self, path: str | Path) -> None:
+        document = self.document
+        target = Path(path)
+
+        def save(_store: EventStore) -> Any:
+            try:
+                return design.save_document(document, target)
+            except DesignError as error:
+                return str(error)
+
+        self._tasks.call(save, lambda answer: self._on_saved(target, answer),
+                         self._show_problem)
+
+    def _on_saved(self, target: Path, answer: Any) -> None:
+        if isinstance(answer, str):
+            self._show_problem(f"Not saved. {answer}")
+            return
+        saved = answer.source.resolve() if answer.source else target.resolve()
+        self.source_path = saved
+        self._clear_problem()
+        self.message.setText(f"Saved as {saved}. Print with it: kiosk badges EVENT.db "
+                             f"--layout {saved.name} --out badges.pdf, or choose “Use for "
+                             "this event's badges”.")
+        self._update_buttons()
+        self.saved.emit(str(saved))
+
+    def use_for_event(self) -> None:
+        if self.source_path is None:
+            self._show_problem("Save the layout first: the event uses a layout file.")
+            return
+        path = self.source_path
+        self._tasks.call(lambda store: design.use_for_event(store, path),
+                         lambda chosen: self.message.setText(
+                             f"Badges printed from this event file now use {chosen}."),
+                         self._show_problem)
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def _show_problem(self, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+        self.problem_shown.emit(message)
+
+    def _clear_problem(self) -> None:
+        self.problem.clear()
+        self.problem.hide()
+
+    def shutdown(self) -> None:
+        self._tasks.shutdown()
