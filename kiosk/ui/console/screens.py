@@ -31,6 +31,8 @@ CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
                   "DesksScreen", "attention_shown"),
     ConsoleScreen("designer", "Badge designer", "kiosk.ui.console.designer_screen",
                   "BadgeDesignerScreen"),
+    ConsoleScreen("after", "After the event", "kiosk.ui.console.after_event_screen",
+                  "AfterEventScreen"),
 )
 
 SCREENS: tuple[str, ...] = tuple(screen.key for screen in CONSOLE_SCREENS)
