@@ -31,6 +31,7 @@ CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
                   "DesksScreen", "attention_shown"),
     ConsoleScreen("designer", "Badge designer", "kiosk.ui.console.designer_screen",
                   "BadgeDesignerScreen"),
+    ConsoleScreen("batch", "Batch badges", "kiosk.ui.console.batch_screen", "BatchScreen"),
     ConsoleScreen("after", "After the event", "kiosk.ui.console.after_event_screen",
                   "AfterEventScreen"),
 )
