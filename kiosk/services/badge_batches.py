@@ -186,24 +186,35 @@ def batch_attendee_ids(store: EventStore, query: BatchQuery) -> list[str]:
 # -- how it looks -----------------------------------------------------------------------
 
 
+class LayoutUnusable(ValueError):
+    """A batch's layout cannot be used as chosen; the message says why, in plain words."""
+
+
 def resolve_layout(choice: BatchLayout) -> Layout:
-    """The layout a batch is drawn with; LayoutError with a plain message when the choice
-    cannot be used (a bad file, a badge that does not fit the sheet)."""
-    layout = load_layout(choice.badge)
+    """The layout a batch is drawn with; LayoutUnusable when the choice cannot be used (a
+    bad or missing file, a badge that does not fit the sheet)."""
+    try:
+        layout = load_layout(choice.badge)
+        sheet = None if choice.sheet == ONE_PER_PAGE else load_layout(choice.sheet)
+    except LayoutError as error:
+        name = Path(error.source).name if error.source else ""
+        where = f"{name}: " if name and name != choice.badge else ""
+        key = f"{error.key}: " if error.key else ""
+        raise LayoutUnusable(f"This layout cannot be used: {where}{key}{error.message}.") \
+            from error
     if isinstance(layout, SheetLayout):
         return _with_cut_marks(layout, choice.cut_marks)
-    if choice.sheet == ONE_PER_PAGE:
+    if sheet is None:
         return layout
-    sheet = load_layout(choice.sheet)
     if not isinstance(sheet, SheetLayout):
-        raise LayoutError("", f"“{sheet.title}” is a badge, not a sheet", choice.sheet)
+        raise LayoutUnusable(f"“{sheet.title}” is a badge, not a sheet.")
     wanted, given = sheet.badge.page, layout.page
     if abs(wanted.width - given.width) > _SIZE_TOLERANCE_MM or \
             abs(wanted.height - given.height) > _SIZE_TOLERANCE_MM:
-        raise LayoutError(
-            "", f"the sheet “{sheet.title}” holds badges of {wanted.width:g} × "
+        raise LayoutUnusable(
+            f"The sheet “{sheet.title}” holds badges of {wanted.width:g} × "
             f"{wanted.height:g} mm, and “{layout.title}” is {given.width:g} × "
-            f"{given.height:g} mm. Choose one badge per page, or a layout of that size")
+            f"{given.height:g} mm. Choose one badge per page, or a layout of that size.")
     return _with_cut_marks(replace(sheet, badge=layout), choice.cut_marks)
 
 
@@ -232,9 +243,8 @@ def plan_batch(store: EventStore, query: BatchQuery, choice: BatchLayout) -> Bat
     with_badge = sum(person.has_badge for person in people)
     try:
         layout = resolve_layout(choice)
-    except LayoutError as error:
-        return BatchPlan(query, choice, ids, with_badge, 0, 0, "",
-                         f"This layout cannot be used: {error.message}.")
+    except LayoutUnusable as error:
+        return BatchPlan(query, choice, ids, with_badge, 0, 0, "", str(error))
     return BatchPlan(query, choice, ids, with_badge, page_count(layout, len(ids)),
                      _per_page(layout), layout.title,
                      cut_marks=isinstance(layout, SheetLayout) and layout.cut_marks is not None)
@@ -422,9 +432,8 @@ def send_batch(
             "leave them out."))
     try:
         layout = resolve_layout(plan.layout)
-    except LayoutError as error:
-        return BatchSent(SendOutcome.REFUSED, 0, total, (),
-                         f"This layout cannot be used: {error.message}.")
+    except LayoutUnusable as error:
+        return BatchSent(SendOutcome.REFUSED, 0, total, (), str(error))
     found = printers.find(printer)
     if found is None or not found[1].state.takes_jobs:
         message = (printer_messages.for_printer(found[1]) if found
