@@ -9,6 +9,7 @@ A write returns an :class:`Outcome`: a problem to show the organiser, or what wa
 from __future__ import annotations
 
 import base64
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -253,9 +254,24 @@ def set_logo(store: EventStore, image: Path) -> Outcome:
         return Outcome(f"{image.name} is {len(data) / 1_000_000:.1f} MB; a logo can be at most "
                        f"{LOGO_LIMIT_BYTES // 1_000_000} MB, because every desk gets a copy. "
                        "A PNG about 600 pixels wide is plenty for a badge.")
+    if not _decodes(data):
+        return Outcome(f"{image.name} cannot be read as a picture: the file may be damaged. "
+                       "Save it again from the program that made it, then choose it again.")
     _update_event(store, {"logo": {"file_name": image.name, "media_type": media_type,
                                    "data": base64.b64encode(data).decode("ascii")}})
     return Outcome(done=f"The logo is now {image.name}.")
+
+
+def _decodes(data: bytes) -> bool:
+    """Whether the picture can be drawn: a damaged file would fail on every desk's badges."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        return False
+    return True
 
 
 def remove_logo(store: EventStore) -> Outcome:

@@ -1,3 +1,5 @@
+# NOTE TO ENGINEERS WORKING IN PARALLEL IN THIS TREE: read /work/helpers/common.md first (shared-tree
+# rules, commit rules, time limit 16:50 UTC). This note is removed before the session ends.
 """The console's screens in tab order: a key for ``--screen``, the tab's title, where it lives.
 
 Kept free of Qt so the command line can list the keys without loading any screen. A screen
@@ -21,6 +23,7 @@ class ConsoleScreen:
 
 
 CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
+    ConsoleScreen("setup", "Event setup", "kiosk.ui.console.setup_screen", "SetupScreen"),
     ConsoleScreen("attendees", "Attendees", "kiosk.ui.console.attendees_screen",
                   "AttendeesScreen", "order_shown"),
     ConsoleScreen("dashboard", "Live dashboard", "kiosk.ui.console.dashboard_screen",

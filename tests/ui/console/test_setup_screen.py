@@ -1,0 +1,288 @@
+"""The Event setup screen, driven as an organiser would: what it writes is read back through
+the command line and the services a desk and the badge printer use."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from kiosk.badges import BadgeData
+from kiosk.cli import main
+from kiosk.services import event_settings
+from kiosk.services.badge_printing import BadgeSelection, select_attendees
+from kiosk.services.event_setup import event_of
+from kiosk.services.ticket_issuing import make_desk_package
+from kiosk.store import queries
+from kiosk.store.checkins import get_session
+from kiosk.store.event_store import EventStore
+from kiosk.ui.console.setup_screen import SetupScreen
+from tests.ui.conftest import dispose
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 48), "#1f5fa8").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
+
+
+@pytest.fixture
+def open_setup(qtbot):
+    screens: list[SetupScreen] = []
+
+    def opener(path) -> SetupScreen:
+        screen = SetupScreen(str(path))
+        screens.append(screen)
+        screen.resize(1280, 800)
+        screen.show()
+        with qtbot.waitSignal(screen.ready, timeout=10_000):
+            screen.start()
+        return screen
+
+    yield opener
+    while screens:
+        screen = screens.pop()
+        screen.shutdown()
+        dispose(screen)
+
+
+def read(path, what):
+    store = EventStore.open(path)
+    try:
+        return what(store)
+    finally:
+        store.close()
+
+
+def type_into(qtbot, field, text: str) -> None:
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def click_and_wait(qtbot, screen, button, signal="saved") -> str:
+    with qtbot.waitSignal(getattr(screen, signal), timeout=10_000) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return blocker.args[0]
+
+
+def rows(table, column: int = 0) -> list[str]:
+    return [table.item(row, column).text() for row in range(table.rowCount())]
+
+
+def test_setup_is_the_first_tab_of_the_console(qtbot, event_file, open_console) -> None:
+    window = open_console(event_file["path"])
+    assert window.tabs.tabText(0) == "Event setup"
+    setup = window.screens["setup"]
+    qtbot.waitUntil(lambda: setup.name.text() == "Together Against Trafficking 2026",
+                    timeout=10_000)
+
+
+def test_a_workshop_added_here_is_listed_by_kiosk_sessions(qtbot, event_file, open_setup,
+                                                           capsys) -> None:
+    screen = open_setup(event_file["path"])
+    type_into(qtbot, screen.workshop_name, "Listening to Survivors")
+    type_into(qtbot, screen.workshop_room, "Quiet Room")
+    type_into(qtbot, screen.workshop_starts, "16:00")
+    type_into(qtbot, screen.workshop_ends, "17:15")
+    type_into(qtbot, screen.workshop_capacity, "24")
+    done = click_and_wait(qtbot, screen, screen.add_workshop_button)
+    assert done == "Added the workshop “Listening to Survivors”."
+    assert screen.workshops_message.text() == "✓ Added the workshop “Listening to Survivors”."
+    assert "Listening to Survivors" in rows(screen.workshops)
+    capsys.readouterr()
+    assert main(["sessions", str(event_file["path"]), "--json"]) == 0
+    listed = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
+    assert listed["Listening to Survivors"]["room"] == "Quiet Room"
+    assert (listed["Listening to Survivors"]["starts"],
+            listed["Listening to Survivors"]["ends"]) == ("16:00", "17:15")
+    assert listed["Listening to Survivors"]["capacity"] == 24
+    # The new workshop is offered as a door for a checkpoint at once.
+    assert screen.checkpoint_workshop.findText("Listening to Survivors") >= 0
+
+
+@pytest.mark.parametrize(("starts", "ends", "capacity", "message"), [
+    ("10:00", "11:00", "forty", "⚠ The capacity must be a whole number of places, like 40 "
+                                "(not “forty”). Leave it empty if the workshop has no limit."),
+    ("14:00", "13:30", "20", "⚠ The workshop would end at 13:30, before it starts at 14:00. "
+                             "Check the times."),
+])
+def test_bad_workshop_details_get_a_plain_message_and_nothing_is_written(
+        qtbot, event_file, open_setup, starts, ends, capacity, message) -> None:
+    screen = open_setup(event_file["path"])
+    before = read(event_file["path"], lambda s: queries.list_sessions(s.conn))
+    type_into(qtbot, screen.workshop_name, "Art as Witness")
+    type_into(qtbot, screen.workshop_starts, starts)
+    type_into(qtbot, screen.workshop_ends, ends)
+    type_into(qtbot, screen.workshop_capacity, capacity)
+    click_and_wait(qtbot, screen, screen.add_workshop_button, "refused")
+    assert screen.workshops_message.text() == message
+    assert read(event_file["path"], lambda s: queries.list_sessions(s.conn)) == before
+    assert "Art as Witness" not in rows(screen.workshops)
+
+
+def test_a_duplicate_workshop_name_is_refused(qtbot, event_file, open_setup) -> None:
+    screen = open_setup(event_file["path"])
+    existing = event_file["session"].name
+    type_into(qtbot, screen.workshop_name, existing.upper())
+    click_and_wait(qtbot, screen, screen.add_workshop_button, "refused")
+    assert screen.workshops_message.text().startswith(
+        f"⚠ There is already a workshop called “{existing}”.")
+
+
+def test_editing_a_workshop_keeps_its_bookings(qtbot, event_file, open_setup) -> None:
+    screen = open_setup(event_file["path"])
+    session = event_file["session"]
+    row = rows(screen.workshops).index(session.name)
+    screen.workshops.selectRow(row)
+    assert screen.workshop_name.text() == session.name
+    assert screen.save_workshop_button.isEnabled()
+    type_into(qtbot, screen.workshop_capacity, "99")
+    type_into(qtbot, screen.workshop_room, "Main Hall (upstairs)")
+    assert click_and_wait(qtbot, screen, screen.save_workshop_button) == f"Saved “{session.name}”."
+    saved = read(event_file["path"], lambda s: get_session(s.conn, session.id))
+    assert (saved.capacity, saved.room) == (99, "Main Hall (upstairs)")
+    assert len(rows(screen.workshops)) == len(read(
+        event_file["path"], lambda s: queries.list_sessions(s.conn)))
+
+
+def test_a_category_colour_change_reaches_the_badge_data(qtbot, event_file, open_setup):
+    screen = open_setup(event_file["path"])
+    screen.categories.selectRow(rows(screen.categories, 1).index("speaker"))
+    assert screen.category_colour.text() == "#c62828"
+    type_into(qtbot, screen.category_colour, "blue")
+    click_and_wait(qtbot, screen, screen.colour_category_button, "refused")
+    assert screen.categories_message.text().startswith("⚠ “blue” is not a colour.")
+    type_into(qtbot, screen.category_colour, "#00AA44")
+    assert click_and_wait(qtbot, screen, screen.colour_category_button) == (
+        "Badges for “speaker” are now #00aa44.")
+    assert rows(screen.categories)[rows(screen.categories, 1).index("speaker")] == "#00aa44"
+
+    def speaker_badge(store):
+        speaker = next(a for a in queries.list_attendees(store.conn) if a.category == "speaker")
+        badge = BadgeData(speaker, "code", event_of(store))
+        return badge.event.colour_of(badge.attendee.category)
+
+    assert read(event_file["path"], speaker_badge) == "#00aa44"
+
+
+def test_the_colour_picker_sets_the_chosen_categorys_colour(qtbot, event_file, open_setup):
+    screen = open_setup(event_file["path"])
+    screen.categories.selectRow(rows(screen.categories, 1).index("volunteer"))
+    qtbot.mouseClick(screen.pick_colour_button, Qt.MouseButton.LeftButton)
+    dialog = screen.colour_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.setCurrentColor(QColor("#123456"))
+    with qtbot.waitSignal(screen.saved, timeout=10_000):
+        dialog.accept()
+    assert read(event_file["path"], lambda s: event_of(s).colour_of("volunteer")) == "#123456"
+
+
+def test_renaming_a_category_moves_its_people(qtbot, event_file, open_setup) -> None:
+    screen = open_setup(event_file["path"])
+    press = read(event_file["path"], lambda s: [
+        a.id for a in select_attendees(s, BadgeSelection(category="press"))])
+    screen.categories.selectRow(rows(screen.categories, 1).index("press"))
+    click_and_wait(qtbot, screen, screen.remove_category_button, "refused")
+    assert screen.categories_message.text().startswith("⚠ ")
+    assert "are in “press”. Rename it instead" in screen.categories_message.text()
+    type_into(qtbot, screen.category_name, "Media")
+    done = click_and_wait(qtbot, screen, screen.rename_category_button)
+    assert done.startswith("Renamed “press” to “Media”")
+    assert "Media" in rows(screen.categories, 1) and "press" not in rows(screen.categories, 1)
+    moved = read(event_file["path"], lambda s: [
+        a.id for a in select_attendees(s, BadgeSelection(category="Media"))])
+    assert sorted(moved) == sorted(press)
+
+    type_into(qtbot, screen.category_name, "Interpreter")
+    type_into(qtbot, screen.category_colour, "")
+    assert click_and_wait(qtbot, screen, screen.add_category_button) == (
+        "Added the category “Interpreter”.")
+    screen.categories.selectRow(rows(screen.categories, 1).index("Interpreter"))
+    assert click_and_wait(qtbot, screen, screen.remove_category_button) == (
+        "Removed the category “Interpreter”.")
+    assert "Interpreter" not in read(event_file["path"], lambda s: event_of(s).categories)
+
+
+def test_details_and_logo_are_saved_in_the_event(qtbot, event_file, open_setup, tmp_path):
+    screen = open_setup(event_file["path"])
+    type_into(qtbot, screen.date, "28/11/2026")
+    click_and_wait(qtbot, screen, screen.save_details_button, "refused")
+    assert screen.details_message.text() == (
+        "⚠ Write the date as year-month-day, like 2026-11-28 (not “28/11/2026”).")
+    type_into(qtbot, screen.date, "2026-11-29")
+    type_into(qtbot, screen.venue, "Central Library, Manchester")
+    click_and_wait(qtbot, screen, screen.save_details_button)
+    event = read(event_file["path"], event_of)
+    assert (event.date, event.venue) == ("2026-11-29", "Central Library, Manchester")
+
+    logo = tmp_path / "charity-logo.png"
+    logo.write_bytes(PNG)
+    assert screen.logo_preview.pixmap().isNull()
+    with qtbot.waitSignal(screen.saved, timeout=10_000) as blocker:
+        screen.set_logo(logo)
+    assert blocker.args[0] == "The logo is now charity-logo.png."
+    assert not screen.logo_preview.pixmap().isNull()
+    assert screen.remove_logo_button.isEnabled()
+    assert read(event_file["path"], lambda s: event_of(s).logo) == PNG
+    not_a_picture = tmp_path / "notes.txt"
+    not_a_picture.write_text("hello")
+    with qtbot.waitSignal(screen.refused, timeout=10_000):
+        screen.set_logo(not_a_picture)
+    assert screen.details_message.text().startswith("⚠ notes.txt is not a PNG or JPEG picture.")
+    assert read(event_file["path"], lambda s: event_of(s).logo) == PNG
+
+
+def test_a_checkpoint_at_a_workshop_door_is_listed_by_kiosk_checkpoints(
+        qtbot, event_file, open_setup, capsys) -> None:
+    screen = open_setup(event_file["path"])
+    session = event_file["session"]
+    type_into(qtbot, screen.checkpoint_name, "Side door")
+    screen.checkpoint_workshop.setCurrentIndex(screen.checkpoint_workshop.findText(session.name))
+    assert click_and_wait(qtbot, screen, screen.add_checkpoint_button) == (
+        "Added the checkpoint “Side door”.")
+    assert "Side door" in rows(screen.checkpoints)
+    type_into(qtbot, screen.checkpoint_name, "side DOOR")
+    click_and_wait(qtbot, screen, screen.add_checkpoint_button, "refused")
+    assert screen.checkpoints_message.text() == "⚠ There is already a checkpoint called " \
+                                                "“Side door”."
+    capsys.readouterr()
+    assert main(["checkpoints", str(event_file["path"]), "--json"]) == 0
+    listed = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
+    assert listed["Side door"]["session_id"] == session.id
+
+
+def test_desks_expected_are_kept_in_the_event(qtbot, event_file, open_setup) -> None:
+    screen = open_setup(event_file["path"])
+    for name in ("Front desk", "Lift lobby"):
+        type_into(qtbot, screen.desk_name, name)
+        click_and_wait(qtbot, screen, screen.add_desk_button)
+    type_into(qtbot, screen.desk_name, "front DESK")
+    click_and_wait(qtbot, screen, screen.add_desk_button, "refused")
+    assert screen.desks_message.text() == ("⚠ “front DESK” is in the list twice. Give each "
+                                           "desk its own name.")
+    screen.desks.setCurrentRow(1)
+    type_into(qtbot, screen.desk_name, "Self check-in")
+    click_and_wait(qtbot, screen, screen.rename_desk_button)
+    assert [screen.desks.item(i).text() for i in range(screen.desks.count())] == [
+        "Front desk", "Self check-in"]
+    assert read(event_file["path"], event_settings.expected_desks) == (
+        "Front desk", "Self check-in")
+
+
+def test_a_desk_copy_says_its_changes_reach_the_organisers_by_sync(qtbot, event_file,
+                                                                   open_setup, tmp_path):
+    desk_copy = tmp_path / "desk-copy.db"
+    read(event_file["path"], lambda s: make_desk_package(s, desk_copy))
+    screen = open_setup(desk_copy)
+    assert screen.copy_note.isVisibleTo(screen)
+    assert screen.copy_note.text().startswith("This is a desk copy of the event")
+    organisers = open_setup(event_file["path"])
+    assert not organisers.copy_note.isVisibleTo(organisers)
