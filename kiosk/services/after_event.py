@@ -85,9 +85,9 @@ class AfterEventState:
                       f"{c.checkins:,} check-ins, {c.print_jobs:,} print jobs.")
         return [people,
                 f"Backups: {self.plan.backups}. Badge PDFs: {self.plan.badge_files}.",
-                f"The report's figures (a wipe keeps them): {f.registered:,} registered, {f.checked_in:,} checked "
-                f"in, {f.walkins:,} walk-ins, {f.badges_printed:,} badges printed, "
-                f"{len(f.workshops)} workshops."]
+                f"The report's figures (a wipe keeps them): {f.registered:,} registered, "
+                f"{f.checked_in:,} checked in, {f.walkins:,} walk-ins, {f.badges_printed:,} "
+                f"badges printed, {len(f.workshops)} workshops."]
 
 
 def _last_removal(entries: list[AuditEntry]) -> str:

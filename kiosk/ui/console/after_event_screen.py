@@ -51,6 +51,8 @@ EXPORT_CHOICES: tuple[tuple[str, str], ...] = (
     ("audit", "Audit trail"),
     ("checkins", "Check-ins for the registration system (barcode, checked in)"),
 )
+# Exports with people's names or codes in them: the organiser is told to keep them safe.
+PERSONAL_EXPORTS = frozenset({"attendees", "noshows", "walkins", "conflicts", "checkins"})
 THUMBNAIL_WIDTH = 180
 
 
@@ -115,8 +117,9 @@ class AfterEventScreen(QWidget):
         self.backups: list[Backup] = []
         self.dialog: ConfirmDialog | RemovalDialog | None = None
         self._first: set[str] = set()
-        self._ready_sent = False
+        self.shown_once = False  # the first state, audit and backups are on screen
         self._report_path: Path | None = None
+        self._exporting = ""
 
         self.banner = self._make_banner()
         grid = QGridLayout()
@@ -237,8 +240,9 @@ class AfterEventScreen(QWidget):
         self.audit_filter.addItem(ALL_ACTIONS)
         self.audit_filter.currentTextChanged.connect(self._on_audit_filter)
         self.audit_count = QLabel("Reading…")
-        export = _button("Export the audit trail…")
+        export = _button("Export the audit trail")
         export.clicked.connect(self.export_audit)
+        self.audit_export_button = export
         top = QHBoxLayout()
         top.addWidget(QLabel("Show"))
         top.addWidget(self.audit_filter)
@@ -330,8 +334,8 @@ class AfterEventScreen(QWidget):
 
     def _loaded(self, part: str) -> None:
         self._first.add(part)
-        if not self._ready_sent and self._first >= {"state", "audit", "backups"}:
-            self._ready_sent = True
+        if not self.shown_once and self._first >= {"state", "audit", "backups"}:
+            self.shown_once = True
             self.ready.emit()
 
     def _show_state(self, state: AfterEventState) -> None:
@@ -424,6 +428,7 @@ class AfterEventScreen(QWidget):
         if not out:
             self.export_message.setText("Say where to write the export.")
             return
+        self._exporting = what
         self.export_button.setEnabled(False)
         self.export_message.setText("Exporting…")
         self.tasks.call(lambda store: after_event.export_file(store, what, out),
@@ -438,8 +443,9 @@ class AfterEventScreen(QWidget):
         if written.ok:
             rows = f"{written.rows:,} row" + ("" if written.rows == 1 else "s")
             again = " (it replaced the file that was there)" if written.replaced else ""
-            self.export_message.setText(f"{rows} written to {written.path}{again}. Keep it "
-                                        "safe: it holds personal data.")
+            safe = (" Keep it safe: it holds personal data." if self._exporting in
+                    PERSONAL_EXPORTS else "")
+            self.export_message.setText(f"{rows} written to {written.path}{again}.{safe}")
         else:
             self.export_message.setText(f"⚠ {written.problem}")
         self.exported.emit(written)
