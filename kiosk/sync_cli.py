@@ -132,23 +132,55 @@ def cmd_hub_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(ms: int | None) -> str:
+    from datetime import datetime
+
+    return "" if ms is None else datetime.fromtimestamp(ms / 1000).strftime("%d %b %H:%M")
+
+
+def _device_state(d: Any) -> str:
+    if d.wiped_ms is not None:
+        lost = f", {d.wipe_unsent} change(s) it could not send first" if d.wipe_unsent else ""
+        return f"WIPED (confirmed {_when(d.wiped_ms)}{lost})"
+    if d.wipe_ordered_ms is not None:
+        return f"WIPE ORDERED {_when(d.wipe_ordered_ms)}, waits for it to connect"
+    return "REMOVED" if d.revoked else "active"
+
+
 def cmd_hub_devices(args: argparse.Namespace) -> int:
+    import time
+
+    from kiosk.store.hub_records import WipeNotAllowed
+
     hub = _hub_log(args.db)
     try:
         if args.revoke and not hub.revoke(args.revoke):
             raise _cli().UserError(f"No device {args.revoke} is enrolled with this hub.")
+        if args.wipe:
+            try:
+                ordered = hub.order_wipe(args.wipe, time.time_ns() // 1_000_000)
+            except WipeNotAllowed as exc:
+                raise _cli().UserError(f"{args.wipe} is a hub, not a desk: it cannot be wiped "
+                                       "from here. Remove it with --revoke.") from exc
+            if ordered is None:
+                raise _cli().UserError(f"No device {args.wipe} is enrolled with this hub.")
         devices = hub.devices()
     finally:
         hub.close()
     if args.json:
         _print_json([{"device_id": d.device_id, "name": d.name, "role": d.role.value,
-                      "revoked": d.revoked} for d in devices])
+                      "revoked": d.revoked, "wipe_ordered_ms": d.wipe_ordered_ms,
+                      "wiped_ms": d.wiped_ms, "wipe_unsent": d.wipe_unsent}
+                     for d in devices])
         return 0
     for d in devices:
-        state = "REMOVED" if d.revoked else "active"
-        print(f"{d.device_id}  {d.name:<20} {d.role.value:<10} {state}")
+        print(f"{d.device_id}  {d.name:<20} {d.role.value:<10} {_device_state(d)}")
     if args.revoke:
         print(f"Device {args.revoke} can no longer sync; its bundles are refused.")
+    if args.wipe:
+        print(f"Device {args.wipe} will wipe its personal data the next time it talks to the "
+              "hub. It sends any check-ins it still holds first; once it confirms the wipe, "
+              "its key no longer works.")
     return 0
 
 
@@ -241,8 +273,26 @@ def _report_json(report: Any) -> dict[str, int]:
             "conflicts": report.conflicts}
 
 
+def _wiped(args: argparse.Namespace, exc: Any) -> int:
+    """What `kiosk sync` says when the hub had this desk wiped (exit status 4)."""
+    wipe = exc.report
+    if args.json:
+        _print_json({"wiped": True, "message": str(exc), "sent_first": wipe.sent_first,
+                     "unsent_lost": wipe.unsent, "people_removed": wipe.people,
+                     "confirmed": wipe.confirmed})
+    else:
+        print(str(exc))
+        if wipe.sent_first:
+            print(f"It sent its last {wipe.sent_first} change(s) to the hub first.")
+        if wipe.unsent:
+            print(f"{wipe.unsent} change(s) could not be sent first and are gone.")
+        print("The hub has the wipe on record." if wipe.confirmed else
+              "The hub will be told next time this desk reaches it.")
+    return 4
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
-    from kiosk.services.syncer import Syncer
+    from kiosk.services.syncer import DeskWiped, Syncer
 
     store = _cli()._open_store(args.event)
     syncer = Syncer(store)
@@ -250,6 +300,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if args.once:
             try:
                 report = syncer.sync_once()
+            except DeskWiped as exc:
+                return _wiped(args, exc)
             except _sync_errors() as exc:
                 if args.json:
                     _print_json({"error": str(exc), "pending": syncer.status.pending})
@@ -279,6 +331,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             syncer.run(stop, on_round=show)
         except KeyboardInterrupt:
             stop.set()
+        if syncer.status.state.value == "wiped":
+            print(syncer.status.error, file=sys.stderr)
+            return 4
         return 0
     finally:
         syncer.close()
@@ -402,10 +457,16 @@ def register(sub: Any, command: CommandMaker) -> None:
                    help="keep forwarding, this often (default: once)")
 
     p = command(sub, "hub-devices", cmd_hub_devices,
-                "List the devices enrolled with the hub, or remove one (--revoke).",
-                "kiosk hub-devices --db hub.db --revoke 3f9c2a1b7e")
+                "List the devices enrolled with the hub, remove one (--revoke), or have a "
+                "lost desk wipe its data the next time it connects (--wipe).",
+                "kiosk hub-devices --db hub.db --revoke 3f9c2a1b7e\n"
+                "  kiosk hub-devices --db hub.db --wipe 3f9c2a1b7e")
     p.add_argument("--db", default=DEFAULT_HUB_DB, metavar="PATH|postgresql://…")
-    p.add_argument("--revoke", metavar="DEVICE", help="refuse this device from now on")
+    change = p.add_mutually_exclusive_group()
+    change.add_argument("--revoke", metavar="DEVICE", help="refuse this device from now on")
+    change.add_argument("--wipe", metavar="DEVICE",
+                        help="a lost desk: it wipes its personal data when it next connects "
+                             "(after sending what it holds), then its key stops working")
     p.add_argument("--json", action="store_true")
 
     p = command(sub, "connect", cmd_connect,
@@ -422,7 +483,8 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("event", metavar="DESK.db")
     p.add_argument("--once", action="store_true", help="one round, then exit")
     p.add_argument("--json", action="store_true",
-                   help="print pushed, pulled, pending and conflicts as JSON")
+                   help="print pushed, pulled, pending and conflicts as JSON (or, when the "
+                        "organisers had this desk wiped, what the wipe did; exit status 4)")
 
     p = command(sub, "bundle", cmd_bundle,
                 "Carry changes on a USB stick where there is no network: export a signed, "

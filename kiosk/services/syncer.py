@@ -7,8 +7,10 @@ the syncer's own threads, so nothing at the desk ever waits for the hub.
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -20,8 +22,10 @@ from kiosk.core.hlc import SKEW_WARNING_MS, Stamp
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionItem, AttentionKind, needs_attention
-from kiosk.sync.client import HubClient, HubRefused, HubUnreachable
+from kiosk.sync.client import HubClient, HubRefused, HubUnreachable, WipeOrdered
+from kiosk.sync.wipe_orders import ForgedWipeOrder, HubKeys, verify
 
+log = logging.getLogger("kiosk.sync")
 T = TypeVar("T")
 Writer = Callable[[Callable[[], Any]], Any]
 
@@ -29,6 +33,11 @@ PUSH_BATCH = 2_000
 PULL_PAGE = 2_000
 LONG_POLL_S = 20.0
 MAX_BACKOFF_S = 60.0
+# A wipe must also empty the write-ahead log; another connection of this desk (the app's
+# writer, its checkpointer) may be reading it for a moment: try again this often.
+WIPE_TRIES = 6
+
+WIPED_MESSAGE = "This desk's data was wiped by the organisers"
 
 
 class SyncState(StrEnum):
@@ -36,6 +45,7 @@ class SyncState(StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"
     REFUSED = "refused"  # the hub said no (removed desk, bad key): retrying will not help
+    WIPED = "wiped"  # the organisers had this desk's data wiped: it no longer syncs
 
 
 class NotConnected(Exception):
@@ -55,6 +65,30 @@ class SyncStatus:
     @property
     def online(self) -> bool:
         return self.state is SyncState.ONLINE
+
+
+class WipeUnfinished(Exception):
+    """The hub's wipe order was verified but the wipe could not finish yet; it is retried
+    (without the hub) until it does, and the desk does not sync meanwhile."""
+
+
+@dataclass(frozen=True)
+class WipeReport:
+    """What a wipe ordered by the hub did here."""
+
+    sent_first: int  # changes sent to the hub just before wiping
+    unsent: int  # changes that could not be sent first: lost with the wipe
+    people: int  # people whose data was removed from this desk (0 when done before)
+    confirmed: bool  # the hub has the wipe on record (and this desk's key is void)
+
+
+class DeskWiped(Exception):
+    """This desk's data was wiped on the hub's order; it no longer syncs."""
+
+    def __init__(self, report: WipeReport) -> None:
+        super().__init__(f"{WIPED_MESSAGE}. It no longer syncs; ask them before using it "
+                         "again (it needs a new token).")
+        self.report = report
 
 
 @dataclass(frozen=True)
@@ -86,6 +120,11 @@ class Syncer:
         self._wake = threading.Event()
         self._status_lock = threading.Lock()
         link = self._db(lambda: sync_state.hub_link(store))
+        wipe = self._db(lambda: sync_state.wipe_record(store))
+        self._halt = threading.Event()  # set once wiped: the background loops end
+        if wipe is not None and wipe.wiped_at is not None:
+            self._status = SyncStatus(SyncState.WIPED, error=WIPED_MESSAGE)
+            return
         self._status = SyncStatus(SyncState.NOT_CONNECTED if link is None and client is None
                                   else SyncState.OFFLINE, pending=self._pending())
 
@@ -122,18 +161,24 @@ class Syncer:
     # -- one round ------------------------------------------------------------------------
 
     def push(self) -> int:
-        """Send every change the hub has not acknowledged, oldest first; returns how many."""
-        client, pushed = self.client(), 0
+        """Send every change the hub has not acknowledged, oldest first; returns how many.
+
+        Raises WipeOrdered once everything is sent, if the hub's replies carried an order."""
+        client, pushed, order = self.client(), 0, None
         while True:
             batch: list[Change] = self._db(
                 lambda: sync_state.unacknowledged(self._store, PUSH_BATCH))
             if not batch:
-                return pushed
+                break
             sent_at = self._wall()
             result = client.push(batch, sent_at)
             self._db(partial(sync_state.acknowledge, self._store, result.acks))
             pushed += len(batch)
             self._check_our_clock(sent_at - result.hub_time_ms)
+            order = result.wipe if result.wipe is not None else order
+        if order is not None:
+            raise WipeOrdered(WIPED_MESSAGE, order)
+        return pushed
 
     def pull(self, wait: float = 0) -> int:
         """Take in everything after the cursor (waiting up to ``wait`` s for the first change)."""
@@ -171,13 +216,21 @@ class Syncer:
             for d in devices]))
 
     def sync_once(self, wait: float = 0) -> SyncReport:
-        """Push, then pull. Raises HubUnreachable / HubRefused / NotConnected."""
+        """Push, then pull. Raises HubUnreachable / HubRefused / NotConnected; DeskWiped when
+        the hub ordered a wipe (carried out first), ForgedWipeOrder for an order that is not
+        this desk's hub's (nothing done)."""
+        record = self._db(lambda: sync_state.wipe_record(self._store))
+        if record is not None:
+            self._finish_wipe(record, 0)
+        pending_before = self._pending()
         try:
             pushed = self.push()
             # The hub answered: say so now, not after a long poll that may wait a while.
             self._set_status(state=SyncState.ONLINE, error="")
             pulled = self.pull(wait)
             self.refresh_devices()
+        except WipeOrdered as exc:
+            self._carry_out(exc.order, pending_before)
         except HubUnreachable as exc:
             self._set_status(state=SyncState.OFFLINE, error=str(exc), pending=self._pending())
             raise
@@ -188,6 +241,75 @@ class Syncer:
         self._set_status(state=SyncState.ONLINE, error="", pending=pending,
                          last_sync_ms=self._wall())
         return SyncReport(pushed, pulled, pending, self.conflict_count())
+
+    # -- a wipe ordered by the hub ---------------------------------------------------------
+
+    def _carry_out(self, raw: object, pending_before: int) -> None:
+        """Check the order, send what is left, wipe as `kiosk wipe --yes` does, tell the hub."""
+        link = self._db(lambda: sync_state.hub_link(self._store))
+        key = self._db(lambda: self._store.secret(sync_state.DEVICE_KEY))
+        try:
+            if link is None or key is None:
+                raise ForgedWipeOrder("This desk is not connected to a hub, so it takes no "
+                                      "orders; nothing was wiped.")
+            order = verify(raw, HubKeys(link.hub_id, link.hub_key, bool(link.certificate),
+                                        self._store.device_id, key.decode()))
+        except ForgedWipeOrder as exc:
+            log.warning("a wipe order that could not be verified was ignored")
+            self._set_status(state=SyncState.OFFLINE, error=str(exc), pending=self._pending())
+            raise
+        log.warning("the hub ordered this desk's data wiped: sending what is left, then wiping")
+        try:
+            self.push()
+        except WipeOrdered:
+            pass  # everything was sent (or, from a removed desk, refused): wipe now
+        except (HubUnreachable, HubRefused):
+            pass  # the order stands: this desk's data is at risk, so it goes regardless
+        unsent = self._pending()
+        self._db(partial(sync_state.record_wipe_order, self._store, order.ordered_ms, unsent))
+        record = self._db(lambda: sync_state.wipe_record(self._store))
+        assert record is not None
+        self._finish_wipe(record, max(pending_before - unsent, 0))
+
+    def _finish_wipe(self, record: sync_state.WipeRecord, sent_first: int) -> None:
+        """Wipe (if not done yet), confirm to the hub (if not done yet); raises DeskWiped."""
+        people = 0
+        if record.wiped_at is None:
+            people = self._wipe_here()
+            self._db(partial(sync_state.record_wiped, self._store))
+        confirmed = record.confirmed_at is not None or self._confirm(record)
+        self._halt.set()
+        self._set_status(state=SyncState.WIPED, error=WIPED_MESSAGE, pending=0,
+                         clock_warning="")
+        raise DeskWiped(WipeReport(sent_first, record.unsent, people, confirmed))
+
+    def _wipe_here(self) -> int:
+        from kiosk.services.retention import WipeRefused, wipe_event
+
+        for attempt in range(WIPE_TRIES):
+            try:
+                counts = self._db(lambda: wipe_event(self._store))
+                return int(counts.attendees)
+            except WipeRefused:
+                # Done but for emptying the write-ahead log: another connection is reading.
+                time.sleep(0.25 * (attempt + 1))
+        self._set_status(state=SyncState.OFFLINE, error=(
+            "The organisers ordered this desk's data wiped, but the event file is busy. "
+            "Close other programs using it (or restart the desk) and it will finish."))
+        raise WipeUnfinished(self.status.error)
+
+    def _confirm(self, record: sync_state.WipeRecord) -> bool:
+        """Tell the hub the wipe is done; True when it has it on record."""
+        try:
+            self.client().confirm_wiped(record.ordered_ms, record.unsent)
+        except (HubUnreachable, NotConnected, ValueError):
+            return False  # told at the next chance (the desk keeps its key until then)
+        except HubRefused:
+            # The hub no longer takes this key (confirmed before, or removed): stop asking.
+            self._db(partial(sync_state.forget_device_key, self._store))
+            return False
+        self._db(partial(sync_state.record_wipe_confirmed, self._store))
+        return True
 
     # -- running in the background --------------------------------------------------------
 
@@ -203,7 +325,7 @@ class Syncer:
         pusher.start()
         failures = 0
         first = True
-        while not stop.is_set():
+        while not stop.is_set() and not self._halt.is_set():
             try:
                 # The first round catches up at once; later ones wait for news (long poll).
                 report = self.sync_once(wait=0 if first else long_poll_s)
@@ -211,23 +333,28 @@ class Syncer:
                 failures = 0
                 if on_round is not None:
                     on_round(report)
-            except (HubUnreachable, HubRefused, NotConnected):
+            except DeskWiped:
+                break  # nothing more to sync, ever
+            except (HubUnreachable, HubRefused, NotConnected, ForgedWipeOrder, WipeUnfinished):
                 failures += 1
                 stop.wait(self.backoff(failures))
+        self._halt.set()
         self._wake.set()
         pusher.join(5)
 
     def _push_loop(self, stop: threading.Event) -> None:
         failures = 0
-        while not stop.is_set():
+        while not stop.is_set() and not self._halt.is_set():
             self._wake.wait()
             self._wake.clear()
-            if stop.is_set():
+            if stop.is_set() or self._halt.is_set():
                 return
             try:
                 self.push()
                 failures = 0
                 self._set_status(pending=self._pending())
+            except WipeOrdered:
+                return  # the main loop carries it out (its next call hears it too)
             except (HubUnreachable, HubRefused, NotConnected):
                 failures += 1
                 stop.wait(self.backoff(failures))
@@ -274,4 +401,4 @@ def sync_errors() -> tuple[type[Exception], ...]:
     from kiosk.sync.enrolment import EnrolmentRefused
 
     return (NotConnected, BundleRefused, HubRefused, HubUnreachable, BadToken,
-            EnrolmentRefused)
+            EnrolmentRefused, ForgedWipeOrder, WipeUnfinished, DeskWiped)

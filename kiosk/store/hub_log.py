@@ -14,7 +14,13 @@ from sqlite_utils.migrations import Migrations
 
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.store.appliers import payload_json
-from kiosk.store.hub_records import DeviceRole, DuplicateSequence, EnrolGrant, HubDevice
+from kiosk.store.hub_records import (
+    DeviceRole,
+    DuplicateSequence,
+    EnrolGrant,
+    HubDevice,
+    WipeNotAllowed,
+)
 
 hub_migrations = Migrations("kiosk.hub")
 
@@ -55,13 +61,29 @@ def m001_hub_log(db: Database) -> None:
     )
 
 
-_DEVICE_COLUMNS = "device_id, name, role, public_key, enrolled_ms, revoked"
+@hub_migrations()
+def m002_wipe_orders(db: Database) -> None:
+    # A lost desk told to wipe itself: when the organisers asked, when it confirmed, and how
+    # many of its changes it could not send first. Enrolling again clears them.
+    db.executescript(
+        """
+        ALTER TABLE hub_devices ADD COLUMN wipe_ordered_ms INTEGER;
+        ALTER TABLE hub_devices ADD COLUMN wiped_ms INTEGER;
+        ALTER TABLE hub_devices ADD COLUMN wipe_unsent INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
+_DEVICE_COLUMNS = ("device_id, name, role, public_key, enrolled_ms, revoked, wipe_ordered_ms, "
+                   "wiped_ms, wipe_unsent")
 
 
 def _device(row: Sequence[Any]) -> HubDevice:
-    device_id, name, role, public_key, enrolled_ms, revoked = row
+    device_id, name, role, public_key, enrolled_ms, revoked, ordered, wiped, unsent = row
     return HubDevice(str(device_id), str(name), DeviceRole(str(role)), str(public_key),
-                     int(enrolled_ms), bool(revoked))
+                     int(enrolled_ms), bool(revoked),
+                     None if ordered is None else int(ordered),
+                     None if wiped is None else int(wiped), int(unsent))
 
 
 class SqliteHubLog:
@@ -222,3 +244,27 @@ class SqliteHubLog:
             cursor = self._conn.execute(
                 "UPDATE hub_devices SET revoked = 1 WHERE device_id = ?", (device_id,))
         return cursor.rowcount > 0
+
+    def order_wipe(self, device_id: str, now_ms: int) -> HubDevice | None:
+        """Tell a device to wipe its data next time it calls (kept if already ordered)."""
+        with self._lock:
+            row = self._conn.execute("SELECT role FROM hub_devices WHERE device_id = ?",
+                                     (device_id,)).fetchone()
+            if row is None:
+                return None
+            if row[0] == DeviceRole.HUB.value:
+                raise WipeNotAllowed(device_id)
+            self._conn.execute(
+                "UPDATE hub_devices SET wipe_ordered_ms = coalesce(wipe_ordered_ms, ?) "
+                "WHERE device_id = ?", (now_ms, device_id))
+        return self.device(device_id)
+
+    def confirm_wipe(self, device_id: str, ordered_ms: int, now_ms: int, unsent: int
+                     ) -> HubDevice | None:
+        """The device says it carried out this order: note when, and revoke its key."""
+        with self._lock:
+            cursor = self._conn.execute(
+                "UPDATE hub_devices SET wiped_ms = ?, wipe_unsent = ?, revoked = 1 "
+                "WHERE device_id = ? AND wipe_ordered_ms = ? AND wiped_ms IS NULL",
+                (now_ms, unsent, device_id, ordered_ms))
+        return self.device(device_id) if cursor.rowcount else None

@@ -22,6 +22,14 @@ class HubDevice:
     public_key: str  # Ed25519, hex: verifies the device's offline bundles
     enrolled_ms: int
     revoked: bool = False
+    wipe_ordered_ms: int | None = None  # the organisers asked for its data to be wiped
+    wiped_ms: int | None = None  # the desk confirmed the wipe (its key is revoked then)
+    wipe_unsent: int = 0  # changes the desk could not send before it wiped (lost)
+
+    @property
+    def wipe_pending(self) -> bool:
+        """Ordered and not confirmed yet: every call it makes is answered with the order."""
+        return self.wipe_ordered_ms is not None and self.wiped_ms is None
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,10 @@ class EnrolGrant:
 
     name: str
     role: DeviceRole
+
+
+class WipeNotAllowed(Exception):
+    """Only desks and organisers' devices can be told to wipe themselves (not a hub)."""
 
 
 class DuplicateSequence(Exception):
@@ -41,3 +53,4 @@ HUB_ID = "hub_id"
 TLS_CERT = "tls_cert_pem"
 TLS_KEY = "tls_key_pem"
 PUBLIC_URL = "public_url"
+HUB_SIGNING_KEY = "hub_signing_key"  # Ed25519, hex: signs wipe orders

@@ -37,3 +37,25 @@ def m001_hub_link_cursor_devices(db: Database) -> None:
         );
         """
     )
+
+
+@sync_migrations()
+def m002_hub_key_and_wipe(db: Database) -> None:
+    db.executescript(
+        """
+        -- The hub's Ed25519 public key (hex), learnt at enrolment: wipe orders must carry
+        -- its signature.
+        ALTER TABLE sync_hub ADD COLUMN hub_key TEXT NOT NULL DEFAULT '';
+        -- A wipe the hub ordered (verified), for this device id: once here, the desk no
+        -- longer syncs. Desk copies get a new device id, so a copy is not "wiped".
+        CREATE TABLE sync_wipe (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            device_id TEXT NOT NULL,
+            ordered_ms INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            unsent INTEGER NOT NULL DEFAULT 0,
+            wiped_at TEXT,
+            confirmed_at TEXT
+        );
+        """
+    )

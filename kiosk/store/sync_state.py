@@ -24,6 +24,18 @@ class HubLink:
     certificate: str
     hub_id: str
     desk_name: str
+    hub_key: str = ""  # the hub's Ed25519 public key (hex): wipe orders are signed with it
+
+
+@dataclass(frozen=True)
+class WipeRecord:
+    """A wipe the hub ordered this desk to carry out, and how far it got."""
+
+    ordered_ms: int
+    received_at: str
+    unsent: int  # changes that could not be sent first
+    wiped_at: str | None
+    confirmed_at: str | None
 
 
 @dataclass(frozen=True)
@@ -87,8 +99,8 @@ def own_changes(store: EventStore, after_seq: int = 0) -> list[Change]:
 def hub_link(store: EventStore) -> HubLink | None:
     """The hub this desk is enrolled with, or None (never enrolled, or a copy without its key)."""
     row = store.conn.execute(
-        "SELECT url, fingerprint, certificate, hub_id, desk_name FROM sync_hub WHERE id = 1"
-    ).fetchone()
+        "SELECT url, fingerprint, certificate, hub_id, desk_name, hub_key FROM sync_hub "
+        "WHERE id = 1").fetchone()
     if row is None or store.secret(DEVICE_KEY) is None:
         return None
     return HubLink(*row)
@@ -98,13 +110,53 @@ def save_hub_link(store: EventStore, link: HubLink, device_key: bytes) -> None:
     with store.transaction():
         store.conn.execute(
             "INSERT OR REPLACE INTO sync_hub "
-            "(id, url, fingerprint, certificate, hub_id, desk_name, enrolled_at) "
-            "VALUES (1, ?, ?, ?, ?, ?, ?)",
+            "(id, url, fingerprint, certificate, hub_id, desk_name, enrolled_at, hub_key) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
             (link.url, link.fingerprint, link.certificate, link.hub_id, link.desk_name,
-             datetime.now(UTC).isoformat(timespec="seconds")),
+             _now(), link.hub_key),
         )
+        # Enrolling again (a new key) starts afresh: an old order no longer applies.
+        store.conn.execute("DELETE FROM sync_wipe")
         store.set_secret(DEVICE_KEY, device_key)
         store.set_setting("desk_name", link.desk_name)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def wipe_record(store: EventStore) -> WipeRecord | None:
+    """The wipe ordered for this device, if any (a copy made elsewhere has another id)."""
+    row = store.conn.execute(
+        "SELECT ordered_ms, received_at, unsent, wiped_at, confirmed_at FROM sync_wipe "
+        "WHERE id = 1 AND device_id = ?", (store.device_id,)).fetchone()
+    return WipeRecord(*row) if row else None
+
+
+def record_wipe_order(store: EventStore, ordered_ms: int, unsent: int) -> None:
+    """Note a verified order before wiping, so a desk stopped half-way finishes on restart."""
+    store.conn.execute(
+        "INSERT INTO sync_wipe (id, device_id, ordered_ms, received_at, unsent) "
+        "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET device_id = excluded.device_id,"
+        " ordered_ms = excluded.ordered_ms, unsent = excluded.unsent",
+        (store.device_id, ordered_ms, _now(), unsent))
+
+
+def record_wiped(store: EventStore) -> None:
+    store.conn.execute("UPDATE sync_wipe SET wiped_at = coalesce(wiped_at, ?) WHERE id = 1",
+                       (_now(),))
+
+
+def record_wipe_confirmed(store: EventStore) -> None:
+    """The hub knows the desk wiped (and revoked its key): forget the key."""
+    with store.transaction():
+        store.conn.execute("UPDATE sync_wipe SET confirmed_at = coalesce(confirmed_at, ?) "
+                           "WHERE id = 1", (_now(),))
+        store.conn.execute("DELETE FROM secrets WHERE key = ?", (DEVICE_KEY,))
+
+
+def forget_device_key(store: EventStore) -> None:
+    store.conn.execute("DELETE FROM secrets WHERE key = ?", (DEVICE_KEY,))
 
 
 def known_devices(store: EventStore) -> dict[str, KnownDevice]:

@@ -15,6 +15,7 @@ from kiosk.sync.protocol import (
     BundleReply,
     DeviceInfo,
     EnrolReply,
+    WipedReply,
     WireChange,
     change_json,
 )
@@ -33,11 +34,21 @@ class HubRefused(Exception):
         self.status = status
 
 
+class WipeOrdered(HubRefused):
+    """The answer is a wipe order (410). ``order`` is as received: check it before acting
+    on it (kiosk.sync.wipe_orders.verify). Code that does not know orders sees a refusal."""
+
+    def __init__(self, message: str, order: Any) -> None:
+        super().__init__(410, message)
+        self.order = order
+
+
 @dataclass(frozen=True)
 class PushResult:
     acks: list[tuple[str, int]]
     hub_time_ms: int
     high_water: int
+    wipe: Any = None  # a wipe order (unverified) when the hub has one for this desk
 
 
 @dataclass(frozen=True)
@@ -79,11 +90,14 @@ class HubClient:
                                  "keeps working and will sync when the network is back.") from exc
         if response.status_code >= 400:
             try:
-                detail = response.json().get("detail")
+                body = response.json()
+                detail = body.get("detail")
             except (ValueError, AttributeError):
-                detail = None
+                body, detail = None, None
             if not isinstance(detail, str):
                 detail = f"The hub refused the request (HTTP {response.status_code})."
+            if response.status_code == 410 and isinstance(body, dict) and "wipe" in body:
+                raise WipeOrdered(detail, body["wipe"])
             if response.status_code >= 500:
                 raise HubUnreachable(detail)
             raise HubRefused(response.status_code, detail)
@@ -103,7 +117,13 @@ class HubClient:
         data = self._call("POST", "/push", content=body,
                           headers={"Content-Type": "application/json"}).json()
         return PushResult([(a["change_id"], int(a["hub_seq"])) for a in data["acks"]],
-                          int(data["hub_time_ms"]), int(data["high_water"]))
+                          int(data["hub_time_ms"]), int(data["high_water"]),
+                          data.get("wipe"))
+
+    def confirm_wiped(self, ordered_ms: int, unsent: int) -> int:
+        """Tell the hub this desk carried out its wipe order; the hub's time of record."""
+        reply = self._call("POST", "/wiped", json={"ordered_ms": ordered_ms, "unsent": unsent})
+        return WipedReply.model_validate(reply.json()).wiped_ms
 
     def pull(self, after: int, limit: int = 1000, wait: float = 0) -> Page:
         data = self._call("GET", "/changes", params={"after": after, "limit": limit,

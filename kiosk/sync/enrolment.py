@@ -70,6 +70,10 @@ def connect_desk(store: EventStore, token_text: str) -> sync_state.HubLink:
     public = public_key_hex(signing_key(store))
     with HubClient(token.url, None, cert) as client:
         reply = client.enrol(token.secret, store.device_id, public)
-    link = sync_state.HubLink(token.url, token.fingerprint, cert or "", reply.hub_id, reply.name)
+        # The key the hub signs wipe orders with, over the same pinned channel ('' from a
+        # hub too old to sign them).
+        hub_key = str(client.health().get("hub_key", ""))
+    link = sync_state.HubLink(token.url, token.fingerprint, cert or "", reply.hub_id, reply.name,
+                              hub_key)
     sync_state.save_hub_link(store, link, reply.device_key.encode())
     return link

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
@@ -31,8 +32,11 @@ from kiosk.sync.protocol import (
     Health,
     PushReply,
     PushRequest,
+    WipedReply,
+    WipedRequest,
     change_json,
 )
+from kiosk.sync.wipe_orders import WipeOrder, hub_public_key, hub_signing_key, signed_order
 
 log = logging.getLogger("kiosk.hub")
 
@@ -44,6 +48,24 @@ _UNKNOWN_KEY = ("The hub does not know this desk. Connect it again with a new to
                 "from `kiosk hub-enrol`.")
 _REVOKED = ("This desk was removed from the hub by the organisers. Ask them for a new "
             "token if it should sync again.")
+_WIPE = ("The organisers have asked for this desk's data to be wiped. It removes its "
+         "personal data now and stops syncing.")
+
+
+@dataclass(frozen=True)
+class _Caller:
+    """Who made a request: the device its key belongs to, and that key's hash."""
+
+    device: HubDevice
+    key_hash: str
+
+
+class _WipeDue(Exception):
+    """The caller is a device with a wipe order: answered 410 with the signed order."""
+
+    def __init__(self, order: dict[str, Any]) -> None:
+        super().__init__("wipe due")
+        self.order = order
 
 
 def _wall_ms() -> int:
@@ -58,19 +80,54 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     bell = ChangeBell()
     app.state.bell = bell
     hub_id = hub.setting(HUB_ID) or ""
+    signing_key = hub_signing_key(hub)
 
-    def device_of(authorization: Annotated[str | None, Header()] = None) -> HubDevice:
+    @app.exception_handler(_WipeDue)
+    async def wipe_due(_request: Request, exc: _WipeDue) -> JSONResponse:
+        return JSONResponse({"detail": _WIPE, "wipe": exc.order}, status_code=410)
+
+    def known_caller(authorization: str | None) -> _Caller | None:
         scheme, _, key = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not key:
+            return None
+        key_hash = secret_hash(key.strip())
+        device = hub.device_by_key_hash(key_hash)
+        return None if device is None else _Caller(device, key_hash)
+
+    def caller(authorization: Annotated[str | None, Header()] = None) -> _Caller:
+        who = known_caller(authorization)
+        if who is None:
             raise HTTPException(401, _UNKNOWN_KEY)
-        device = hub.device_by_key_hash(secret_hash(key.strip()))
-        if device is None:
-            raise HTTPException(401, _UNKNOWN_KEY)
-        if device.revoked:
+        return who
+
+    Caller = Annotated[_Caller, Depends(caller)]
+
+    def order_for(who: _Caller) -> dict[str, Any]:
+        ordered = who.device.wipe_ordered_ms
+        assert ordered is not None
+        log.info("wipe order sent to device %s", who.device.device_id)
+        return signed_order(WipeOrder(hub_id, who.device.device_id, who.key_hash, ordered),
+                            signing_key)
+
+    def device_of(who: Caller) -> HubDevice:
+        # A pending wipe is answered even to a removed desk: removing it must not stop it
+        # hearing that its data is to go.
+        if who.device.wipe_pending:
+            raise _WipeDue(order_for(who))
+        if who.device.revoked:
             raise HTTPException(403, _REVOKED)
-        return device
+        return who.device
 
     Device = Annotated[HubDevice, Depends(device_of)]
+
+    def pusher(who: Caller) -> _Caller:
+        # A desk to be wiped may still send what it recorded (unless it was also removed):
+        # its check-ins are real, and they are lost if the wipe comes first.
+        if who.device.wipe_pending and who.device.revoked:
+            raise _WipeDue(order_for(who))
+        if who.device.revoked:
+            raise HTTPException(403, _REVOKED)
+        return who
 
     def organiser(device: Device) -> HubDevice:
         if device.role is not DeviceRole.ORGANISER:
@@ -78,8 +135,13 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
         return device
 
     @app.get(f"{API}/health", response_model=Health)
-    def health() -> Health:
-        return Health(status="ok", hub_id=hub_id, high_water=hub.high_water())
+    def health(authorization: Annotated[str | None, Header()] = None) -> Health:
+        # No key needed; but a desk with a wipe order that asks is told, like everywhere.
+        who = known_caller(authorization)
+        if who is not None and who.device.wipe_pending:
+            raise _WipeDue(order_for(who))
+        return Health(status="ok", hub_id=hub_id, high_water=hub.high_water(),
+                      hub_key=hub_public_key(signing_key))
 
     @app.post(f"{API}/enrol", response_model=EnrolReply)
     def enrol(body: EnrolRequest) -> EnrolReply:
@@ -93,7 +155,8 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
         return EnrolReply(device_key=key, hub_id=hub_id, name=device.name, role=device.role)
 
     @app.post(f"{API}/push", response_model=PushReply)
-    def push(body: PushRequest, device: Device) -> PushReply:
+    def push(body: PushRequest, who: Annotated[_Caller, Depends(pusher)]) -> PushReply:
+        device = who.device
         changes = [c.change() for c in body.changes]
         try:
             numbers = hub.append(changes, device.device_id)
@@ -105,11 +168,28 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
         log.info("push from %s: %d changes", device.device_id, len(changes))
         return PushReply(acks=[Ack(change_id=c.change_id, hub_seq=n)
                                for c, n in zip(changes, numbers, strict=True)],
-                         hub_time_ms=wall_ms(), high_water=hub.high_water())
+                         hub_time_ms=wall_ms(), high_water=hub.high_water(),
+                         wipe=order_for(who) if device.wipe_pending else None)
+
+    @app.post(f"{API}/wiped", response_model=WipedReply)
+    def wiped(body: WipedRequest, who: Caller) -> WipedReply:
+        """The desk carried out its wipe order: note it, and its key stops working."""
+        device = who.device
+        if not device.wipe_pending:
+            if device.revoked:
+                raise HTTPException(403, _REVOKED)
+            raise HTTPException(409, "No wipe was ordered for this desk.")
+        done = hub.confirm_wipe(device.device_id, body.ordered_ms, wall_ms(), body.unsent)
+        if done is None or done.wiped_ms is None:
+            raise HTTPException(409, "That is not the wipe the organisers ordered.")
+        log.info("device %s confirmed its wipe (%d changes unsent)", device.device_id,
+                 body.unsent)
+        return WipedReply(wiped_ms=done.wiped_ms)
 
     @app.get(f"{API}/changes")
     async def pull(
         device: Device,
+        who: Caller,
         after: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
         wait: Annotated[float, Query(ge=0, le=MAX_WAIT_S)] = 0,
@@ -124,6 +204,10 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
                 bell.forget(ticket)
                 break
             await bell.wait(ticket, min(left, RECHECK_S))
+            # A wipe ordered while this desk waits reaches it now, not after the wait.
+            now = await run_in_threadpool(hub.device_by_key_hash, who.key_hash)
+            if now is not None and now.wipe_pending:
+                raise _WipeDue(order_for(_Caller(now, who.key_hash)))
         high = page[-1].hub_seq if page else after
         return JSONResponse({"changes": [change_json(c) for c in page], "next": high,
                              "high_water": max(high or 0, hub.high_water())})

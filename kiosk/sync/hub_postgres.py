@@ -16,7 +16,13 @@ from psycopg_pool import ConnectionPool
 
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.store.appliers import payload_json
-from kiosk.store.hub_records import DeviceRole, DuplicateSequence, EnrolGrant, HubDevice
+from kiosk.store.hub_records import (
+    DeviceRole,
+    DuplicateSequence,
+    EnrolGrant,
+    HubDevice,
+    WipeNotAllowed,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hub_changes (
@@ -52,13 +58,20 @@ CREATE TABLE IF NOT EXISTS hub_tokens (
     used BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE TABLE IF NOT EXISTS hub_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- A lost desk told to wipe itself (added later: existing hubs gain the columns at start).
+ALTER TABLE hub_devices ADD COLUMN IF NOT EXISTS wipe_ordered_ms BIGINT;
+ALTER TABLE hub_devices ADD COLUMN IF NOT EXISTS wiped_ms BIGINT;
+ALTER TABLE hub_devices ADD COLUMN IF NOT EXISTS wipe_unsent BIGINT NOT NULL DEFAULT 0;
 """
 
-_DEVICE_COLUMNS = "device_id, name, role, public_key, enrolled_ms, revoked"
+_DEVICE_COLUMNS = ("device_id, name, role, public_key, enrolled_ms, revoked, wipe_ordered_ms, "
+                   "wiped_ms, wipe_unsent")
 
 
 def _device(row: Sequence[Any]) -> HubDevice:
-    return HubDevice(row[0], row[1], DeviceRole(row[2]), row[3], int(row[4]), bool(row[5]))
+    return HubDevice(row[0], row[1], DeviceRole(row[2]), row[3], int(row[4]), bool(row[5]),
+                     None if row[6] is None else int(row[6]),
+                     None if row[7] is None else int(row[7]), int(row[8]))
 
 
 class PostgresHubLog:
@@ -177,7 +190,7 @@ class PostgresHubLog:
                 "ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, "
                 "role = excluded.role, key_hash = excluded.key_hash, "
                 "public_key = excluded.public_key, enrolled_ms = excluded.enrolled_ms, "
-                "revoked = FALSE",
+                "revoked = FALSE, wipe_ordered_ms = NULL, wiped_ms = NULL, wipe_unsent = 0",
                 (enrolled.device_id, enrolled.name, enrolled.role.value, key_hash,
                  enrolled.public_key, now_ms))
         return enrolled
@@ -207,3 +220,28 @@ class PostgresHubLog:
             cursor = conn.execute("UPDATE hub_devices SET revoked = TRUE WHERE device_id = %s",
                                   (device_id,))
         return cursor.rowcount > 0
+
+    def order_wipe(self, device_id: str, now_ms: int) -> HubDevice | None:
+        """Tell a device to wipe its data next time it calls (kept if already ordered)."""
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT role FROM hub_devices WHERE device_id = %s",
+                               (device_id,)).fetchone()
+            if row is None:
+                return None
+            if row[0] == DeviceRole.HUB.value:
+                raise WipeNotAllowed(device_id)
+            conn.execute(
+                "UPDATE hub_devices SET wipe_ordered_ms = coalesce(wipe_ordered_ms, %s) "
+                "WHERE device_id = %s", (now_ms, device_id))
+        return self.device(device_id)
+
+    def confirm_wipe(self, device_id: str, ordered_ms: int, now_ms: int, unsent: int
+                     ) -> HubDevice | None:
+        """The device says it carried out this order: note when, and revoke its key."""
+        with self._pool.connection() as conn:
+            cursor = conn.execute(
+                "UPDATE hub_devices SET wiped_ms = %s, wipe_unsent = %s, revoked = TRUE "
+                "WHERE device_id = %s AND wipe_ordered_ms = %s AND wiped_ms IS NULL",
+                (now_ms, unsent, device_id, ordered_ms))
+            changed = cursor.rowcount
+        return self.device(device_id) if changed else None

@@ -79,6 +79,20 @@ class PushReply(_Body):
     acks: list[Ack]
     hub_time_ms: int
     high_water: int
+    # A signed wipe order (see kiosk/sync/wipe_orders.py) when this desk is to be wiped:
+    # its changes are stored first, so nothing it recorded is lost.
+    wipe: dict[str, Any] | None = None
+
+
+class WipedRequest(_Body):
+    """A desk reporting that it carried out its wipe order."""
+
+    ordered_ms: int = Field(ge=1)
+    unsent: int = Field(default=0, ge=0)  # changes it could not send first (lost)
+
+
+class WipedReply(_Body):
+    wiped_ms: int
 
 
 class DeviceInfo(_Body):
@@ -103,3 +117,4 @@ class Health(_Body):
     status: str
     hub_id: str
     high_water: int
+    hub_key: str = ""  # Ed25519 public key, hex: what the hub's wipe orders are signed with
