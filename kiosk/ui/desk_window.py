@@ -59,6 +59,8 @@ class DeskWindow(QMainWindow):
 
     ready = Signal()
     result_shown = Signal(object)
+    clock: Callable[[], datetime] = datetime.now  # for the end-of-event reminder
+    after_event_reminder: QDialog | None = None
 
     def __init__(
         self, client: DeskClient, mode: str = "desk", scanner: ScannerFilter | None = None
@@ -433,10 +435,20 @@ class DeskWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)
+        self._remind_after_event()
         if self.organise_window is not None:
             self.organise_window.close()
         self.client.shutdown()
         super().closeEvent(event)
+
+    def _remind_after_event(self) -> None:
+        """Once, as a staffed desk closes after the event: export attendance, then wipe."""
+        from kiosk.ui.after_event_reminder import show_reminder
+
+        if self.after_event_reminder is None and self.opened is not None \
+                and self.mode != "self":
+            self.after_event_reminder = show_reminder(self, self.opened.event,
+                                                      self.opened.expected, self.clock())
 
 
 def describe_sync(status: SyncStatus | None) -> str:

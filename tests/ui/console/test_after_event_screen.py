@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from kiosk.core.models import Session
 from kiosk.importing.records import SourceRecord
@@ -23,8 +23,13 @@ from kiosk.services.exports import EXPORTS
 from kiosk.services.registration_import import import_records
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
+from kiosk.ui.after_event_reminder import AfterEventReminder
 from kiosk.ui.console.after_event_parts import ConfirmDialog, RemovalDialog
 from kiosk.ui.console.after_event_screen import EXPORT_CHOICES, AfterEventScreen
+from kiosk.ui.desk_window import DeskWindow
+from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.self_checkin import SelfCheckInWindow
+from tests.ui.conftest import dispose
 from tests.unit.services.test_retention import _baseline, _day_at_the_desk, _found
 
 PIN = "2468"
@@ -345,3 +350,52 @@ def test_a_cancelled_wipe_removes_nothing(qtbot, known, open_screen) -> None:
     store = EventStore.open(known)
     assert store.conn.execute("SELECT count(*) FROM attendees").fetchone() == (4,)
     store.close()
+
+
+def _desk(qtbot, path: Path, now: datetime) -> DeskWindow:
+    client = DeskClient(str(path))
+    window = DeskWindow(client)
+    window.clock = lambda: now
+    with qtbot.wait_signal(window.ready, timeout=10_000):
+        client.open()
+    window.show()
+    return window
+
+
+def test_a_desk_closed_at_the_end_of_the_event_day_reminds_staff(qtbot, known) -> None:
+    window = _desk(qtbot, known, datetime(2026, 11, 28, 17, 45))
+    try:
+        window.close()
+        reminder = window.after_event_reminder
+        assert reminder is not None and reminder.isVisible() and not window.isVisible()
+        assert "Export the attendance you need" in reminder.text.text()
+        assert "Wipe the personal data" in reminder.text.text()
+        # Its own window, so it outlives the desk until someone has read it.
+        assert reminder.windowHandle().transientParent() is None
+        reminder.accept()
+        assert not reminder.isVisible()
+    finally:
+        dispose(window)
+
+
+def test_a_desk_closed_during_the_event_does_not_remind(qtbot, known) -> None:
+    window = _desk(qtbot, known, datetime(2026, 11, 28, 12, 0))
+    try:
+        window.close()
+        assert window.after_event_reminder is None and not window.isVisible()
+    finally:
+        dispose(window)
+
+
+def test_a_self_check_in_kiosk_never_reminds(qtbot, known) -> None:
+    client = DeskClient(str(known), mode="self")
+    window = SelfCheckInWindow(client)
+    with qtbot.wait_signal(window.ready, timeout=10_000):
+        client.open()
+    window.show()
+    try:
+        window.close()
+        assert not any(isinstance(w, AfterEventReminder) and w.isVisible()
+                       for w in QApplication.topLevelWidgets())
+    finally:
+        dispose(window)
