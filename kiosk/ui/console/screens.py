@@ -1,5 +1,3 @@
-# NOTE TO ENGINEERS WORKING IN PARALLEL IN THIS TREE: read /work/helpers/common.md first (shared-tree
-# rules, commit rules, time limit 16:50 UTC). This note is removed before the session ends.
 """The console's screens in tab order: a key for ``--screen``, the tab's title, where it lives.
 
 Kept free of Qt so the command line can list the keys without loading any screen. A screen
@@ -7,6 +5,9 @@ class takes the event file's path, may have ``start()`` (called once the window 
 has ``shutdown()``; ``ready_signal`` names the signal it emits once its first figures are on
 screen (None: ready as soon as it is shown).
 """
+
+# NOTE TO ENGINEERS WORKING IN PARALLEL IN THIS TREE: read /work/helpers/common.md first (shared-tree
+# rules, commit rules, time limit 16:50 UTC). This note is removed before the session ends.
 
 from __future__ import annotations
 
