@@ -26,10 +26,15 @@ class Figure:
     budget: float | None = None
     floor: float | None = None
     note: str = ""
+    floor_times: float | None = None  # a second budget: at most this many times the floor
 
     @property
     def within_budget(self) -> bool | None:
-        return None if self.budget is None else self.value <= self.budget
+        if self.budget is None:
+            return None
+        if self.floor_times is not None and self.floor:
+            return self.value <= self.budget and self.value <= self.floor_times * self.floor
+        return self.value <= self.budget
 
 
 def _rss_mb() -> float:
@@ -82,29 +87,32 @@ def bench_checkin(workdir: Path, attendees: int) -> list[Figure]:
     from kiosk.services.ticket_issuing import ticket_code
     from kiosk.store import queries
     from kiosk.store.event_store import EventStore
-    from kiosk.store.floors import bare_lookup_and_insert
+    from kiosk.store.floors import BareLookupAndInsert
 
     path = _event_with(workdir, attendees)
     store = EventStore.open(path, background_checkpoints=True)  # as the desk app runs it
     people = queries.list_attendees(store.conn, status="active")[:: max(1, attendees // 2000)]
     codes = [ticket_code(store, a) for a in people]
     desk = Desk(store, "Bench desk", "bench")
-    timings = []
-    for code in codes:
+    floor_path = BareLookupAndInsert(path)
+    timings, floor = [], []
+    # Scans and floor steps take turns, so a busy moment of the machine falls on both alike.
+    for person, code in zip(people, codes, strict=True):
         started = time.perf_counter()
         desk.scan(code)
         timings.append(time.perf_counter() - started)
+        floor.append(floor_path.step(person.id))
+    floor_path.close()
     store.close()
-    floor = bare_lookup_and_insert(path, [a.id for a in people])
     p50, p99 = _percentile(timings, 0.5), _percentile(timings, 0.99)
     floor99 = _percentile(floor, 0.99)
     return [
         Figure("scan -> decision + durable write, p50", p50 * 1000, "ms",
                floor=_percentile(floor, 0.5) * 1000, note=f"{len(codes)} scans of signed tickets"),
         Figure("scan -> decision + durable write, p99", p99 * 1000, "ms", budget=30.0,
-               floor=floor99 * 1000,
+               floor=floor99 * 1000, floor_times=3.0,
                note=f"{p99 / floor99:.1f}x its floor (budget 3x); floor: indexed lookup + "
-                    "one synchronous=FULL insert"),
+                    "one synchronous=FULL insert, taking turns with the scans"),
     ]
 
 
