@@ -399,3 +399,37 @@ def test_a_self_check_in_kiosk_never_reminds(qtbot, known) -> None:
                        for w in QApplication.topLevelWidgets())
     finally:
         dispose(window)
+
+
+def test_wipe_from_the_console_of_a_running_desk(qtbot, tmp_path) -> None:
+    """The usual way in: Organise at the desk. The desk's writer, its checkpointer and the
+    console's tabs all have the file open while it is wiped."""
+    path = tmp_path / "event.db"
+    store, secrets = _day_at_the_desk(path)
+    DeskSettings(store).set_pin(PIN)
+    store.close()
+    ignore = _baseline(tmp_path, secrets)
+    desk = _desk(qtbot, path, datetime(2026, 11, 28, 18, 0))
+    try:
+        desk.locked = False  # the PIN for the console itself is the desk's own test
+        desk.on_organise_requested()
+        window = desk.organise_window
+        window.show_screen("after")
+        screen = window.screens["after"]
+        qtbot.wait_until(lambda: screen.shown_once, timeout=10_000)
+        dialog = _wipe_dialog(qtbot, screen)
+        dialog.typed.setText("WIPE")
+        with qtbot.wait_signal(screen.removal_done, timeout=30_000) as done:
+            _answer(qtbot, screen, dialog, PIN)
+        assert done.args[0].done, done.args[0].message
+        assert _found(path, secrets, ignore) == []
+        # The desk goes on working on the wiped file: a walk-in is saved.
+        with qtbot.wait_signal(desk.result_shown, timeout=10_000) as shown:
+            desk.client.walk_in({"first_name": "Latecomer", "last_name": "", "badge_name": "",
+                                 "organisation": "", "category": "delegate"})
+        assert shown.args[0].outcome.value == "ok", shown.args[0]
+        check = EventStore.open(path)
+        assert [a.first_name for a in queries.list_attendees(check.conn)] == ["Latecomer"]
+        check.close()
+    finally:
+        dispose(desk)
