@@ -132,21 +132,6 @@ def cmd_hub_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
-def _when(ms: int | None) -> str:
-    from datetime import datetime
-
-    return "" if ms is None else datetime.fromtimestamp(ms / 1000).strftime("%d %b %H:%M")
-
-
-def _device_state(d: Any) -> str:
-    if d.wiped_ms is not None:
-        lost = f", {d.wipe_unsent} change(s) it could not send first" if d.wipe_unsent else ""
-        return f"WIPED (confirmed {_when(d.wiped_ms)}{lost})"
-    if d.wipe_ordered_ms is not None:
-        return f"WIPE ORDERED {_when(d.wipe_ordered_ms)}, waits for it to connect"
-    return "REMOVED" if d.revoked else "active"
-
-
 def cmd_hub_devices(args: argparse.Namespace) -> int:
     import time
 
@@ -174,7 +159,7 @@ def cmd_hub_devices(args: argparse.Namespace) -> int:
                      for d in devices])
         return 0
     for d in devices:
-        print(f"{d.device_id}  {d.name:<20} {d.role.value:<10} {_device_state(d)}")
+        print(f"{d.device_id}  {d.name:<20} {d.role.value:<10} {d.state()}")
     if args.revoke:
         print(f"Device {args.revoke} can no longer sync; its bundles are refused.")
     if args.wipe:

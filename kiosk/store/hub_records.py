@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -30,6 +31,20 @@ class HubDevice:
     def wipe_pending(self) -> bool:
         """Ordered and not confirmed yet: every call it makes is answered with the order."""
         return self.wipe_ordered_ms is not None and self.wiped_ms is None
+
+    def state(self) -> str:
+        """Where it stands, for the organisers' lists (`hub-devices`, the console)."""
+        if self.wiped_ms is not None:
+            lost = (f", {self.wipe_unsent} change(s) it could not send first"
+                    if self.wipe_unsent else "")
+            return f"WIPED (confirmed {_when(self.wiped_ms)}{lost})"
+        if self.wipe_ordered_ms is not None:
+            return f"WIPE ORDERED {_when(self.wipe_ordered_ms)}, waits for it to connect"
+        return "REMOVED" if self.revoked else "active"
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).strftime("%d %b %H:%M")
 
 
 @dataclass(frozen=True)

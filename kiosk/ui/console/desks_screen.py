@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +41,35 @@ def issue_desk_token(hub_location: str, desk_name: str) -> str:
         hub.close()
 
 
+def hub_devices(hub_location: str) -> list[Any]:
+    """The devices enrolled with the hub, from its own database (the hub machine)."""
+    from kiosk.sync.hub_storage import open_hub_log
+
+    hub = open_hub_log(hub_location)
+    try:
+        return hub.devices()
+    finally:
+        hub.close()
+
+
+def order_desk_wipe(hub_location: str, device_id: str) -> list[Any]:
+    """Have a lost desk wipe its data the next time it connects; the devices afterwards."""
+    import time
+
+    from kiosk.store.hub_records import WipeNotAllowed
+    from kiosk.sync.hub_storage import open_hub_log
+
+    hub = open_hub_log(hub_location)
+    try:
+        if hub.order_wipe(device_id, time.time_ns() // 1_000_000) is None:
+            raise ValueError(f"The hub has no device {device_id}.")
+        return hub.devices()
+    except WipeNotAllowed as exc:
+        raise ValueError("That is a hub, not a desk: it cannot be wiped from here.") from exc
+    finally:
+        hub.close()
+
+
 def _qr_pixmap(text: str, size: int = 240) -> QPixmap:
     import qrcode
 
@@ -53,6 +84,7 @@ class DesksScreen(QWidget):
 
     attention_shown = Signal(int)
     token_made = Signal(str)
+    devices_shown = Signal(int)
 
     def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,7 +130,75 @@ class DesksScreen(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(attention_box, 1)
         layout.addWidget(enrol_box, 1)
+        layout.addWidget(self._devices_box(), 1)
         self.refresh()
+
+    def _devices_box(self) -> QGroupBox:
+        """The hub's devices, and wiping a lost desk (it happens when the desk connects)."""
+        self.devices = QListWidget()
+        self.devices.setAccessibleName("Devices at the hub")
+        show = QPushButton("Show the hub's devices")
+        show.setMinimumHeight(44)
+        show.clicked.connect(self.refresh_devices)
+        self.wipe_button = QPushButton("Wipe this desk's data")
+        self.wipe_button.setMinimumHeight(44)
+        self.wipe_button.clicked.connect(self.confirm_wipe)
+        self.wipe_confirmation: QMessageBox | None = None
+        box = QGroupBox("Devices at the hub")
+        column = QVBoxLayout(box)
+        column.addWidget(QLabel("A desk that is lost or stolen: choose it and wipe its data. "
+                                "The next time it connects it sends what it holds, removes "
+                                "every name from itself and stops syncing."))
+        column.addWidget(self.devices, 1)
+        column.addWidget(show, alignment=Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.wipe_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def refresh_devices(self) -> None:
+        hub = self.hub_location.text().strip()
+
+        def read(_store: EventStore) -> Any:
+            return hub_devices(hub)
+
+        self._tasks.call(read, self._show_devices, self.message.setText)
+
+    def _show_devices(self, devices: list[Any]) -> None:
+        self.devices.clear()
+        for device in devices:
+            item = QListWidgetItem(f"{device.name} ({device.role.value}) — {device.state()}")
+            item.setData(Qt.ItemDataRole.UserRole, (device.device_id, device.name))
+            self.devices.addItem(item)
+        self.devices_shown.emit(len(devices))
+
+    def confirm_wipe(self) -> None:
+        item = self.devices.currentItem()
+        if item is None:
+            self.message.setText("Choose the lost desk in the list of devices first.")
+            return
+        device_id, name = item.data(Qt.ItemDataRole.UserRole)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Wipe this desk's data",
+                          f"Wipe all personal data from “{name}” the next time it connects? "
+                          "It first sends the check-ins it holds, then removes every name, its "
+                          "backups and badge PDFs, and stops syncing. This cannot be undone.",
+                          QMessageBox.StandardButton.Cancel, self)
+        wipe = box.addButton("Wipe its data", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda button: self._order_wipe(device_id, name) if button is wipe else None)
+        self.wipe_confirmation = box
+        box.open()
+
+    def _order_wipe(self, device_id: str, name: str) -> None:
+        hub = self.hub_location.text().strip()
+
+        def order(_store: EventStore) -> Any:
+            return order_desk_wipe(hub, device_id)
+
+        def done(devices: list[Any]) -> None:
+            self._show_devices(devices)
+            self.message.setText(f"“{name}” will wipe its data the next time it connects.")
+
+        self._tasks.call(order, done, self.message.setText)
 
     def refresh(self) -> None:
         self._tasks.call(lambda store: needs_attention(store), self._show_attention,
