@@ -317,6 +317,30 @@ class AfterEventScreen(QWidget):
 
     def start(self) -> None:
         self.refresh()
+        self._show_earlier_report()
+
+    def _show_earlier_report(self) -> None:
+        """A report made before (at the suggested place) is shown and can be opened."""
+        path = Path(self.report_path.text())
+
+        def read(_store: EventStore) -> tuple[float, QImage, int] | None:
+            if not path.is_file():
+                return None
+            return (path.stat().st_mtime, *first_page(path))
+
+        def show(found: tuple[float, QImage, int] | None) -> None:
+            if found is None or found[2] == 0 or self._report_path is not None:
+                return
+            when, image, pages = found
+            self._report_path = path
+            self.open_report_button.setEnabled(True)
+            self.thumbnail.setPixmap(QPixmap.fromImage(image))
+            made = datetime.fromtimestamp(when).strftime("%d %b %Y at %H:%M")
+            self.report_message.setText(f"A report ({pages} page" + ("" if pages == 1 else "s")
+                                        + f") made on {made} is in {path}. Make it again "
+                                        "for the latest figures.")
+
+        self.tasks.call(read, show, self._on_failed)
 
     def refresh(self) -> None:
         """Ask for the file's state, the audit trail and the backups again."""
