@@ -193,6 +193,8 @@ class DeskWindow(QMainWindow):
     # -- scanning and checking in -------------------------------------------------------
 
     def on_scanned(self, code: str) -> None:
+        if self.wiped:
+            return
         self.client.scan(code)
 
     def on_attendee_chosen(self, attendee_id: str) -> None:
@@ -310,6 +312,20 @@ class DeskWindow(QMainWindow):
 
     def on_sync_changed(self, status: SyncStatus | None) -> None:
         self.sync_label.setText(describe_sync(status))
+        if status is not None and status.state.value == "wiped" and not self.wiped:
+            self.show_wiped()
+
+    wiped = False  # the organisers had this desk's data wiped from the hub
+
+    def show_wiped(self) -> None:
+        """Say so plainly where results show, instead of scanning; take no more input."""
+        self.wiped = True
+        self.scanner.set_enabled(False)
+        self.result.clear()
+        self.result.message.setText("This desk's data was wiped by the organisers. It no "
+                                    "longer checks people in or syncs; ask them what to do.")
+        for widget in (self.search, self.walkin_button, self.undo_button, self.camera_button):
+            widget.setEnabled(False)
 
     def on_connect_requested(self) -> None:
         self.with_supervisor("Connecting the desk to a hub is for supervisors.",
@@ -387,6 +403,8 @@ class DeskWindow(QMainWindow):
                           "in the print queue.")
 
     def on_walkin_requested(self) -> None:
+        if self.wiped:
+            return
         dialog = WalkInDialog(self)
         dialog.accepted.connect(lambda: self.client.walk_in(dialog.values()))
         self._open_dialog(dialog)
@@ -453,6 +471,8 @@ class DeskWindow(QMainWindow):
 
 def describe_sync(status: SyncStatus | None) -> str:
     """The header's connection line: state, what is waiting, when it last synced."""
+    if status is not None and status.state.value == "wiped":
+        return f"■ {status.error}"
     if status is None or status.state.value == "not_connected":
         return "● Not connected to a hub — working on this desk only"
     when = ""

@@ -208,6 +208,9 @@ class DeskWorker(QObject):
     def _report_sync(self) -> None:
         if self._syncer is not None:
             self.sync_changed.emit(self._syncer.status)
+            if self._syncer.status.state.value == "wiped" and self._print_worker is not None:
+                self._print_worker.stop(timeout=5.0)  # no badge, with its name, after a wipe
+                self._print_worker = None
         else:
             self.sync_changed.emit(None)
 
