@@ -17,6 +17,7 @@ from kiosk.importing import ImportRefused, preset_names, read_registrations
 from kiosk.importing.fields import MAPPABLE_FIELDS
 from kiosk.services.registration_import import ImportReport, import_file
 from kiosk.store import checkins, console_queries, queries
+from kiosk.store.attendee_keys import AttendeeKeys
 from kiosk.store.console_queries import SORT_KEYS, STATE_FILTERS, AttendeeLine
 from kiosk.store.event_store import EventStore
 
@@ -24,6 +25,7 @@ __all__ = [
     "MAPPABLE_FIELDS",
     "SORT_KEYS",
     "STATE_FILTERS",
+    "AttendeeKeys",
     "AttendeeLine",
     "AttendeeQuery",
     "AttendeeRow",
@@ -69,11 +71,39 @@ class AttendeeRow:
     workshops: str
 
 
-def attendee_order(store: EventStore, query: AttendeeQuery) -> list[int]:
-    """Row ids in table order; pages of rows are read by id as the table scrolls."""
-    return console_queries.attendee_order(
-        store.conn, query.state, query.text, query.sort, query.descending
-    )
+def attendee_order(
+    store: EventStore, query: AttendeeQuery, keys: AttendeeKeys | None = None
+) -> list[int]:
+    """Row ids in table order; pages of rows are read by id as the table scrolls.
+
+    With ``keys`` (kept by the caller's thread across calls) the order comes from memory,
+    after taking in whatever changed in the event since the last call; without, from SQLite.
+    """
+    if keys is None:
+        return console_queries.attendee_order(
+            store.conn, query.state, query.text, query.sort, query.descending
+        )
+    keys.refresh(store.conn)
+    return keys.order(query.state, query.text, query.sort, query.descending)
+
+
+@dataclass(frozen=True)
+class FollowedOrder:
+    """The table's order again after the event changed, and the rows that changed."""
+
+    order: list[int]
+    changed: frozenset[int] | None  # None: everything was read again
+
+
+def follow_attendees(
+    store: EventStore, keys: AttendeeKeys, query: AttendeeQuery
+) -> FollowedOrder | None:
+    """None while nothing changed (a look costs microseconds); else the order afresh."""
+    changed = keys.refresh(store.conn)
+    if changed is not None and not changed:
+        return None
+    order = keys.order(query.state, query.text, query.sort, query.descending)
+    return FollowedOrder(order, None if changed is None else frozenset(changed))
 
 
 def _clock_time(hlc: str | None) -> str:
