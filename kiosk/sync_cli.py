@@ -162,7 +162,9 @@ def cmd_hub_devices(args: argparse.Namespace) -> int:
         print(f"{d.device_id}  {d.name:<20} {d.role.value:<10} {d.state()}")
     if args.revoke:
         print(f"Device {args.revoke} can no longer sync; its bundles are refused.")
-    if args.wipe:
+    if args.wipe and ordered.wiped_ms is not None:
+        print(f"Device {args.wipe} has already wiped its data (confirmed).")
+    elif args.wipe:
         print(f"Device {args.wipe} will wipe its personal data the next time it talks to the "
               "hub. It sends any check-ins it still holds first; once it confirms the wipe, "
               "its key no longer works.")
