@@ -159,7 +159,7 @@ def report_file(store: EventStore, out: str | Path) -> Written:
 
 def default_file(event_path: str | Path, what: str, suffix: str) -> Path:
     """Beside the event file: ``conference-attendees.xlsx``."""
-    path = Path(event_path).expanduser().resolve()
+    path = Path(event_path).expanduser().absolute()  # not resolve(): no disk on the UI thread
     return path.parent / f"{path.stem}-{what}{suffix}"
 
 
@@ -247,9 +247,19 @@ def remove_personal_data(store: EventStore, pin: str, typed: str,
     try:
         counts = (retention.anonymise_event(store) if anonymise
                   else retention.wipe_event(store))
-    except retention.WipeRefused as exc:
-        return Removal(False, str(exc))
+    except retention.WipeRefused:
+        # The people are out of the file's tables by now; only the write-ahead log still
+        # holds old pages, because another program is reading the file.
+        verb = "Anonymise" if anonymise else "Wipe"
+        return Removal(False, "The people were removed from the event file, but another "
+                              "program (a second kiosk window, a print worker or `kiosk` on "
+                              "the command line) has it open, so old data is still in its "
+                              f"write-ahead log. Close that program, then press “{verb} for "
+                              "good” again to finish.")
     done = "Anonymised" if anonymise else "Wiped"
-    return Removal(True, f"{done}: {counts.attendees:,} people's personal data is gone from "
-                         "this event file, its backups and its badge PDFs. The event report "
-                         "still gives the anonymous figures.", removed=counts)
+    # (After a wipe cut short, the second press finds no one left to count.)
+    whose = f"{counts.attendees:,} people's personal data is" if counts.attendees else \
+        "the personal data is"
+    return Removal(True, f"{done}: {whose} gone from this event file, its backups and its "
+                         "badge PDFs. The event report still gives the anonymous figures.",
+                   removed=counts)

@@ -592,6 +592,8 @@ class AfterEventScreen(QWidget):
     def _on_removed(self, dialog: RemovalDialog, removal: Removal) -> None:
         if not removal.done:
             dialog.refused(removal.message)
+            if not removal.wrong_pin:
+                self.refresh()  # a wipe cut short may still have removed the people
             return
         dialog.accept()
         self.removal_message.setText(removal.message)
@@ -609,7 +611,8 @@ class AfterEventScreen(QWidget):
         self.dialog_opened.emit(dialog)
 
     def _refresh_other_screens(self) -> None:
-        """After a wipe or restore, the other tabs must not go on showing what is gone."""
+        """After a wipe or restore, the other tabs must not go on showing what is gone: each
+        screen's ``reload()`` or ``refresh()`` reads the file again on its own thread."""
         stack = self.parentWidget()
         if stack is None:
             return

@@ -433,3 +433,54 @@ def test_wipe_from_the_console_of_a_running_desk(qtbot, tmp_path) -> None:
         check.close()
     finally:
         dispose(desk)
+
+
+def test_anonymise_keeps_anonymous_rows_and_ends_the_reminder(qtbot, known,
+                                                              open_screen) -> None:
+    screen = open_screen(known)
+    assert screen.banner.isVisible()
+    with qtbot.wait_signal(screen.dialog_opened, timeout=10_000) as opened:
+        _click(qtbot, screen.anonymise_button)
+    dialog = opened.args[0]
+    assert "the names, emails, organisations" in dialog.summary.text()
+    assert "of 4 people" in dialog.summary.text()
+    qtbot.keyClicks(dialog.typed, "WIPE")  # the other word does not do
+    assert not dialog.go.isEnabled()
+    dialog.typed.setText("anonymise")
+    with qtbot.wait_signal(screen.removal_done, timeout=30_000):
+        _answer(qtbot, screen, dialog, PIN)
+    qtbot.wait_until(lambda: "4 anonymous rows" in screen.left_label.text(), timeout=10_000)
+    assert not screen.banner.isVisible() and not screen.anonymise_button.isEnabled()
+    store = EventStore.open(known)
+    people = queries.list_attendees(store.conn, status="all")
+    store.close()
+    assert len(people) == 4 and {p.first_name for p in people} == {""}
+    assert sum(p.checked_in for p in people) == 2
+
+
+def test_a_wipe_cut_short_by_another_reader_says_how_to_finish(qtbot, tmp_path,
+                                                               open_screen) -> None:
+    path = tmp_path / "event.db"
+    store, secrets = _day_at_the_desk(path)
+    DeskSettings(store).set_pin(PIN)
+    store.close()
+    ignore = _baseline(tmp_path, secrets)
+    screen = open_screen(path)
+    # Another program in the middle of reading the file (it holds an old snapshot).
+    reader = EventStore.open(path)
+    reader.conn.execute("BEGIN")
+    reader.conn.execute("SELECT count(*) FROM attendees").fetchone()
+    try:
+        dialog = _wipe_dialog(qtbot, screen)
+        dialog.typed.setText("WIPE")
+        _answer(qtbot, screen, dialog, PIN)
+        assert dialog.isVisible()
+        assert "Close that program, then press “Wipe for good” again" in dialog.error.text()
+    finally:
+        reader.conn.execute("ROLLBACK")
+        reader.close()
+    with qtbot.wait_signal(screen.removal_done, timeout=30_000) as done:
+        _answer(qtbot, screen, dialog, PIN)
+    assert done.args[0].done
+    assert screen.removal_message.text().startswith("Wiped: the personal data is gone")
+    assert _found(path, secrets, ignore) == []
