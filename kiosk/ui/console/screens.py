@@ -31,6 +31,7 @@ CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
                   "DashboardScreen", "refreshed"),
     ConsoleScreen("import", "Import registrations", "kiosk.ui.console.import_wizard",
                   "ImportWizard", None),
+    ConsoleScreen("tickets", "Tickets", "kiosk.ui.console.tickets_screen", "TicketsScreen"),
     ConsoleScreen("desks", "Desks and hub", "kiosk.ui.console.desks_screen",
                   "DesksScreen", "attention_shown"),
     ConsoleScreen("designer", "Badge designer", "kiosk.ui.console.designer_screen",

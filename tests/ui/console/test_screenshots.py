@@ -12,7 +12,8 @@ from kiosk.ui.console.organise_window import render_console_screenshot
 from tests.conftest import DATA
 
 
-@pytest.mark.parametrize("screen", ["attendees", "dashboard", "import", "after", "setup"])
+@pytest.mark.parametrize("screen", ["attendees", "dashboard", "import", "after", "setup",
+                                    "tickets"])
 def test_each_screen_renders_to_a_png(qtbot, event_file, tmp_path, screen) -> None:
     target = tmp_path / f"{screen}.png"
     assert render_console_screenshot(event_file["path"], screen, target) == 0

@@ -1,0 +1,145 @@
+"""The console's Tickets screen: export everyone's tickets with progress, re-issue one.
+
+Thin over :mod:`kiosk.services.ticket_output` and :mod:`kiosk.services.ticket_issuing` (the
+same code as ``kiosk tickets``); what this adds is progress, stopping, and answers in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.badges import PreviewUnavailable
+from kiosk.core.models import Status
+from kiosk.services.event_setup import SIGNING_KEY
+from kiosk.services.ticket_issuing import NoSigningKey, reissue
+from kiosk.services.ticket_output import write_tickets
+from kiosk.store import queries
+from kiosk.store.event_store import EventStore
+
+FORMATS: tuple[tuple[str, str], ...] = (
+    ("png", "PNG pictures (to attach to e-mails)"),
+    ("pdf", "PDF files (to print or attach)"),
+)
+DESK_COPY = ("This is a desk copy of the event: it can check tickets but not make them. "
+             "Tickets are made on the organisers' copy (the event file made with “Create a "
+             "new event”), which holds the event's signing key.")
+
+
+class ExportStopped(Exception):
+    """The organiser pressed Stop."""
+
+
+@dataclass(frozen=True)
+class TicketsOverview:
+    organisers_copy: bool
+    active: int  # attendees who get a ticket
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """How an export went: ``problem`` in plain words, or what was written where."""
+
+    written: int = 0
+    total: int = 0
+    folder: Path | None = None
+    stopped: bool = False
+    problem: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.problem:
+            return self.problem
+        if self.stopped:
+            return (f"Stopped after {self.written} of {self.total} tickets; no mail-merge file "
+                    "was written. Export again to make them all.")
+        return (f"Wrote {self.written} tickets and mail-merge.csv (e-mail, first name, last "
+                f"name, ticket file, code) to {self.folder}.")
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    id: str
+    name: str
+    organisation: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Reissued:
+    """A new ticket: its code (for the QR) and whom it is for; the old code is revoked."""
+
+    attendee_id: str
+    name: str
+    code: str
+    problem: str = ""
+
+
+def overview(store: EventStore) -> TicketsOverview:
+    active = sum(1 for a in queries.list_attendees(store.conn, status="active")
+                 if a.status is Status.ACTIVE)
+    return TicketsOverview(store.secret(SIGNING_KEY) is not None, active)
+
+
+def export_tickets(
+    store: EventStore, folder: Path, file_format: str,
+    progress: Callable[[int, int], None], stop_asked: Callable[[], bool],
+) -> ExportReport:
+    """Every active attendee's ticket and the mail-merge CSV in ``folder``."""
+    done = [0, 0]
+
+    def step(written: int, total: int) -> None:
+        done[:] = [written, total]
+        progress(written, total)
+        if stop_asked():
+            raise ExportStopped
+
+    try:
+        written = write_tickets(store, folder, file_format, progress=step)
+    except ExportStopped:
+        return ExportReport(done[0], done[1], folder, stopped=True)
+    except NoSigningKey:
+        return ExportReport(problem=DESK_COPY)
+    except PreviewUnavailable:
+        return ExportReport(problem="PNG tickets need poppler's pdftoppm, which is not on "
+                                    "this computer. Choose PDF files instead.")
+    except OSError as exc:
+        return ExportReport(problem=f"Could not write the tickets to {folder}: "
+                                    f"{exc.strerror or exc}. Choose another folder.")
+    return ExportReport(written, written, folder)
+
+
+def find_people(store: EventStore, text: str, limit: int = 12) -> list[PersonLine]:
+    """Active attendees matching the typed name, best first."""
+    if not text.strip():
+        return []
+    return [PersonLine(a.id, a.full_name or a.display_name, a.organisation, a.category)
+            for a in queries.search_attendees(store.conn, text, status="active", limit=limit)]
+
+
+def reissue_ticket(store: EventStore, attendee_id: str) -> Reissued:
+    """A new code for one attendee; every desk refuses the old one once it has synced."""
+    try:
+        attendee, code = reissue(store, attendee_id)
+    except NoSigningKey:
+        return Reissued(attendee_id, "", "", DESK_COPY)
+    except (LookupError, ValueError) as exc:
+        return Reissued(attendee_id, "", "", str(exc))
+    return Reissued(attendee.id, attendee.full_name or attendee.display_name, code)
+
+
+def save_one_ticket(store: EventStore, attendee_id: str, folder: Path,
+                    file_format: str) -> ExportReport:
+    """One attendee's current ticket (and a one-line mail-merge CSV) in ``folder``."""
+    try:
+        written = write_tickets(store, folder, file_format, only=[attendee_id])
+    except NoSigningKey:
+        return ExportReport(problem=DESK_COPY)
+    except PreviewUnavailable:
+        return ExportReport(problem="PNG tickets need poppler's pdftoppm, which is not on "
+                                    "this computer. Choose PDF files instead.")
+    except OSError as exc:
+        return ExportReport(problem=f"Could not write the ticket to {folder}: "
+                                    f"{exc.strerror or exc}. Choose another folder.")
+    return ExportReport(written, written, folder)
