@@ -9,7 +9,7 @@ from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_records import EnrolGrant
 from kiosk.sync.bundles import new_signing_key, public_key_hex
-from kiosk.sync.client import HubClient
+from kiosk.sync.client import HubClient, HubRefused, HubUnreachable
 from kiosk.sync.credentials import EnrolToken, new_token_secret, secret_hash
 from kiosk.sync.hub_server import HubAddress, published_address
 from kiosk.sync.hub_storage import HubLog
@@ -63,6 +63,17 @@ def pinned_certificate(token: EnrolToken) -> str | None:
     return cert
 
 
+def _hub_key(client: HubClient) -> str:
+    """The key the hub signs wipe orders with, over the same pinned channel; '' from a hub
+    too old to sign them, or if asking fails (the token is spent: the enrolment must still
+    be saved; over pinned TLS the desk can learn the key with an order)."""
+    try:
+        key = client.health().get("hub_key", "")
+    except (HubUnreachable, HubRefused, ValueError):
+        return ""
+    return key if isinstance(key, str) else ""
+
+
 def connect_desk(store: EventStore, token_text: str) -> sync_state.HubLink:
     """Spend an enrolment token: get a device key, pin the hub's certificate, save both."""
     token = EnrolToken.parse(token_text)
@@ -70,9 +81,7 @@ def connect_desk(store: EventStore, token_text: str) -> sync_state.HubLink:
     public = public_key_hex(signing_key(store))
     with HubClient(token.url, None, cert) as client:
         reply = client.enrol(token.secret, store.device_id, public)
-        # The key the hub signs wipe orders with, over the same pinned channel ('' from a
-        # hub too old to sign them).
-        hub_key = str(client.health().get("hub_key", ""))
+        hub_key = _hub_key(client)
     link = sync_state.HubLink(token.url, token.fingerprint, cert or "", reply.hub_id, reply.name,
                               hub_key)
     sync_state.save_hub_link(store, link, reply.device_key.encode())
