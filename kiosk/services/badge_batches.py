@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import secrets
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -104,6 +103,7 @@ class BatchPlan:
     layout_title: str
     problem: str = ""
     cut_marks: bool = False  # the sheet has cut marks
+    badge_title: str = ""  # the badge's own title (``layout_title`` is the sheet's)
 
     @property
     def count(self) -> int:
@@ -247,7 +247,9 @@ def plan_batch(store: EventStore, query: BatchQuery, choice: BatchLayout) -> Bat
         return BatchPlan(query, choice, ids, with_badge, 0, 0, "", str(error))
     return BatchPlan(query, choice, ids, with_badge, page_count(layout, len(ids)),
                      _per_page(layout), layout.title,
-                     cut_marks=isinstance(layout, SheetLayout) and layout.cut_marks is not None)
+                     cut_marks=isinstance(layout, SheetLayout) and layout.cut_marks is not None,
+                     badge_title=(layout.badge if isinstance(layout, SheetLayout)
+                                  else layout).title)
 
 
 # -- drawing ----------------------------------------------------------------------------
@@ -501,9 +503,10 @@ def _print_chunk(store: EventStore, backend: PrinterBackend, printer: str, layou
         return str(error)
     except Exception as error:  # a fault in one badge must not leave its jobs half-sent
         return printer_messages.badge_unmakeable(type(error).__name__)
-    name = jobs[0].document if len(jobs) == 1 else \
-        f"kiosk-sheet-{jobs[0].id}-{jobs[-1].id}-{secrets.token_hex(4)}"
-    document = BadgeDocument(name, pdf, layout.page.width, layout.page.height, layout.dpi)
+    # A sheet goes by its first badge's document name (no personal data, unique), so its
+    # file in a PDF folder, or its title at the spooler, leads back to its jobs.
+    document = BadgeDocument(jobs[0].document, pdf, layout.page.width, layout.page.height,
+                             layout.dpi)
     submission = backend.submit(printer, document)
     if not submission.accepted:
         return submission.message or printer_messages.printer_refused(printer, "no reason given")

@@ -331,6 +331,11 @@ class BatchScreen(QWidget):
     def refresh(self) -> None:
         self._recount.stop()
         if self.layout_box.currentData() == FROM_FILE and not self.layout_file.text().strip():
+            self._asked += 1  # an answer still on its way is for another layout
+            self.plan = None
+            self._update_buttons()
+            self._clear_preview()
+            self.placeholder.setText("Nothing to show.")
             self.count_label.setText("Choose a layout file")
             self.detail_label.setText("Give the path of a badge layout (.json), or press "
                                       "Browse.")
@@ -361,7 +366,9 @@ class BatchScreen(QWidget):
                      if plan.with_badge == 1 else
                      f" {plan.with_badge:,} people already have a badge: printing theirs "
                      "again needs a reason." if plan.with_badge else "")
-            self.detail_label.setText(f"{plan.layout_title}.{again}")
+            looks = (f"{plan.badge_title} on {plan.layout_title}" if plan.per_page > 1
+                     else f"{plan.badge_title}, one badge per page")
+            self.detail_label.setText(f"{looks}.{again}")
         reprints = bool(plan.with_badge)
         self.reason_box.setVisible(reprints)
         self.reason_row_label.setVisible(reprints)
