@@ -346,3 +346,26 @@ def test_a_forged_wipe_answer_from_anyone_but_the_pinned_hub_does_nothing(
     store.close()
     neighbour.close()
     hub.close()
+
+
+def test_a_removed_desk_still_hears_its_order_and_the_changes_it_could_not_send_are_counted(
+        tmp_path: Path, event: Event) -> None:
+    hub = open_hub_log(str(tmp_path / "hub.db"))
+    with running_hub(hub, event):
+        store = EventStore.open(tmp_path / "desk.db")
+        syncer = enrol(hub, store, "Desk X")
+        syncer.sync_once()
+        Desk(store, "Desk X").scan(event.codes[2])
+        unsent = {c.change_id for c in sync_state.unacknowledged(store, 100)}
+        assert hub.revoke(store.device_id)  # removed first: its pushes are refused
+        hub.order_wipe(store.device_id, 1_700_000_000_000)
+        with pytest.raises(DeskWiped) as wiped:
+            syncer.sync_once()
+        report = wiped.value.report
+        assert (report.unsent, report.sent_first, report.confirmed) == (len(unsent), 0, True)
+        assert not unsent & {c.change_id for c in hub.read(0, 100_000)}
+        assert hub.device(store.device_id).wipe_unsent == len(unsent)
+        assert store.conn.execute("SELECT count(*) FROM attendees").fetchone() == (0,)
+        syncer.close()
+    store.close()
+    hub.close()
