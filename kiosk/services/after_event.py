@@ -98,11 +98,13 @@ def _last_removal(entries: list[AuditEntry]) -> str:
     return ""
 
 
-def after_event_state(store: EventStore) -> AfterEventState:
+def after_event_state(store: EventStore,
+                      trail: list[AuditEntry] | None = None) -> AfterEventState:
+    """``trail``: the audit trail (oldest first) when the caller has just read it."""
     event = queries.get_event(store.conn)
     figures, wiped = figures_for(store)
     plan = retention.plan(store)
-    removal = _last_removal(audit_trail(store.conn))
+    removal = _last_removal(audit_trail(store.conn) if trail is None else trail)
     return AfterEventState(
         event_name=event.name if event else "",
         event_date=event.date if event else "",
@@ -120,6 +122,12 @@ def dismiss_reminder(store: EventStore) -> None:
 
 def audit_newest_first(store: EventStore) -> list[AuditEntry]:
     return list(reversed(audit_trail(store.conn)))
+
+
+def overview(store: EventStore) -> tuple[AfterEventState, list[AuditEntry]]:
+    """The state and the audit trail (newest first), reading the change log once."""
+    trail = audit_trail(store.conn)
+    return after_event_state(store, trail), list(reversed(trail))
 
 
 # -- exports and the report ---------------------------------------------------------------

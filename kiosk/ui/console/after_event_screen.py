@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.services import after_event, retention
 from kiosk.services.after_event import AfterEventState, BackupDone, Removal, Written
+from kiosk.store.attendance import AuditEntry
 from kiosk.store.backups import Backup
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.after_event_parts import (
@@ -344,9 +344,20 @@ class AfterEventScreen(QWidget):
 
     def refresh(self) -> None:
         """Ask for the file's state, the audit trail and the backups again."""
-        self.tasks.call(after_event.after_event_state, self._show_state, self._on_failed)
-        self._load_audit()
+        self.tasks.call(after_event.overview, self._show_overview, self._on_failed)
         self._load_backups()
+
+    def _show_overview(self, answer: tuple[AfterEventState, list[AuditEntry]]) -> None:
+        state, entries = answer
+        self._show_state(state)
+        self._show_audit(entries)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The console stays open behind the desk all day: coming back to this tab shows
+        # the file as it is now, not as it was when the console was opened.
+        super().showEvent(event)
+        if self.shown_once:
+            self.refresh()
 
     def _load_audit(self) -> None:
         self.tasks.call(after_event.audit_newest_first, self._show_audit, self._on_failed)
@@ -379,7 +390,7 @@ class AfterEventScreen(QWidget):
         self.state_shown.emit(state)
         self._loaded("state")
 
-    def _show_audit(self, entries: list[Any]) -> None:
+    def _show_audit(self, entries: list[AuditEntry]) -> None:
         self.audit_model.set_entries(entries)
         chosen = self.audit_filter.currentText()
         self.audit_filter.blockSignals(True)
@@ -545,9 +556,15 @@ class AfterEventScreen(QWidget):
                         self._on_failed)
 
     def ask_restore(self) -> None:
-        chosen, state = self.chosen_backup(), self.state
-        if chosen is None or state is None:
+        """Compare the chosen backup with the file as it is now (read now), then ask."""
+        chosen = self.chosen_backup()
+        if chosen is None:
             return
+        self.tasks.call(after_event.after_event_state,
+                        lambda state: self._confirm_restore(chosen, state), self._on_failed)
+
+    def _confirm_restore(self, chosen: Backup, state: AfterEventState) -> None:
+        self._show_state(state)
         dialog = ConfirmDialog(f"Restore backup {chosen.number}",
                                after_event.restore_warning(chosen, state.counts),
                                f"Restore backup {chosen.number}", self)
@@ -597,7 +614,6 @@ class AfterEventScreen(QWidget):
             return
         dialog.accept()
         self.removal_message.setText(removal.message)
-        self.thumbnail.clear()
         self.refresh()
         self._refresh_other_screens()
         self.removal_done.emit(removal)

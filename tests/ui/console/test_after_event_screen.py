@@ -484,3 +484,21 @@ def test_a_wipe_cut_short_by_another_reader_says_how_to_finish(qtbot, tmp_path,
     assert done.args[0].done
     assert screen.removal_message.text().startswith("Wiped: the personal data is gone")
     assert _found(path, secrets, ignore) == []
+
+
+def test_coming_back_to_the_tab_shows_the_file_as_it_is_now(qtbot, known,
+                                                            open_console) -> None:
+    window = open_console(known)
+    window.show_screen("after")
+    screen = window.screens["after"]
+    qtbot.wait_until(lambda: screen.shown_once, timeout=10_000)
+    assert "2 check-ins" in screen.left_label.text()
+    window.show_screen("attendees")
+    store = EventStore.open(known)
+    amira = next(a for a in queries.list_attendees(store.conn) if a.first_name == "Amira")
+    Desk(store, "Desk 2").check_in(amira.id)
+    store.close()
+    with qtbot.wait_signal(screen.state_shown, timeout=10_000):
+        window.show_screen("after")
+    assert "3 check-ins" in screen.left_label.text()
+    assert [row[3] for row in _table(screen)].count("check-in") == 3
