@@ -143,8 +143,12 @@ def record_wipe_order(store: EventStore, ordered_ms: int, unsent: int) -> None:
 
 
 def record_wiped(store: EventStore) -> None:
-    store.conn.execute("UPDATE sync_wipe SET wiped_at = coalesce(wiped_at, ?) WHERE id = 1",
-                       (_now(),))
+    """The wipe is done here. The pull cursor goes too: what it counted is gone, so a desk
+    found and enrolled again takes the whole event afresh."""
+    with store.transaction():
+        store.conn.execute("UPDATE sync_wipe SET wiped_at = coalesce(wiped_at, ?) "
+                           "WHERE id = 1", (_now(),))
+        store.conn.execute("DELETE FROM sync_cursor")
 
 
 def record_wipe_confirmed(store: EventStore) -> None:

@@ -369,3 +369,26 @@ def test_a_removed_desk_still_hears_its_order_and_the_changes_it_could_not_send_
         syncer.close()
     store.close()
     hub.close()
+
+
+def test_a_wiped_desk_found_again_joins_with_a_new_token_and_takes_the_event_afresh(
+        tmp_path: Path, event: Event) -> None:
+    hub = open_hub_log(str(tmp_path / "hub.db"))
+    with running_hub(hub, event):
+        store = EventStore.open(tmp_path / "desk.db")
+        syncer = enrol(hub, store, "Desk Y")
+        syncer.sync_once()
+        people = store.conn.execute("SELECT count(*) FROM attendees").fetchone()[0]
+        hub.order_wipe(store.device_id, 1_700_000_000_000)
+        with pytest.raises(DeskWiped):
+            syncer.sync_once()
+        syncer.close()
+        assert store.conn.execute("SELECT count(*) FROM attendees").fetchone() == (0,)
+        again = enrol(hub, store, "Desk Y")
+        assert again.status.state is SyncState.OFFLINE
+        again.sync_once()
+        assert store.conn.execute("SELECT count(*) FROM attendees").fetchone()[0] == people > 0
+        assert not hub.device(store.device_id).wipe_pending
+        again.close()
+    store.close()
+    hub.close()
