@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -220,7 +222,15 @@ class BatchScreen(QWidget):
         side.addStretch(1)
         side_widget = QWidget()
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(430)
+        # Scrolls on a small laptop screen rather than squeezing the choices together.
+        side_scroll = QScrollArea()
+        side_scroll.setWidget(side_widget)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setFixedWidth(450)
+        side_scroll.viewport().setAutoFillBackground(False)
+        side_widget.setAutoFillBackground(False)  # the window's colour, not a scroll area's
 
         self.pdf = QPdfDocument(self)
         self._pdf_source: QBuffer | None = None
@@ -245,7 +255,7 @@ class BatchScreen(QWidget):
         preview.addWidget(self.page_label)
 
         layout = QHBoxLayout(self)
-        layout.addWidget(side_widget)
+        layout.addWidget(side_scroll)
         layout.addLayout(preview, 1)
 
     def _default_pdf_path(self) -> Path:
