@@ -221,7 +221,10 @@ def resolve_layout(choice: BatchLayout) -> Layout:
 def _with_cut_marks(sheet: SheetLayout, wanted: bool | None) -> SheetLayout:
     if wanted is None or wanted == (sheet.cut_marks is not None):
         return sheet
-    return replace(sheet, cut_marks=CutMarks() if wanted else None)
+    # The title is what the screen and the PDF call the sheet: it must not promise marks.
+    title = sheet.title.replace(", with cut marks", "").replace(" with cut marks", "")
+    return replace(sheet, cut_marks=CutMarks() if wanted else None,
+                   title=f"{title}, with cut marks" if wanted else title)
 
 
 def page_count(layout: Layout, badges: int) -> int:

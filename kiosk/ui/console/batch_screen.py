@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -171,6 +171,13 @@ class BatchScreen(QWidget):
         self.detail_label.setWordWrap(True)
         self.preview_button = QPushButton("Preview pages")
         self.preview_button.clicked.connect(lambda: self.make_preview())
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Count again (desks may have printed or checked people "
+                                       "in meanwhile) and look for printers again.")
+        self.refresh_button.clicked.connect(self.reload)
+        actions = QHBoxLayout()
+        actions.addWidget(self.preview_button, 1)
+        actions.addWidget(self.refresh_button)
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Progress")
         self.progress.setTextVisible(True)
@@ -216,8 +223,10 @@ class BatchScreen(QWidget):
         self.message.setAccessibleName("Message")
         self.message.setWordWrap(True)
         side = QVBoxLayout()
-        for part in (who, looks, self.count_label, self.detail_label, self.preview_button,
-                     self.busy_row, save_box, print_box, self.message):
+        for part in (who, looks, self.count_label, self.detail_label):
+            side.addWidget(part)
+        side.addLayout(actions)
+        for part in (self.busy_row, save_box, print_box, self.message):
             side.addWidget(part)
         side.addStretch(1)
         side_widget = QWidget()
@@ -289,6 +298,15 @@ class BatchScreen(QWidget):
         for box in (self.category_box, self.workshop_box):
             box.blockSignals(False)
         self.refresh()
+
+    def reload(self) -> None:
+        self.refresh()
+        self.reload_printers()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._was_ready:
+            self._recount.start()  # back on this tab: the figures may have moved
 
     def reload_printers(self) -> None:
         path = self._event_path
@@ -435,6 +453,7 @@ class BatchScreen(QWidget):
                           "again.")
             return  # drawn for an earlier choice
         self.document = document
+        self.pdf.close()  # before its old buffer goes
         self._pdf_source = QBuffer()
         self._pdf_source.setData(QByteArray(document.pdf))
         self._pdf_source.open(QIODevice.OpenModeFlag.ReadOnly)

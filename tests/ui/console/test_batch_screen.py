@@ -131,6 +131,25 @@ def test_a_category_on_a4_sheets_shows_its_count_and_pages_and_previews_them(
     assert not screen.cut_marks_box.isEnabled()
 
 
+def test_cut_marks_can_be_left_off_and_each_sheet_starts_as_it_is_designed(
+    qtbot, event_file, open_batch,
+) -> None:
+    screen = open_batch(event_file["path"])
+    assert screen.cut_marks_box.isEnabled() and screen.cut_marks_box.isChecked()
+    drawn_with_marks = screen.document.pdf
+    with qtbot.waitSignal(screen.preview_shown, timeout=SAFETY_MS):
+        _tick(qtbot, screen, screen.cut_marks_box)
+    assert not screen.cut_marks_box.isChecked()
+    assert screen.detail_label.text() == ("Badge 90 × 55 mm (for A4 8-up sheets) on A4 sheet, "
+                                          "8 badges 90 × 55 mm.")
+    assert screen.document.pdf != drawn_with_marks
+    _choose(qtbot, screen, screen.layout_box, "insert-4x3in")
+    _choose(qtbot, screen, screen.sheet_box, "letter-6up-4x3in")
+    assert not screen.cut_marks_box.isChecked()  # perforated stock: no marks by design
+    _tick(qtbot, screen, screen.cut_marks_box)
+    assert screen.detail_label.text().endswith("(Avery 5392 style), with cut marks.")
+
+
 def test_saving_writes_a_pdf_with_the_pages_shown_and_asks_before_replacing(
     qtbot, event_file, open_batch, tmp_path,
 ) -> None:

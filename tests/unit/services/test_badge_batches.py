@@ -134,6 +134,10 @@ def test_a_plan_counts_badges_pages_and_people_who_have_one(event) -> None:
     letter = plan_batch(event, BatchQuery(), BatchLayout("insert-4x3in", "letter-6up-4x3in",
                                                          cut_marks=True))
     assert (letter.pages, letter.per_page, letter.cut_marks) == (1, 6, True)
+    assert letter.layout_title.endswith("(Avery 5392 style), with cut marks")
+    plain = plan_batch(event, BatchQuery(), BatchLayout("card-90x55", "a4-8up-90x55",
+                                                        cut_marks=False))
+    assert not plain.cut_marks and plain.layout_title == "A4 sheet, 8 badges 90 × 55 mm"
 
 
 def test_a_badge_that_does_not_fit_the_sheet_is_refused_in_plain_words(event) -> None:
