@@ -13,7 +13,7 @@ from tests.conftest import DATA
 
 
 @pytest.mark.parametrize("screen", ["attendees", "dashboard", "import", "after", "setup",
-                                    "tickets", "batch"])
+                                    "tickets", "batch", "designer"])
 def test_each_screen_renders_to_a_png(qtbot, event_file, tmp_path, screen) -> None:
     target = tmp_path / f"{screen}.png"
     assert render_console_screenshot(event_file["path"], screen, target) == 0
