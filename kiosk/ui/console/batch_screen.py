@@ -119,7 +119,7 @@ class BatchScreen(QWidget):
         self.sort_box.setAccessibleName("Sort by")
         for sort, title in batches.SORT_TITLES.items():
             self.sort_box.addItem(title, sort.value)
-        who = QGroupBox("Who")
+        who = self.who_group = QGroupBox("Who")
         who_form = QFormLayout(who)
         who_form.addRow("Category", self.category_box)
         who_form.addRow("Workshop", self.workshop_box)
@@ -150,7 +150,7 @@ class BatchScreen(QWidget):
             self.sheet_box.addItem(choice.title, choice.key)
         self.cut_marks_box = QCheckBox("Cut marks")
         self.cut_marks_box.setEnabled(False)
-        looks = QGroupBox("Layout")
+        looks = self.layout_group = QGroupBox("Layout")
         looks_form = QFormLayout(looks)
         looks_form.addRow("Badge", self.layout_box)
         looks_form.addRow("", self.file_row)
@@ -550,6 +550,7 @@ class BatchScreen(QWidget):
         def done(answer: Any) -> None:
             self._finished(stop)
             if answer is None:
+                self._say("Cancelled.")
                 if kind == "preview" and self.document is None:
                     self.placeholder.setText("Preview cancelled. Press Preview pages to "
                                              "draw them.")
@@ -588,6 +589,10 @@ class BatchScreen(QWidget):
         usable = self.plan is not None and not self.plan.problem and self.plan.count > 0
         for button in (self.preview_button, self.save_button, self.send_button):
             button.setEnabled(usable and not self.busy)
+        # While badges go to the printer, the choices that made the batch stay as they are.
+        sending = self._work_kind == "send"
+        for group in (self.who_group, self.layout_group, self.refresh_button):
+            group.setEnabled(not sending)
 
     def _say(self, message: str) -> None:
         self.message.setText(message)

@@ -321,3 +321,31 @@ def test_a_small_batch_goes_through_a_real_cups_queue(
         assert _pdf_pages(output) == 1
         output.unlink()
 
+
+
+@pytest.mark.slow
+def test_sending_a_thousand_badges_shows_progress_and_stops_when_cancelled(
+    qtbot, big_event, open_batch,
+) -> None:
+    screen = open_batch(big_event)
+    _pick_printer(screen, "pdf-folder")
+    with qtbot.waitSignal(screen.sent, timeout=SAFETY_MS) as sent:
+        _press(qtbot, screen.send_button)
+        assert not screen.who_group.isEnabled() and not screen.layout_group.isEnabled()
+        qtbot.waitUntil(lambda: screen.progress.value() >= 16, timeout=SAFETY_MS)
+        qtbot.mouseClick(screen.cancel_button, Qt.MouseButton.LeftButton)
+    result = sent.args[0]
+    assert result.outcome.value == "cancelled" and 16 <= result.sent < result.total
+    assert screen.message.text() == (f"Cancelled: {result.sent:,} badges of "
+                                     f"{result.total:,} went to pdf-folder; the rest were "
+                                     "not sent.")
+    assert screen.who_group.isEnabled()
+    store = EventStore.open(big_event)
+    try:
+        jobs = print_jobs.list_jobs(store.conn)
+        printed = store.conn.execute("SELECT count(*) FROM prints").fetchone()[0]
+    finally:
+        store.close()
+    assert len(jobs) == printed == result.sent  # nothing queued past the cancel
+    assert {j.status for j in jobs} == {PrintJobStatus.DONE}
+    assert len(list(badge_folder(big_event).glob("*.pdf"))) == -(-result.sent // 8)
