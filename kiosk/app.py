@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
 
@@ -22,7 +23,8 @@ def default_event_path() -> Path:
 
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="kiosk", description="Open the check-in desk on an "
-                                     "event (the demo event when no file is given).")
+                                     "event; with no file, a first window offers the last "
+                                     "event, a new one, a hub or the demo.")
     parser.add_argument("event", nargs="?", help="the event file")
     parser.add_argument("--mode", choices=MODES, help="staffed desk (default), self check-in, "
                         "or workshop door")
@@ -34,19 +36,34 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="language of the self check-in screens")
     parser.add_argument("--screen", choices=SCREENS,
                         help="with --screenshot: render an organisers' console screen")
+    parser.add_argument("--first-run", action="store_true",
+                        help="show the first window (open, create or connect an event, or try "
+                        "the demo), as when no event file is given")
     parser.add_argument("--exit-when-ready", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--list", action="store_true",
                         help="open the plain attendee list instead of the desk")
     return parser.parse_args(list(argv))
 
 
+def _application() -> Any:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.badges.resources import RESOURCES_DIR
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("kiosk")
+    app.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "kiosk.png")))
+    return app
+
+
 def run(argv: Sequence[str]) -> int:
     args = _parse(argv)
     # Qt Multimedia lists every codec library it could not find; a volunteer needs none of it.
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
+    # No file and nobody scripting a picture or a timing: let the person choose an event.
+    if args.first_run or (not args.event and not args.screenshot and not args.exit_when_ready):
+        return _first_run(args)
     event_path = Path(args.event) if args.event else default_event_path()
     if not event_path.exists():
         if args.event:
@@ -61,13 +78,40 @@ def run(argv: Sequence[str]) -> int:
         from kiosk.ui.console.organise_window import render_console_screenshot
 
         return render_console_screenshot(event_path, args.screen, args.screenshot)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("kiosk")
-    from PySide6.QtGui import QIcon
+    app = _application()
+    if not args.screenshot and not args.exit_when_ready:
+        from kiosk.services.event_files import remember_event
 
-    from kiosk.badges.resources import RESOURCES_DIR
+        remember_event(event_path)  # offered first next time kiosk starts without a file
+    _window = _open_event(app, args, event_path)  # kept alive until the app exits
+    return int(app.exec())
 
-    app.setWindowIcon(QIcon(str(RESOURCES_DIR / "icons" / "kiosk.png")))
+
+def _first_run(args: argparse.Namespace) -> int:
+    """The first-run window; the event chosen there opens at the desk as if given by name."""
+    if args.screenshot:
+        from kiosk.ui.first_run import render_first_run_screenshot
+
+        return render_first_run_screenshot(args.screenshot)
+    app = _application()
+    from kiosk.ui.first_run import FirstRunWindow
+
+    chooser = FirstRunWindow()
+    opened: list[Any] = []
+
+    def chosen(path: str) -> None:
+        opened.append(_open_event(app, args, Path(path)))
+        chooser.close()
+
+    chooser.event_chosen.connect(chosen)
+    chooser.show()
+    return int(app.exec())
+
+
+def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
+    """Open the desk (or the attendee list, or self check-in) on an event file."""
+    from PySide6.QtCore import QTimer
+
     if args.list:
         from kiosk.ui.attendee_window import AttendeeWindow
 
@@ -128,4 +172,4 @@ def run(argv: Sequence[str]) -> int:
             QTimer.singleShot(400, grab)
 
         ready.connect(staged)
-    return app.exec()
+    return window
