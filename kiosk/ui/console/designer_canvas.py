@@ -175,7 +175,7 @@ class DesignCanvas(QGraphicsView):
         if view.width() < 50 or view.height() < 50:
             self.set_zoom(1.0, fitted=True)
             return
-        room = min(view.width() / (width * 1.16), view.height() / (height * 1.16))
+        room = min(view.width() / (width * 1.2), view.height() / (height * 1.2))
         self.set_zoom(room / self.pixels_per_mm(), fitted=True)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -4,10 +4,11 @@ canvas over the real rendered badge of a real attendee, and save it as a layout 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -83,6 +84,12 @@ def _open(reference: str) -> _Opened:
         return _Opened(design.template_document(reference), None)
     except DesignError as error:
         return _Opened(None, None, str(error))
+
+
+def _biggest_text(document: Document) -> int:
+    sizes = [(float(e.get("size", 0)), -i) for i, e in enumerate(document.get("elements", []))
+             if isinstance(e, dict) and e.get("type") == "text"]
+    return -max(sizes)[1] if sizes else -1
 
 
 def _render(generation: int, document: Document, path: Path | None, people: list[str],
@@ -209,14 +216,25 @@ class BadgeDesignerScreen(QWidget):
         column.addWidget(self.caption)
 
         self.sheet = QWidget()
-        self.sheet_grid = QGridLayout(self.sheet)
-        self.sheet_grid.setSpacing(18)
-        sheet_scroll = QScrollArea()
-        sheet_scroll.setWidgetResizable(True)
-        sheet_scroll.setWidget(self.sheet)
+        self.sheet_scroll = QScrollArea()
+        self.sheet_scroll.setWidgetResizable(False)
+        self.sheet_scroll.setWidget(self.sheet)
+        save_sheet = QPushButton("Save this sheet as a PDF…")
+        save_sheet.clicked.connect(self._browse_save_sheet)
+        sheet_note = QLabel("The event's own hardest names on this design, at true size: "
+                            "print the PDF on the badge printer to check them on the stock.")
+        sheet_note.setWordWrap(True)
+        sheet_bar = QHBoxLayout()
+        sheet_bar.addWidget(sheet_note, 1)
+        sheet_bar.addWidget(save_sheet)
+        sheet_page = QWidget()
+        sheet_column = QVBoxLayout(sheet_page)
+        sheet_column.setContentsMargins(0, 0, 0, 0)
+        sheet_column.addLayout(sheet_bar)
+        sheet_column.addWidget(self.sheet_scroll, 1)
         self.views = QTabWidget()
         self.views.addTab(badge_page, "Badge")
-        self.views.addTab(sheet_scroll, "Hard names sheet")
+        self.views.addTab(sheet_page, "Hard names sheet")
         self.views.currentChanged.connect(lambda _i: self._sheet_if_shown())
 
         self.properties = PropertyPanel()
@@ -301,6 +319,9 @@ class BadgeDesignerScreen(QWidget):
                              "the bundled layouts stay as they are.")
         self.canvas.select(-1)
         self._show_design()
+        # The biggest text (the name, on every bundled layout) starts chosen: its frame and
+        # handles show at once what can be dragged, and the panel what can be changed.
+        self.canvas.select(_biggest_text(self.document))
         self.canvas.zoom_to_fit()
         self.render_preview()
         self.opened.emit(reference)
@@ -460,9 +481,8 @@ class BadgeDesignerScreen(QWidget):
                 if answer.pages:
                     self.canvas.show_preview(answer.pages[0])
                 person = self.people.currentData()
-                self.caption.setText(f"The badge PDF for {self.people.currentText()}, "
-                                     "rendered as it prints (`kiosk badges`, the desk's "
-                                     "printer). Frames show where each element may go.")
+                self.caption.setText(f"The printed badge of {self.people.currentText()}: "
+                                     "the same PDF that `kiosk badges` writes.")
                 self.preview_shown.emit(person or "")
             else:
                 self.sheet_pdf = answer.pdf
@@ -480,27 +500,35 @@ class BadgeDesignerScreen(QWidget):
             self.ready.emit()
 
     def _show_sheet(self, pages: list[QImage]) -> None:
-        while self.sheet_grid.count():
-            item = self.sheet_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        sheet = QWidget()
+        grid = QGridLayout(sheet)
+        grid.setSpacing(18)
         width, _ = design.page_size(self.document)
+        # True size, as on the canvas at 100 %: the sheet answers "is it readable at arm's
+        # length", so it is never scaled down to fit.
         pixels = max(120, round(width * self.canvas.pixels_per_mm()))
-        columns = 3 if width < 120 else 2
+        room = self.sheet_scroll.viewport().width() - 24
+        columns = max(1, room // (pixels + 30))
         for number, (person, page) in enumerate(zip(self.hard, pages, strict=False)):
             picture = QLabel()
-            picture.setPixmap(QPixmap.fromImage(page).scaledToWidth(
-                pixels, Qt.TransformationMode.SmoothTransformation))
+            pixmap = QPixmap.fromImage(page).scaledToWidth(
+                pixels, Qt.TransformationMode.SmoothTransformation)
+            picture.setPixmap(pixmap)
+            picture.setFixedSize(pixmap.size() + QSize(2, 2))
             picture.setStyleSheet("background: white; border: 1px solid #999;")
             picture.setAccessibleName(f"Badge for {person.name}")
-            caption = QLabel(f"<b>{person.reason}</b><br>{person.name}")
+            caption = QLabel(f"<b>{person.reason}</b><br>{escape(person.name)}")
             caption.setWordWrap(True)
+            caption.setMaximumWidth(pixels)
             cell = QWidget()
             column = QVBoxLayout(cell)
             column.addWidget(picture)
             column.addWidget(caption)
-            self.sheet_grid.addWidget(cell, number // columns, number % columns,
-                                      Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            grid.addWidget(cell, number // columns, number % columns,
+                           Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        sheet.adjustSize()
+        self.sheet_scroll.setWidget(sheet)  # the sheet shown before is deleted
+        self.sheet = sheet
         self.sheet_shown.emit(len(pages))
 
     # -- saving ---------------------------------------------------------------------------
@@ -540,6 +568,26 @@ class BadgeDesignerScreen(QWidget):
                              "this event's badges”.")
         self._update_buttons()
         self.saved.emit(str(saved))
+
+    def _browse_save_sheet(self) -> None:
+        if not self.sheet_pdf:
+            self._show_problem("The sheet is still being made; try again in a moment.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save the hard names sheet as",
+                                              str(self._event_folder / "hard-names.pdf"),
+                                              "PDF (*.pdf)")
+        if path:
+            self.save_sheet(path)
+
+    def save_sheet(self, path: str | Path) -> None:
+        pdf, target = self.sheet_pdf, Path(path)
+
+        def write(_store: EventStore) -> str:
+            target.write_bytes(pdf)
+            return str(target)
+
+        self._tasks.call(write, lambda saved: self.message.setText(
+            f"Saved the hard names sheet as {saved}."), self._show_problem)
 
     def use_for_event(self) -> None:
         if self.source_path is None:

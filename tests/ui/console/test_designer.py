@@ -98,7 +98,7 @@ def test_the_chooser_offers_the_longest_and_the_right_to_left_name(designer) -> 
     assert offered["LNG000000001"] == f"{LONGEST} — longest name"
     assert offered["RTL000000001"] == f"{ARABIC[0]} {ARABIC[1]} — right-to-left"
     assert people.currentData() == "LNG000000001"  # the hardest test comes first
-    assert designer.caption.text().startswith(f"The badge PDF for {LONGEST}")
+    assert designer.caption.text().startswith(f"The printed badge of {LONGEST}")
 
 
 def test_drag_resize_restyle_save_and_the_cli_prints_the_same_badge(
