@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,18 @@ def _changes(items: Sequence[Any]) -> list[Change]:
     return [WireChange.model_validate(item).change() for item in items]
 
 
+@contextmanager
+def _readable(what: str) -> Iterator[None]:
+    """An answer that is not what a kiosk hub sends (a captive portal, a broken proxy, another
+    server at that address) is a hub we cannot use now: the desk keeps its changes and retries."""
+    try:
+        yield
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, StopIteration) as exc:
+        raise HubUnreachable(f"The hub's answer to {what} could not be read (is something else "
+                             "answering at the hub's address?). The desk keeps working and "
+                             "will try again; nothing is lost.") from exc
+
+
 class HubClient:
     """Calls to one hub. ``certificate`` is the pinned PEM (None for a plain-HTTP hub)."""
 
@@ -104,58 +117,71 @@ class HubClient:
         return response
 
     def health(self) -> dict[str, Any]:
-        return dict(self._call("GET", "/health").json())
+        with _readable("a health check"):
+            return dict(self._call("GET", "/health").json())
 
     def enrol(self, token_secret: str, device_id: str, public_key: str) -> EnrolReply:
         reply = self._call("POST", "/enrol", json={
             "token": token_secret, "device_id": device_id, "public_key": public_key})
-        return EnrolReply.model_validate(reply.json())
+        with _readable("enrolment"):
+            return EnrolReply.model_validate(reply.json())
 
     def push(self, changes: Sequence[Change], sent_at_ms: int) -> PushResult:
         body = json.dumps({"changes": [change_json(c) for c in changes],
                            "sent_at_ms": sent_at_ms}, ensure_ascii=False).encode()
-        data = self._call("POST", "/push", content=body,
-                          headers={"Content-Type": "application/json"}).json()
-        return PushResult([(a["change_id"], int(a["hub_seq"])) for a in data["acks"]],
-                          int(data["hub_time_ms"]), int(data["high_water"]),
-                          data.get("wipe"))
+        response = self._call("POST", "/push", content=body,
+                              headers={"Content-Type": "application/json"})
+        with _readable("a push"):
+            data = response.json()
+            return PushResult([(a["change_id"], int(a["hub_seq"])) for a in data["acks"]],
+                              int(data["hub_time_ms"]), int(data["high_water"]),
+                              data.get("wipe"))
 
     def confirm_wiped(self, ordered_ms: int, unsent: int) -> int:
         """Tell the hub this desk carried out its wipe order; the hub's time of record."""
         reply = self._call("POST", "/wiped", json={"ordered_ms": ordered_ms, "unsent": unsent})
-        return WipedReply.model_validate(reply.json()).wiped_ms
+        with _readable("a wipe confirmation"):
+            return WipedReply.model_validate(reply.json()).wiped_ms
 
     def pull(self, after: int, limit: int = 1000, wait: float = 0) -> Page:
-        data = self._call("GET", "/changes", params={"after": after, "limit": limit,
-                                                     "wait": wait},
-                          timeout=self._timeout + wait).json()
-        return Page(_changes(data["changes"]), int(data["next"]), int(data["high_water"]))
+        response = self._call("GET", "/changes", params={"after": after, "limit": limit,
+                                                         "wait": wait},
+                              timeout=self._timeout + wait)
+        with _readable("a pull"):
+            data = response.json()
+            return Page(_changes(data["changes"]), int(data["next"]), int(data["high_water"]))
 
     def snapshot(self) -> tuple[int, Iterator[list[Change]]]:
         """(high-water mark, pages of changes) of everything the hub holds."""
         response = self._call("GET", "/snapshot")
         lines = iter(response.text.splitlines())
-        high = int(json.loads(next(lines))["high_water"])
+        with _readable("a snapshot"):
+            high = int(json.loads(next(lines))["high_water"])
 
         def pages() -> Iterator[list[Change]]:
             batch: list[Any] = []
-            for line in lines:
-                batch.append(json.loads(line))
-                if len(batch) == 2000:
+            with _readable("a snapshot"):
+                for line in lines:
+                    batch.append(json.loads(line))
+                    if len(batch) == 2000:
+                        yield _changes(batch)
+                        batch = []
+                if batch:
                     yield _changes(batch)
-                    batch = []
-            if batch:
-                yield _changes(batch)
         return high, pages()
 
     def devices(self) -> list[DeviceInfo]:
-        return [DeviceInfo.model_validate(d) for d in self._call("GET", "/devices").json()]
+        response = self._call("GET", "/devices")
+        with _readable("the device list"):
+            return [DeviceInfo.model_validate(d) for d in response.json()]
 
     def revoke(self, device_id: str) -> DeviceInfo:
-        return DeviceInfo.model_validate(
-            self._call("POST", f"/devices/{device_id}/revoke").json())
+        response = self._call("POST", f"/devices/{device_id}/revoke")
+        with _readable("a revocation"):
+            return DeviceInfo.model_validate(response.json())
 
     def upload_bundle(self, data: bytes) -> BundleReply:
         reply = self._call("POST", "/bundles", content=data,
                            headers={"Content-Type": "application/octet-stream"})
-        return BundleReply.model_validate(reply.json())
+        with _readable("a bundle upload"):
+            return BundleReply.model_validate(reply.json())

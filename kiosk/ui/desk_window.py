@@ -473,7 +473,7 @@ def describe_sync(status: SyncStatus | None) -> str:
     """The header's connection line: state, what is waiting, when it last synced."""
     if status is not None and status.state.value == "wiped":
         return f"■ {status.error}"
-    if status is None or status.state.value == "not_connected":
+    if status is None or status.state.value == "not connected":
         return "● Not connected to a hub — working on this desk only"
     when = ""
     if status.last_sync_ms:

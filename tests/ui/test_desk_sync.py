@@ -54,7 +54,11 @@ def test_a_connected_desk_shows_online_and_its_check_ins_reach_the_hub(
 
 
 def test_describe_sync_for_a_desk_on_its_own() -> None:
+    from kiosk.services.syncer import SyncState, SyncStatus
+
     assert describe_sync(None).startswith("● Not connected to a hub")
+    # A desk that was never enrolled is not "offline": nothing is waiting for a hub.
+    assert describe_sync(SyncStatus(SyncState.NOT_CONNECTED)).startswith("● Not connected")
 
 
 def test_connect_to_hub_from_the_desk(qtbot, tmp_path: Path) -> None:
