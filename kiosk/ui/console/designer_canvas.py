@@ -171,11 +171,12 @@ class DesignCanvas(QGraphicsView):
 
     def zoom_to_fit(self) -> None:
         view = self.viewport().size()
-        width, height = self._page
-        if view.width() < 50 or view.height() < 50:
+        scene = self.sceneRect()
+        if view.width() < 50 or view.height() < 50 or scene.isEmpty():
             self.set_zoom(1.0, fitted=True)
             return
-        room = min(view.width() / (width * 1.2), view.height() / (height * 1.2))
+        # The page and its margin, with a little to spare so no scroll bar comes and goes.
+        room = min(view.width() / scene.width(), view.height() / scene.height()) * 0.98
         self.set_zoom(room / self.pixels_per_mm(), fitted=True)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

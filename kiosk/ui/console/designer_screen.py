@@ -137,7 +137,11 @@ class BadgeDesignerScreen(QWidget):
     def _build(self) -> None:
         self.templates = QComboBox()
         self.templates.setAccessibleName("Start from a layout")
-        self.templates.setMinimumWidth(260)
+        self.templates.setMinimumWidth(220)
+        # Long names must not widen the window: the list shows them in full when it opens.
+        self.templates.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.templates.setMinimumContentsLength(24)
         self.templates.activated.connect(
             lambda _i: self.start_from(self.templates.currentData()))
         open_button = QPushButton("Open a layout file…")
@@ -167,10 +171,15 @@ class BadgeDesignerScreen(QWidget):
 
         self.people = QComboBox()
         self.people.setAccessibleName("Preview with")
-        self.people.setMinimumWidth(320)
+        self.people.setMinimumWidth(200)
+        # Long names must not widen the window: the list shows them in full when it opens.
+        self.people.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.people.setMinimumContentsLength(24)
         self.people.activated.connect(lambda _i: self.render_preview())
         self.add_button = QToolButton()
-        self.add_button.setText("Add")
+        self.add_button.setText("Add element")
+        self.add_button.setMinimumWidth(110)
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for kind, title in _ADDABLE:
@@ -181,7 +190,7 @@ class BadgeDesignerScreen(QWidget):
         self.delete_button.clicked.connect(lambda: self.delete_element(
             self.canvas.selected_index))
         self.zoom_label = QLabel()
-        self.zoom_label.setMinimumWidth(120)
+        self.zoom_label.setMinimumWidth(96)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tools = QHBoxLayout()
         tools.addWidget(QLabel("Preview with"))
@@ -246,7 +255,7 @@ class BadgeDesignerScreen(QWidget):
         panel = QScrollArea()
         panel.setWidgetResizable(True)
         panel.setWidget(self.properties)
-        panel.setMinimumWidth(360)
+        panel.setMinimumWidth(340)
 
         split = QSplitter()
         split.addWidget(self.views)
