@@ -428,16 +428,35 @@ def trial_names(attendees: Sequence[Attendee], limit: int = 200) -> list[TrialNa
     return hard + [TrialName(a.id, _shown_name(a)) for a in rest[: max(0, limit - len(hard))]]
 
 
+# Made-up people to design with before any registrations are imported: as hard as real ones.
+SAMPLE_ATTENDEES: tuple[Attendee, ...] = (
+    Attendee("SAMPLE000001", "Maximiliana Josefina", "Featherstonehaugh-Wolfeschlegel",
+             organisation="Brightwater Anti-Slavery Partnership", pronouns="she/her"),
+    Attendee("SAMPLE000002", "نور الهدى", "السليماني", organisation="Compass Rose Refuge",
+             category="speaker"),
+    Attendee("SAMPLE000003", "美咲", "佐藤", category="volunteer"),
+    Attendee("SAMPLE000004", unicodedata.normalize("NFD", "Thị Hằng"),
+             unicodedata.normalize("NFD", "Nguyễn"), category="partner NGO"),
+)
+
+
+def preview_people(store: EventStore) -> tuple[list[Attendee], bool]:
+    """The event's active attendees, or the sample people (True) while it has none."""
+    people = queries.list_attendees(store.conn, status="active")
+    return (people, False) if people else (list(SAMPLE_ATTENDEES), True)
+
+
 def event_trial_names(store: EventStore, limit: int = 200) -> list[TrialName]:
-    return trial_names(queries.list_attendees(store.conn, status="active"), limit)
+    return trial_names(preview_people(store)[0], limit)
 
 
 def badge_pdf(store: EventStore, layout: BadgeLayout, attendee_ids: Sequence[str]) -> bytes:
     """The badges of these attendees as one PDF, exactly as `kiosk badges` renders them."""
     event = event_of(store)
     badges = []
+    samples = {a.id: a for a in SAMPLE_ATTENDEES}
     for attendee_id in attendee_ids:
-        attendee = queries.get_attendee(store.conn, attendee_id)
+        attendee = queries.get_attendee(store.conn, attendee_id) or samples.get(attendee_id)
         if attendee is None:
             raise DesignError(f"There is no attendee with id {attendee_id} in this event.")
         badges.append(BadgeData(attendee, badge_code(store, attendee), event))

@@ -49,6 +49,7 @@ class CanvasElement:
     box: Box
     kind: str
     title: str
+    rising: bool = False  # a line from bottom-left to top-right: its ends are those corners
 
 
 @dataclass
@@ -198,7 +199,7 @@ class DesignCanvas(QGraphicsView):
     def _mm_per_px(self) -> float:
         return 1.0 / max(self.transform().m11(), 1e-6)
 
-    def _handle_rects(self, box: Box, kind: str) -> dict[str, QRectF]:
+    def _handle_rects(self, box: Box, kind: str, rising: bool = False) -> dict[str, QRectF]:
         x, y, w, h = box
         size = _HANDLE_PX * self._mm_per_px()
         points = {
@@ -206,7 +207,7 @@ class DesignCanvas(QGraphicsView):
             "right": (x + w, y + h / 2), "bottom-right": (x + w, y + h),
             "bottom": (x + w / 2, y + h), "bottom-left": (x, y + h), "left": (x, y + h / 2),
         }
-        wanted = _handles_for(kind, box)
+        wanted = _handles_for(kind, box, rising)
         return {name: QRectF(px - size / 2, py - size / 2, size, size)
                 for name, (px, py) in points.items() if name in wanted}
 
@@ -228,7 +229,8 @@ class DesignCanvas(QGraphicsView):
             painter.setBrush(QColor(21, 101, 192, 28))
             painter.drawRect(_rect(element.box))
             painter.setBrush(QBrush(Qt.GlobalColor.white))
-            for handle in self._handle_rects(element.box, element.kind).values():
+            for handle in self._handle_rects(element.box, element.kind,
+                                             element.rising).values():
                 painter.drawRect(handle)
         painter.restore()
 
@@ -247,7 +249,8 @@ class DesignCanvas(QGraphicsView):
         if not 0 <= self._selected < len(self._elements):
             return ""
         element = self._elements[self._selected]
-        for name, area in self._handle_rects(element.box, element.kind).items():
+        for name, area in self._handle_rects(element.box, element.kind,
+                                             element.rising).items():
             if area.contains(point):
                 return name
         return ""
@@ -281,7 +284,8 @@ class DesignCanvas(QGraphicsView):
         box = _dragged(drag.box, drag.handle, dx, dy, self._elements[drag.index].kind)
         drag.moved = drag.moved or box != drag.box
         element = self._elements[drag.index]
-        self._elements[drag.index] = CanvasElement(box, element.kind, element.title)
+        self._elements[drag.index] = CanvasElement(box, element.kind, element.title,
+                                                   element.rising)
         self.viewport().update()
         event.accept()
 
@@ -315,7 +319,7 @@ def _rect(box: Box) -> QRectF:
     return QRectF(box[0], box[1], box[2], box[3])
 
 
-def _handles_for(kind: str, box: Box) -> set[str]:
+def _handles_for(kind: str, box: Box, rising: bool) -> set[str]:
     if kind == "band":
         return {"top", "bottom"}
     if kind == "qr":
@@ -326,7 +330,7 @@ def _handles_for(kind: str, box: Box) -> set[str]:
             return {"left", "right"}
         if box[2] == 0:
             return {"top", "bottom"}
-        return {"top-left", "bottom-right"}
+        return {"bottom-left", "top-right"} if rising else {"top-left", "bottom-right"}
     return set(_HANDLES)
 
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from kiosk.services import badge_design as design
 from kiosk.services.badge_design import Box, DesignError, Document, TrialName
-from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas, rasterise_pdf
 from kiosk.ui.console.designer_properties import PropertyPanel
@@ -65,13 +64,15 @@ class _EventFacts:
     hard_names: list[TrialName]
     categories: list[str]
     event_layout: str
+    samples: bool  # the event has no attendees yet: made-up people stand in
 
 
 def _event_facts(store: EventStore) -> _EventFacts:
-    people = queries.list_attendees(store.conn, status="active")
+    people, samples = design.preview_people(store)
     categories = sorted({a.category for a in people if a.category}, key=str.casefold)
     return _EventFacts(design.badge_templates(), design.trial_names(people),
-                       design.hard_names(people), categories, design.event_layout(store))
+                       design.hard_names(people), categories, design.event_layout(store),
+                       samples)
 
 
 def _open(reference: str) -> _Opened:
@@ -86,6 +87,14 @@ def _open(reference: str) -> _Opened:
         return _Opened(None, None, str(error))
 
 
+def _rising(element: Document) -> bool:
+    if element.get("type") != "line":
+        return False
+    run = float(element["x2"]) - float(element["x1"])
+    rise = float(element["y2"]) - float(element["y1"])
+    return run * rise < 0
+
+
 def _biggest_text(document: Document) -> int:
     sizes = [(float(e.get("size", 0)), -i) for i, e in enumerate(document.get("elements", []))
              if isinstance(e, dict) and e.get("type") == "text"]
@@ -98,7 +107,7 @@ def _render(generation: int, document: Document, path: Path | None, people: list
         try:
             layout = design.check_document(document, path)
             pdf = design.badge_pdf(store, layout, people)
-        except DesignError as error:
+        except (DesignError, LookupError) as error:  # LookupError: a file with no event
             return _Rendered(generation, problem=str(error))
         return _Rendered(generation, pdf, rasterise_pdf(pdf, dpi))
     return task
@@ -125,6 +134,7 @@ class BadgeDesignerScreen(QWidget):
         self.last_pdf = b""
         self.sheet_pdf = b""
         self.hard: list[TrialName] = []
+        self.samples = False
         self._ready = False
         self._generation = {"badge": 0, "sheet": 0}
         self._busy = {"badge": False, "sheet": False}
@@ -292,8 +302,10 @@ class BadgeDesignerScreen(QWidget):
             self.templates.addItem(f"{info.title} ({width:g} × {height:g} mm)", info.name)
         self.hard = facts.hard_names
         self.people.clear()
+        self.samples = facts.samples
         for person in facts.trial_names:
-            self.people.addItem(person.label, person.attendee_id)
+            label = f"{person.label} (sample)" if facts.samples else person.label
+            self.people.addItem(label, person.attendee_id)
         self.properties.set_categories(facts.categories)
         # The designer opens on what this event prints with, when that is a badge layout.
         start = facts.event_layout
@@ -324,8 +336,10 @@ class BadgeDesignerScreen(QWidget):
         if index >= 0:
             self.templates.setCurrentIndex(index)
         where = str(answer.source) if answer.source else f"the bundled “{reference}” layout"
+        sample = " The event has no attendees yet, so made-up sample people stand in." \
+            if self.samples else ""
         self.message.setText(f"Designing from {where}. Save as… writes your own layout file; "
-                             "the bundled layouts stay as they are.")
+                             f"the bundled layouts stay as they are.{sample}")
         self.canvas.select(-1)
         self._show_design()
         # The biggest text (the name, on every bundled layout) starts chosen: its frame and
@@ -355,7 +369,7 @@ class BadgeDesignerScreen(QWidget):
     def _show_design(self) -> None:
         page = design.page_size(self.document)
         elements = [CanvasElement(design.element_box(e, page), str(e.get("type")),
-                                  design.element_title(e))
+                                  design.element_title(e), _rising(e))
                     for e in self.document.get("elements", [])]
         self.canvas.show_design(page, elements)
         self._on_selected(self.canvas.selected_index)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.core.changes import ChangeKind
 from kiosk.printing.directory import PrinterDirectory
+from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.designer_canvas import rasterise_pdf
@@ -293,3 +294,20 @@ def test_zoom_one_is_true_size_on_this_screen(qtbot, designer) -> None:
     assert width == pytest.approx(101.6 * dots_per_mm, abs=1.5)
     designer.canvas.zoom_in()
     assert designer.zoom_label.text() == "125 %"
+
+
+def test_before_any_import_the_designer_previews_sample_people(qtbot, tmp_path) -> None:
+    create_event(tmp_path / "new.db", NewEvent("Freedom Forum 2027")).close()
+    screen = BadgeDesignerScreen(str(tmp_path / "new.db"))
+    screen.show()
+    try:
+        with qtbot.waitSignal(screen.preview_shown, timeout=60_000) as shown:
+            pass
+        assert shown.args[0] == "SAMPLE000001"
+        assert screen.people.currentText() == \
+            "Maximiliana Josefina Featherstonehaugh-Wolfeschlegel — longest name (sample)"
+        assert "made-up sample people stand in" in screen.message.text()
+        assert screen.canvas.preview_image is not None and screen.problem.isHidden()
+    finally:
+        screen.shutdown()
+        dispose(screen)

@@ -9,12 +9,14 @@ import pytest
 from PIL import Image
 
 from kiosk.badges import load_layout
+from kiosk.badges.preview import rasterise
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.core.changes import ChangeKind
 from kiosk.core.models import Attendee
 from kiosk.printing.directory import PrinterDirectory
 from kiosk.services import badge_design as design
 from kiosk.services.demo import create_demo_event
+from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
 from kiosk.store.event_store import EventStore
 
@@ -208,3 +210,17 @@ def test_a_change_of_attendee_name_changes_the_chooser(demo: EventStore) -> None
     assert design.event_trial_names(demo)[0] == design.TrialName(
         "LONG1", "Hubert Blaine Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh",
         "longest name")
+
+
+def test_before_any_import_sample_people_stand_in(tmp_path: Path) -> None:
+    store = create_event(tmp_path / "new.db", NewEvent("Freedom Forum 2027"))
+    try:
+        people, samples = design.preview_people(store)
+        assert samples and people == list(design.SAMPLE_ATTENDEES)
+        reasons = [t.reason for t in design.event_trial_names(store)]
+        assert reasons[:4] == ["longest name", "right-to-left", "CJK", "combining marks"]
+        layout = design.check_document(design.template_document("cr80"))
+        pdf = design.badge_pdf(store, layout, [a.id for a in people])
+        assert len(rasterise(pdf, 20)) == len(people)  # a page for each sample person
+    finally:
+        store.close()
