@@ -30,7 +30,13 @@ from kiosk.badges import (
 from kiosk.badges.layout import CutMarks
 from kiosk.core.models import Attendee, Event
 from kiosk.core.text import fold
-from kiosk.printing import BadgeDocument, PrinterBackend, PrinterDirectory, SubmitOutcome
+from kiosk.printing import (
+    PDF_FOLDER,
+    BadgeDocument,
+    PrinterBackend,
+    PrinterDirectory,
+    SubmitOutcome,
+)
 from kiosk.printing import messages as printer_messages
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
@@ -469,8 +475,10 @@ def send_batch(
         sent += len(jobs)
         progress(sent, total)
     pages = page_count(layout, total)
+    # The PDF folder is a printer only in name: say where its files are.
+    where = f" The PDFs are in {info.location}." if info.backend == PDF_FOLDER else ""
     return BatchSent(SendOutcome.SENT, sent, total, tuple(job_ids),
-                     f"All {_badges(total)} ({_pages(pages)}) went to {info.name}.")
+                     f"All {_badges(total)} ({_pages(pages)}) went to {info.name}.{where}")
 
 
 def _people(n: int) -> str:

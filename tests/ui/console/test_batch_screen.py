@@ -190,7 +190,7 @@ def test_sending_to_the_pdf_folder_puts_the_jobs_in_the_print_queue_and_the_file
         _press(qtbot, screen.send_button)
     result = sent.args[0]
     assert screen.message.text() == (f"All {len(delegates)} badges ({sheets} pages) went to "
-                                     "pdf-folder.")
+                                     f"pdf-folder. The PDFs are in {badge_folder(path)}.")
     store = EventStore.open(path)
     try:
         jobs = print_jobs.list_jobs(store.conn)

@@ -207,7 +207,7 @@ def test_sending_a_batch_queues_a_job_per_badge_and_a_document_per_sheet(event, 
                                                                        "letter-6up-4x3in"))
     sent = send_batch(event, _folder_printer(folder), plan, "pdf-folder")
     assert sent.outcome is SendOutcome.SENT and sent.sent == 4
-    assert sent.message == "All 4 badges (1 page) went to pdf-folder."
+    assert sent.message == f"All 4 badges (1 page) went to pdf-folder. The PDFs are in {folder}."
     jobs = [print_jobs.get_job(event.conn, i) for i in sent.job_ids]
     assert [job.status for job in jobs] == [PrintJobStatus.DONE] * 4
     assert [short_id(job.attendee_id) for job in jobs] == ["A2", "A1", "A4", "A6"]  # in order
