@@ -452,6 +452,11 @@ class BadgeDesignerScreen(QWidget):
 
     # -- rendering ------------------------------------------------------------------------
 
+    @property
+    def busy(self) -> bool:
+        """Whether a render, read or write is still under way on the screen's thread."""
+        return self._tasks.pending > 0
+
     def _dpi(self) -> int:
         # At least the printer's own resolution, so QR modules show as they print.
         return max(300, min(600, int(self.document.get("dpi", 300))))

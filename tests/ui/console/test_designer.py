@@ -9,12 +9,14 @@ import sys
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.core.changes import ChangeKind
 from kiosk.printing.directory import PrinterDirectory
+from kiosk.services import badge_design as design
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
 from kiosk.store.event_store import EventStore
@@ -311,3 +313,38 @@ def test_before_any_import_the_designer_previews_sample_people(qtbot, tmp_path) 
     finally:
         screen.shutdown()
         dispose(screen)
+
+
+def test_quick_edits_end_on_the_newest_design(qtbot, designer, event) -> None:
+    qr = _index(designer, "code")
+    designer.canvas.select(qr)
+    for _ in range(4):  # faster than a render: the ones overtaken are dropped
+        qtbot.keyClick(designer.canvas, Qt.Key.Key_Left)
+    final = designer.document
+    assert final["elements"][qr]["x"] == pytest.approx(
+        json.loads((LAYOUTS_DIR / "insert-4x3in.json").read_text("utf-8"))
+        ["elements"][qr]["x"] - 2.0)
+    store = EventStore.open(event["path"])
+    try:
+        expected = design.badge_pdf(store, design.check_document(final), ["LNG000000001"])
+    finally:
+        store.close()
+    qtbot.waitUntil(lambda: not designer.busy, timeout=60_000)
+    assert designer.last_pdf == expected  # and nothing older landed on top of it
+
+
+def test_a_logo_is_drawn_where_its_frame_is(qtbot, designer, tmp_path) -> None:
+    logo = tmp_path / "logo.png"
+    picture = QImage(200, 100, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#00ff00"))
+    assert picture.save(str(logo))
+    with qtbot.waitSignal(designer.preview_shown, timeout=60_000):
+        designer.add_element("image", str(logo))
+    added = len(designer.document["elements"]) - 1
+    assert designer.properties.heading.text() == "Image “image-1”"
+    assert designer.properties.image_path.text() == str(logo)
+    x, y, w, h = designer.canvas.element_box(added)
+    image = designer.canvas.preview_image
+    per_mm = image.width() / 101.6
+    pixel = image.pixelColor(round((x + w / 2) * per_mm), round((y + h / 2) * per_mm))
+    assert (pixel.red(), pixel.green(), pixel.blue()) == (0, 255, 0)
