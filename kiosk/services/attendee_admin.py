@@ -108,11 +108,6 @@ def _standing(store: EventStore, attendee_id: str) -> Attendee:
     return attendee
 
 
-def attendee_for_edit(store: EventStore, attendee_id: str) -> Attendee:
-    """The record as it stands, to fill the edit form."""
-    return _standing(store, attendee_id)
-
-
 def _cleaned(name: str, value: object) -> Any:
     if name == "first_name_only":
         return bool(value)
@@ -259,3 +254,17 @@ def merge_attendees(
     after = queries.get_attendee(store.conn, survivor_id)
     assert after is not None
     return MergeResult(after, merged_id, tuple(sorted(fills)))
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """What the edit form starts from: the record, and the event's categories to offer."""
+
+    attendee: Attendee
+    categories: tuple[str, ...]
+
+
+def edit_form(store: EventStore, attendee_id: str) -> EditForm:
+    event = queries.get_event(store.conn)
+    attendee = _standing(store, attendee_id)
+    return EditForm(attendee, event.categories if event else ())

@@ -96,11 +96,12 @@ class FollowedOrder:
 
 
 def follow_attendees(
-    store: EventStore, keys: AttendeeKeys, query: AttendeeQuery
+    store: EventStore, keys: AttendeeKeys, query: AttendeeQuery, even_if_unchanged: bool = False
 ) -> FollowedOrder | None:
-    """None while nothing changed (a look costs microseconds); else the order afresh."""
+    """The order afresh and what changed; None while nothing changed (a look then costs
+    microseconds) unless ``even_if_unchanged`` (a new filter or sort)."""
     changed = keys.refresh(store.conn)
-    if changed is not None and not changed:
+    if changed is not None and not changed and not even_if_unchanged:
         return None
     order = keys.order(query.state, query.text, query.sort, query.descending)
     return FollowedOrder(order, None if changed is None else frozenset(changed))

@@ -13,6 +13,8 @@ import json
 import sqlite3
 from array import array
 from bisect import bisect_left
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from kiosk.core.text import fold
@@ -59,36 +61,45 @@ _RESORT_AFTER = 200
 _SPARSE = 8
 
 
+@cache
 def _fold_table() -> dict[int, str]:
-    """Accented letters (Latin, Greek, Cyrillic, Vietnamese) to what people type, and
-    combining marks to nothing: the fold of kiosk.core.text, one character at a time, so a
-    whole text folds in one ``translate`` (the full fold takes seconds for 100,000 people)."""
+    """Every character whose fold (kiosk.core.text) differs from its lower case: accented
+    letters, Arabic hamza forms and vowel marks, curly quotes, combining marks. Folding one
+    character at a time lets a whole text fold in one ``translate`` (the full fold takes
+    seconds for 100,000 people). Made on first use (a fifth of a second), on the screen's
+    thread, never at start-up."""
     table = {}
-    for start, end in ((0x00C0, 0x0250), (0x0370, 0x0530), (0x1E00, 0x1F00)):
-        for code in range(start, end):
-            folded = fold(chr(code).casefold())
-            if folded != chr(code):
-                table[code] = folded
-    for code in range(0x0300, 0x0370):
-        table[code] = ""
+    for code in range(0x80, 0x10000):
+        if 0x3400 <= code < 0xA000 or 0xAC00 <= code < 0xE000:
+            continue  # CJK ideographs, Hangul syllables and surrogates fold to themselves
+        lower = chr(code).casefold()
+        folded = fold.__wrapped__(lower)  # type: ignore[attr-defined]
+        if folded != lower:
+            table[code] = folded
     return table
-
-
-_FOLDS = _fold_table()
 
 
 def fold_quickly(text: str) -> str:
     """Case and accents folded, the same for the texts searched and the words typed."""
-    return text.lower() if text.isascii() else text.casefold().translate(_FOLDS)
+    return text.lower() if text.isascii() else text.casefold().translate(_fold_table())
+
+
+def _name_key(first: str, last: str, badge: str, folded: Callable[[str], str]) -> str:
+    """By last name, then first name; someone with one name sorts by it, so "Suryani" is
+    found among the S, and someone with only a badge name by that."""
+    if last:
+        return f"{last}\x00{first}"
+    return f"{first}\x00" if first else folded(badge)
 
 
 class AttendeeKeys:
     """Everything the attendee table filters and sorts on; ``refresh`` before each use."""
 
     def __init__(self) -> None:
-        self._clear()
+        self.clear()
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
+        """Forget everything: the next refresh reads every attendee again."""
         self.loaded = False
         self.rowids = array("q")  # ascending: rows are added in row id order
         self.texts: list[str] = []
@@ -110,7 +121,7 @@ class AttendeeKeys:
 
     def load(self, conn: sqlite3.Connection) -> None:
         """Read every attendee (about a second for 100,000)."""
-        self._clear()
+        self.clear()
         self._cursor = _last_change(conn)
         self._version = _data_version(conn)
         self._workshops = dict(conn.execute("SELECT id, name FROM sessions"))
@@ -135,7 +146,7 @@ class AttendeeKeys:
             flags.append((_CANCELLED if status == "cancelled" else 0)
                          | (_ARRIVED if checked_in else 0) | (_PRINTED if prints else 0)
                          | (_GONE if merged_into else 0))
-            names.append(f"{last_f}\x00{first_f}" if first or last else folded(badge))
+            names.append(_name_key(first_f, last_f, badge, folded))
             organisations.append(organisation_f)
             categories.append(folded(category))
             statuses.append(folded(status))
@@ -236,8 +247,8 @@ class AttendeeKeys:
                                 | (_PRINTED if prints else 0)
                                 | (_GONE if merged_into else 0))
         keys = self.keys
-        keys["name"][position] = (f"{fold_quickly(last)}\x00{fold_quickly(first)}"
-                                  if first or last else fold_quickly(badge))
+        keys["name"][position] = _name_key(fold_quickly(first), fold_quickly(last), badge,
+                                           fold_quickly)
         keys["organisation"][position] = self._shared(fold_quickly(organisation))
         keys["category"][position] = self._shared(fold_quickly(category))
         keys["status"][position] = self._shared(fold_quickly(status))

@@ -15,8 +15,8 @@ from PySide6.QtGui import QColor
 from kiosk.services.console import AttendeeRow
 
 PAGE_SIZE = 200
-# Pages kept in memory; the least recently shown are dropped (and read again if needed).
-MAX_PAGES = 60
+# Rows kept in memory; the least recently read are dropped (and read again if needed).
+MAX_ROWS = 60 * PAGE_SIZE
 
 # (heading, attribute of AttendeeRow, sort key in kiosk.services.console.SORT_KEYS)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -41,19 +41,22 @@ class AttendeeTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._order: list[int] = []
-        self._pages: OrderedDict[int, dict[int, AttendeeRow]] = OrderedDict()
+        # Rows by row id, kept across filters and sorts: a row already read shows at once
+        # wherever the new order puts it.
+        self._rows: OrderedDict[int, AttendeeRow] = OrderedDict()
         self._asked: set[int] = set()
+        self._places: dict[int, int] | None = None  # row id -> row, made when needed
         self.generation = 0
 
     # -- feeding ---------------------------------------------------------------------------
 
     def set_order(self, order: list[int]) -> None:
-        """A new filter or sort: every row may have moved, so every page is read again."""
+        """A new filter or sort: every row may have moved, so pages are asked for again."""
         self.beginResetModel()
         self.generation += 1
         self._order = order
-        self._pages.clear()
         self._asked.clear()
+        self._places = None
         self.endResetModel()
 
     def page_ids(self, page: int) -> list[int]:
@@ -62,23 +65,59 @@ class AttendeeTableModel(QAbstractTableModel):
     def add_page(self, generation: int, page: int, rows: dict[int, AttendeeRow]) -> None:
         if generation != self.generation:
             return  # an answer to an older filter or sort
-        self._pages[page] = rows
-        self._pages.move_to_end(page)
-        while len(self._pages) > MAX_PAGES:
-            dropped, _ = self._pages.popitem(last=False)
-            self._asked.discard(dropped)
+        for rowid in self.page_ids(page):
+            self._rows.pop(rowid, None)  # merged away since: shown empty, not as it was
+        self._rows.update(rows)
+        while len(self._rows) > MAX_ROWS:
+            self._rows.popitem(last=False)
         first = page * PAGE_SIZE
         last = min(len(self._order), first + PAGE_SIZE) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
+    @property
+    def order(self) -> list[int]:
+        return self._order
+
+    def forget(self, changed: frozenset[int] | None) -> None:
+        """Rows changed in the event: drop what was read of them (None: of every row)."""
+        if changed is None:
+            self._rows.clear()
+        else:
+            for rowid in changed:
+                self._rows.pop(rowid, None)
+
+    def read_again(self, changed: frozenset[int] | None) -> None:
+        """Rows changed in the event: ask again for the pages shown that hold them (None:
+        every page shown). The old text stays until the new arrives."""
+        for page in sorted(self._asked):
+            if changed is None or not changed.isdisjoint(self.page_ids(page)):
+                self.page_wanted.emit(self.generation, page)
+
     def loaded_pages(self) -> list[int]:
-        return list(self._pages)
+        return sorted(page for page in self._asked
+                      if all(r in self._rows for r in self.page_ids(page)))
 
     def _ask(self, page: int) -> None:
         if page not in self._asked:
             self._asked.add(page)
             self.page_wanted.emit(self.generation, page)
+
+    # -- rows and row ids ------------------------------------------------------------------
+
+    def rowid_at(self, row: int) -> int:
+        return self._order[row]
+
+    def row_of(self, rowid: int) -> int | None:
+        if self._places is None:
+            self._places = {r: place for place, r in enumerate(self._order)}
+        return self._places.get(rowid)
+
+    def attendee_at(self, row: int) -> AttendeeRow | None:
+        """The row as last read (None: not read yet)."""
+        if not 0 <= row < len(self._order):
+            return None
+        return self._rows.get(self._order[row])
 
     # -- QAbstractTableModel ---------------------------------------------------------------
 
@@ -92,15 +131,11 @@ class AttendeeTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = index.row()
-        page_number = row // PAGE_SIZE
-        page = self._pages.get(page_number)
-        if page is None:
-            self._ask(page_number)
+        self._ask(row // PAGE_SIZE)
+        attendee = self._rows.get(self._order[row])
+        if attendee is None:  # not read yet (or merged away since the order was made)
             if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
                 return _LOADING
-            return None
-        attendee = page.get(self._order[row])
-        if attendee is None:  # gone since the order was read (merged away)
             return None
         attribute = COLUMNS[index.column()][1]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

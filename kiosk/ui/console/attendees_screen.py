@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import console
+from kiosk.services import attendee_admin, console
+from kiosk.services.attendee_admin import AdminError
+from kiosk.store.event_store import EventStore
+from kiosk.ui.console.attendee_dialogs import (
+    ConfirmDialog,
+    EditAttendeeDialog,
+    MergeDialog,
+    field_titles,
+)
 from kiosk.ui.console.attendee_model import COLUMNS, AttendeeTableModel
 from kiosk.ui.console.tasks import EventTasks
 
@@ -33,6 +44,26 @@ STATES: tuple[tuple[str, str], ...] = (
 )
 
 _COLUMN_WIDTHS = (220, 240, 110, 110, 120, 110)
+# How often the table looks for changes made elsewhere (desks, sync, the import screen).
+FOLLOW_MS = 2_000
+# Selections larger than this are not carried over to a new order (finding them costs).
+_KEPT_SELECTION = 50
+
+
+class _Refused:
+    """A correction the service refused, with its plain message (not a fault)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _refusable(task: Callable[[EventStore], Any]) -> Callable[[EventStore], Any]:
+    def run(store: EventStore) -> Any:
+        try:
+            return task(store)
+        except AdminError as refusal:
+            return _Refused(str(refusal))
+    return run
 
 
 class AttendeesScreen(QWidget):
@@ -42,13 +73,19 @@ class AttendeesScreen(QWidget):
     order_shown = Signal(int)  # rows now in the table
     rows_loaded = Signal(int)  # a page of rows has arrived (its number)
     failed = Signal(str)
+    dialog_opened = Signal(QDialog)
+    corrected = Signal(str)  # a correction was recorded (what the message line says)
 
     def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks = EventTasks(event_path, "attendees", self)
         self.query = console.AttendeeQuery()
+        # Owned by the screen's thread: only tasks touch it.
+        self._keys = console.AttendeeKeys()
         self._workshops: dict[str, str] = {}
         self._asked_order = 0
+        self._following = False
+        self.dialog: QDialog | None = None
         self.filter_box = QLineEdit()
         self.filter_box.setPlaceholderText("Find by name, organisation, email or reference…")
         self.filter_box.setAccessibleName("Filter attendees")
@@ -74,6 +111,7 @@ class AttendeesScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.table.horizontalHeader()
         for column, width in enumerate(_COLUMN_WIDTHS):
             header.resizeSection(column, width)
@@ -83,8 +121,23 @@ class AttendeesScreen(QWidget):
         bar.addWidget(QLabel("Show:"))
         bar.addWidget(self.state_box)
         bar.addWidget(self.refresh_button)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setToolTip("Correct the selected person's details (or double-click "
+                                    "a row)")
+        self.merge_button = QPushButton("Merge two records…")
+        self.merge_button.setToolTip("Select two rows (Ctrl+click) that are the same person")
+        self.cancel_button = QPushButton("Cancel registration…")
+        self.message = QLabel("Select a row to edit it; select two rows (Ctrl+click) to merge "
+                              "them.")
+        self.message.setAccessibleName("Last action")
+        self.message.setStyleSheet("color: #555;")
+        actions = QHBoxLayout()
+        for button in (self.edit_button, self.merge_button, self.cancel_button):
+            actions.addWidget(button)
+        actions.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
         self._typing = QTimer(self)
@@ -96,6 +149,17 @@ class AttendeesScreen(QWidget):
         self.refresh_button.clicked.connect(self.reload)
         self.model.page_wanted.connect(self.on_page_wanted)
         self.model.sort_requested.connect(self.on_sort_requested)
+        self.model.modelReset.connect(self._show_actions)
+        self.model.dataChanged.connect(lambda *_a: self._show_actions())
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_actions())
+        self.table.doubleClicked.connect(lambda index: self.edit_selected(index.row()))
+        self.edit_button.clicked.connect(lambda: self.edit_selected())
+        self.merge_button.clicked.connect(self.merge_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.follow_timer = QTimer(self)
+        self.follow_timer.setInterval(FOLLOW_MS)
+        self.follow_timer.timeout.connect(self.follow)
+        self._show_actions()
 
     def start(self) -> None:
         """Read the event's workshops, then the first order."""
@@ -104,6 +168,7 @@ class AttendeesScreen(QWidget):
     def _on_workshops(self, names: dict[str, str]) -> None:
         self._workshops = names
         self._ask_order()
+        self.follow_timer.start()
 
     # -- filter and sort -------------------------------------------------------------------
 
@@ -119,22 +184,72 @@ class AttendeesScreen(QWidget):
         self._ask_order()
 
     def reload(self) -> None:
-        self.start()
+        """Read everything again (the Refresh button; after an import)."""
+        keys = self._keys
+        self.tasks.call(lambda _store: keys.clear(), lambda _none: self.start(),
+                        self.on_failed)
 
     def _ask_order(self) -> None:
-        query = self.query
+        query, keys = self.query, self._keys
         self.count_label.setText("Finding…")
         self._asked_order += 1
-        self.tasks.call(lambda store: console.attendee_order(store, query),
-                        partial(self._on_order, self._asked_order), self.on_failed)
+        self.tasks.call(
+            lambda store: console.follow_attendees(store, keys, query, even_if_unchanged=True),
+            partial(self._on_order, self._asked_order, False), self.on_failed)
 
-    def _on_order(self, request: int, order: list[int]) -> None:
+    def follow(self) -> None:
+        """Look for changes made elsewhere; the table follows them where it stands."""
+        if self._following or not self.model.generation:
+            return
+        self._following = True
+        query, keys = self.query, self._keys
+        self.tasks.call(lambda store: console.follow_attendees(store, keys, query),
+                        partial(self._on_followed, self._asked_order), self._on_follow_failed)
+
+    def _on_follow_failed(self, message: str) -> None:
+        self._following = False
+        self.on_failed(message)
+
+    def _on_followed(self, request: int, followed: console.FollowedOrder | None) -> None:
+        self._following = False
+        if followed is not None:
+            self._on_order(request, True, followed)
+
+    def _on_order(self, request: int, in_place: bool, followed: console.FollowedOrder) -> None:
         if request != self._asked_order:
+            self.model.forget(followed.changed)  # a newer order is on its way
             return  # the organiser has typed more since
-        self.model.set_order(order)
+        order = followed.order
+        if in_place and order == self.model.order:
+            self.model.read_again(followed.changed)
+            return
+        self.model.forget(followed.changed)
+        self._show_order(order, keep_place=in_place)
         shown = f"{len(order):,} attendee" + ("" if len(order) == 1 else "s")
         self.count_label.setText(shown + (" match" if self.query.text else " shown"))
         self.order_shown.emit(len(order))
+
+    def _show_order(self, order: list[int], keep_place: bool) -> None:
+        """A new order, keeping the selection (and, for changes made elsewhere, the row at the
+        top): an organiser picking two records to merge must not lose them to a check-in."""
+        selected = self.selected_rowids()
+        top = self.table.rowAt(0)
+        top_rowid = self.model.rowid_at(top) if keep_place and top >= 0 else None
+        self.model.set_order(order)
+        if len(selected) <= _KEPT_SELECTION:
+            selection = QItemSelection()
+            for rowid in selected:
+                row = self.model.row_of(rowid)
+                if row is not None:
+                    selection.select(self.model.index(row, 0),
+                                     self.model.index(row, len(COLUMNS) - 1))
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if top_rowid is not None:
+            row = self.model.row_of(top_rowid)
+            if row is not None:
+                self.table.scrollTo(self.model.index(row, 0),
+                                    QAbstractItemView.ScrollHint.PositionAtTop)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -153,6 +268,149 @@ class AttendeesScreen(QWidget):
         self.count_label.setText(f"⚠ {message}")
         self.failed.emit(message)
 
+    # -- corrections -----------------------------------------------------------------------
+
+    def selected_rowids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.rowid_at(row) for row in rows if row < self.model.rowCount()]
+
+    def _selected(self) -> list[console.AttendeeRow | None]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.attendee_at(row) for row in rows]
+
+    def _show_actions(self) -> None:
+        selected = self._selected()
+        one = len(selected) == 1 and selected[0] is not None
+        self.edit_button.setEnabled(one)
+        self.cancel_button.setEnabled(one)
+        self.merge_button.setEnabled(len(selected) == 2 and None not in selected)
+        if one and selected[0] is not None and selected[0].status == "cancelled":
+            self.cancel_button.setText("Restore registration…")
+        else:
+            self.cancel_button.setText("Cancel registration…")
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _open(self, dialog: QDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r, d=dialog: self._closed(d))
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    def _closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _done(self, dialog: QDialog, message: str) -> None:
+        """A correction was recorded: close its dialog, say so, show it in the table."""
+        dialog.accept()
+        self._say(message)
+        self.corrected.emit(message)
+        self._following = False
+        self.follow()
+
+    def edit_selected(self, row: int | None = None) -> None:
+        if row is not None:
+            self.table.selectRow(row)
+        selected = self._selected()
+        if len(selected) != 1 or selected[0] is None:
+            self._say("Select one row to edit.")
+            return
+        attendee_id = selected[0].attendee_id
+        self.tasks.call(_refusable(lambda store: attendee_admin.edit_form(store, attendee_id)),
+                        self._open_edit, self.on_failed)
+
+    def _open_edit(self, form: attendee_admin.EditForm | _Refused) -> None:
+        if isinstance(form, _Refused):
+            self._say(f"⚠ {form.message}")
+            return
+        dialog = EditAttendeeDialog(form.attendee, form.categories, self)
+        dialog.submitted.connect(partial(self._save_edit, dialog, form.attendee.id))
+        self._open(dialog)
+
+    def _save_edit(self, dialog: EditAttendeeDialog, attendee_id: str, changes: dict) -> None:
+        def saved(result: attendee_admin.EditResult | _Refused) -> None:
+            if isinstance(result, _Refused):
+                dialog.show_problem(result.message)
+                return
+            name = result.attendee.full_name or result.attendee.badge_name
+            self._done(dialog, f"Saved {name}: {field_titles(result.changed)}."
+                       if result.changed else "Nothing changed.")
+
+        self.tasks.call(_refusable(
+            lambda store: attendee_admin.edit_attendee(store, attendee_id, changes)),
+            saved, dialog.show_problem)
+
+    def merge_selected(self) -> None:
+        selected = self._selected()
+        if len(selected) != 2 or None in selected:
+            self._say("Select the two rows to merge (Ctrl+click the second).")
+            return
+        first, second = (row.attendee_id for row in selected if row is not None)
+        self.tasks.call(_refusable(lambda store: attendee_admin.plan_merge(store, first, second)),
+                        self._open_merge, self.on_failed)
+
+    def _open_merge(self, plan: attendee_admin.MergePlan | _Refused) -> None:
+        if isinstance(plan, _Refused):
+            self._say(f"⚠ {plan.message}")
+            return
+        dialog = MergeDialog(plan, self._workshops, self)
+        dialog.confirmed.connect(partial(self._merge, dialog))
+        self._open(dialog)
+
+    def _merge(self, dialog: MergeDialog, kept_id: str, merged_id: str) -> None:
+        def merged(result: attendee_admin.MergeResult | _Refused) -> None:
+            if isinstance(result, _Refused):
+                dialog.show_problem(result.message)
+                return
+            name = result.survivor.full_name or result.survivor.badge_name
+            filled = f" (filled in: {field_titles(result.filled)})" if result.filled else ""
+            self._done(dialog, f"Merged into {name}{filled}.")
+
+        self.tasks.call(_refusable(
+            lambda store: attendee_admin.merge_attendees(store, kept_id, merged_id)),
+            merged, dialog.show_problem)
+
+    def cancel_selected(self) -> None:
+        selected = self._selected()
+        if len(selected) != 1 or selected[0] is None:
+            self._say("Select one row.")
+            return
+        row = selected[0]
+        if row.status == "cancelled":
+            dialog = ConfirmDialog(
+                "Restore registration",
+                f"Restore the registration of {row.name}? Every desk will let them check in "
+                "again.", "Restore registration", self)
+            change = attendee_admin.restore_registration
+            done = f"Restored the registration of {row.name}."
+        else:
+            arrived = (f" They were checked in ({row.checked_in}); that stays recorded."
+                       if row.checked_in else "")
+            dialog = ConfirmDialog(
+                "Cancel registration",
+                f"Cancel the registration of {row.name}? Every desk will refuse their ticket "
+                f"with “Registration cancelled”.{arrived} Nothing is deleted: you can restore "
+                "the registration later.", "Cancel registration", self)
+            change = attendee_admin.cancel_registration
+            done = f"Cancelled the registration of {row.name}."
+        attendee_id = row.attendee_id
+
+        def recorded(result: attendee_admin.EditResult | _Refused) -> None:
+            if isinstance(result, _Refused):
+                dialog.show_problem(result.message)
+            else:
+                self._done(dialog, done)
+
+        dialog.confirmed.connect(lambda: self.tasks.call(
+            _refusable(lambda store: change(store, attendee_id)), recorded,
+            dialog.show_problem))
+        self._open(dialog)
+
     def visible_text(self, row: int, column_title: str) -> str:
         """What the table shows in one cell (for tests and screen readers alike)."""
         column = [c[0] for c in COLUMNS].index(column_title)
@@ -160,4 +418,7 @@ class AttendeesScreen(QWidget):
         return "" if value is None else str(value)
 
     def shutdown(self) -> None:
+        self.follow_timer.stop()
+        if self.dialog is not None:
+            self.dialog.close()
         self.tasks.shutdown()

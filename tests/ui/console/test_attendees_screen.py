@@ -9,9 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.core.changes import ChangeKind
+from kiosk.core.checkin_rules import Outcome
+from kiosk.core.text import fold
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import Desk
 from kiosk.store import queries
+from kiosk.store.event_store import EventStore
+from kiosk.ui.console.attendee_dialogs import ConfirmDialog, EditAttendeeDialog, MergeDialog
+from kiosk.ui.console.attendee_model import COLUMNS
 
 # 100,000 attendees take about 30 s to build (KIOSK_TEST_ATTENDEES=100000 runs these tests on
 # them); 20,000 keep the suite quick and are still far more rows than a view could hold as
@@ -135,3 +140,259 @@ def test_a_badge_print_shows_in_the_badge_column(qtbot, open_console, tmp_path: 
     index = screen.state_box.findText("Badge printed")
     assert shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(index)) == 1
     assert loaded_text(qtbot, screen, 0, "Badge") == "✔ printed"
+
+
+# -- corrections: edit, merge, cancel ---------------------------------------------------------
+
+
+def _ready(qtbot, window):
+    window.show_screen("attendees")  # the tab in front, so clicks reach the table
+    screen = window.attendees
+    qtbot.wait_until(lambda: screen.model.rowCount() > 0 and screen.visible_text(0, "Name")
+                     not in ("…", ""), timeout=20_000)
+    return screen
+
+
+def _filtered(qtbot, window, text: str) -> int:
+    screen = window.attendees
+    screen.filter_box.clear()
+    return shown_order(qtbot, window, lambda: qtbot.keyClicks(screen.filter_box, text))
+
+
+def _row_named(qtbot, screen, name: str, column: str = "Name") -> int:
+    rows = range(screen.model.rowCount())
+    qtbot.wait_until(lambda: all(screen.visible_text(r, "Name") != "…" for r in rows))
+    return next(r for r in rows if screen.visible_text(r, column) == name)
+
+
+def _click_row(qtbot, screen, row: int, modifier=Qt.KeyboardModifier.NoModifier,
+               double: bool = False) -> None:
+    centre = screen.table.visualRect(screen.model.index(row, 0)).center()
+    qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, modifier, centre)
+    if double:  # a double-click arrives as a click, then the second press
+        qtbot.mouseDClick(screen.table.viewport(), Qt.MouseButton.LeftButton, modifier, centre)
+
+
+def _opened(qtbot, screen, action):
+    with qtbot.wait_signal(screen.dialog_opened, timeout=10_000) as opened:
+        action()
+    return opened.args[0]
+
+
+def _person(path: Path, attendee_id: str):
+    store = EventStore.open(path)
+    try:
+        return queries.get_attendee(store.conn, attendee_id)
+    finally:
+        store.close()
+
+
+def test_double_clicking_a_row_edits_the_person(qtbot, open_console, event_file) -> None:
+    person = next(p for p in event_file["active"] if p.email.isascii() and p.organisation)
+    window = open_console(event_file["path"])
+    screen = _ready(qtbot, window)
+    assert _filtered(qtbot, window, person.last_name) >= 1
+    assert not screen.edit_button.isEnabled()  # nothing selected yet
+    row = _row_named(qtbot, screen, name_of(person))
+    dialog = _opened(qtbot, screen, lambda: _click_row(qtbot, screen, row, double=True))
+    assert isinstance(dialog, EditAttendeeDialog) and dialog.isVisible()
+    assert dialog.fields["organisation"].text() == person.organisation
+    # A mistyped email is refused in the dialog, which keeps everything typed.
+    dialog.fields["email"].clear()
+    qtbot.keyClicks(dialog.fields["email"], "no address")
+    dialog.fields["organisation"].clear()
+    qtbot.keyClicks(dialog.fields["organisation"], "Safe Haven Trust")
+    dialog.fields["pronouns"].clear()
+    qtbot.keyClicks(dialog.fields["pronouns"], "they/them")
+    qtbot.mouseClick(dialog.first_name_only, Qt.MouseButton.LeftButton)
+    assert dialog.badge_preview.text() == f"{person.first_name}  (they/them)"
+    qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: "needs an @" in dialog.problem.text())
+    assert dialog.isVisible() and dialog.action_button.isEnabled()
+    assert dialog.fields["organisation"].text() == "Safe Haven Trust"
+    assert _person(event_file["path"], person.id).email == person.email  # nothing recorded
+    dialog.fields["email"].clear()
+    qtbot.keyClicks(dialog.fields["email"], "new@example.org")
+    with qtbot.wait_signal(screen.corrected, timeout=10_000) as corrected:
+        qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    assert corrected.args[0] == (f"Saved {person.first_name} {person.last_name}: Email, "
+                                 "First name only, Organisation, Pronouns.")
+    assert not dialog.isVisible() and screen.message.text() == corrected.args[0]
+    # The table shows the new organisation without a refresh, and the event file has it.
+    qtbot.wait_until(lambda: screen.visible_text(row, "Organisation") == "Safe Haven Trust",
+                     timeout=10_000)
+    saved = _person(event_file["path"], person.id)
+    assert (saved.organisation, saved.pronouns, saved.email, saved.first_name_only) == (
+        "Safe Haven Trust", "they/them", "new@example.org", True)
+    assert saved.last_name == person.last_name
+
+
+def test_two_records_of_one_person_are_merged_from_the_table(
+    qtbot, open_console, event_file
+) -> None:
+    registered = next(p for p in event_file["active"] if not p.organisation
+                      and p.last_name == "Evans")
+    store = EventStore.open(event_file["path"])
+    walk_in = Desk(store, "Desk 3").walk_in(registered.first_name, registered.last_name,
+                                            organisation="Cinder Path Project")
+    store.close()
+    window = open_console(event_file["path"])
+    screen = _ready(qtbot, window)
+    assert _filtered(qtbot, window, registered.last_name) == 2
+    first = _row_named(qtbot, screen, "", column="Organisation")
+    _click_row(qtbot, screen, first)
+    assert not screen.merge_button.isEnabled()
+    _click_row(qtbot, screen, 1 - first, Qt.KeyboardModifier.ControlModifier)
+    assert screen.merge_button.isEnabled() and not screen.edit_button.isEnabled()
+    dialog = _opened(qtbot, screen, lambda: qtbot.mouseClick(screen.merge_button,
+                                                             Qt.MouseButton.LeftButton))
+    assert isinstance(dialog, MergeDialog)
+    # Side by side; the registration is the one suggested to keep.
+    columns = [[cell.text() for cell in cells] for cells in dialog.cells]
+    assert sorted(c[3] for c in columns) == ["Cinder Path Project", "—"]
+    assert sorted(c[8] for c in columns) == ["registration file", "walk-in at a desk"]
+    assert dialog.kept.attendee.id == registered.id
+    assert "Filled in from the other record: Organisation." in dialog.outcome.text()
+    # Choosing the walk-in instead says so; choosing back restores the suggestion.
+    qtbot.mouseClick(dialog.choices[[c.attendee.id for c in (dialog.plan.first,
+                                                            dialog.plan.second)].index(
+        walk_in.attendee.id)], Qt.MouseButton.LeftButton)
+    outcome = dialog.outcome.text()
+    assert "(registration file) will be merged into" in outcome
+    assert "(walk-in at a desk)." in outcome and "Email" in outcome.splitlines()[1]
+    dialog.choose(registered.id)
+    with qtbot.wait_signal(screen.corrected, timeout=10_000) as corrected:
+        qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    assert corrected.args[0] == (f"Merged into {registered.first_name} {registered.last_name} "
+                                 "(filled in: Organisation).")
+    # One row left: the registration, with the walk-in's check-in and organisation.
+    qtbot.wait_until(lambda: screen.model.rowCount() == 1, timeout=10_000)
+    qtbot.wait_until(lambda: screen.visible_text(0, "Checked in").startswith("✔"),
+                     timeout=10_000)
+    assert screen.visible_text(0, "Organisation") == "Cinder Path Project"
+    assert _person(event_file["path"], walk_in.attendee.id).merged_into == registered.id
+    assert _person(event_file["path"], registered.id).checked_in
+
+
+def test_a_registration_is_cancelled_and_restored_from_the_table(
+    qtbot, open_console, event_file
+) -> None:
+    person = next(p for p in event_file["active"] if p.email.isascii())
+    code = event_file["codes"][person.id]
+    window = open_console(event_file["path"])
+    screen = _ready(qtbot, window)
+    assert _filtered(qtbot, window, person.email) == 1
+    _click_row(qtbot, screen, 0)
+    assert screen.cancel_button.text() == "Cancel registration…"
+    dialog = _opened(qtbot, screen, lambda: qtbot.mouseClick(screen.cancel_button,
+                                                             Qt.MouseButton.LeftButton))
+    assert isinstance(dialog, ConfirmDialog)
+    assert f"Cancel the registration of {person.first_name}" in dialog.text.text()
+    # "Go back" changes nothing.
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert _person(event_file["path"], person.id).status.value == "active"
+    dialog = _opened(qtbot, screen, lambda: qtbot.mouseClick(screen.cancel_button,
+                                                             Qt.MouseButton.LeftButton))
+    with qtbot.wait_signal(screen.corrected, timeout=10_000):
+        qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: screen.visible_text(0, "Registration") == "cancelled",
+                     timeout=10_000)
+    assert screen.cancel_button.text() == "Restore registration…"
+    store = EventStore.open(event_file["path"])
+    desk = Desk(store, "Desk 1")
+    try:
+        assert desk.scan(code).outcome is Outcome.CANCELLED
+        dialog = _opened(qtbot, screen, lambda: qtbot.mouseClick(
+            screen.cancel_button, Qt.MouseButton.LeftButton))
+        assert "Restore the registration" in dialog.text.text()
+        with qtbot.wait_signal(screen.corrected, timeout=10_000):
+            qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+        qtbot.wait_until(lambda: screen.visible_text(0, "Registration") == "active",
+                         timeout=10_000)
+        assert desk.scan(code).outcome is Outcome.OK
+    finally:
+        store.close()
+
+
+# -- filter and sort from memory ---------------------------------------------------------------
+
+
+def _event_rows(path: Path) -> dict[int, tuple]:
+    store = EventStore.open(path)
+    try:
+        return {row[0]: row[1:] for row in store.conn.execute(
+            "SELECT a.rowid, a.first_name, a.last_name, a.badge_name, a.organisation, a.email, "
+            "a.external_ref, a.status, a.checked_in_hlc, a.merged_into FROM attendees a")}
+    finally:
+        store.close()
+
+
+def test_filter_and_sort_give_the_right_rows_in_the_right_order(
+    qtbot, open_console, big_event
+) -> None:
+    assert big_event["total"] >= 2_000
+    rows = _event_rows(big_event["path"])
+    window = open_console(big_event["path"])
+    screen = _ready(qtbot, window)
+    # "Not checked in yet", "trust", by organisation Z to A: counted here independently.
+    index = screen.state_box.findText("Not checked in yet")
+    shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(index))
+    shown_order(qtbot, window, lambda: qtbot.keyClicks(screen.filter_box, "trust"))
+    column = [c[0] for c in COLUMNS].index("Organisation")
+    shown_order(qtbot, window, lambda: screen.table.sortByColumn(
+        column, Qt.SortOrder.DescendingOrder))
+    expected = {rowid for rowid, (first, last, badge, org, email, ref, status, arrived,
+                                  merged) in rows.items()
+                if status == "active" and not arrived and not merged
+                and "trust" in fold(" ".join((first, last, badge, org, email, ref)))}
+    order = screen.model.order
+    assert len(expected) > 50 and set(order) == expected and len(order) == len(expected)
+    organisations = [fold(rows[rowid][3]) for rowid in order]
+    assert organisations == sorted(organisations, reverse=True)
+    assert loaded_text(qtbot, screen, 0, "Organisation") == rows[order[0]][3]
+    # By name A to Z over everyone: the table reads in last-name order.
+    screen.filter_box.clear()
+    shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(0))
+    shown_order(qtbot, window, lambda: screen.table.sortByColumn(0, Qt.SortOrder.AscendingOrder))
+    order = screen.model.order
+    assert len(order) == big_event["total"]
+    names = [(fold(rows[r][1]), fold(rows[r][0])) if rows[r][1] else (fold(rows[r][0]), "")
+             for r in order]
+    assert names == sorted(names)
+    assert loaded_text(qtbot, screen, 0, "Name") == name_of(
+        next(p for p in big_event["people"] if p.id == _id_at(big_event["path"], order[0])))
+
+
+def _id_at(path: Path, rowid: int) -> str:
+    store = EventStore.open(path)
+    try:
+        return store.conn.execute("SELECT id FROM attendees WHERE rowid = ?",
+                                  (rowid,)).fetchone()[0]
+    finally:
+        store.close()
+
+
+def test_the_table_follows_a_check_in_made_by_another_connection(
+    qtbot, open_console, event_file
+) -> None:
+    person = next(p for p in event_file["active"] if p.email.isascii())
+    window = open_console(event_file["path"])
+    screen = _ready(qtbot, window)
+    screen.follow_timer.setInterval(50)
+    assert _filtered(qtbot, window, person.email) == 1
+    assert loaded_text(qtbot, screen, 0, "Checked in") == "—"
+    store = EventStore.open(event_file["path"])
+    try:
+        assert Desk(store, "Desk 2").check_in(person.id).outcome is Outcome.OK
+    finally:
+        store.close()
+    # Nobody touches the console: the row turns green where it stands.
+    qtbot.wait_until(lambda: screen.visible_text(0, "Checked in").startswith("✔"),
+                     timeout=10_000)
+    # The "Checked in" view, answered from memory, has them too.
+    screen.filter_box.clear()
+    index = screen.state_box.findText("Checked in")
+    shown = shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(index))
+    assert shown == 1
+    assert loaded_text(qtbot, screen, 0, "Name") == name_of(person)
