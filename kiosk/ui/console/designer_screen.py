@@ -135,6 +135,8 @@ class BadgeDesignerScreen(QWidget):
         self.sheet_pdf = b""
         self.hard: list[TrialName] = []
         self.samples = False
+        self._saved_document: Document = {}
+        self._saving: Document = {}
         self._ready = False
         self._generation = {"badge": 0, "sheet": 0}
         self._busy = {"badge": False, "sheet": False}
@@ -332,6 +334,7 @@ class BadgeDesignerScreen(QWidget):
             self.history.record(self.document)
         self.document = answer.document
         self.source_path = answer.source
+        self._saved_document = answer.document
         index = self.templates.findData(reference)
         if index >= 0:
             self.templates.setCurrentIndex(index)
@@ -445,6 +448,13 @@ class BadgeDesignerScreen(QWidget):
         self.undo_button.setEnabled(self.history.can_undo)
         self.redo_button.setEnabled(self.history.can_redo)
         self.use_button.setEnabled(self.source_path is not None)
+        self.save_button.setText("Save as… (unsaved changes)" if self.unsaved else "Save as…")
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the design differs from the file or template it was opened from or saved
+        as."""
+        return bool(self.document) and self.document != self._saved_document
 
     def _on_zoom_changed(self, zoom: float) -> None:
         real = " (real size)" if abs(zoom - 1.0) < 1e-6 else ""
@@ -572,7 +582,7 @@ class BadgeDesignerScreen(QWidget):
             self.save_as(path)
 
     def save_as(self, path: str | Path) -> None:
-        document = self.document
+        document = self._saving = self.document
         target = Path(path)
 
         def save(_store: EventStore) -> Any:
@@ -590,6 +600,7 @@ class BadgeDesignerScreen(QWidget):
             return
         saved = answer.source.resolve() if answer.source else target.resolve()
         self.source_path = saved
+        self._saved_document = self._saving
         self._clear_problem()
         self.message.setText(f"Saved as {saved}. Print with it: kiosk badges EVENT.db "
                              f"--layout {saved.name} --out badges.pdf, or choose “Use for "

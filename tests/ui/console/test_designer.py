@@ -139,9 +139,11 @@ def test_drag_resize_restyle_save_and_the_cli_prints_the_same_badge(
     assert designer.document["elements"][name]["text"] == "{first_name} {last_name}"
     assert designer.problem.isHidden()
 
+    assert designer.save_button.text() == "Save as… (unsaved changes)"
     saved = tmp_path / "layouts" / "charity-a6.json"
     with qtbot.waitSignal(designer.saved, timeout=30_000):
         designer.save_as(saved)
+    assert designer.save_button.text() == "Save as…"
     written = json.loads(saved.read_text(encoding="utf-8"))
     element = next(e for e in written["elements"] if e.get("id") == "name")
     assert (element["y"], element["size"], element["text"]) == (
