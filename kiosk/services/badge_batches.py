@@ -115,6 +115,11 @@ class BatchPlan:
     def count(self) -> int:
         return len(self.attendee_ids)
 
+    @property
+    def drawing(self) -> tuple[tuple[str, ...], BatchLayout]:
+        """What the PDF depends on: two plans with the same drawing make the same pages."""
+        return self.attendee_ids, self.layout
+
 
 @dataclass(frozen=True)
 class BatchDocument:

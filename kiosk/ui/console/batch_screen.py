@@ -300,6 +300,7 @@ class BatchScreen(QWidget):
         self.refresh()
 
     def reload(self) -> None:
+        self.document = None  # names may have been corrected: draw the pages again
         self.refresh()
         self.reload_printers()
 
@@ -420,8 +421,8 @@ class BatchScreen(QWidget):
     # -- preview --------------------------------------------------------------------------
 
     def _preview_for(self, plan: BatchPlan) -> None:
-        if self.document is not None and self.document.plan == plan:
-            return
+        if self._drawn_for(plan):
+            return  # the same badges on the same pages (someone got a badge meanwhile)
         if self._work_kind == "preview" and self._stop is not None:
             self._stop.set()  # what it draws is no longer what is chosen
         self._clear_preview()
@@ -447,7 +448,7 @@ class BatchScreen(QWidget):
 
     def _on_drawn(self, document: BatchDocument,
                   then: Callable[[BatchDocument], None] | None) -> None:
-        if self.plan is None or document.plan != self.plan:
+        if not self._current(document):
             if then is not None:
                 self._say("The choices changed while the badges were drawn. Press Save PDF "
                           "again.")
@@ -463,6 +464,12 @@ class BatchScreen(QWidget):
         self.preview_shown.emit(self.pdf.pageCount())
         if then is not None:
             then(document)
+
+    def _current(self, document: BatchDocument) -> bool:
+        return self.plan is not None and document.plan.drawing == self.plan.drawing
+
+    def _drawn_for(self, plan: BatchPlan) -> bool:
+        return self.document is not None and self.document.plan.drawing == plan.drawing
 
     def _clear_preview(self) -> None:
         self.document = None
@@ -486,7 +493,7 @@ class BatchScreen(QWidget):
             self._say("Give a file name for the PDF, or press Browse.")
             return
         replace = path == self._replace_path
-        if self.document is not None and self.document.plan == self.plan:
+        if self.document is not None and self._current(self.document):
             self._write(self.document, path, replace)
         else:
             self.make_preview(lambda document: self._write(document, path, replace))

@@ -217,9 +217,11 @@ def test_printing_people_who_have_a_badge_again_needs_a_reason(
     _pick_printer(screen, "pdf-folder")
     with qtbot.waitSignal(screen.sent, timeout=SAFETY_MS):
         _press(qtbot, screen.send_button)
+    drawn = screen.document
     qtbot.waitUntil(lambda: "already have a badge" in screen.detail_label.text(),
                     timeout=SAFETY_MS)
     assert screen.reason_box.isVisible()
+    assert screen.document is drawn is not None  # the same pages: not drawn again
     with qtbot.waitSignal(screen.sent, timeout=SAFETY_MS) as refused:
         _press(qtbot, screen.send_button)
     assert refused.args[0].sent == 0
