@@ -37,8 +37,9 @@ OTHER_COLOUR = "#455a64"
 # Colours for categories added later, in turn: distinct on a badge band and in print.
 _NEW_COLOURS = ("#ef6c00", "#ad1457", "#0277bd", "#558b2f", "#4e342e", "#5e35b1")
 
-# Every desk receives the logo through sync; a badge needs no more than this.
-LOGO_LIMIT_BYTES = 1_000_000
+# Every desk receives the logo through sync, inside a change: kept small so even a run of
+# logo changes made offline fits one push to the hub. A badge needs no more than this.
+LOGO_LIMIT_BYTES = 500_000
 _LOGO_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 
 _COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
@@ -251,8 +252,8 @@ def set_logo(store: EventStore, image: Path) -> Outcome:
         return Outcome(f"{image.name} is not a PNG or JPEG picture. Save the logo as PNG "
                        "(best for logos) or JPEG and choose it again.")
     if len(data) > LOGO_LIMIT_BYTES:
-        return Outcome(f"{image.name} is {len(data) / 1_000_000:.1f} MB; a logo can be at most "
-                       f"{LOGO_LIMIT_BYTES // 1_000_000} MB, because every desk gets a copy. "
+        return Outcome(f"{image.name} is {len(data) // 1000:,} KB; a logo can be at most "
+                       f"{LOGO_LIMIT_BYTES // 1000} KB, because every desk gets a copy. "
                        "A PNG about 600 pixels wide is plenty for a badge.")
     if not _decodes(data):
         return Outcome(f"{image.name} cannot be read as a picture: the file may be damaged. "

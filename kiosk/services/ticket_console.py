@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.badges import PreviewUnavailable
-from kiosk.core.models import Status
-from kiosk.services.event_setup import SIGNING_KEY
+from kiosk.core.models import Attendee, Status
+from kiosk.services.event_setup import SIGNING_KEY, event_of
 from kiosk.services.ticket_issuing import NoSigningKey, reissue
 from kiosk.services.ticket_output import write_tickets
 from kiosk.store import queries
@@ -80,6 +80,21 @@ def overview(store: EventStore) -> TicketsOverview:
     active = sum(1 for a in queries.list_attendees(store.conn, status="active")
                  if a.status is Status.ACTIVE)
     return TicketsOverview(store.secret(SIGNING_KEY) is not None, active)
+
+
+def sample_ticket(store: EventStore, dpi: int = 72) -> bytes:
+    """What a ticket looks like for this event, as PNG: a made-up person and a QR that is not
+    a ticket, so no real attendee's working code is shown on screen. Empty if it cannot be
+    drawn here (no pdftoppm)."""
+    from kiosk.badges import BadgeData, render_preview_png
+    from kiosk.badges.tickets import ticket_layout
+
+    person = Attendee(id="sample", first_name="Alex", last_name="Sample")
+    try:
+        return render_preview_png(ticket_layout(), BadgeData(person, "SAMPLE-NOT-A-TICKET",
+                                                             event_of(store)), dpi=dpi)
+    except PreviewUnavailable:
+        return b""
 
 
 def export_tickets(

@@ -153,7 +153,7 @@ class SetupScreen(QWidget):
         logo.addStretch(1)
         form.addRow("Logo", logo)
         form.addRow("", QLabel("Kept in the event file, so every desk's badges can use it. "
-                               "PNG or JPEG, up to 1 MB."))
+                               "PNG or JPEG, up to 500 KB."))
         form.addRow("", self.details_message)
         return box
 

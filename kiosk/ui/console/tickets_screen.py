@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -59,6 +59,7 @@ class TicketsScreen(QWidget):
     people_found = Signal(int)
     reissued = Signal(object)  # Reissued
     saved_one = Signal(object)  # ExportReport
+    sample_shown = Signal()
 
     def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +68,7 @@ class TicketsScreen(QWidget):
         self._tasks = EventTasks(event_path, "tickets", self)
         self._stop = threading.Event()
         self._searches = 0
+        self._sampled = False
         self.new_ticket: Reissued | None = None
         self.desk_note = QLabel(ticket_console.DESK_COPY)
         self.desk_note.setWordWrap(True)
@@ -130,7 +132,12 @@ class TicketsScreen(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.export_message)
-        layout.addStretch(1)
+        layout.addSpacing(12)
+        layout.addWidget(QLabel("What a ticket looks like (a made-up attendee):"))
+        self.sample = QLabel("")
+        self.sample.setAccessibleName("Sample ticket")
+        self.sample.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.sample, 1)
         return box
 
     def _reissue_box(self) -> QGroupBox:
@@ -207,6 +214,26 @@ class TicketsScreen(QWidget):
             "e-mail, first name, last name, ticket file and code — for your mailing tool.")
         self.progress.setMaximum(max(overview.active, 1))
         self.ready.emit()
+        self.show_sample()
+
+    def show_sample(self) -> None:
+        """Drawn afresh each time the tab is shown: the event's details may have changed."""
+        self._tasks.call(ticket_console.sample_ticket, self._on_sample)
+
+    def _on_sample(self, png: bytes) -> None:
+        self._sampled = True
+        pixmap = QPixmap()
+        if png and pixmap.loadFromData(png):
+            self.sample.setPixmap(pixmap.scaledToHeight(
+                360, Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.sample.setText("(The sample cannot be drawn on this computer.)")
+        self.sample_shown.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._sampled:  # the first one comes with the overview
+            self.show_sample()
 
     def choose_folder(self) -> None:
         dialog = QFileDialog(self, "Folder for the tickets", self.folder.text())

@@ -88,6 +88,25 @@ def test_every_active_attendee_gets_a_ticket_and_a_mail_merge_line(qtbot, event_
     assert f"ticket-{cancelled.id}.pdf" not in by_file
 
 
+def test_a_sample_ticket_shows_the_events_details_without_a_real_code(qtbot, event_file):
+    screen = TicketsScreen(str(event_file["path"]))
+    try:
+        screen.show()
+        with qtbot.waitSignal(screen.sample_shown, timeout=30_000):
+            screen.start()
+        assert not screen.sample.pixmap().isNull()
+        assert screen.sample.pixmap().height() == 360
+        # The sample's QR is not a ticket: a photo of the screen lets nobody in.
+        store = EventStore.open(event_file["path"])
+        try:
+            assert Desk(store, "Desk 1").scan("SAMPLE-NOT-A-TICKET").outcome is Outcome.UNKNOWN
+        finally:
+            store.close()
+    finally:
+        screen.shutdown()
+        dispose(screen)
+
+
 def test_png_tickets_are_pictures(qtbot, event_file, open_tickets, tmp_path) -> None:
     screen = open_tickets(event_file["path"])
     screen.folder.setText(str(tmp_path / "png"))

@@ -203,7 +203,7 @@ def test_the_logo_is_kept_in_the_event_and_refused_when_not_a_picture(organisers
         "damaged.png cannot be read as a picture: the file may be damaged.")
     huge = tmp_path / "huge.png"
     huge.write_bytes(PNG + bytes(settings.LOGO_LIMIT_BYTES))
-    assert "a logo can be at most 1 MB" in settings.set_logo(organisers, huge).problem
+    assert "a logo can be at most 500 KB" in settings.set_logo(organisers, huge).problem
     assert settings.set_logo(organisers, tmp_path / "gone.png").problem.startswith(
         "Could not read gone.png")
     assert event_of(organisers).logo == PNG  # still the good one
