@@ -387,7 +387,10 @@ class SetupScreen(QWidget):
 
     # -- writes: each one a task on the screen's thread, then a fresh read ----------------
 
-    def _write(self, message: Message, write: Write) -> None:
+    def _write(self, message: Message, write: Write,
+               cleared: tuple[QLineEdit, ...] = ()) -> None:
+        """Run ``write``, show the fresh settings and the outcome; on success empty
+        ``cleared`` (the fields of an "Add" form, ready for the next one)."""
         def task(store: EventStore) -> tuple[Outcome, EventSettings | None]:
             outcome = write(store)
             return outcome, settings.load_settings(store) if outcome.saved else None
@@ -398,6 +401,8 @@ class SetupScreen(QWidget):
                 self._show(fresh)
             message.show_outcome(outcome)
             if outcome.saved:
+                for field in cleared:
+                    field.clear()
                 self.saved.emit(outcome.done)
             else:
                 self.refused.emit(outcome.problem)
@@ -442,7 +447,8 @@ class SetupScreen(QWidget):
     def add_category(self) -> None:
         name, colour = self.category_name.text(), self.category_colour.text()
         self._write(self.categories_message,
-                    lambda store: settings.add_category(store, name, colour))
+                    lambda store: settings.add_category(store, name, colour),
+                    cleared=(self.category_name,))
 
     def _with_chosen_category(self, then: Callable[[str], Write]) -> None:
         chosen = self._chosen_category()
@@ -473,7 +479,9 @@ class SetupScreen(QWidget):
 
     def add_workshop(self) -> None:
         form = self._workshop_form()
-        self._write(self.workshops_message, lambda store: settings.save_workshop(store, form))
+        self._write(self.workshops_message, lambda store: settings.save_workshop(store, form),
+                    cleared=(self.workshop_name, self.workshop_room, self.workshop_starts,
+                             self.workshop_ends, self.workshop_capacity))
 
     def save_workshop(self) -> None:
         row = self._chosen_row(self.workshops)
@@ -486,7 +494,8 @@ class SetupScreen(QWidget):
     def add_checkpoint(self) -> None:
         name, session_id = self.checkpoint_name.text(), self.checkpoint_workshop.currentData()
         self._write(self.checkpoints_message,
-                    lambda store: settings.save_checkpoint(store, name, session_id))
+                    lambda store: settings.save_checkpoint(store, name, session_id),
+                    cleared=(self.checkpoint_name,))
 
     def save_checkpoint(self) -> None:
         row = self._chosen_row(self.checkpoints)
@@ -499,7 +508,8 @@ class SetupScreen(QWidget):
 
     def add_desk(self) -> None:
         name = self.desk_name.text()
-        self._write(self.desks_message, lambda store: settings.add_desk(store, name))
+        self._write(self.desks_message, lambda store: settings.add_desk(store, name),
+                    cleared=(self.desk_name,))
 
     def _chosen_desk(self) -> str | None:
         item = self.desks.currentItem()

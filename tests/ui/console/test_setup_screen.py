@@ -97,6 +97,7 @@ def test_a_workshop_added_here_is_listed_by_kiosk_sessions(qtbot, event_file, op
     assert done == "Added the workshop “Listening to Survivors”."
     assert screen.workshops_message.text() == "✓ Added the workshop “Listening to Survivors”."
     assert "Listening to Survivors" in rows(screen.workshops)
+    assert screen.workshop_name.text() == "" and screen.workshop_capacity.text() == ""
     capsys.readouterr()
     assert main(["sessions", str(event_file["path"]), "--json"]) == 0
     listed = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
@@ -124,6 +125,9 @@ def test_bad_workshop_details_get_a_plain_message_and_nothing_is_written(
     type_into(qtbot, screen.workshop_capacity, capacity)
     click_and_wait(qtbot, screen, screen.add_workshop_button, "refused")
     assert screen.workshops_message.text() == message
+    # What was typed stays, to be corrected rather than typed again.
+    assert (screen.workshop_name.text(), screen.workshop_capacity.text()) == (
+        "Art as Witness", capacity)
     assert read(event_file["path"], lambda s: queries.list_sessions(s.conn)) == before
     assert "Art as Witness" not in rows(screen.workshops)
 
