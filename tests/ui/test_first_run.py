@@ -197,13 +197,11 @@ def test_connect_to_a_hub_enrols_a_new_desk_that_has_the_registrations(
         store.close()
 
 
-def test_first_run_screenshot_and_an_event_file_still_opens_the_desk(tmp_path, event_file):
+def test_first_run_screenshot_and_an_event_file_still_opens_the_desk(tmp_path, event_file,
+                                                                      monkeypatch):
     shot = tmp_path / "first-run.png"
-    os.environ["KIOSK_CONFIG_DIR"] = str(tmp_path / "config")
-    try:
-        assert run(["--first-run", "--screenshot", str(shot)]) == 0
-    finally:
-        del os.environ["KIOSK_CONFIG_DIR"]
+    monkeypatch.setenv("KIOSK_CONFIG_DIR", str(tmp_path / "config"))
+    assert run(["--first-run", "--screenshot", str(shot)]) == 0
     image = QImage(str(shot))
     assert image.width() >= 900 and image.height() >= 600
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_SILENT": "1",
