@@ -153,7 +153,7 @@ class BadgeDesignerScreen(QWidget):
         # Long names must not widen the window: the list shows them in full when it opens.
         self.templates.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.templates.setMinimumContentsLength(24)
+        self.templates.setMinimumContentsLength(34)
         self.templates.activated.connect(
             lambda _i: self.start_from(self.templates.currentData()))
         open_button = QPushButton("Open a layout file…")
