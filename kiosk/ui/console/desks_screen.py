@@ -79,6 +79,14 @@ def _qr_pixmap(text: str, size: int = 240) -> QPixmap:
     return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio)
 
 
+def _wrapped(text: str) -> QLabel:
+    # A label that does not wrap asks for its whole sentence's width, and the console's
+    # window would grow past the screen to give it.
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 class DesksScreen(QWidget):
     """``attention_shown`` fires once the list is filled; ``token_made`` with the token."""
 
@@ -96,8 +104,8 @@ class DesksScreen(QWidget):
         refresh.clicked.connect(self.refresh)
         attention_box = QGroupBox("Needs attention")
         box = QVBoxLayout(attention_box)
-        box.addWidget(QLabel("Double check-ins from desks that were offline, corrections "
-                             "made at two desks, and people who may be registered twice."))
+        box.addWidget(_wrapped("Double check-ins from desks that were offline, corrections "
+                               "made at two desks, and people who may be registered twice."))
         box.addWidget(self.attention, 1)
         box.addWidget(refresh, alignment=Qt.AlignmentFlag.AlignLeft)
         self.hub_location = QLineEdit(str(Path(event_path).with_name("hub.db")))
@@ -146,9 +154,9 @@ class DesksScreen(QWidget):
         self.wipe_confirmation: QMessageBox | None = None
         box = QGroupBox("Devices at the hub")
         column = QVBoxLayout(box)
-        column.addWidget(QLabel("A desk that is lost or stolen: choose it and wipe its data. "
-                                "The next time it connects it sends what it holds, removes "
-                                "every name from itself and stops syncing."))
+        column.addWidget(_wrapped("A desk that is lost or stolen: choose it and wipe its data. "
+                                  "The next time it connects it sends what it holds, removes "
+                                  "every name from itself and stops syncing."))
         column.addWidget(self.devices, 1)
         column.addWidget(show, alignment=Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.wipe_button, alignment=Qt.AlignmentFlag.AlignLeft)
