@@ -15,6 +15,7 @@ from pathlib import Path
 from kiosk.core.hlc import Stamp
 from kiosk.importing import ImportRefused, preset_names, read_registrations
 from kiosk.importing.fields import MAPPABLE_FIELDS
+from kiosk.services.event_settings import expected_desks
 from kiosk.services.registration_import import ImportReport, import_file
 from kiosk.store import checkins, console_queries, queries
 from kiosk.store.attendee_keys import AttendeeKeys
@@ -156,9 +157,21 @@ class DuplicateEntry:
 
 @dataclass(frozen=True)
 class DeskContact:
+    """A desk as the dashboard lists it: what it did and when this file last heard from it."""
+
     desk: str
     checkins: int
-    last: str
+    last: str  # its latest check-in ("" when none)
+    last_contact: str = ""  # its latest change of any kind, as synced here ("" never heard)
+    expected: bool = False  # named in the event's setup as a desk at the event
+
+    @property
+    def line(self) -> str:
+        if not self.last_contact:
+            return f"{self.desk}: expected, not heard from yet"
+        done = (f"{self.checkins:,} check-in{'' if self.checkins == 1 else 's'}, latest "
+                f"{self.last}" if self.checkins else "no check-ins yet")
+        return f"{self.desk}: {done} — last heard from {self.last_contact}"
 
 
 @dataclass(frozen=True)
@@ -201,8 +214,7 @@ def dashboard(store: EventStore, unless_version: int | None = None) -> Dashboard
                        _local_at(d.at))
         for d in duplicate_rows
     ]
-    desks = [DeskContact(desk or device[:8], count, _local_at(last))
-             for desk, device, count, last in console_queries.desk_activity(conn)]
+    desks = _desk_contacts(store)
     return Dashboard(
         event.name if event else "", checked_in, expected,
         console_queries.category_attendance(conn), workshops, arrivals, duplicates, desks,
@@ -221,6 +233,38 @@ def _filled_slots(rows: list[tuple[int, int]], slot_ms: int) -> list[tuple[datet
         return [(datetime.fromtimestamp(s / 1000), n) for s, n in rows]
     return [(datetime.fromtimestamp(s / 1000), counts.get(s, 0))
             for s in range(first, last + slot_ms, slot_ms)]
+
+
+def _desk_contacts(store: EventStore) -> list[DeskContact]:
+    """Every desk that checked anyone in or is expected at the event, latest contact first;
+    expected desks not heard from yet come last, so a missing desk stands out."""
+    conn = store.conn
+    activity = console_queries.desk_activity(conn)
+    with_checkins = {device for _desk, device, _count, _last in activity}
+    heard = {device: Stamp.parse(hlc).wall_ms
+             for device, _count, hlc in console_queries.device_last_changes(conn) if hlc}
+    expected = {name.casefold(): name for name in expected_desks(store)}
+    desks: list[tuple[int, DeskContact]] = []
+    for desk, device, count, last in activity:
+        name = desk or device[:8]
+        contact = heard.get(device, 0)
+        desks.append((contact, DeskContact(name, count, _local_at(last), _clock_at(contact),
+                                           name.casefold() in expected)))
+    listed = {contact.desk.casefold() for _, contact in desks}
+    for device, contact in heard.items():
+        if device in with_checkins or device == store.device_id:
+            continue
+        name = device[:8]
+        desks.append((contact, DeskContact(name, 0, "", _clock_at(contact), False)))
+        listed.add(name.casefold())
+    desks.sort(key=lambda pair: -pair[0])
+    missing = [DeskContact(name, 0, "", "", True) for key, name in expected.items()
+               if key not in listed]
+    return [contact for _, contact in desks] + missing
+
+
+def _clock_at(wall_ms: int) -> str:
+    return datetime.fromtimestamp(wall_ms / 1000).strftime("%a %H:%M") if wall_ms else ""
 
 
 def _local_at(at: str) -> str:

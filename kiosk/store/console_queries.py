@@ -150,6 +150,19 @@ def desk_activity(conn: sqlite3.Connection) -> list[tuple[str, str, int, str]]:
     ).fetchall()
 
 
+def device_last_changes(conn: sqlite3.Connection) -> list[tuple[str, int, str]]:
+    """(device id, changes recorded, HLC of its latest change) for every device in the log:
+    what this file last heard from each desk (its latest change, whatever its kind)."""
+    return conn.execute(
+        """
+        SELECT d.device_id, d.last_seq,
+               (SELECT c.hlc FROM changes c WHERE c.device_id = d.device_id
+                AND c.device_seq = d.last_seq)
+        FROM (SELECT device_id, max(device_seq) AS last_seq FROM changes GROUP BY device_id) d
+        """
+    ).fetchall()
+
+
 def names_of(conn: sqlite3.Connection, attendee_ids: Sequence[str]) -> dict[str, str]:
     """Attendee id -> "First Last" for a few ids."""
     if not attendee_ids:

@@ -102,7 +102,7 @@ class DashboardScreen(QWidget):
         grid.addWidget(self._box("Arrivals per 15 minutes", self.chart), 1, 0, 1, 2)
         grid.addWidget(self._box("Duplicate check-ins (same person, two desks)",
                                  self.duplicates), 2, 0)
-        grid.addWidget(self._box("Desks: latest check-in", self.desks), 2, 1)
+        grid.addWidget(self._box("Desks: check-ins and last contact", self.desks), 2, 1)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
         grid.setRowStretch(0, 3)
@@ -162,9 +162,9 @@ class DashboardScreen(QWidget):
             self.duplicates.addItem("None: nobody has been checked in twice.")
         self.desks.clear()
         for desk in dashboard.desks:
-            self.desks.addItem(f"{desk.desk}: {desk.checkins:,} check-ins, latest {desk.last}")
+            self.desks.addItem(("⚠ " if not desk.last_contact else "") + desk.line)
         if not dashboard.desks:
-            self.desks.addItem("No check-ins recorded yet.")
+            self.desks.addItem("No desk has checked anyone in yet.")
         self.status_label.setText(f"{dashboard.event_name} — figures refresh every "
                                   f"{self.timer.interval() / 1000:g} s")
         self.refreshed.emit(dashboard)

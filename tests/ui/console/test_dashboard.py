@@ -45,7 +45,8 @@ def test_the_dashboard_counts_a_check_in_made_at_a_desk(qtbot, open_console, eve
     booked = [screen.workshops.cellWidget(r, 2).text()
               for r in range(screen.workshops.rowCount())]
     assert sum(text.startswith("1 of") for text in booked) == len(person.sessions)
-    assert screen.desks.item(0).text().startswith("Desk: 1 check-ins")
+    assert screen.desks.item(0).text().startswith("Desk: 1 check-in, latest ")
+    assert "last heard from" in screen.desks.item(0).text()
     assert screen.duplicates_label.text() == "No duplicate check-ins"
 
 
@@ -72,3 +73,19 @@ def test_a_check_in_from_an_offline_desk_is_flagged_as_a_duplicate(
     assert screen.duplicates.item(0).text() == (
         f"⚠ {person.first_name} {person.last_name} — again at Desk 2, Sat 09:40")
     assert screen.overall_label.text().startswith("1 of ")
+
+
+def test_an_expected_desk_not_heard_from_stands_out(qtbot, open_console, event_file) -> None:
+    from kiosk.services.event_settings import save_desks
+
+    store = EventStore.open(event_file["path"])
+    try:
+        assert save_desks(store, ["Front desk", "Side door"]).saved
+        assert Desk(store, "Front desk").check_in(event_file["active"][2].id).outcome.value == "ok"
+    finally:
+        store.close()
+    screen = open_console(event_file["path"]).dashboard
+    qtbot.wait_until(lambda: screen.desks.count() == 2, timeout=10_000)
+    lines = [screen.desks.item(i).text() for i in range(screen.desks.count())]
+    assert lines[0].startswith("Front desk: 1 check-in, latest ")
+    assert lines[1] == "⚠ Side door: expected, not heard from yet"
