@@ -12,6 +12,8 @@ CommandMaker = Callable[[Any, str, Handler, str, str], argparse.ArgumentParser]
 
 EXPORT_KINDS = ("attendees", "workshops", "noshows", "walkins", "conflicts", "audit",
                 "checkins")
+# kiosk.services.checkin_exports.SYSTEMS, named here so `kiosk --help` loads no services.
+CHECKIN_SYSTEMS = ("generic", "eventbrite", "tickettailor", "pretix", "tito", "hievents")
 
 
 def _cli() -> Any:
@@ -27,7 +29,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     cli = _cli()
     store = cli._open_store(args.event)
     try:
-        result = export(store, args.what, args.out)
+        result = export(store, args.what, args.out, args.system)
     except ExportError as exc:
         raise cli.UserError(str(exc)) from exc
     finally:
@@ -142,6 +144,9 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("event", metavar="EVENT.db")
     p.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx")
     p.add_argument("--what", choices=EXPORT_KINDS, default="attendees")
+    p.add_argument("--system", choices=CHECKIN_SYSTEMS,
+                   help="with --what checkins: name the columns as this registration system "
+                        "does (default: the system the registrations were imported from)")
 
     p = command(sub, "report", cmd_report,
                 "Write the event report for organisers and trustees as a PDF.",

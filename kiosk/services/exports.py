@@ -9,6 +9,7 @@ from pathlib import Path
 from kiosk.reports.csv_file import write_csv
 from kiosk.reports.tables import Cell, Table
 from kiosk.reports.xlsx_file import write_xlsx
+from kiosk.services import checkin_exports
 from kiosk.store import attendance
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention import log_action
@@ -95,14 +96,8 @@ def audit_table(store: EventStore) -> Table:
 
 
 def checkins_table(store: EventStore) -> Table:
-    """The generic file for a registration system: its own barcode (else its reference),
-    whether the person came, and when. People who did not come from a file are left out."""
-    rows: list[tuple[Cell, ...]] = []
-    for p in attendance.attendee_attendance(store.conn):
-        code = p.external_barcode or p.external_ref
-        if code:
-            rows.append((code, "true" if p.checked_in_at else "false", p.checked_in_at))
-    return Table("Check-ins", ("barcode", "checked_in", "checked_in_at"), rows)
+    """The check-in file for the system the registrations came from (see checkin_exports)."""
+    return checkin_exports.checkins_table(store)
 
 
 EXPORTS: dict[str, Callable[[EventStore], Table]] = {
@@ -117,8 +112,12 @@ EXPORTS: dict[str, Callable[[EventStore], Table]] = {
 _WRITERS = {".csv": write_csv, ".xlsx": write_xlsx}
 
 
-def export(store: EventStore, what: str, out: str | Path) -> ExportResult:
-    """Write one export to ``out`` (.csv or .xlsx) and note it in the audit trail."""
+def export(store: EventStore, what: str, out: str | Path,
+           system: str | None = None) -> ExportResult:
+    """Write one export to ``out`` (.csv or .xlsx) and note it in the audit trail.
+
+    ``system`` names the registration system whose terms the ``checkins`` file uses (by
+    default, the one the registrations were imported from)."""
     path = Path(out).expanduser()
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:
@@ -127,7 +126,11 @@ def export(store: EventStore, what: str, out: str | Path) -> ExportResult:
         raise ExportError(f"There is no “{what}” export; choose one of {', '.join(EXPORTS)}.")
     if not path.parent.is_dir():
         raise ExportError(f"The folder {path.parent} does not exist.")
-    table = EXPORTS[what](store)
+    try:
+        table = (checkin_exports.checkins_table(store, system) if what == "checkins"
+                 else EXPORTS[what](store))
+    except ValueError as exc:
+        raise ExportError(str(exc)) from exc
     try:
         writer(table, path)
     except OSError as exc:

@@ -294,3 +294,9 @@ def audit_trail(conn: sqlite3.Connection) -> list[AuditEntry]:
         entries += [AuditEntry(at, action, "", "", here, "", detail) for at, action, detail in
                     conn.execute("SELECT at, action, detail FROM retention_log ORDER BY id")]
     return sorted(entries, key=lambda e: e.at)
+
+
+def last_import_preset(conn: sqlite3.Connection) -> str | None:
+    """The source system (import preset) of the latest import into this file, if any."""
+    row = conn.execute("SELECT preset FROM import_runs ORDER BY hlc DESC LIMIT 1").fetchone()
+    return row[0] if row else None

@@ -49,7 +49,7 @@ EXPORT_CHOICES: tuple[tuple[str, str], ...] = (
     ("walkins", "Walk-ins"),
     ("conflicts", "Duplicate check-ins and overrides"),
     ("audit", "Audit trail"),
-    ("checkins", "Check-ins for the registration system (barcode, checked in)"),
+    ("checkins", "Check-ins for the registration system, in its own column names"),
 )
 # Exports with people's names or codes in them: the organiser is told to keep them safe.
 PERSONAL_EXPORTS = frozenset({"attendees", "noshows", "walkins", "conflicts", "checkins"})
