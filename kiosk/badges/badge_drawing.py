@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.badges.badge_colours import colour_on_badge
 from kiosk.badges.badge_data import BadgeData
 from kiosk.badges.fields import field_values, fill
 from kiosk.badges.font_runs import printable
@@ -19,12 +17,14 @@ from kiosk.badges.layout import (
     BoxElement,
     Element,
     ImageElement,
+    ImageSource,
     LineElement,
     QrElement,
     Rect,
     Side,
     TextElement,
 )
+from kiosk.badges.pictures import Picture, draw_picture, file_picture, logo_picture
 from kiosk.badges.qr_drawing import draw_qr
 from kiosk.badges.text_drawing import draw_text
 from kiosk.badges.text_fit import FittedText, fit_text
@@ -61,6 +61,7 @@ def draw_badge(
     """Draw the badge with its bottom-left corner at ``origin`` (points)."""
     values = field_values(badge)
     category = badge.attendee.category
+    event = badge.event
     for element in layout.elements:
         if not _on_side(element, side):
             continue
@@ -68,21 +69,29 @@ def draw_badge(
             fitted = _fit(element, values)
             if fitted is not None:
                 x, y = _corner(layout, element.box, origin)
-                draw_text(canvas, fitted, x, y, element.colour.for_category(category))
+                draw_text(canvas, fitted, x, y, colour_on_badge(element.colour, category, event))
         elif isinstance(element, BoxElement):
-            _draw_box(canvas, layout, element, origin, category)
+            _draw_box(canvas, layout, element, origin, badge)
         elif isinstance(element, QrElement):
             if badge.code:
                 x, y = _corner(layout, element.box, origin)
                 draw_qr(canvas, badge.code, x, y, element.box.width * mm, element.quiet_zone,
                         layout.dpi)
         elif isinstance(element, ImageElement):
-            x, y = _corner(layout, element.box, origin)
-            canvas.drawImage(_image(element.path), x, y, element.box.width * mm,
-                             element.box.height * mm, mask="auto", preserveAspectRatio=True,
-                             anchor="c")
+            picture = _picture(element, badge)
+            if picture is not None:
+                x, y = _corner(layout, element.box, origin)
+                draw_picture(canvas, picture, x, y, element.box.width * mm,
+                             element.box.height * mm)
         elif isinstance(element, LineElement):
-            _draw_line(canvas, layout, element, origin, category)
+            _draw_line(canvas, layout, element, origin, badge)
+
+
+def _picture(element: ImageElement, badge: BadgeData) -> Picture | None:
+    if element.source is ImageSource.EVENT_LOGO:
+        return logo_picture(badge.event.logo)  # None: the event has no logo, nothing drawn
+    assert element.path is not None  # the reader gives every file picture its path
+    return file_picture(element.path)
 
 
 def _fit(element: TextElement, values: dict[str, str | None]) -> FittedText | None:
@@ -112,14 +121,16 @@ def _draw_box(
     layout: BadgeLayout,
     element: BoxElement,
     origin: tuple[float, float],
-    category: str,
+    badge: BadgeData,
 ) -> None:
     x, y = _corner(layout, element.box, origin)
+    category = badge.attendee.category
     canvas.saveState()
     if element.fill is not None:
-        canvas.setFillColor(HexColor(element.fill.for_category(category)))
+        canvas.setFillColor(HexColor(colour_on_badge(element.fill, category, badge.event)))
     if element.stroke is not None:
-        canvas.setStrokeColor(HexColor(element.stroke.for_category(category)))
+        canvas.setStrokeColor(HexColor(colour_on_badge(element.stroke, category,
+                                                       badge.event)))
         canvas.setLineWidth(element.stroke_width)
     width, height = element.box.width * mm, element.box.height * mm
     stroke, filled = int(element.stroke is not None), int(element.fill is not None)
@@ -135,10 +146,11 @@ def _draw_line(
     layout: BadgeLayout,
     element: LineElement,
     origin: tuple[float, float],
-    category: str,
+    badge: BadgeData,
 ) -> None:
     canvas.saveState()
-    canvas.setStrokeColor(HexColor(element.colour.for_category(category)))
+    colour = colour_on_badge(element.colour, badge.attendee.category, badge.event)
+    canvas.setStrokeColor(HexColor(colour))
     canvas.setLineWidth(element.width)
     height = layout.page.height
     canvas.line(
@@ -148,8 +160,3 @@ def _draw_line(
         origin[1] + (height - element.y2) * mm,
     )
     canvas.restoreState()
-
-
-@lru_cache(maxsize=32)
-def _image(path: Path) -> ImageReader:
-    return ImageReader(str(path))

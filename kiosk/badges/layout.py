@@ -52,12 +52,21 @@ class Rect:
 
 @dataclass(frozen=True)
 class Colour:
-    """A colour, or one per ticket category with a default (categories compared case-blind)."""
+    """A colour, or one per ticket category with a default (categories compared case-blind).
+
+    ``per_category`` marks a colour given by category in the layout: the event's own
+    category colours (set in Event setup) take its place where the event has one; a plain
+    colour is pinned. ``on`` marks a text colour "auto": black or white, whichever reads
+    better on that colour (the box or band under the text, else the white page).
+    """
 
     default: str
     by_category: tuple[tuple[str, str], ...] = ()
+    per_category: bool = False
+    on: Colour | None = None
 
     def for_category(self, category: str) -> str:
+        """The layout's own colour for a category (the event's colours are not consulted)."""
         wanted = category.casefold()
         for name, colour in self.by_category:
             if name.casefold() == wanted:
@@ -66,6 +75,7 @@ class Colour:
 
 
 BLACK = Colour("#000000")
+WHITE = Colour("#ffffff")
 
 
 @dataclass(frozen=True)
@@ -91,14 +101,23 @@ class QrElement:
     id: str = ""
 
 
+class ImageSource(StrEnum):
+    """Where a picture comes from: a file beside the layout, or the event's own logo."""
+
+    FILE = "file"
+    EVENT_LOGO = "event_logo"
+
+
 @dataclass(frozen=True)
 class ImageElement:
-    """A picture (an organiser's logo) scaled to fit its box, keeping its proportions."""
+    """A picture scaled to fit its box, keeping its proportions: a file (``path``), or the
+    logo uploaded in Event setup, left off (no frame, no gap filler) when there is none."""
 
     box: Rect
-    path: Path
+    path: Path | None
     side: Side = Side.BOTH
     id: str = ""
+    source: ImageSource = ImageSource.FILE
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +21,7 @@ from kiosk.badges.fields import parse_template
 from kiosk.badges.fonts import Weight, is_known_family
 from kiosk.badges.layout import (
     FORMAT_VERSION,
+    WHITE,
     BadgeLayout,
     BoxElement,
     Colour,
@@ -27,6 +29,7 @@ from kiosk.badges.layout import (
     Element,
     Flip,
     ImageElement,
+    ImageSource,
     Layout,
     LineElement,
     QrElement,
@@ -37,6 +40,7 @@ from kiosk.badges.layout import (
     Stock,
     TextElement,
 )
+from kiosk.badges.pictures import PictureUnreadable, file_picture
 from kiosk.badges.text_fit import Align, Fit, TextStyle, VAlign
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -192,9 +196,9 @@ def _badge(top: _Object, path: Path) -> BadgeLayout:
     if stock is Stock.SHEET:
         raise LayoutError("stock", "a badge layout prints on 'insert', 'card' or 'label'")
     page = _size(top.obj("page"))
-    elements = tuple(
+    elements = _with_backdrops(tuple(
         _element(_Object(item, key), page, path.parent) for key, item in top.items("elements")
-    )
+    ))
     return BadgeLayout(
         name=name,
         title=top.string("title", name),
@@ -338,11 +342,7 @@ def _element(reader: _Object, page: Size, folder: Path) -> Element:
         _inside(reader, box, page)
         element = QrElement(box, reader.integer("quiet_zone", 4, minimum=0), side, element_id)
     elif kind == "image":
-        box = _rect(reader, page)
-        image = folder / reader.string("path")
-        if not image.is_file():
-            raise LayoutError(reader.key("path"), f"no such file: {image}")
-        element = ImageElement(box, image, side, element_id)
+        element = _image(reader, page, folder, side, element_id)
     elif kind in ("box", "band"):
         if kind == "band":
             box = Rect(0.0, reader.number("y"), page.width, reader.number("height", positive=True))
@@ -384,6 +384,31 @@ def _element(reader: _Object, page: Size, folder: Path) -> Element:
     return element
 
 
+def _image(reader: _Object, page: Size, folder: Path, side: Side, element_id: str) -> ImageElement:
+    box = _rect(reader, page)
+    source = reader.choice("source", ImageSource, ImageSource.FILE)
+    if source is ImageSource.EVENT_LOGO:
+        if reader.has("path"):
+            raise LayoutError(reader.key("path"), "an image shows a file (\"path\") or the "
+                              "event's logo (\"source\": \"event_logo\"), not both")
+        return ImageElement(box, None, side, element_id, source)
+    if not reader.has("path"):
+        raise LayoutError(reader.key("path"), "is required: the picture file, or "
+                          "\"source\": \"event_logo\" for the logo set in Event setup")
+    image = folder / reader.string("path")
+    if not image.is_file():
+        raise LayoutError(reader.key("path"), f"no such file: {image}")
+    try:
+        file_picture(image)  # decoded once: the badges drawn with this layout reuse it
+    except OSError as error:
+        raise LayoutError(reader.key("path"), f"cannot read {image.name}: "
+                          f"{error.strerror or error}") from None
+    except PictureUnreadable:
+        raise LayoutError(reader.key("path"), f"{image.name} is not a picture that can be "
+                          "printed (save it as PNG or JPEG)") from None
+    return ImageElement(box, image, side, element_id)
+
+
 def _text(reader: _Object, page: Size, side: Side, element_id: str) -> TextElement:
     box = _rect(reader, page)
     try:
@@ -417,7 +442,7 @@ def _text(reader: _Object, page: Size, side: Side, element_id: str) -> TextEleme
         box=box,
         template=template,
         style=style,
-        colour=_colour(reader, "colour", "#000000"),
+        colour=_colour(reader, "colour", "#000000", auto=True),
         uppercase=reader.boolean("uppercase", False),
         side=side,
         id=element_id,
@@ -445,11 +470,18 @@ def _within(reader: _Object, name: str, value: float, limit: float) -> None:
         raise LayoutError(reader.key(name), f"{value} mm puts the element outside the page")
 
 
-def _colour(reader: _Object, name: str, default: str | None = None) -> Colour:
+def _colour(
+    reader: _Object, name: str, default: str | None = None, auto: bool = False
+) -> Colour:
     value = reader.raw(name, required=default is None)
     if value is None:
         assert default is not None
         return Colour(default)
+    if value == "auto":
+        if not auto:
+            raise LayoutError(reader.key(name), "\"auto\" (black or white, whichever "
+                              "reads better) is for a text's colour only")
+        return Colour("#000000", on=WHITE)  # on the page until _with_backdrops looks
     if isinstance(value, str):
         return Colour(_hex(reader.key(name), value))
     setting = _Object(value, reader.key(name))
@@ -461,7 +493,29 @@ def _colour(reader: _Object, name: str, default: str | None = None) -> Colour:
     )
     categories.done()
     setting.done()
-    return Colour(default_colour, mapping)
+    return Colour(default_colour, mapping, per_category=True)
+
+
+def _with_backdrops(elements: tuple[Element, ...]) -> tuple[Element, ...]:
+    """Each "auto" text colour set against what is under the text: the last filled box or
+    band drawn before it that holds the middle of the text's box, on the text's sides."""
+    result: list[Element] = []
+    for element in elements:
+        if isinstance(element, TextElement) and element.colour.on is not None:
+            middle = (element.box.x + element.box.width / 2,
+                      element.box.y + element.box.height / 2)
+            under = next((e for e in reversed(result) if isinstance(e, BoxElement)
+                          and e.fill is not None and _holds(e.box, middle)
+                          and e.side in (Side.BOTH, element.side)), None)
+            if under is not None and under.fill is not None:
+                element = replace(element, colour=replace(element.colour, on=under.fill))
+        result.append(element)
+    return tuple(result)
+
+
+def _holds(box: Rect, point: tuple[float, float]) -> bool:
+    return (box.x <= point[0] <= box.x + box.width
+            and box.y <= point[1] <= box.y + box.height)
 
 
 def _hex(key: str, value: Any) -> str:
