@@ -79,14 +79,6 @@ class AttendeeTableModel(QAbstractTableModel):
     def order(self) -> list[int]:
         return self._order
 
-    def forget(self, changed: frozenset[int] | None) -> None:
-        """Rows changed in the event: drop what was read of them (None: of every row)."""
-        if changed is None:
-            self._rows.clear()
-        else:
-            for rowid in changed:
-                self._rows.pop(rowid, None)
-
     def read_again(self, changed: frozenset[int] | None) -> None:
         """Rows changed in the event: ask again for the pages shown that hold them (None:
         every page shown). The old text stays until the new arrives."""

@@ -60,7 +60,7 @@ def test_every_attendee_is_in_the_table_and_it_scrolls_to_the_end(
 ) -> None:
     window = open_console(big_event["path"])
     screen = window.attendees
-    qtbot.wait_until(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    _ready(qtbot, window)
     assert screen.model.rowCount() == big_event["total"]
     assert screen.count_label.text() == f"{big_event['total']:,} attendees shown"
     first = loaded_text(qtbot, screen, 0, "Name")
@@ -81,7 +81,7 @@ def test_sorting_by_check_in_puts_the_people_who_arrived_first(
 ) -> None:
     window = open_console(big_event["path"])
     screen = window.attendees
-    qtbot.wait_until(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    _ready(qtbot, window)
     column = 4
     assert screen.model.headerData(column, Qt.Orientation.Horizontal) == "Checked in"
     shown_order(qtbot, window, lambda: screen.table.sortByColumn(column,
@@ -96,7 +96,7 @@ def test_sorting_by_check_in_puts_the_people_who_arrived_first(
 def test_typing_in_the_filter_box_narrows_the_table(qtbot, open_console, big_event) -> None:
     window = open_console(big_event["path"])
     screen = window.attendees
-    qtbot.wait_until(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    _ready(qtbot, window)
     person = next(p for p in big_event["people"] if p.email.isascii() and p.email)
     shown = shown_order(qtbot, window, lambda: qtbot.keyClicks(screen.filter_box, person.email))
     assert shown == 1
@@ -119,7 +119,7 @@ def test_typing_in_the_filter_box_narrows_the_table(qtbot, open_console, big_eve
 def test_the_checked_in_view_shows_only_arrivals(qtbot, open_console, big_event) -> None:
     window = open_console(big_event["path"])
     screen = window.attendees
-    qtbot.wait_until(lambda: screen.model.rowCount() > 0, timeout=20_000)
+    _ready(qtbot, window)
     index = screen.state_box.findText("Checked in")
     shown = shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(index))
     assert shown == len(big_event["arrived"])
@@ -136,7 +136,7 @@ def test_a_badge_print_shows_in_the_badge_column(qtbot, open_console, tmp_path: 
     store.close()
     window = open_console(path)
     screen = window.attendees
-    qtbot.wait_until(lambda: screen.model.rowCount() > 0, timeout=10_000)
+    _ready(qtbot, window)
     index = screen.state_box.findText("Badge printed")
     assert shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(index)) == 1
     assert loaded_text(qtbot, screen, 0, "Badge") == "✔ printed"
@@ -150,6 +150,8 @@ def _ready(qtbot, window):
     screen = window.attendees
     qtbot.wait_until(lambda: screen.model.rowCount() > 0 and screen.visible_text(0, "Name")
                      not in ("…", ""), timeout=20_000)
+    # The first rows come from SQLite; filters wait for the keys read right after.
+    qtbot.wait_until(lambda: screen.keys_ready, timeout=20_000)
     return screen
 
 
