@@ -72,20 +72,34 @@ class _ActionDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._action = action
+        self.busy = False
 
     def _on_action(self) -> None:
         raise NotImplementedError
 
     def set_busy(self) -> None:
+        """Saving: neither button, nor Escape, until the screen has the answer."""
+        self.busy = True
         self.problem.setText("")
-        self.action_button.setEnabled(False)
+        for button in (self.action_button, self.cancel_button):
+            button.setEnabled(False)
         self.action_button.setText("Saving…")
 
     def show_problem(self, message: str) -> None:
         """The change was not made: say why, and let the organiser try again."""
+        self.busy = False
         self.problem.setText(message)
-        self.action_button.setEnabled(True)
+        for button in (self.action_button, self.cancel_button):
+            button.setEnabled(True)
         self.action_button.setText(self._action)
+
+    def reject(self) -> None:
+        if not self.busy:  # a change on its way is seen through, then the dialog closes
+            super().reject()
+
+    def accept(self) -> None:
+        self.busy = False
+        super().accept()
 
 
 class EditAttendeeDialog(_ActionDialog):

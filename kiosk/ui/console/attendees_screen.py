@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -153,7 +154,8 @@ class AttendeesScreen(QWidget):
         self.model.modelReset.connect(self._show_actions)
         self.model.dataChanged.connect(lambda *_a: self._show_actions())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_actions())
-        self.table.doubleClicked.connect(lambda index: self.edit_selected(index.row()))
+        # Double-click or Enter on a row (the platform's "activate").
+        self.table.activated.connect(lambda index: self.edit_selected(index.row()))
         self.edit_button.clicked.connect(lambda: self.edit_selected())
         self.merge_button.clicked.connect(self.merge_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
@@ -210,9 +212,12 @@ class AttendeesScreen(QWidget):
         """Whether filters and sorts are answered from memory yet (for the benchmark)."""
         return self._keys.loaded and not self._following
 
-    def follow(self) -> None:
-        """Look for changes made elsewhere; the table follows them where it stands."""
+    def follow(self, even_hidden: bool = False) -> None:
+        """Look for changes made elsewhere; the table follows them where it stands. Not while
+        another tab is in front: the desk in the same program should have the processor."""
         if self._following or not self.model.generation:
+            return
+        if not even_hidden and not self.isVisible():
             return
         self._following = True
         query, keys = self.query, self._keys
@@ -280,7 +285,7 @@ class AttendeesScreen(QWidget):
         self.rows_loaded.emit(page)
         if self._warm_keys:
             self._warm_keys = False
-            self.follow()
+            self.follow(even_hidden=True)
 
     def on_failed(self, message: str) -> None:
         self.count_label.setText(f"⚠ {message}")
@@ -329,7 +334,7 @@ class AttendeesScreen(QWidget):
         self._say(message)
         self.corrected.emit(message)
         self._following = False
-        self.follow()
+        self.follow(even_hidden=True)
 
     def edit_selected(self, row: int | None = None) -> None:
         if row is not None:
@@ -434,6 +439,10 @@ class AttendeesScreen(QWidget):
         column = [c[0] for c in COLUMNS].index(column_title)
         value = self.model.data(self.model.index(row, column))
         return "" if value is None else str(value)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.follow()  # catch up with what happened while another tab was in front
 
     def shutdown(self) -> None:
         self.follow_timer.stop()
