@@ -6,9 +6,6 @@ has ``shutdown()``; ``ready_signal`` names the signal it emits once its first fi
 screen (None: ready as soon as it is shown).
 """
 
-# NOTE TO ENGINEERS WORKING IN PARALLEL IN THIS TREE: read /work/helpers/common.md first (shared-tree
-# rules, commit rules, time limit 16:50 UTC). This note is removed before the session ends.
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,20 +20,22 @@ class ConsoleScreen:
     ready_signal: str | None = "ready"
 
 
+# In the order organisers meet them: set up, load people, make tickets and badges, run the
+# day, then close it down.
 CONSOLE_SCREENS: tuple[ConsoleScreen, ...] = (
     ConsoleScreen("setup", "Event setup", "kiosk.ui.console.setup_screen", "SetupScreen"),
-    ConsoleScreen("attendees", "Attendees", "kiosk.ui.console.attendees_screen",
-                  "AttendeesScreen", "order_shown"),
-    ConsoleScreen("dashboard", "Live dashboard", "kiosk.ui.console.dashboard_screen",
-                  "DashboardScreen", "refreshed"),
     ConsoleScreen("import", "Import registrations", "kiosk.ui.console.import_wizard",
                   "ImportWizard", None),
+    ConsoleScreen("attendees", "Attendees", "kiosk.ui.console.attendees_screen",
+                  "AttendeesScreen", "order_shown"),
     ConsoleScreen("tickets", "Tickets", "kiosk.ui.console.tickets_screen", "TicketsScreen"),
-    ConsoleScreen("desks", "Desks and hub", "kiosk.ui.console.desks_screen",
-                  "DesksScreen", "attention_shown"),
     ConsoleScreen("designer", "Badge designer", "kiosk.ui.console.designer_screen",
                   "BadgeDesignerScreen"),
     ConsoleScreen("batch", "Batch badges", "kiosk.ui.console.batch_screen", "BatchScreen"),
+    ConsoleScreen("dashboard", "Live dashboard", "kiosk.ui.console.dashboard_screen",
+                  "DashboardScreen", "refreshed"),
+    ConsoleScreen("desks", "Desks and hub", "kiosk.ui.console.desks_screen",
+                  "DesksScreen", "attention_shown"),
     ConsoleScreen("after", "After the event", "kiosk.ui.console.after_event_screen",
                   "AfterEventScreen"),
 )

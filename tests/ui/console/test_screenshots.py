@@ -1,7 +1,4 @@
-"""`--screenshot --screen attendees|dashboard|import` renders each console screen to a PNG."""
-
-# NOTE TO ENGINEERS WORKING IN PARALLEL IN THIS TREE: read /work/helpers/common.md first (shared-tree
-# rules, commit rules, time limit 16:50 UTC). This note is removed before the session ends.
+"""`--screenshot --screen KEY` renders each console screen to a PNG."""
 
 from __future__ import annotations
 
