@@ -32,6 +32,7 @@ ELEMENT_KINDS: tuple[str, ...] = ("text", "qr", "image", "box", "band", "line")
 KIND_TITLES = {"text": "Text", "qr": "QR code", "image": "Image", "box": "Box",
                "band": "Band", "line": "Line"}
 _SMALLEST = 1.0  # mm: an element dragged smaller than this could no longer be grabbed
+EVENT_LOGO = "event_logo"  # an image's "source": the logo set in Event setup
 _ELEMENT_KEY = re.compile(r"^elements\[(\d+)\]\.?(.*)$")
 
 
@@ -247,6 +248,9 @@ def set_setting(document: Document, index: int, key: str, value: Any) -> Documen
         element[key] = value
     if element.get("type") == "text" and element.get("fit", "shrink") == "shrink":
         element.pop("max_lines", None)  # only wrapped text has more than one line
+    if element.get("type") == "image" and key in ("path", "source") and value is not None:
+        # A picture is a file or the event's logo: choosing one lets go of the other.
+        element.pop("source" if key == "path" else "path", None)
     return changed
 
 
@@ -276,8 +280,9 @@ def add_element(document: Document, kind: str, image_path: str = "") -> tuple[Do
     elif kind == "qr":
         size = min(20.0, width, height)
         element.update(x=_mm((width - size) / 2), y=_mm((height - size) / 2), size=size)
-    elif kind == "image":
-        element.update(x=x, y=y, width=w, height=min(20.0, height), path=image_path)
+    elif kind == "image":  # without a file, the logo the organisers set in Event setup
+        element.update(x=x, y=y, width=w, height=min(20.0, height),
+                       **({"path": image_path} if image_path else {"source": EVENT_LOGO}))
     elif kind == "box":
         element.update(x=x, y=y, width=w, height=h, fill="#e0e0e0")
     elif kind == "band":

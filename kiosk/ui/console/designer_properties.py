@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services.badge_design import Box, Document, element_box, element_title
+from kiosk.services.badge_design import EVENT_LOGO, Box, Document, element_box, element_title
 
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
+_EVENT_LOGO_TEXT = "The event's logo (from Event setup)"
 FIELDS: tuple[str, ...] = (
     "badge_name", "first_name", "last_name", "full_name", "display_name", "organisation",
     "pronouns", "category", "event_name", "event_date", "venue",
@@ -52,16 +53,19 @@ _GEOMETRY: dict[str, tuple[str, ...]] = {
 
 class ColourField(QWidget):
     """A colour as "#rrggbb" with a swatch that opens a colour picker; ``edited`` with the
-    new colour, or None when left empty where empty is allowed (no fill)."""
+    new colour, or None when left empty where empty is allowed (no fill), or "auto" (black
+    or white by contrast with what is under it) where that is allowed (a text's colour)."""
 
     edited = Signal(object)
 
-    def __init__(self, name: str, allow_empty: bool = False) -> None:
+    def __init__(self, name: str, allow_empty: bool = False, allow_auto: bool = False) -> None:
         super().__init__()
         self.allow_empty = allow_empty
+        self.allow_auto = allow_auto
         self.text = QLineEdit()
         self.text.setAccessibleName(name)
-        self.text.setPlaceholderText("none" if allow_empty else "#000000")
+        self.text.setPlaceholderText("none" if allow_empty else
+                                     "#000000 or auto" if allow_auto else "#000000")
         self.swatch = QPushButton()
         self.swatch.setFixedWidth(36)
         self.swatch.setAccessibleName(f"Pick the {name.lower()}")
@@ -77,7 +81,7 @@ class ColourField(QWidget):
         self._paint(colour)
 
     def _paint(self, colour: str | None) -> None:
-        style = f"background: {colour};" if colour else ""
+        style = f"background: {colour};" if colour and _HEX.fullmatch(colour) else ""
         self.swatch.setStyleSheet(style)
 
     def _typed(self) -> None:
@@ -85,6 +89,9 @@ class ColourField(QWidget):
         if not value and self.allow_empty:
             self._paint(None)
             self.edited.emit(None)
+        elif value.lower() == "auto" and self.allow_auto:
+            self._paint(None)
+            self.edited.emit("auto")
         elif _HEX.fullmatch(value):
             self._paint(value.lower())
             self.edited.emit(value.lower())
@@ -181,7 +188,7 @@ class PropertyPanel(QWidget):
         self.uppercase.setAccessibleName("Capital letters")
         self.uppercase.toggled.connect(lambda on: self._emit("uppercase", True if on else None))
         self._add("uppercase", "", self.uppercase)
-        self.colour = ColourField("Colour")
+        self.colour = ColourField("Colour", allow_auto=True)
         self.colour.edited.connect(lambda c: self._colour_edited("colour", c))
         self._add("colour", "Colour", self.colour)
         self.fill = ColourField("Fill", allow_empty=True)
@@ -210,11 +217,16 @@ class PropertyPanel(QWidget):
         self.image_path.setAccessibleName("Image file")
         browse = QPushButton("Choose a picture…")
         browse.clicked.connect(self._browse_image)
+        self.use_event_logo = QPushButton("Use the event's logo")
+        self.use_event_logo.setToolTip("The logo uploaded in Event setup; left off the badge "
+                                       "while the event has none.")
+        self.use_event_logo.clicked.connect(self.choose_event_logo)
         image_row = QWidget()
         row = QVBoxLayout(image_row)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.image_path)
         row.addWidget(browse)
+        row.addWidget(self.use_event_logo)
         self._add("path", "Picture", image_row)
         self._add("categories", "Colour by category", self._category_editor())
         self.side = self._choice("Side", [("both", "Both sides"), ("front", "Front only"),
@@ -273,7 +285,8 @@ class PropertyPanel(QWidget):
         buttons.addWidget(remove)
         column.addWidget(self.category_table)
         column.addLayout(buttons)
-        note = QLabel("Other categories use the fill above.")
+        note = QLabel("A colour set in Event setup comes first; these are for categories "
+                      "without one there, and other categories use the fill above.")
         note.setWordWrap(True)
         column.addWidget(note)
         return holder
@@ -332,7 +345,8 @@ class PropertyPanel(QWidget):
             self.line_width.setValue(float(element.get("width", 0.5)) if kind == "line"
                                      else 0.5)
             self.quiet_zone.setValue(int(element.get("quiet_zone", 4)))
-            self.image_path.setText(str(element.get("path", "")))
+            self.image_path.setText(_EVENT_LOGO_TEXT if element.get("source") == EVENT_LOGO
+                                    else str(element.get("path", "")))
             _choose(self.side, element.get("side", "both"))
             self._fill_categories(element.get("fill"))
             self._show_rows(set(_GEOMETRY.get(kind, ())) | set(_ROWS.get(kind, ())))
@@ -386,7 +400,7 @@ class PropertyPanel(QWidget):
         if self._element is None:
             return
         current = self._element.get(key)
-        if isinstance(current, dict) and colour is not None:
+        if isinstance(current, dict) and colour not in (None, "auto"):
             # A colour by category keeps its categories: the field edits the default.
             self._emit(key, {**current, "default": colour})
         else:
@@ -434,6 +448,10 @@ class PropertyPanel(QWidget):
     def choose_image(self, path: str) -> None:
         self.image_path.setText(path)
         self._emit("path", path)
+
+    def choose_event_logo(self) -> None:
+        self.image_path.setText(_EVENT_LOGO_TEXT)
+        self._emit("source", EVENT_LOGO)
 
 
 def _choose(box: QComboBox, value: Any) -> None:

@@ -19,6 +19,12 @@ def pages(pdf: bytes, dpi: int = PRINTER_DPI) -> list[Image.Image]:
     return [Image.open(io.BytesIO(raster)).convert("L") for raster in rasters]
 
 
+def colour_pages(pdf: bytes, dpi: int = PRINTER_DPI) -> list[Image.Image]:
+    """Every page of a PDF in colour (RGB)."""
+    return [Image.open(io.BytesIO(raster)).convert("RGB")
+            for raster in rasterise(pdf, dpi, png=False)]
+
+
 def ink_bounds(image: Image.Image, level: int = INK_LEVEL) -> tuple[int, int, int, int] | None:
     """The box (left, top, right, bottom) in pixels around every inked pixel, or None."""
     return image.point(lambda value: 255 if value < level else 0).getbbox()
