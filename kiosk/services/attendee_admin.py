@@ -26,7 +26,8 @@ TEXT_FIELDS: tuple[str, ...] = (
     "first_name", "last_name", "badge_name", "pronouns", "organisation", "email", "category",
     "desk_note", "access_needs",
 )
-EDITABLE_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "first_name_only", "photo_consent")
+EDITABLE_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "first_name_only", "photo_consent",
+                                    "sessions")
 
 # Fields a merge fills in on the kept record when it has none and the other record has one.
 FILLED_BY_MERGE: tuple[str, ...] = (
@@ -120,6 +121,17 @@ def _cleaned(name: str, value: object) -> Any:
     return text
 
 
+def _bookings(store: EventStore, value: object) -> tuple[str, ...]:
+    """Workshop ids, checked against the event's workshops."""
+    if not isinstance(value, list | tuple) or not all(isinstance(s, str) for s in value):
+        raise AdminError("Choose the workshops from the list.")
+    known = {session.id for session in queries.list_sessions(store.conn)}
+    unknown = set(value) - known
+    if unknown:
+        raise AdminError("A workshop chosen is no longer in the event (refresh and try again).")
+    return tuple(sorted(set(value)))
+
+
 def _problem(after: Attendee) -> str:
     if not (after.first_name or after.last_name or after.badge_name):
         return "A person needs a first name, a last name or a badge name."
@@ -149,11 +161,16 @@ def edit_attendee(
     if unknown:
         raise AdminError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
     current = _standing(store, attendee_id)
-    fields = {name: _cleaned(name, value) for name, value in changes.items()}
+    fields = {name: _cleaned(name, value) for name, value in changes.items()
+              if name != "sessions"}
+    if "sessions" in changes:
+        fields["sessions"] = _bookings(store, changes["sessions"])
     fields = {name: value for name, value in fields.items() if value != getattr(current, name)}
     if not fields:
         return EditResult(current, ())
     after = replace(current, **fields)
+    if "sessions" in fields:
+        fields["sessions"] = list(fields["sessions"])  # as the log and the file hold them
     problem = _problem(after)
     if problem:
         raise AdminError(problem)
@@ -257,14 +274,28 @@ def merge_attendees(
 
 
 @dataclass(frozen=True)
+class WorkshopChoice:
+    """A workshop the form offers, with how full it is."""
+
+    id: str
+    name: str
+    booked: int
+    capacity: int | None
+
+
+@dataclass(frozen=True)
 class EditForm:
-    """What the edit form starts from: the record, and the event's categories to offer."""
+    """What the edit form starts from: the record, the event's categories and workshops."""
 
     attendee: Attendee
     categories: tuple[str, ...]
+    workshops: tuple[WorkshopChoice, ...] = ()
 
 
 def edit_form(store: EventStore, attendee_id: str) -> EditForm:
     event = queries.get_event(store.conn)
     attendee = _standing(store, attendee_id)
-    return EditForm(attendee, event.categories if event else ())
+    booked = queries.session_bookings(store.conn)
+    workshops = tuple(WorkshopChoice(s.id, s.name, booked.get(s.id, 0), s.capacity)
+                      for s in queries.list_sessions(store.conn))
+    return EditForm(attendee, event.categories if event else (), workshops)

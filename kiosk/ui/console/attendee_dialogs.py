@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.models import Attendee, Status
-from kiosk.services.attendee_admin import MergePlan, RecordSummary
+from kiosk.services.attendee_admin import MergePlan, RecordSummary, WorkshopChoice
 
 _PROBLEM_STYLE = "color: #b3261e;"
 _FIELD_TITLES = {
@@ -108,6 +108,7 @@ class EditAttendeeDialog(_ActionDialog):
     submitted = Signal(dict)
 
     def __init__(self, attendee: Attendee, categories: Sequence[str],
+                 workshops: Sequence[WorkshopChoice] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(f"Edit — {attendee.full_name or attendee.badge_name}", "Save", parent)
         self.attendee = attendee
@@ -150,6 +151,16 @@ class EditAttendeeDialog(_ActionDialog):
             note.setFixedHeight(56)
             self.notes[name] = note
             form.addRow(_FIELD_TITLES[name] + ":", note)
+        self.workshops: dict[str, QCheckBox] = {}
+        if workshops:
+            boxes = QVBoxLayout()
+            for workshop in workshops:
+                box = QCheckBox(_workshop_title(workshop, workshop.id in attendee.sessions))
+                box.setChecked(workshop.id in attendee.sessions)
+                box.setAccessibleName(f"Booked on {workshop.name}")
+                self.workshops[workshop.id] = box
+                boxes.addWidget(box)
+            form.addRow("Workshops:", boxes)
         self.notes["desk_note"].setPlaceholderText("Shown to the volunteer when they check in")
         self.notes["access_needs"].setPlaceholderText(
             "e.g. step-free access, hearing loop — seen by staff only")
@@ -170,6 +181,8 @@ class EditAttendeeDialog(_ActionDialog):
         values["category"] = self.category.currentText()
         values["first_name_only"] = self.first_name_only.isChecked()
         values["photo_consent"] = self.photo_consent.currentData()
+        if self.workshops:
+            values["sessions"] = sorted(s for s, box in self.workshops.items() if box.isChecked())
         return values
 
     def changes(self) -> dict[str, object]:
@@ -178,6 +191,8 @@ class EditAttendeeDialog(_ActionDialog):
             before = getattr(self.attendee, name)
             if isinstance(value, str):
                 return " ".join(value.split()) == before
+            if name == "sessions":
+                return set(value) == set(before)
             return value == before
         return {name: value for name, value in self._values().items() if not same(name, value)}
 
@@ -202,6 +217,14 @@ class EditAttendeeDialog(_ActionDialog):
             return
         self.set_busy()
         self.submitted.emit(changes)
+
+
+def _workshop_title(workshop: WorkshopChoice, booked_here: bool) -> str:
+    if workshop.capacity is None:
+        return f"{workshop.name} ({workshop.booked} booked)"
+    full = workshop.booked >= workshop.capacity and not booked_here
+    return (f"{workshop.name} ({workshop.booked} of {workshop.capacity} booked"
+            + (" — full)" if full else ")"))
 
 
 def _workshops(summary: RecordSummary, names: Mapping[str, str]) -> str:

@@ -215,10 +215,14 @@ def test_double_clicking_a_row_edits_the_person(qtbot, open_console, event_file)
     assert _person(event_file["path"], person.id).email == person.email  # nothing recorded
     dialog.fields["email"].clear()
     qtbot.keyClicks(dialog.fields["email"], "new@example.org")
+    # Booked on one more workshop (the boxes say how full each is).
+    extra = next(s for s in dialog.workshops if s not in person.sessions)
+    assert "booked" in dialog.workshops[extra].text()
+    qtbot.mouseClick(dialog.workshops[extra], Qt.MouseButton.LeftButton)
     with qtbot.wait_signal(screen.corrected, timeout=10_000) as corrected:
         qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
     assert corrected.args[0] == (f"Saved {person.first_name} {person.last_name}: Email, "
-                                 "First name only, Organisation, Pronouns.")
+                                 "First name only, Organisation, Pronouns, Workshops.")
     assert not dialog.isVisible() and screen.message.text() == corrected.args[0]
     # The table shows the new organisation without a refresh, and the event file has it.
     qtbot.wait_until(lambda: screen.visible_text(row, "Organisation") == "Safe Haven Trust",
@@ -226,6 +230,7 @@ def test_double_clicking_a_row_edits_the_person(qtbot, open_console, event_file)
     saved = _person(event_file["path"], person.id)
     assert (saved.organisation, saved.pronouns, saved.email, saved.first_name_only) == (
         "Safe Haven Trust", "they/them", "new@example.org", True)
+    assert set(saved.sessions) == {*person.sessions, extra}
     assert saved.last_name == person.last_name
 
 

@@ -12,11 +12,12 @@ import pytest
 from kiosk.core.changes import ChangeKind
 from kiosk.core.checkin_rules import Outcome
 from kiosk.core.hlc import FakeWall
+from kiosk.core.models import Session
 from kiosk.importing.records import SourceRecord
 from kiosk.services import attendee_admin
 from kiosk.services.attendee_admin import AdminError
 from kiosk.services.desk import Desk
-from kiosk.services.event_setup import NewEvent, create_event
+from kiosk.services.event_setup import NewEvent, add_session, create_event
 from kiosk.services.exports import audit_table
 from kiosk.services.registration_import import import_records
 from kiosk.services.ticket_issuing import ticket_code
@@ -87,6 +88,22 @@ def test_an_edit_does_not_overwrite_what_another_desk_changed_meanwhile(event) -
     attendee_admin.edit_attendee(event, zoe.id, {"organisation": "Freedom Network"})
     after = _person(event, "Zoë")
     assert (after.badge_name, after.organisation) == ("Zo", "Freedom Network")
+
+
+def test_workshop_bookings_are_edited_and_checked(event: EventStore) -> None:
+    add_session(event, Session("s-ttt", "Train the Trainer Taster", capacity=20))
+    jo = _person(event, "Jo")
+    form = attendee_admin.edit_form(event, jo.id)
+    assert [(w.id, w.booked, w.capacity) for w in form.workshops] == [("s-ttt", 0, 20)]
+    result = attendee_admin.edit_attendee(event, jo.id, {"sessions": ["s-ttt"]})
+    assert result.changed == ("sessions",) and result.attendee.sessions == ("s-ttt",)
+    assert checkins.is_booked(event.conn, jo.id, "s-ttt")
+    assert attendee_admin.edit_form(event, jo.id).workshops[0].booked == 1
+    with pytest.raises(AdminError, match="no longer in the event"):
+        attendee_admin.edit_attendee(event, jo.id, {"sessions": ["s-gone"]})
+    # The registration file books nobody on it: a re-import leaves the booking alone.
+    import_records(event, _records(), [])
+    assert _person(event, "Jo").sessions == ("s-ttt",)
 
 
 def test_nothing_to_save_records_nothing(event: EventStore) -> None:
