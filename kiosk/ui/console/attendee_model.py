@@ -45,7 +45,6 @@ class AttendeeTableModel(QAbstractTableModel):
         # wherever the new order puts it.
         self._rows: OrderedDict[int, AttendeeRow] = OrderedDict()
         self._asked: set[int] = set()
-        self._places: dict[int, int] | None = None  # row id -> row, made when needed
         self.generation = 0
 
     # -- feeding ---------------------------------------------------------------------------
@@ -56,7 +55,6 @@ class AttendeeTableModel(QAbstractTableModel):
         self.generation += 1
         self._order = order
         self._asked.clear()
-        self._places = None
         self.endResetModel()
 
     def page_ids(self, page: int) -> list[int]:
@@ -101,9 +99,11 @@ class AttendeeTableModel(QAbstractTableModel):
         return self._order[row]
 
     def row_of(self, rowid: int) -> int | None:
-        if self._places is None:
-            self._places = {r: place for place, r in enumerate(self._order)}
-        return self._places.get(rowid)
+        """Where a row id is in the order (a search in C: a few of these per new order)."""
+        try:
+            return self._order.index(rowid)
+        except ValueError:
+            return None
 
     def attendee_at(self, row: int) -> AttendeeRow | None:
         """The row as last read (None: not read yet)."""

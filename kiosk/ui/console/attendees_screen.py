@@ -252,7 +252,7 @@ class AttendeesScreen(QWidget):
     def _show_order(self, order: list[int], keep_place: bool) -> None:
         """A new order, keeping the selection (and, for changes made elsewhere, the row at the
         top): an organiser picking two records to merge must not lose them to a check-in."""
-        selected = self.selected_rowids()
+        selected = self.selected_rowids() if self._selected_count() <= _KEPT_SELECTION else []
         top = self.table.rowAt(0)
         top_rowid = self.model.rowid_at(top) if keep_place and top >= 0 else None
         self.model.set_order(order)
@@ -293,6 +293,11 @@ class AttendeesScreen(QWidget):
 
     # -- corrections -----------------------------------------------------------------------
 
+    def _selected_count(self) -> int:
+        """Rows selected, counted from the selection's ranges: Ctrl+A on 100,000 rows must
+        not list them all every time the selection changes."""
+        return sum(part.height() for part in self.table.selectionModel().selection())
+
     def selected_rowids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [self.model.rowid_at(row) for row in rows if row < self.model.rowCount()]
@@ -302,7 +307,7 @@ class AttendeesScreen(QWidget):
         return [self.model.attendee_at(row) for row in rows]
 
     def _show_actions(self) -> None:
-        selected = self._selected()
+        selected = self._selected() if self._selected_count() <= 2 else [None, None, None]
         one = len(selected) == 1 and selected[0] is not None
         self.edit_button.setEnabled(one)
         self.cancel_button.setEnabled(one)

@@ -403,3 +403,30 @@ def test_the_table_follows_a_check_in_made_by_another_connection(
     shown = shown_order(qtbot, window, lambda: screen.state_box.setCurrentIndex(index))
     assert shown == 1
     assert loaded_text(qtbot, screen, 0, "Name") == name_of(person)
+
+
+def test_a_change_elsewhere_keeps_the_rows_an_organiser_selected(
+    qtbot, open_console, event_file
+) -> None:
+    window = open_console(event_file["path"])
+    screen = _ready(qtbot, window)
+    screen.follow_timer.setInterval(50)
+    column = [c[0] for c in COLUMNS].index("Checked in")
+    shown_order(qtbot, window, lambda: screen.table.sortByColumn(
+        column, Qt.SortOrder.AscendingOrder))
+    qtbot.wait_until(lambda: screen.visible_text(12, "Name") not in ("…", ""))
+    _click_row(qtbot, screen, 4)
+    _click_row(qtbot, screen, 7, Qt.KeyboardModifier.ControlModifier)
+    selected = screen.selected_rowids()
+    assert len(selected) == 2 and screen.merge_button.isEnabled()
+    arriving = screen.model.attendee_at(12).attendee_id
+    store = EventStore.open(event_file["path"])
+    try:
+        Desk(store, "Desk 2").check_in(arriving)
+    finally:
+        store.close()
+    # They move to the top of the "Checked in" order; the two chosen rows stay chosen.
+    qtbot.wait_until(lambda: screen.model.attendee_at(0) is not None
+                     and screen.model.attendee_at(0).attendee_id == arriving, timeout=10_000)
+    assert sorted(screen.selected_rowids()) == sorted(selected)
+    assert screen.merge_button.isEnabled()
