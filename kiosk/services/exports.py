@@ -8,7 +8,6 @@ from pathlib import Path
 
 from kiosk.reports.csv_file import write_csv
 from kiosk.reports.tables import Cell, Table
-from kiosk.reports.xlsx_file import write_xlsx
 from kiosk.services import checkin_exports
 from kiosk.store import attendance
 from kiosk.store.event_store import EventStore
@@ -109,7 +108,16 @@ EXPORTS: dict[str, Callable[[EventStore], Table]] = {
     "audit": audit_table,
     "checkins": checkins_table,
 }
-_WRITERS = {".csv": write_csv, ".xlsx": write_xlsx}
+
+
+def _write_xlsx(table: Table, path: Path) -> None:
+    # openpyxl takes a third of a second to import: only when someone asks for a workbook.
+    from kiosk.reports.xlsx_file import write_xlsx
+
+    write_xlsx(table, path)
+
+
+_WRITERS = {".csv": write_csv, ".xlsx": _write_xlsx}
 
 
 def export(store: EventStore, what: str, out: str | Path,

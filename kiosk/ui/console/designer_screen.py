@@ -142,6 +142,9 @@ class BadgeDesignerScreen(QWidget):
         self._busy = {"badge": False, "sheet": False}
         self._wanted = {"badge": False, "sheet": False}
         self._build()
+
+    def start(self) -> None:
+        """Read the event's names and layout (when the tab is first shown)."""
         self._tasks.call(_event_facts, self._on_event_facts, self._show_problem)
 
     # -- building the screen ------------------------------------------------------------

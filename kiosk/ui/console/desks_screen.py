@@ -139,6 +139,9 @@ class DesksScreen(QWidget):
         layout.addWidget(attention_box, 1)
         layout.addWidget(enrol_box, 1)
         layout.addWidget(self._devices_box(), 1)
+
+    def start(self) -> None:
+        """Read what needs attention (when the tab is first shown)."""
         self.refresh()
 
     def _devices_box(self) -> QGroupBox:

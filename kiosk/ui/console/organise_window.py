@@ -25,7 +25,10 @@ class OrganiseWindow(QMainWindow):
     screen_ready = Signal(str)
 
     def __init__(self, event_path: str | Path, parent: QWidget | None = None,
-                 refresh_ms: int | None = None) -> None:
+                 refresh_ms: int | None = None, start_all: bool = False) -> None:
+        """Each screen starts reading the event file when its tab is first shown (all at once
+        with ``start_all``): nine screens reading 100,000 people together would keep the
+        organiser waiting for the one they asked for."""
         super().__init__(parent)
         path = str(event_path)
         self.setWindowTitle("kiosk — Organise")
@@ -47,15 +50,29 @@ class OrganiseWindow(QMainWindow):
         self.dashboard = self.screens["dashboard"]
         self.importer = self.screens["import"]
         self.desks = self.screens["desks"]
-        self.importer.imported.connect(lambda _report: self.attendees.reload())
+        self.importer.imported.connect(self._on_imported)
         self.dashboard.refreshed.connect(lambda d: self.setWindowTitle(
             f"kiosk — Organise — {d.event_name}"))
-        for screen in self.screens.values():
-            if hasattr(screen, "start"):
-                screen.start()
+        self.started: set[str] = set()
+        self.tabs.currentChanged.connect(lambda index: self._start(SCREENS[index]))
+        for key in SCREENS if start_all else SCREENS[self.tabs.currentIndex():][:1]:
+            self._start(key)
+
+    def _start(self, key: str) -> None:
+        if key in self.started:
+            return
+        self.started.add(key)
+        screen = self.screens[key]
+        if hasattr(screen, "start"):
+            screen.start()
+
+    def _on_imported(self, _report: object) -> None:
+        if "attendees" in self.started:
+            self.attendees.reload()
 
     def show_screen(self, screen: str) -> None:
         self.tabs.setCurrentIndex(SCREENS.index(screen))
+        self._start(screen)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for screen in self.screens.values():

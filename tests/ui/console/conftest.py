@@ -16,7 +16,7 @@ def open_console(qtbot):
     windows: list[OrganiseWindow] = []
 
     def opener(path: Path, refresh_ms: int = 100) -> OrganiseWindow:
-        window = OrganiseWindow(path, refresh_ms=refresh_ms)
+        window = OrganiseWindow(path, refresh_ms=refresh_ms, start_all=True)
         windows.append(window)
         window.show()
         return window

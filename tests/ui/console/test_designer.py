@@ -43,6 +43,7 @@ def event(event_file: dict) -> dict:
 @pytest.fixture
 def designer(qtbot, event: dict):
     screen = BadgeDesignerScreen(str(event["path"]))
+    screen.start()
     screen.resize(1280, 820)
     screen.show()
     with qtbot.waitSignal(screen.preview_shown, timeout=60_000):
@@ -303,6 +304,7 @@ def test_zoom_one_is_true_size_on_this_screen(qtbot, designer) -> None:
 def test_before_any_import_the_designer_previews_sample_people(qtbot, tmp_path) -> None:
     create_event(tmp_path / "new.db", NewEvent("Freedom Forum 2027")).close()
     screen = BadgeDesignerScreen(str(tmp_path / "new.db"))
+    screen.start()
     screen.show()
     try:
         with qtbot.waitSignal(screen.preview_shown, timeout=60_000) as shown:

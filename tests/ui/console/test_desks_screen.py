@@ -25,6 +25,7 @@ def test_attention_list_and_a_desk_token(qtbot, tmp_path: Path) -> None:
     a.close()
     b.close()
     screen = DesksScreen(str(tmp_path / "a.db"))
+    screen.start()
     try:
         qtbot.wait_until(lambda: screen.attention.count() > 0, timeout=10_000)
         rows = [screen.attention.item(i).text() for i in range(screen.attention.count())]

@@ -39,6 +39,7 @@ def test_a_lost_desk_is_marked_for_wiping_only_once_confirmed(qtbot, tmp_path: P
         hub.enrol(secret_hash(f"t{n}"), 1_000 + n, HubDevice(f"d{n}", "", DeviceRole.DESK,
                                                              "ab" * 32, 0), secret_hash(f"k{n}"))
     screen = DesksScreen(str(tmp_path / "console.db"))
+    screen.start()
     try:
         screen.hub_location.setText(hub.location)
         screen.confirm_wipe()

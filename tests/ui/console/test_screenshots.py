@@ -34,3 +34,20 @@ def test_an_unknown_screen_or_missing_file_is_refused(qtbot, event_file, tmp_pat
     assert render_console_screenshot(event_file["path"], "badges", tmp_path / "x.png") == 1
     assert render_console_screenshot(tmp_path / "nope.db", "attendees", tmp_path / "y.png") == 1
     assert "no console screen called 'badges'" in capsys.readouterr().err
+
+
+def test_a_screen_starts_reading_only_when_its_tab_is_first_shown(qtbot, event_file) -> None:
+    from kiosk.ui.console.organise_window import OrganiseWindow
+    from tests.ui.conftest import dispose
+
+    window = OrganiseWindow(event_file["path"], refresh_ms=100)
+    try:
+        window.show()
+        assert window.started == {"setup"}  # the first tab, and nothing else yet
+        with qtbot.wait_signal(window.screen_ready, timeout=10_000,
+                               check_params_cb=lambda key: key == "dashboard"):
+            window.tabs.setCurrentIndex(window.tabs.indexOf(window.dashboard))
+        assert window.started == {"setup", "dashboard"}
+        assert window.dashboard.overall_label.text().endswith("checked in")
+    finally:
+        dispose(window)
