@@ -99,6 +99,8 @@ class DesksScreen(QWidget):
         self._tasks = EventTasks(event_path, "desks", self)
         self.attention = QListWidget()
         self.attention.setAccessibleName("Needs attention")
+        self.attention.setWordWrap(True)  # each item is a sentence: read whole, not scrolled
+        self.attention.setSpacing(3)
         refresh = QPushButton("Refresh")
         refresh.setMinimumHeight(44)
         refresh.clicked.connect(self.refresh)
@@ -148,6 +150,7 @@ class DesksScreen(QWidget):
         """The hub's devices, and wiping a lost desk (it happens when the desk connects)."""
         self.devices = QListWidget()
         self.devices.setAccessibleName("Devices at the hub")
+        self.devices.setWordWrap(True)
         show = QPushButton("Show the hub's devices")
         show.setMinimumHeight(44)
         show.clicked.connect(self.refresh_devices)
