@@ -111,16 +111,23 @@ def export_tickets(
             raise ExportStopped
 
     try:
-        written = write_tickets(store, folder, file_format, progress=step)
+        return _written(lambda: write_tickets(store, folder, file_format, progress=step),
+                        folder, "the tickets")
     except ExportStopped:
         return ExportReport(done[0], done[1], folder, stopped=True)
+
+
+def _written(write: Callable[[], int], folder: Path, what: str) -> ExportReport:
+    """Run ``write`` (it returns how many tickets it wrote); a fault as a plain report."""
+    try:
+        written = write()
     except NoSigningKey:
         return ExportReport(problem=DESK_COPY)
     except PreviewUnavailable:
         return ExportReport(problem="PNG tickets need poppler's pdftoppm, which is not on "
                                     "this computer. Choose PDF files instead.")
     except OSError as exc:
-        return ExportReport(problem=f"Could not write the tickets to {folder}: "
+        return ExportReport(problem=f"Could not write {what} to {folder}: "
                                     f"{exc.strerror or exc}. Choose another folder.")
     return ExportReport(written, written, folder)
 
@@ -147,14 +154,5 @@ def reissue_ticket(store: EventStore, attendee_id: str) -> Reissued:
 def save_one_ticket(store: EventStore, attendee_id: str, folder: Path,
                     file_format: str) -> ExportReport:
     """One attendee's current ticket (and a one-line mail-merge CSV) in ``folder``."""
-    try:
-        written = write_tickets(store, folder, file_format, only=[attendee_id])
-    except NoSigningKey:
-        return ExportReport(problem=DESK_COPY)
-    except PreviewUnavailable:
-        return ExportReport(problem="PNG tickets need poppler's pdftoppm, which is not on "
-                                    "this computer. Choose PDF files instead.")
-    except OSError as exc:
-        return ExportReport(problem=f"Could not write the ticket to {folder}: "
-                                    f"{exc.strerror or exc}. Choose another folder.")
-    return ExportReport(written, written, folder)
+    return _written(lambda: write_tickets(store, folder, file_format, only=[attendee_id]),
+                    folder, "the ticket")

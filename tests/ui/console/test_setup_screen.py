@@ -18,9 +18,8 @@ from kiosk.services.event_setup import event_of
 from kiosk.services.ticket_issuing import make_desk_package
 from kiosk.store import queries
 from kiosk.store.checkins import get_session
-from kiosk.store.event_store import EventStore
 from kiosk.ui.console.setup_screen import SetupScreen
-from tests.ui.conftest import dispose
+from tests.ui.console.screens import read, screen_opener
 
 
 def _png() -> bytes:
@@ -36,30 +35,7 @@ PNG = _png()
 
 @pytest.fixture
 def open_setup(qtbot):
-    screens: list[SetupScreen] = []
-
-    def opener(path) -> SetupScreen:
-        screen = SetupScreen(str(path))
-        screens.append(screen)
-        screen.resize(1280, 800)
-        screen.show()
-        with qtbot.waitSignal(screen.ready, timeout=10_000):
-            screen.start()
-        return screen
-
-    yield opener
-    while screens:
-        screen = screens.pop()
-        screen.shutdown()
-        dispose(screen)
-
-
-def read(path, what):
-    store = EventStore.open(path)
-    try:
-        return what(store)
-    finally:
-        store.close()
+    yield from screen_opener(qtbot, SetupScreen)
 
 
 def type_into(qtbot, field, text: str) -> None:

@@ -15,34 +15,12 @@ from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.tickets_screen import TicketsScreen
 from tests.ui.conftest import dispose
+from tests.ui.console.screens import read, screen_opener
 
 
 @pytest.fixture
 def open_tickets(qtbot):
-    screens: list[TicketsScreen] = []
-
-    def opener(path) -> TicketsScreen:
-        screen = TicketsScreen(str(path))
-        screens.append(screen)
-        screen.resize(1280, 800)
-        screen.show()
-        with qtbot.waitSignal(screen.ready, timeout=10_000):
-            screen.start()
-        return screen
-
-    yield opener
-    while screens:
-        screen = screens.pop()
-        screen.shutdown()
-        dispose(screen)
-
-
-def read(path, what):
-    store = EventStore.open(path)
-    try:
-        return what(store)
-    finally:
-        store.close()
+    yield from screen_opener(qtbot, TicketsScreen)
 
 
 def everyone_active(path):
