@@ -36,6 +36,9 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
                         help="language of the self check-in screens")
     parser.add_argument("--screen", choices=SCREENS,
                         help="with --screenshot: render an organisers' console screen")
+    parser.add_argument("--import-file", metavar="FILE",
+                        help="with --screen import: show this registration file's columns, "
+                             "mapping and first rows")
     parser.add_argument("--first-run", action="store_true",
                         help="show the first window (open, create or connect an event, or try "
                         "the demo), as when no event file is given")
@@ -77,7 +80,8 @@ def run(argv: Sequence[str]) -> int:
     if args.screenshot and args.screen:
         from kiosk.ui.console.organise_window import render_console_screenshot
 
-        return render_console_screenshot(event_path, args.screen, args.screenshot)
+        return render_console_screenshot(event_path, args.screen, args.screenshot,
+                                         import_file=args.import_file)
     app = _application()
     if not args.screenshot and not args.exit_when_ready:
         from kiosk.services.event_files import remember_event
