@@ -198,8 +198,11 @@ class ImportWizard(QWidget):
         layout = QVBoxLayout(page)
         layout.addWidget(self.report_heading)
         layout.addWidget(self.report_list, 2)
-        layout.addWidget(QLabel("Rows to look at (errors are not imported; duplicates are "
-                                "imported, for you to merge or keep):"))
+        hint = QLabel("Rows to look at. Errors are not imported. Possible duplicates are "
+                      "imported: keep both, or merge them in Attendees (select both rows, then "
+                      "Merge two records…).")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         layout.addWidget(self.problems, 2)
         layout.addLayout(buttons)
         return page
