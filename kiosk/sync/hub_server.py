@@ -104,20 +104,24 @@ def serve(hub: HubLog, host: str, port: int, certificate: Certificate | None,
 class HubThread:
     """A hub serving on loopback in a background thread (tests, benchmarks, the console)."""
 
-    def __init__(self, hub: HubLog, port: int = 0, tls: bool = True) -> None:
+    def __init__(self, hub: HubLog, port: int = 0, tls: bool = True, host: str = "127.0.0.1",
+                 public_host: str | None = None) -> None:
+        """``host`` to listen on (0.0.0.0: the console's hub on the venue network), and
+        ``public_host``, the address desks are given, when that is not ``host``."""
         import socket
 
         self.hub = hub
         ensure_identity(hub)
         if port == 0:
             with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
+                probe.bind((host, 0))
                 port = probe.getsockname()[1]
-        certificate = hub_certificate(hub, "127.0.0.1") if tls else None
+        shown = public_host or host
+        certificate = hub_certificate(hub, shown) if tls else None
         self._folder = tempfile.TemporaryDirectory(prefix="kiosk-hub-")
-        config = _config(hub, "127.0.0.1", port, certificate, Path(self._folder.name), False)
+        config = _config(hub, host, port, certificate, Path(self._folder.name), False)
         self.server = uvicorn.Server(config)
-        self.address = HubAddress(f"{'https' if tls else 'http'}://127.0.0.1:{port}",
+        self.address = HubAddress(f"{'https' if tls else 'http'}://{shown}:{port}",
                                   fingerprint(certificate.cert_pem) if certificate else "")
         publish_address(hub, self.address)
         self._thread = threading.Thread(target=self.server.run, name="kiosk-hub", daemon=True)
