@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionItem, needs_attention
+from kiosk.ui.console.hub_panel import HubPanel
 from kiosk.ui.console.tasks import EventTasks
 
 
@@ -137,10 +138,14 @@ class DesksScreen(QWidget):
         form.addRow("Token", self.token)
         form.addRow("", self.qr)
         form.addRow("", self.message)
-        layout = QHBoxLayout(self)
-        layout.addWidget(attention_box, 1)
-        layout.addWidget(enrol_box, 1)
-        layout.addWidget(self._devices_box(), 1)
+        top = QHBoxLayout()
+        top.addWidget(attention_box, 1)
+        top.addWidget(enrol_box, 1)
+        top.addWidget(self._devices_box(), 1)
+        self.hub_panel = HubPanel(event_path, self.hub_location, self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 3)
+        layout.addWidget(self.hub_panel, 2)
 
     def start(self) -> None:
         """Read what needs attention (when the tab is first shown)."""
@@ -251,4 +256,5 @@ class DesksScreen(QWidget):
         self.token_made.emit(token)
 
     def shutdown(self) -> None:
+        self.hub_panel.shutdown()
         self._tasks.shutdown()
