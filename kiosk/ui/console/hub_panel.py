@@ -107,7 +107,7 @@ class HubPanel(QWidget):
         self.start_button = _button("Start the hub", self.start_hub)
         self.stop_button = _button("Stop the hub", self.stop_hub)
         self.stop_button.setEnabled(False)
-        self.hub_status = _wrapped("Not running here.")
+        self.hub_status = _wrapped("Not running on this computer.")
         self.hub_status.setAccessibleName("Hub status")
         self.hub_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hub_message = _wrapped()
@@ -264,7 +264,7 @@ class HubPanel(QWidget):
         self.start_button.setEnabled(True)
         self.port.setEnabled(True)
         self._hub_location.setReadOnly(False)
-        self.hub_status.setText("Not running here.")
+        self.hub_status.setText("Not running on this computer.")
         self.hub_message.setText("The hub has stopped; desks keep working and sync when it "
                                  "runs again (same port, same tokens).")
         self.hub_stopped.emit()

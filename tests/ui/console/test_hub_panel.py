@@ -104,7 +104,7 @@ def test_a_desk_enrols_with_a_token_from_the_tab_and_its_check_in_reaches_the_ev
         panel.stop_button.click()
     assert port_problem(HOST, port) is None
     assert panel.start_button.isEnabled() and not screen.hub_location.isReadOnly()
-    assert panel.hub_status.text() == "Not running here."
+    assert panel.hub_status.text() == "Not running on this computer."
 
 
 def test_closing_the_window_stops_the_hub(qtbot, open_console, tmp_path: Path,
