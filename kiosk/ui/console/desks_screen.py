@@ -113,8 +113,8 @@ class DesksScreen(QWidget):
         box.addWidget(refresh, alignment=Qt.AlignmentFlag.AlignLeft)
         self.hub_location = QLineEdit(str(Path(event_path).with_name("hub.db")))
         self.hub_location.setAccessibleName("Hub database")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
+        self.hub_browse = QPushButton("Browse…")
+        self.hub_browse.clicked.connect(self._browse)
         self.desk_name = QLineEdit("Desk 2")
         self.desk_name.setAccessibleName("New desk's name")
         make = QPushButton("Make a token for this desk")
@@ -131,7 +131,7 @@ class DesksScreen(QWidget):
         form = QFormLayout(enrol_box)
         where = QHBoxLayout()
         where.addWidget(self.hub_location, 1)
-        where.addWidget(browse)
+        where.addWidget(self.hub_browse)
         form.addRow("Hub database", where)
         form.addRow("Desk name", self.desk_name)
         form.addRow("", make)
@@ -143,6 +143,9 @@ class DesksScreen(QWidget):
         top.addWidget(enrol_box, 1)
         top.addWidget(self._devices_box(), 1)
         self.hub_panel = HubPanel(event_path, self.hub_location, self)
+        # The running hub's database cannot change under it.
+        self.hub_panel.hub_started.connect(lambda _started: self.hub_browse.setEnabled(False))
+        self.hub_panel.hub_stopped.connect(lambda: self.hub_browse.setEnabled(True))
         layout = QVBoxLayout(self)
         layout.addLayout(top, 3)
         layout.addWidget(self.hub_panel, 2)
@@ -244,11 +247,20 @@ class DesksScreen(QWidget):
             return
 
         def issue(_store: EventStore) -> Any:
-            return issue_desk_token(hub, name)
+            from kiosk.sync.enrolment import EnrolmentRefused
+
+            try:
+                return issue_desk_token(hub, name)
+            except EnrolmentRefused:  # the hub has never run: a token would lead nowhere
+                return None
 
         self._tasks.call(issue, self._show_token, self.message.setText)
 
-    def _show_token(self, token: str) -> None:
+    def _show_token(self, token: str | None) -> None:
+        if token is None:
+            self.message.setText("Start the hub first (Hub on this computer, below), so the "
+                                 "token carries the address desks connect to.")
+            return
         self.token.setText(token)
         self.qr.setPixmap(_qr_pixmap(token))
         self.message.setText("On the new desk: Connect to hub, then scan or paste this token. "

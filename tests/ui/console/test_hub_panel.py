@@ -77,12 +77,18 @@ def test_a_desk_enrols_with_a_token_from_the_tab_and_its_check_in_reaches_the_ev
     window.show_screen("desks")
     screen = window.desks
     panel = screen.hub_panel
+    screen.hub_location.setText(str(tmp_path / "hub.db"))
+    screen.make_token()  # before the hub has ever run, a token would lead nowhere
+    qtbot.wait_until(lambda: screen.message.text().startswith("Start the hub first"),
+                     timeout=10_000)
+    assert screen.token.text() == ""
     port = free_port()
     start_hub(qtbot, screen, tmp_path / "hub.db", port)
     assert f"Desks connect to https://{HOST}:{port}" in panel.hub_status.text()
     assert "Certificate fingerprint" in panel.hub_status.text()
     assert "took in" in panel.hub_message.text()
-    assert screen.hub_location.isReadOnly() and not panel.start_button.isEnabled()
+    assert screen.hub_location.isReadOnly() and not screen.hub_browse.isEnabled()
+    assert not panel.start_button.isEnabled()
     screen.desk_name.setText("Desk 7")
     with qtbot.wait_signal(screen.token_made, timeout=10_000) as made:
         screen.make_token()
@@ -104,6 +110,7 @@ def test_a_desk_enrols_with_a_token_from_the_tab_and_its_check_in_reaches_the_ev
         panel.stop_button.click()
     assert port_problem(HOST, port) is None
     assert panel.start_button.isEnabled() and not screen.hub_location.isReadOnly()
+    assert screen.hub_browse.isEnabled()
     assert panel.hub_status.text() == "Not running on this computer."
 
 
