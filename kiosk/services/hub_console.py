@@ -29,6 +29,9 @@ DEFAULT_PORT = 8765
 EVERYWHERE = "0.0.0.0"  # listen on the venue network, as `kiosk hub --host 0.0.0.0`
 EXCHANGE_S = 1.0  # how often the running hub and this event file are brought in step
 PAGE = 2_000
+OUT_OF_STEP = ("This event file cannot take in the desks' changes just now (another program "
+               "is busy with it, or the disk is full); trying again every second. Nothing is "
+               "lost: the hub keeps them.")
 # The hub this event file has been loaded into (a local setting, never synced): the file's
 # hub numbers and cursor are that hub's, so another hub would miss changes.
 KEPT_WITH = "console_hub_id"
@@ -144,6 +147,9 @@ class VenueHub:
                  ) -> None:
         self.event_path = event_path
         self.on_exchange = on_exchange  # called (on the exchange thread) when desks' news came
+        # Called (on the exchange thread) with OUT_OF_STEP when a round fails, "" once one
+        # works again.
+        self.on_trouble: Callable[[str], None] | None = None
         self.hub: HubLog | None = None
         self.started: HubStarted | None = None
         self.stopped = threading.Event()
@@ -260,22 +266,37 @@ class VenueHub:
 
     def _exchange_until_stopped(self) -> None:
         store = EventStore.open(self.event_path)
+        troubled = False
         try:
             while True:
                 last = self._stop.is_set()
                 try:
                     pulled = self.exchange(store)
-                    if pulled and self.on_exchange is not None:
-                        self.on_exchange(pulled)
                 except Exception as exc:  # a busy file, a full disk: the next round retries
                     log.warning("hub and event file not in step this round (%s)",
                                 type(exc).__name__)
+                    if not troubled:
+                        _tell(self.on_trouble, OUT_OF_STEP)
+                    troubled = True
+                else:
+                    if troubled:
+                        _tell(self.on_trouble, "")
+                    troubled = False
+                    if pulled:
+                        _tell(self.on_exchange, pulled)
                 if last:
                     return
                 self._wake.wait(EXCHANGE_S)
                 self._wake.clear()
         finally:
             store.close()
+
+
+def _tell(listener: Callable[[Any], None] | None, news: Any) -> None:
+    """Tell the console; a window that has closed meanwhile must not stop the exchange."""
+    if listener is not None:
+        with contextlib.suppress(RuntimeError):  # its Qt object is gone
+            listener(news)
 
 
 def _open_hub(location: str, event_path: str) -> HubLog:

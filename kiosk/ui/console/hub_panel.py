@@ -79,6 +79,7 @@ class HubPanel(QWidget):
     bundle_taken = Signal(object)
     refused = Signal(str)
     _exchanged = Signal(int)  # from the hub's exchange thread
+    _troubled = Signal(str)  # from the hub's exchange thread: "" when in step again
 
     def __init__(self, event_path: str, hub_location: QLineEdit,
                  parent: QWidget | None = None, listen_host: str = EVERYWHERE) -> None:
@@ -87,7 +88,9 @@ class HubPanel(QWidget):
         self._hub_location = hub_location
         self._tasks = EventTasks(event_path, "hub", self)
         self._exchanged.connect(self._on_exchanged)
+        self._troubled.connect(self._on_troubled)
         self.venue = VenueHub(event_path, on_exchange=self._exchanged.emit)
+        self.venue.on_trouble = self._troubled.emit
         self.stopping: threading.Thread | None = None
         self.trust_question: QMessageBox | None = None
         folder, stem = Path(event_path).parent, Path(event_path).stem
@@ -277,6 +280,14 @@ class HubPanel(QWidget):
         self.hub_status.setText("\n".join(lines))
         self.desks_synced.emit(changes)
 
+    def _on_troubled(self, text: str) -> None:
+        if not self.venue.running:
+            return
+        if text:
+            self._refuse(self.hub_message, text)
+        else:
+            self.hub_message.setText("This event file is in step with the hub again.")
+
     # -- a desk copy ------------------------------------------------------------------------
 
     def make_copy(self) -> None:
@@ -347,7 +358,7 @@ class HubPanel(QWidget):
         """The window is closing: the hub stops on a thread of its own (the desks' last
         changes are taken in first), so closing never waits for it."""
         self._tasks.shutdown()
-        self.venue.on_exchange = None
+        self.venue.on_exchange = self.venue.on_trouble = None
         if self.venue.running:
             self.stopping = threading.Thread(target=self.venue.stop, name="kiosk-hub-stop")
             self.stopping.start()

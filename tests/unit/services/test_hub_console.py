@@ -276,3 +276,33 @@ def test_a_bundle_from_a_desk_of_the_hub_here_needs_no_question_and_reaches_the_
     venue.exchange(organiser)
     assert venue.hub is not None
     assert scan.change_id in {c.change_id for c in venue.hub.read(0, 10_000)}
+
+
+def test_a_busy_event_file_is_reported_and_the_desks_changes_arrive_once_it_is_free(
+        tmp_path: Path, organiser_path: Path, organiser: EventStore, venue: VenueHub,
+        event: Event) -> None:
+    location = str(tmp_path / "hub.db")
+    venue.start(organiser, location, free_port(), HOST)
+    desk = EventStore.open(tmp_path / "desk.db")
+    connect_desk(desk, token_for(location, "Desk 6"))
+    syncer = Syncer(desk)
+    syncer.sync_once()
+    troubles: list[str] = []
+    trouble, back, news = threading.Event(), threading.Event(), threading.Event()
+    venue.on_trouble = lambda text: (troubles.append(text),
+                                     (back if not text else trouble).set())
+    venue.on_exchange = lambda _changes: news.set()
+    before = checked_in(organiser)
+    other_program = EventStore.open(organiser_path)
+    other_program.conn.execute("BEGIN IMMEDIATE")  # holds the file's write lock
+    Desk(desk, "Desk 6").scan(event.codes[7])
+    syncer.sync_once()
+    assert trouble.wait(30)
+    assert "Nothing is lost" in troubles[0] and checked_in(organiser) == before
+    other_program.conn.execute("ROLLBACK")
+    other_program.close()
+    assert back.wait(30) and news.wait(30)
+    assert troubles == [troubles[0], ""]  # said once, and once that it is over
+    assert checked_in(organiser) == before + 1
+    syncer.close()
+    desk.close()
