@@ -158,7 +158,8 @@ class VenueHub:
         self._exchanger: threading.Thread | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._lock = threading.Lock()  # one exchange at a time, one start or stop at a time
+        self._lock = threading.Lock()  # one exchange at a time
+        self._life = threading.Lock()  # one start or stop at a time, each start to finish
         self._devices: list[Any] = []
 
     @property
@@ -175,7 +176,7 @@ class VenueHub:
         from kiosk.sync.hub_server import HubThread, ensure_identity
         from kiosk.sync.tls import short_fingerprint
 
-        with self._lock:
+        with self._life:
             if self.running:
                 raise HubConsoleError("The hub is already running here.")
             problem = port_problem(host, port)
@@ -216,23 +217,23 @@ class VenueHub:
 
         Safe to call twice, or when the hub never started. Blocks for a moment.
         """
-        with self._lock:
+        with self._life:
             server, exchanger, hub = self._server, self._exchanger, self.hub
+            if server is not None:
+                server.__exit__(None, None, None)
+            self._stop.set()
+            self._wake.set()
+            if exchanger is not None:
+                exchanger.join(30)  # its last exchange runs after the server stopped
+            with self._lock:
+                if hub is not None:
+                    hub.close()
+                self.hub = None
             self._server = self._exchanger = None
-        if server is not None:
-            server.__exit__(None, None, None)
-        self._stop.set()
-        self._wake.set()
-        if exchanger is not None:
-            exchanger.join(30)  # the last exchange runs after the server stopped taking pushes
-        with self._lock:
-            if hub is not None:
-                hub.close()
-            self.hub = None
             self.started = None
-        self.stopped.set()
-        if server is not None:
-            log.info("hub stopped")
+            self.stopped.set()
+            if server is not None:
+                log.info("hub stopped")
 
     def exchange_soon(self) -> None:
         """Something came into the event file (a bundle): bring the hub in step now."""
