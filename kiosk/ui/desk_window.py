@@ -358,6 +358,11 @@ class DeskWindow(QMainWindow):
         if watched is self.organise_window and event.type() in (
                 QEvent.Type.Close, QEvent.Type.Hide, QEvent.Type.WindowDeactivate):
             self.scanner.set_enabled(True)
+            if event.type() == QEvent.Type.Close:
+                # Closing shuts every screen's thread down (and a hub run from it): the next
+                # Organise opens a fresh console rather than this one with nothing behind it.
+                self.organise_window = None
+                watched.deleteLater()
         elif watched is self.organise_window and event.type() == QEvent.Type.WindowActivate:
             self.scanner.set_enabled(False)
         return super().eventFilter(watched, event)

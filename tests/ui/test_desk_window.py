@@ -264,8 +264,22 @@ def test_the_organise_console_opens_behind_the_pin(qtbot, event_file) -> None:
     qtbot.wait_until(lambda: window.organise_window is not None, timeout=10_000)
     assert window.organise_window.isVisible()
     assert not window.scanner.is_enabled()
-    window.organise_window.close()
+    first = window.organise_window
+    first.close()
     assert window.scanner.is_enabled()
+    # Opened again (the PIN again), it is a working console, not the closed one.
+    window.on_organise_requested()
+    pin = window.findChildren(PinDialog)[-1]
+    pin.pin.setText("2468")
+    pin._accept_if_valid()
+    qtbot.wait_until(lambda: window.organise_window is not None, timeout=10_000)
+    again = window.organise_window
+    assert again is not first
+    with qtbot.wait_signal(again.screen_ready, timeout=10_000,
+                           check_params_cb=lambda key: key == "dashboard"):
+        again.show_screen("dashboard")
+    assert again.dashboard.overall_label.text().endswith("checked in")
+    again.close()
 
 
 def test_a_repeat_read_within_3_seconds_is_not_a_second_check_in(qtbot, event_file) -> None:
