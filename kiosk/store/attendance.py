@@ -268,8 +268,15 @@ def _audit_entry(device_id: str, hlc: str, kind: str, data: dict[str, Any],
     elif kind in ("attendee.edit", "attendee.merge"):
         fields = data.get("fields", {})
         merged = fields.get("merged_into")
+        status = fields.get("status")
+        if status in ("cancelled", "active") and kind == "attendee.edit":
+            # The status is no personal data, and cancelling is worth telling from restoring.
+            action = "registration cancelled" if status == "cancelled" else \
+                "registration restored"
+            fields = {k: v for k, v in fields.items() if k != "status"}
         # Field names only: the values are personal data.
-        detail = f"merged into {merged}" if merged else "changed " + ", ".join(sorted(fields))
+        detail = f"merged into {merged}" if merged else (
+            "changed " + ", ".join(sorted(fields)) if fields else "")
     return AuditEntry(data.get("at") or _hlc_time(hlc), action, data.get("desk", ""),
                       data.get("operator", ""), device_id, attendee_id, detail)
 

@@ -144,6 +144,10 @@ def test_a_cancelled_registration_is_refused_at_the_desk_until_restored(event) -
     assert attendee_admin.cancel_registration(event, dung.id).changed == ()
     assert attendee_admin.restore_registration(event, dung.id).attendee.status.value == "active"
     assert desk.scan(code).outcome is Outcome.OK
+    # The audit trail tells a cancel from a restore (ids only, never the name).
+    actions = [(row[1], row[5]) for row in audit_table(event).rows
+               if row[1].startswith("registration")]
+    assert actions == [("registration cancelled", dung.id), ("registration restored", dung.id)]
 
 
 def test_a_merge_moves_check_ins_to_the_survivor_and_is_in_the_log(event) -> None:
