@@ -139,9 +139,9 @@ class QtPrintBackend:
         """Qt cannot take back pages it handed over."""
 
 
-def rasterise_with_qtpdf(pdf: bytes, dpi: int) -> list[bytes]:
-    """Pages as PNG at ``dpi`` with Qt's own PDF renderer, where poppler is not installed
-    (Windows, a frozen app): the same pages the PDF printer would print."""
+def render_pdf_pages(pdf: bytes, dpi: int) -> list[QImage]:
+    """Each page of a PDF as a QImage at ``dpi``, by Qt's own PDF renderer (safe off the UI
+    thread: each call has its own document)."""
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
     from PySide6.QtPdf import QPdfDocument
 
@@ -155,10 +155,20 @@ def rasterise_with_qtpdf(pdf: bytes, dpi: int) -> list[bytes]:
     for index in range(document.pageCount()):
         points = document.pagePointSize(index)
         size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-        image = document.render(index, size)
+        pages.append(document.render(index, size))
+    document.close()
+    return pages
+
+
+def rasterise_with_qtpdf(pdf: bytes, dpi: int) -> list[bytes]:
+    """Pages as PNG at ``dpi`` with Qt's own PDF renderer, where poppler is not installed
+    (Windows, a frozen app): the same pages the PDF printer would print."""
+    from PySide6.QtCore import QBuffer, QIODevice
+
+    pages = []
+    for image in render_pdf_pages(pdf, dpi):
         out = QBuffer()
         out.open(QIODevice.OpenModeFlag.WriteOnly)
         image.save(out, "PNG")  # type: ignore[call-overload]  # the stubs miss QIODevice
         pages.append(bytes(out.data().data()))
-    document.close()
     return pages

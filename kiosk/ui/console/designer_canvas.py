@@ -353,23 +353,3 @@ def _dragged(box: Box, handle: str, dx: float, dy: float, kind: str) -> Box:
     if bottom:
         y2 = max(y2 + dy, y1 + 1.0) if kind != "line" else y2 + dy
     return (min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
-
-
-def rasterise_pdf(pdf: bytes, dpi: int) -> list[QImage]:
-    """Each page of a PDF as an image at ``dpi``, by Qt's PDF renderer (safe off the UI
-    thread: each call has its own document)."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-    from PySide6.QtPdf import QPdfDocument
-
-    source = QBuffer()
-    source.setData(QByteArray(pdf))
-    source.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument()
-    document.load(source)
-    pages = []
-    for index in range(document.pageCount()):
-        points = document.pagePointSize(index)
-        size = QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
-        pages.append(document.render(index, size))
-    document.close()
-    return pages

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.printing.qt_backend import render_pdf_pages
 from kiosk.services import badge_design as design
 from kiosk.services.badge_design import Box, DesignError, Document, TrialName
 from kiosk.store.event_store import EventStore
-from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas, rasterise_pdf
+from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas
 from kiosk.ui.console.designer_properties import PropertyPanel
 from kiosk.ui.console.tasks import EventTasks
 
@@ -109,7 +110,7 @@ def _render(generation: int, document: Document, path: Path | None, people: list
             pdf = design.badge_pdf(store, layout, people)
         except (DesignError, LookupError) as error:  # LookupError: a file with no event
             return _Rendered(generation, problem=str(error))
-        return _Rendered(generation, pdf, rasterise_pdf(pdf, dpi))
+        return _Rendered(generation, pdf, render_pdf_pages(pdf, dpi))
     return task
 
 

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.core.changes import ChangeKind
 from kiosk.printing.directory import PrinterDirectory
+from kiosk.printing.qt_backend import render_pdf_pages
 from kiosk.services import badge_design as design
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
 from kiosk.store.event_store import EventStore
-from kiosk.ui.console.designer_canvas import rasterise_pdf
 from kiosk.ui.console.designer_screen import BadgeDesignerScreen
 from tests.ui.conftest import dispose
 
@@ -160,7 +160,7 @@ def test_drag_resize_restyle_save_and_the_cli_prints_the_same_badge(
     assert result.returncode == 0, result.stderr
     # The badge PDFs are reproducible, so the canvas showed the very badge that prints.
     assert printed.read_bytes() == designer.last_pdf
-    [page] = rasterise_pdf(printed.read_bytes(), designer._dpi())
+    [page] = render_pdf_pages(printed.read_bytes(), designer._dpi())
     assert page == designer.canvas.preview_image
 
 
