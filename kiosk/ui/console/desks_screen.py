@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionItem, needs_attention
 from kiosk.ui.console.hub_panel import HubPanel
+from kiosk.ui.console.qr_pixmap import qr_pixmap
 from kiosk.ui.console.tasks import EventTasks
 
 
@@ -69,15 +68,6 @@ def order_desk_wipe(hub_location: str, device_id: str) -> list[Any]:
         raise ValueError("That is a hub, not a desk: it cannot be wiped from here.") from exc
     finally:
         hub.close()
-
-
-def _qr_pixmap(text: str, size: int = 240) -> QPixmap:
-    import qrcode
-
-    buffer = io.BytesIO()
-    qrcode.make(text).save(buffer, format="PNG")
-    image = QImage.fromData(buffer.getvalue())
-    return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio)
 
 
 def _wrapped(text: str) -> QLabel:
@@ -262,7 +252,7 @@ class DesksScreen(QWidget):
                                  "token carries the address desks connect to.")
             return
         self.token.setText(token)
-        self.qr.setPixmap(_qr_pixmap(token))
+        self.qr.setPixmap(qr_pixmap(token))
         self.message.setText("On the new desk: Connect to hub, then scan or paste this token. "
                              "It works once and expires in 15 minutes.")
         self.token_made.emit(token)

@@ -3,12 +3,11 @@ re-issuing one person's lost or shared ticket (the old code is revoked)."""
 
 from __future__ import annotations
 
-import io
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QShowEvent
+from PySide6.QtGui import QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from kiosk.services import ticket_console
 from kiosk.services.ticket_console import ExportReport, PersonLine, Reissued, TicketsOverview
 from kiosk.store.event_store import EventStore
+from kiosk.ui.console.qr_pixmap import qr_pixmap
 from kiosk.ui.console.tasks import EventTasks
 
 _PROBLEM = "color: #b3261e;"
@@ -38,15 +38,6 @@ def _button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setMinimumHeight(40)
     return button
-
-
-def _qr_pixmap(text: str, size: int = 220) -> QPixmap:
-    import qrcode
-
-    buffer = io.BytesIO()
-    qrcode.make(text, border=2).save(buffer, format="PNG")
-    image = QImage.fromData(buffer.getvalue())
-    return QPixmap.fromImage(image).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio)
 
 
 class TicketsScreen(QWidget):
@@ -345,7 +336,7 @@ class TicketsScreen(QWidget):
             self.code.setText(ticket.code)
             self.code.setCursorPosition(0)  # the start of a long code, as read aloud
             self.code.show()
-            self.qr.setPixmap(_qr_pixmap(ticket.code))
+            self.qr.setPixmap(qr_pixmap(ticket.code, 220, border=2))
             self.save_button.show()
         self.reissued.emit(ticket)
 
