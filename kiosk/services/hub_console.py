@@ -17,7 +17,7 @@ from kiosk.core.changes import Change
 from kiosk.store import queries, sync_state
 from kiosk.store.database import DatabaseFault
 from kiosk.store.event_store import EventStore
-from kiosk.store.hub_records import HUB_ID
+from kiosk.store.hub_records import HUB_ID, DeviceRole, EnrolGrant, HubDevice, WipeNotAllowed
 from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
 
 if TYPE_CHECKING:  # imported when the hub starts: uvicorn and FastAPI are slow to load
@@ -438,3 +438,41 @@ def take_bundle_file(store: EventStore, source: str, trust_new_desk: bool = Fals
     except BundleRefused as exc:
         raise HubConsoleError(f"Not imported: {exc}") from exc
     return BundleTaken(result.device_id, result.received, result.new)
+
+
+# -- the hub's own database, from the console (the hub machine) --------------------------
+
+
+def issue_desk_token(hub_location: str, desk_name: str) -> str:
+    """A single-use enrolment token from the hub's own database (the hub machine)."""
+    from kiosk.sync.enrolment import issue_token
+
+    hub = open_hub_log(hub_location)
+    try:
+        return issue_token(hub, EnrolGrant(desk_name, DeviceRole.DESK)).text()
+    finally:
+        hub.close()
+
+
+def hub_devices(hub_location: str) -> list[HubDevice]:
+    """The devices enrolled with the hub, from its own database (the hub machine)."""
+    hub = open_hub_log(hub_location)
+    try:
+        return hub.devices()
+    finally:
+        hub.close()
+
+
+def order_desk_wipe(hub_location: str, device_id: str) -> list[HubDevice]:
+    """Have a lost desk wipe its data the next time it connects; the devices afterwards."""
+    import time
+
+    hub = open_hub_log(hub_location)
+    try:
+        if hub.order_wipe(device_id, time.time_ns() // 1_000_000) is None:
+            raise ValueError(f"The hub has no device {device_id}.")
+        return hub.devices()
+    except WipeNotAllowed as exc:
+        raise ValueError("That is a hub, not a desk: it cannot be wiped from here.") from exc
+    finally:
+        hub.close()

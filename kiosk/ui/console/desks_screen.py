@@ -21,53 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.services.hub_console import hub_devices, issue_desk_token, order_desk_wipe
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionItem, needs_attention
 from kiosk.ui.console.hub_panel import HubPanel
 from kiosk.ui.console.qr_pixmap import qr_pixmap
 from kiosk.ui.console.tasks import EventTasks
-
-
-def issue_desk_token(hub_location: str, desk_name: str) -> str:
-    """A single-use enrolment token from the hub's own database (the hub machine)."""
-    from kiosk.store.hub_records import DeviceRole, EnrolGrant
-    from kiosk.sync.enrolment import issue_token
-    from kiosk.sync.hub_storage import open_hub_log
-
-    hub = open_hub_log(hub_location)
-    try:
-        return issue_token(hub, EnrolGrant(desk_name, DeviceRole.DESK)).text()
-    finally:
-        hub.close()
-
-
-def hub_devices(hub_location: str) -> list[Any]:
-    """The devices enrolled with the hub, from its own database (the hub machine)."""
-    from kiosk.sync.hub_storage import open_hub_log
-
-    hub = open_hub_log(hub_location)
-    try:
-        return hub.devices()
-    finally:
-        hub.close()
-
-
-def order_desk_wipe(hub_location: str, device_id: str) -> list[Any]:
-    """Have a lost desk wipe its data the next time it connects; the devices afterwards."""
-    import time
-
-    from kiosk.store.hub_records import WipeNotAllowed
-    from kiosk.sync.hub_storage import open_hub_log
-
-    hub = open_hub_log(hub_location)
-    try:
-        if hub.order_wipe(device_id, time.time_ns() // 1_000_000) is None:
-            raise ValueError(f"The hub has no device {device_id}.")
-        return hub.devices()
-    except WipeNotAllowed as exc:
-        raise ValueError("That is a hub, not a desk: it cannot be wiped from here.") from exc
-    finally:
-        hub.close()
 
 
 def _wrapped(text: str) -> QLabel:
