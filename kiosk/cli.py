@@ -149,14 +149,21 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from kiosk.store import queries
 
     store = _open_store(args.event)
-    if args.add:
-        add_session(store, Session(
-            id=session_id_for(args.add), name=args.add, room=args.room or "",
-            starts=args.starts or "", ends=args.ends or "", capacity=args.capacity,
-        ))
-    sessions = queries.list_sessions(store.conn)
-    booked = queries.session_bookings(store.conn)
-    store.close()
+    done = ""
+    try:
+        if args.add:
+            add_session(store, Session(
+                id=session_id_for(args.add), name=args.add, room=args.room or "",
+                starts=args.starts or "", ends=args.ends or "", capacity=args.capacity,
+            ))
+        if args.remove:
+            done = _removed(store, "workshop", args.remove, args.event)
+        sessions = queries.list_sessions(store.conn)
+        booked = queries.session_bookings(store.conn)
+    finally:
+        store.close()
+    if done and not args.json:
+        print(done)
     if args.json:
         _print_json([{"id": s.id, "name": s.name, "room": s.room, "starts": s.starts,
                       "ends": s.ends, "capacity": s.capacity, "booked": booked.get(s.id, 0)}
@@ -167,6 +174,27 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         when = f"{s.starts}–{s.ends}" if s.starts else ""
         print(f"{s.name}  {when}  {s.room}  booked {cap}")
     return 0
+
+
+def _removed(store: Any, what: str, name: str, event: str) -> str:
+    """Remove the workshop or checkpoint called ``name`` (the console's rules); what was done."""
+    from kiosk.services import event_settings
+    from kiosk.store import checkins
+
+    if what == "workshop":
+        session = checkins.get_session(store.conn, name)
+        if session is None:
+            raise UserError(f"There is no workshop called “{name}”. See `kiosk sessions {event}`.")
+        outcome = event_settings.remove_workshop(store, session.id)
+    else:
+        point = checkins.get_checkpoint(store.conn, name)
+        if point is None:
+            raise UserError(f"There is no checkpoint called “{name}”. "
+                            f"See `kiosk checkpoints {event}`.")
+        outcome = event_settings.remove_checkpoint(store, point.id)
+    if not outcome.saved:
+        raise UserError(outcome.problem)
+    return outcome.done
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -338,7 +366,10 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
     from kiosk.store import checkins, queries
 
     store = _open_store(args.event)
+    done = ""
     try:
+        if args.remove:
+            done = _removed(store, "checkpoint", args.remove, args.event)
         if args.add:
             session = None
             if args.session:
@@ -354,6 +385,8 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
         sessions = {s.id: s for s in queries.list_sessions(store.conn)}
     finally:
         store.close()
+    if done and not args.json:
+        print(done)
     if args.json:
         _print_json([{"id": p.id, "name": p.name, "session_id": p.session_id,
                       "checked_in": counts[p.id],
@@ -459,7 +492,7 @@ def cmd_badges(args: argparse.Namespace) -> int:
         count = write_badges(store, layout, Path(args.out), BadgeSelection(
             attendee_ids=args.attendees or None, category=args.category,
             checked_in=True if args.checked_in else False if args.not_checked_in else None,
-            sort=args.sort,
+            sort=args.sort, workshop=args.workshop, not_printed=args.not_printed,
         ))
     except ValueError as exc:
         raise UserError(str(exc)) from exc
@@ -546,11 +579,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["active", "cancelled", "all"], default="active")
     p.add_argument("--json", action="store_true")
 
-    p = _command(sub, "sessions", cmd_sessions, "List workshops, or add one.",
+    p = _command(sub, "sessions", cmd_sessions, "List workshops, or add or remove one.",
                  "kiosk sessions conference.db --add 'Engaging With Businesses' --capacity 40 "
                  "--room 'Room 2' --starts 11:00 --ends 12:30")
     p.add_argument("event", metavar="EVENT.db")
     p.add_argument("--add", metavar="NAME", help="add (or update) the workshop called NAME")
+    p.add_argument("--remove", metavar="NAME", help="take the workshop out (and its doors), "
+                   "if nobody is booked on it or has come in")
     p.add_argument("--capacity", type=int)
     p.add_argument("--room")
     p.add_argument("--starts", metavar="HH:MM")
@@ -635,12 +670,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(checkpoint=None)
 
     p = _command(sub, "checkpoints", cmd_checkpoints,
-                 "List checkpoints (the main desk, workshop doors), or add a workshop door.",
+                 "List checkpoints (the main desk, workshop doors), or add or remove one.",
                  "kiosk checkpoints conference.db --add 'TTT door' --session "
                  "'Train the Trainer Taster'")
     p.add_argument("event", metavar="EVENT.db")
     p.add_argument("--add", metavar="NAME")
     p.add_argument("--session", metavar="WORKSHOP")
+    p.add_argument("--remove", metavar="NAME",
+                   help="take a checkpoint out, if nobody has been checked in there")
     p.add_argument("--json", action="store_true")
 
     p = _command(sub, "layouts", cmd_layouts, "List the bundled badge layouts and their sizes.",
@@ -657,6 +694,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--attendees", nargs="+", metavar="ID", help="only these attendees")
     p.add_argument("--category", help="only this category")
+    p.add_argument("--workshop", metavar="WORKSHOP", help="only people booked on this workshop")
+    p.add_argument("--not-printed", action="store_true",
+                   help="only people with no badge printed yet (at any desk that has synced)")
     state = p.add_mutually_exclusive_group()
     state.add_argument("--checked-in", action="store_true")
     state.add_argument("--not-checked-in", action="store_true")

@@ -16,7 +16,9 @@ class ChangeKind(StrEnum):
     WALKIN = "walkin"
     ATTENDEE_MERGE = "attendee.merge"
     SESSION_UPSERT = "session.upsert"
+    SESSION_REMOVE = "session.remove"  # a workshop taken out of the event (organisers)
     CHECKPOINT_UPSERT = "checkpoint.upsert"
+    CHECKPOINT_REMOVE = "checkpoint.remove"
     CHECKIN = "checkin"
     CHECKIN_VOID = "checkin.void"
     BADGE_PRINTED = "badge.printed"

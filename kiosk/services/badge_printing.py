@@ -9,7 +9,7 @@ from kiosk.badges import BadgeData, Layout, render_badges, render_preview_png
 from kiosk.core import tickets
 from kiosk.core.models import Attendee
 from kiosk.services.event_setup import SIGNING_KEY, event_of
-from kiosk.store import queries
+from kiosk.store import batch_queries, checkins, queries
 from kiosk.store.event_store import EventStore
 
 _SORTS = {
@@ -25,6 +25,8 @@ class BadgeSelection:
     category: str | None = None
     checked_in: bool | None = None
     sort: str = "last_name"
+    workshop: str | None = None  # a workshop's name or id: people booked on it
+    not_printed: bool = False  # no badge printed at any desk, none queued here
 
 
 def badge_code(store: EventStore, attendee: Attendee) -> str:
@@ -52,6 +54,17 @@ def select_attendees(store: EventStore, selection: BadgeSelection) -> list[Atten
         people = [a for a in people if a.category.casefold() == selection.category.casefold()]
     if selection.checked_in is not None:
         people = [a for a in people if a.checked_in == selection.checked_in]
+    if selection.workshop:
+        session = checkins.get_session(store.conn, selection.workshop)
+        if session is None:
+            raise ValueError(f"There is no workshop called “{selection.workshop}”.")
+        booked = {c.attendee_id for c in batch_queries.batch_candidates(
+            store.conn, session_id=session.id)}
+        people = [a for a in people if a.id in booked]
+    if selection.not_printed:
+        without = {c.attendee_id for c in batch_queries.batch_candidates(
+            store.conn, not_printed=True)}
+        people = [a for a in people if a.id in without]
     return sorted(people, key=_SORTS[selection.sort])
 
 

@@ -2,7 +2,8 @@
 checkpoints and the desks expected, each checked in plain words and written as a change.
 
 Every write goes through the change log (``event.update``, ``session.upsert``,
-``checkpoint.upsert``, ``attendee.edit``), so every desk that syncs gets the same event.
+``session.remove``, ``checkpoint.upsert``, ``checkpoint.remove``, ``attendee.edit``), so
+every desk that syncs gets the same event.
 A write returns an :class:`Outcome`: a problem to show the organiser, or what was saved.
 """
 
@@ -424,6 +425,37 @@ def save_workshop(store: EventStore, form: WorkshopForm, editing: str | None = N
     return Outcome(done=done)
 
 
+def _people(n: int, verb: str) -> str:
+    """'1 person has' / '3 people have' (verb "have"), '1 person is' / '3 people are'."""
+    singular = {"have": "has", "are": "is"}[verb]
+    return f"1 person {singular}" if n == 1 else f"{n:,} people {verb}"
+
+
+def remove_workshop(store: EventStore, session_id: str) -> Outcome:
+    """Take a workshop out of the event (one added by mistake, or one nobody is on any more),
+    with its doors. Refused while anyone is booked on it or has come in at one of its doors:
+    bookings come from the registration file, and the report counts who came."""
+    session = next((s for s in queries.list_sessions(store.conn) if s.id == session_id), None)
+    if session is None:
+        return Outcome("That workshop is no longer in the event file. Reload and try again.")
+    doors = [p for p in queries.list_checkpoints(store.conn) if p.session_id == session_id]
+    came = sum(checkins.attendance(store.conn, p.id) for p in doors)
+    if came:
+        return Outcome(f"{_people(came, 'have')} been checked in to “{session.name}”, so it stays "
+                       "in the event for the report.")
+    booked = queries.session_bookings(store.conn).get(session_id, 0)
+    if booked:
+        return Outcome(f"{_people(booked, 'are')} booked on “{session.name}”. Take the bookings "
+                       "out in the registration system and import again, then remove it.")
+    store.record_many([
+        *((ChangeKind.CHECKPOINT_REMOVE, {"id": p.id}) for p in doors),
+        (ChangeKind.SESSION_REMOVE, {"id": session_id}),
+    ])
+    gone = f" and its door “{doors[0].name}”" if len(doors) == 1 else (
+        f" and its {len(doors)} doors" if doors else "")
+    return Outcome(done=f"Removed the workshop “{session.name}”{gone}.")
+
+
 # -- checkpoints ----------------------------------------------------------------------------
 
 
@@ -455,6 +487,22 @@ def save_checkpoint(
                                                 "session_id": session_id or None})
     return Outcome(done=f"Saved the checkpoint “{name}”." if editing
                    else f"Added the checkpoint “{name}”.")
+
+
+def remove_checkpoint(store: EventStore, checkpoint_id: str) -> Outcome:
+    """Take a checkpoint out; refused for the main desk and once anyone has come in there."""
+    if checkpoint_id == MAIN_CHECKPOINT_ID:
+        return Outcome("The main desk is where everyone arrives; it cannot be removed.")
+    point = next((p for p in queries.list_checkpoints(store.conn) if p.id == checkpoint_id),
+                 None)
+    if point is None:
+        return Outcome("That checkpoint is no longer in the event file. Reload and try again.")
+    came = checkins.attendance(store.conn, checkpoint_id)
+    if came:
+        return Outcome(f"{_people(came, 'have')} been checked in at “{point.name}”, so it stays "
+                       "in the event for the report.")
+    store.record(ChangeKind.CHECKPOINT_REMOVE, {"id": checkpoint_id})
+    return Outcome(done=f"Removed the checkpoint “{point.name}”.")
 
 
 # -- desks expected at the event ----------------------------------------------------------

@@ -192,8 +192,17 @@ def _update_event(conn: sqlite3.Connection, change: Change) -> None:
     )
 
 
+def _removed_since(conn: sqlite3.Connection, what: str, id_: str, hlc: str) -> bool:
+    """Whether the workshop or checkpoint was removed by a change later than ``hlc``."""
+    row = conn.execute("SELECT hlc FROM removals WHERE what = ? AND id = ?",
+                       (what, id_)).fetchone()
+    return row is not None and row[0] > hlc
+
+
 def _upsert_session(conn: sqlite3.Connection, change: Change) -> None:
     p = change.payload
+    if _removed_since(conn, "session", p["id"], change.hlc):
+        return
     conn.execute(
         """
         INSERT INTO sessions (id, name, room, starts, ends, capacity, hlc)
@@ -206,10 +215,14 @@ def _upsert_session(conn: sqlite3.Connection, change: Change) -> None:
         (p["id"], p["name"], p.get("room", ""), p.get("starts", ""), p.get("ends", ""),
          p.get("capacity"), change.hlc),
     )
+    conn.execute("DELETE FROM removals WHERE what = 'session' AND id = ? AND hlc < ?",
+                 (p["id"], change.hlc))
 
 
 def _upsert_checkpoint(conn: sqlite3.Connection, change: Change) -> None:
     p = change.payload
+    if _removed_since(conn, "checkpoint", p["id"], change.hlc):
+        return
     conn.execute(
         """
         INSERT INTO checkpoints (id, name, session_id, hlc) VALUES (?, ?, ?, ?)
@@ -219,6 +232,32 @@ def _upsert_checkpoint(conn: sqlite3.Connection, change: Change) -> None:
         """,
         (p["id"], p["name"], p.get("session_id"), change.hlc),
     )
+    conn.execute("DELETE FROM removals WHERE what = 'checkpoint' AND id = ? AND hlc < ?",
+                 (p["id"], change.hlc))
+
+
+def _remove(conn: sqlite3.Connection, change: Change, what: str, table: str) -> None:
+    """Take a workshop or checkpoint out, unless it was upserted after this removal; the
+    mark keeps the latest removal, so any order of arrival ends the same."""
+    id_ = change.payload["id"]
+    if table == "checkpoints" and id_ == "main":
+        return  # the main desk is where everyone arrives: never removed
+    conn.execute(f"DELETE FROM {table} WHERE id = ? AND hlc < ?", (id_, change.hlc))
+    if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (id_,)).fetchone():
+        return  # a later upsert stands
+    conn.execute(
+        "INSERT INTO removals (what, id, hlc) VALUES (?, ?, ?) "
+        "ON CONFLICT (what, id) DO UPDATE SET hlc = excluded.hlc WHERE excluded.hlc > removals.hlc",
+        (what, id_, change.hlc),
+    )
+
+
+def _remove_session(conn: sqlite3.Connection, change: Change) -> None:
+    _remove(conn, change, "session", "sessions")
+
+
+def _remove_checkpoint(conn: sqlite3.Connection, change: Change) -> None:
+    _remove(conn, change, "checkpoint", "checkpoints")
 
 
 def _check_in(conn: sqlite3.Connection, change: Change) -> None:
@@ -355,7 +394,9 @@ APPLIERS: dict[ChangeKind, Callable[[sqlite3.Connection, Change], None]] = {
     ChangeKind.ATTENDEE_MERGE: _merge_attendee,
     ChangeKind.TICKET_REISSUE: _edit_attendee,
     ChangeKind.SESSION_UPSERT: _upsert_session,
+    ChangeKind.SESSION_REMOVE: _remove_session,
     ChangeKind.CHECKPOINT_UPSERT: _upsert_checkpoint,
+    ChangeKind.CHECKPOINT_REMOVE: _remove_checkpoint,
     ChangeKind.CHECKIN: _check_in_following_merges,
     ChangeKind.CHECKIN_VOID: _void_check_in,
     ChangeKind.BADGE_PRINTED: _badge_printed_following_merges,

@@ -416,7 +416,7 @@ def _named_in_changes(conn: sqlite3.Connection, after: int) -> tuple[set[str], b
             ids.add(data["attendee_id"])
         elif kind == "checkin.void":
             voided.append(data["target"])
-        elif kind == "session.upsert":
+        elif kind in ("session.upsert", "session.remove"):
             sessions_changed = True
     for start in range(0, len(voided), 500):
         chunk = voided[start:start + 500]

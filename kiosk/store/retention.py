@@ -13,7 +13,8 @@ from kiosk.store.event_store import EventStore
 from kiosk.store.retention_schema import ensure_retention_tables
 
 # Change kinds that hold no one's personal data: a wipe keeps them (and the event's shape).
-_EVENT_KINDS = ("event.update", "session.upsert", "checkpoint.upsert")
+_EVENT_KINDS = ("event.update", "session.upsert", "session.remove", "checkpoint.upsert",
+                "checkpoint.remove")
 _ATTENDEE_KINDS = ("attendee.upsert", "attendee.edit", "walkin", "attendee.merge",
                    "ticket.reissue")
 # What anonymising keeps of a person: nothing that names, reaches or describes them.

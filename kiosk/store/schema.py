@@ -134,6 +134,7 @@ DERIVED_TABLES: tuple[str, ...] = (
     "checkin_voids",
     "prints",
     "event",
+    "removals",
 )
 
 
@@ -162,5 +163,19 @@ def m002_print_jobs(db: Database) -> None:
         );
         CREATE INDEX print_jobs_status ON print_jobs (status, id);
         CREATE INDEX print_jobs_attendee ON print_jobs (attendee_id);
+        """
+    )
+
+
+@migrations()
+def m003_removals(db: Database) -> None:
+    db.executescript(
+        """
+        -- Derived: workshops and checkpoints taken out of the event, each with the stamp of
+        -- its removal, so an older upsert arriving later cannot bring one back (a newer one
+        -- does, and clears the mark).
+        CREATE TABLE removals (
+            what TEXT NOT NULL, id TEXT NOT NULL, hlc TEXT NOT NULL, PRIMARY KEY (what, id)
+        ) WITHOUT ROWID;
         """
     )

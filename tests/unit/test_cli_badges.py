@@ -73,3 +73,32 @@ def test_unknown_layout_and_empty_selection_are_clear_messages(
     assert main(["badges", event, "--layout", "cr80", "--out", str(tmp_path / "x.pdf"),
                  "--checked-in"]) == 2
     assert "No attendees match" in capsys.readouterr().err
+
+
+def test_badges_for_a_workshop_and_for_people_not_printed_yet(
+    event: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.core.changes import ChangeKind
+    from kiosk.store import queries
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(event)
+    people = queries.list_attendees(store.conn, status="active")
+    workshop = queries.list_sessions(store.conn)[0]
+    booked = [a for a in people if workshop.id in a.sessions]
+    assert 0 < len(booked) < len(people)
+    store.record(ChangeKind.BADGE_PRINTED, {"attendee_id": booked[0].id, "at": "2026-11-28"})
+    store.close()
+    out = tmp_path / "badges.pdf"
+    assert main(["badges", event, "--layout", "cr80", "--out", str(out),
+                 "--workshop", workshop.name.upper()]) == 0
+    assert _pages(out) == len(booked)
+    assert main(["badges", event, "--layout", "cr80", "--out", str(out), "--not-printed"]) == 0
+    assert _pages(out) == len(people) - 1
+    assert main(["badges", event, "--layout", "cr80", "--out", str(out),
+                 "--workshop", workshop.name, "--not-printed"]) == 0
+    assert _pages(out) == len(booked) - 1
+    capsys.readouterr()
+    assert main(["badges", event, "--layout", "cr80", "--out", str(out),
+                 "--workshop", "Underwater Basket Weaving"]) == 2
+    assert "There is no workshop called “Underwater Basket Weaving”" in capsys.readouterr().err

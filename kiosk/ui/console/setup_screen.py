@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.models import MAIN_CHECKPOINT_ID
 from kiosk.services import event_settings as settings
 from kiosk.services.event_settings import EventSettings, Outcome, WorkshopForm
 from kiosk.store.event_store import EventStore
@@ -198,6 +199,8 @@ class SetupScreen(QWidget):
         self.add_workshop_button = _button("Add as a new workshop", self.add_workshop)
         self.save_workshop_button = _button("Save changes", self.save_workshop)
         self.save_workshop_button.setEnabled(False)
+        self.remove_workshop_button = _button("Remove", self.remove_workshop)
+        self.remove_workshop_button.setEnabled(False)
         self.workshops_message = Message("Workshops message")
         form = QFormLayout()
         form.addRow("Name", self.workshop_name)
@@ -212,6 +215,7 @@ class SetupScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_workshop_button)
         buttons.addWidget(self.save_workshop_button)
+        buttons.addWidget(self.remove_workshop_button)
         layout = QVBoxLayout(box)
         layout.addWidget(self.workshops, 1)
         layout.addLayout(form)
@@ -230,12 +234,15 @@ class SetupScreen(QWidget):
         self.add_checkpoint_button = _button("Add", self.add_checkpoint)
         self.save_checkpoint_button = _button("Save changes", self.save_checkpoint)
         self.save_checkpoint_button.setEnabled(False)
+        self.remove_checkpoint_button = _button("Remove", self.remove_checkpoint)
+        self.remove_checkpoint_button.setEnabled(False)
         self.checkpoints_message = Message("Checkpoints message")
         fields = QHBoxLayout()
         fields.addWidget(self.checkpoint_name, 1)
         fields.addWidget(self.checkpoint_workshop, 1)
         fields.addWidget(self.add_checkpoint_button)
         fields.addWidget(self.save_checkpoint_button)
+        fields.addWidget(self.remove_checkpoint_button)
         layout = QVBoxLayout(box)
         layout.addWidget(self.checkpoints, 1)
         layout.addLayout(fields)
@@ -327,6 +334,7 @@ class SetupScreen(QWidget):
                 self.workshops.setItem(row, column, QTableWidgetItem(value))
         self.workshops.blockSignals(False)
         self.save_workshop_button.setEnabled(False)
+        self.remove_workshop_button.setEnabled(False)
         self.checkpoint_workshop.clear()
         self.checkpoint_workshop.addItem("— not a workshop door —", None)
         for line in current.workshops:
@@ -343,6 +351,7 @@ class SetupScreen(QWidget):
                 names.get(point.session_id or "", "")))
         self.checkpoints.blockSignals(False)
         self.save_checkpoint_button.setEnabled(False)
+        self.remove_checkpoint_button.setEnabled(False)
 
     # -- choosing a row fills its form ----------------------------------------------------
 
@@ -366,6 +375,7 @@ class SetupScreen(QWidget):
     def _on_workshop_chosen(self) -> None:
         row = self._chosen_row(self.workshops)
         self.save_workshop_button.setEnabled(row is not None)
+        self.remove_workshop_button.setEnabled(row is not None)
         if row is None or self.current is None:
             return
         s = self.current.workshops[row].session
@@ -378,9 +388,11 @@ class SetupScreen(QWidget):
     def _on_checkpoint_chosen(self) -> None:
         row = self._chosen_row(self.checkpoints)
         self.save_checkpoint_button.setEnabled(row is not None)
+        self.remove_checkpoint_button.setEnabled(False)
         if row is None or self.current is None:
             return
         point = self.current.checkpoints[row]
+        self.remove_checkpoint_button.setEnabled(point.id != MAIN_CHECKPOINT_ID)
         self.checkpoint_name.setText(point.name)
         found = self.checkpoint_workshop.findData(point.session_id)
         self.checkpoint_workshop.setCurrentIndex(max(found, 0))
@@ -491,6 +503,16 @@ class SetupScreen(QWidget):
         self._write(self.workshops_message,
                     lambda store: settings.save_workshop(store, form, editing))
 
+    def remove_workshop(self) -> None:
+        row = self._chosen_row(self.workshops)
+        if row is None or self.current is None:
+            return
+        session_id = self.current.workshops[row].session.id
+        self._write(self.workshops_message,
+                    lambda store: settings.remove_workshop(store, session_id),
+                    cleared=(self.workshop_name, self.workshop_room, self.workshop_starts,
+                             self.workshop_ends, self.workshop_capacity))
+
     def add_checkpoint(self) -> None:
         name, session_id = self.checkpoint_name.text(), self.checkpoint_workshop.currentData()
         self._write(self.checkpoints_message,
@@ -505,6 +527,15 @@ class SetupScreen(QWidget):
         editing = self.current.checkpoints[row].id
         self._write(self.checkpoints_message,
                     lambda store: settings.save_checkpoint(store, name, session_id, editing))
+
+    def remove_checkpoint(self) -> None:
+        row = self._chosen_row(self.checkpoints)
+        if row is None or self.current is None:
+            return
+        checkpoint_id = self.current.checkpoints[row].id
+        self._write(self.checkpoints_message,
+                    lambda store: settings.remove_checkpoint(store, checkpoint_id),
+                    cleared=(self.checkpoint_name,))
 
     def add_desk(self) -> None:
         name = self.desk_name.text()

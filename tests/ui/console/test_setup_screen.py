@@ -266,3 +266,37 @@ def test_a_desk_copy_says_its_changes_reach_the_organisers_by_sync(qtbot, event_
     assert screen.copy_note.text().startswith("This is a desk copy of the event")
     organisers = open_setup(event_file["path"])
     assert not organisers.copy_note.isVisibleTo(organisers)
+
+
+def test_a_workshop_added_by_mistake_is_removed_with_its_door(
+        qtbot, event_file, open_setup, capsys) -> None:
+    screen = open_setup(event_file["path"])
+    type_into(qtbot, screen.workshop_name, "Art as Witnes")
+    click_and_wait(qtbot, screen, screen.add_workshop_button)
+    type_into(qtbot, screen.checkpoint_name, "Art door")
+    screen.checkpoint_workshop.setCurrentIndex(screen.checkpoint_workshop.findText("Art as Witnes"))
+    click_and_wait(qtbot, screen, screen.add_checkpoint_button)
+    assert not screen.remove_workshop_button.isEnabled()  # nothing chosen yet
+    screen.workshops.selectRow(rows(screen.workshops).index("Art as Witnes"))
+    assert click_and_wait(qtbot, screen, screen.remove_workshop_button) == (
+        "Removed the workshop “Art as Witnes” and its door “Art door”.")
+    assert "Art as Witnes" not in rows(screen.workshops)
+    assert "Art door" not in rows(screen.checkpoints)
+    assert screen.checkpoint_workshop.findText("Art as Witnes") < 0
+    capsys.readouterr()
+    assert main(["sessions", str(event_file["path"]), "--json"]) == 0
+    assert "Art as Witnes" not in [s["name"] for s in json.loads(capsys.readouterr().out)]
+
+
+def test_a_booked_workshop_and_the_main_desk_cannot_be_removed(
+        qtbot, event_file, open_setup) -> None:
+    screen = open_setup(event_file["path"])
+    session = event_file["session"]
+    screen.workshops.selectRow(rows(screen.workshops).index(session.name))
+    click_and_wait(qtbot, screen, screen.remove_workshop_button, "refused")
+    assert screen.workshops_message.text().startswith("⚠ ")
+    assert f"booked on “{session.name}”" in screen.workshops_message.text()
+    assert session.name in rows(screen.workshops)
+    screen.checkpoints.selectRow(rows(screen.checkpoints).index("Main desk"))
+    assert screen.save_checkpoint_button.isEnabled()
+    assert not screen.remove_checkpoint_button.isEnabled()
