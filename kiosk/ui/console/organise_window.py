@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from kiosk.ui.console.screens import CONSOLE_SCREENS, SCREENS
 
@@ -54,6 +54,8 @@ class OrganiseWindow(QMainWindow):
         self.dashboard.refreshed.connect(lambda d: self.setWindowTitle(
             f"kiosk — Organise — {d.event_name}"))
         self.started: set[str] = set()
+        self._closing_confirmed = False
+        self.close_question: QMessageBox | None = None
         self.tabs.currentChanged.connect(lambda index: self._start(SCREENS[index]))
         for key in SCREENS if start_all else SCREENS[self.tabs.currentIndex():][:1]:
             self._start(key)
@@ -74,7 +76,36 @@ class OrganiseWindow(QMainWindow):
         self.tabs.setCurrentIndex(SCREENS.index(screen))
         self._start(screen)
 
+    @property
+    def unsaved_design(self) -> bool:
+        """Whether the badge designer holds changes not saved to a layout file."""
+        return "designer" in self.started and bool(getattr(self.screens["designer"],
+                                                           "unsaved", False))
+
+    def ask_before_closing(self) -> None:
+        """Ask (without blocking the desk behind) whether to drop an unsaved badge design."""
+        self.show_screen("designer")
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved badge design",
+                          "The badge design has changes that are not saved in a layout file. "
+                          "Close the Organise window and lose them?", parent=self)
+        box.addButton("Keep designing", QMessageBox.ButtonRole.RejectRole)
+        drop = box.addButton("Close without saving", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.NoButton)
+        box.buttonClicked.connect(lambda button: self._close_anyway() if button is drop else None)
+        self.close_question = box
+        box.open()
+
+    def _close_anyway(self) -> None:
+        self._closing_confirmed = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Only a person closing the window is asked; a programmatic close (the desk shutting
+        # down, a test) goes ahead.
+        if event.spontaneous() and self.unsaved_design and not self._closing_confirmed:
+            event.ignore()
+            self.ask_before_closing()
+            return
         for screen in self.screens.values():
             screen.shutdown()
         super().closeEvent(event)
