@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kiosk.core.change_rules import payload_problem
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
@@ -208,6 +209,8 @@ class EventStore:
 
     def receive(self, changes: Iterable[Change]) -> list[Change]:
         """Take in changes made elsewhere (a pull, a bundle): each is stored and applied once.
+        An ill-formed one (a faulty or hostile device's) is left out and noted, so it can
+        never stop this desk's sync.
 
         Returns the changes that were new here. The caller wraps this in a transaction with
         whatever else must be durable at the same moment (e.g. the sync cursor).
@@ -215,6 +218,10 @@ class EventStore:
         fresh = []
         with self.transaction():
             for change in changes:
+                problem = payload_problem(change.kind, change.payload)
+                if problem is not None:
+                    self._leave_out(change, problem)
+                    continue
                 cursor = self.conn.execute(
                     _INSERT_CHANGE.replace("INSERT", "INSERT OR IGNORE", 1),
                     (change.change_id, change.device_id, change.device_seq, change.hlc,
@@ -230,6 +237,16 @@ class EventStore:
                         (change.hub_seq, change.change_id),
                     )
         return fresh
+
+    def _leave_out(self, change: Change, problem: str) -> None:
+        """An ill-formed change from elsewhere: neither stored nor applied, but noted (which
+        device, what kind, why; never its content) for staff to hear of."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sync_left_out (change_id, device_id, kind, problem, at) "
+            "VALUES (?, ?, ?, ?, datetime('now'))",
+            (str(change.change_id)[:100], str(change.device_id)[:100], str(change.kind),
+             problem),
+        )
 
     def record_import_run(self, hlc: str, file_name: str, preset: str, report: str) -> None:
         """Keep a local note of an import (not synced): when, which file, what it did."""

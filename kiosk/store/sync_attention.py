@@ -15,6 +15,7 @@ class AttentionKind(StrEnum):
     DOUBLE_CHECKIN = "double_checkin"  # both kept; the earliest counts
     CLASHING_EDIT = "clashing_edit"  # the later edit shows; the other stays in the log
     POSSIBLE_DUPLICATE = "possible_duplicate"  # two records, perhaps one person: merge?
+    LEFT_OUT = "left_out"  # an ill-formed change from another device, not taken in
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,21 @@ def possible_duplicates(store: EventStore, names: dict[str, str]) -> list[Attent
         for ids in groups.values() if len(ids) > 1]
 
 
+def left_out(store: EventStore) -> list[AttentionItem]:
+    """Changes from other devices that could not be read and were not taken in."""
+    rows = store.conn.execute(
+        "SELECT device_id, kind, problem, count(*), group_concat(change_id) FROM sync_left_out "
+        "GROUP BY device_id, kind, problem ORDER BY min(at)").fetchall()
+    return [AttentionItem(
+        AttentionKind.LEFT_OUT, (), tuple(ids.split(",")),
+        f"{'A change' if n == 1 else f'{n} changes'} ({kind}) from device {device} could not "
+        f"be read and {'was' if n == 1 else 'were'} left out: {problem}. Everything else "
+        "synced. That device may run an old or damaged copy of the app: tell the organisers.")
+        for device, kind, problem, n, ids in rows]
+
+
 def needs_attention(store: EventStore) -> list[AttentionItem]:
     """Everything staff should look at, double check-ins first."""
     names = _names(store)
     return (double_checkins(store, names) + clashing_edits(store, names)
-            + possible_duplicates(store, names))
+            + possible_duplicates(store, names) + left_out(store))

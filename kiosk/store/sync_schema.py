@@ -59,3 +59,20 @@ def m002_hub_key_and_wipe(db: Database) -> None:
         );
         """
     )
+
+
+@sync_migrations()
+def m003_changes_left_out(db: Database) -> None:
+    db.executescript(
+        """
+        -- Changes received from elsewhere that were ill-formed and left out (never stored,
+        -- never applied), so staff can be told: which device, what kind, why. No payload.
+        CREATE TABLE sync_left_out (
+            change_id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        """
+    )

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kiosk.core.change_rules import payload_problem
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.sync.protocol import WireChange, change_json
 
@@ -127,4 +128,10 @@ def read_bundle(data: bytes, key: EventKey, trust: TrustCheck) -> tuple[str, lis
         raise BundleRefused("This bundle's contents are not valid; nothing was imported.") from exc
     if len(changes) != header["count"] or any(c.device_id != device_id for c in changes):
         raise BundleRefused("This bundle holds changes its device did not make; refused.")
+    for change in changes:
+        problem = payload_problem(change.kind, change.payload)
+        if problem is not None:
+            raise BundleRefused(f"This bundle holds a change that cannot be read ({change.kind}: "
+                                f"{problem}); nothing was imported. Its desk may run an old "
+                                "or damaged copy of the app.")
     return device_id, changes

@@ -13,6 +13,8 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from kiosk.core.change_rules import payload_problem
+from kiosk.core.changes import Change, ChangeKind
 from kiosk.store.hub_records import HUB_ID, DeviceRole, DuplicateSequence, HubDevice
 from kiosk.sync.bell import ChangeBell
 from kiosk.sync.body_limit import BodyLimit
@@ -158,6 +160,11 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     def push(body: PushRequest, who: Annotated[_Caller, Depends(pusher)]) -> PushReply:
         device = who.device
         changes = [c.change() for c in body.changes]
+        problem = unacceptable(changes, device.role, hub)
+        if problem is not None:
+            log.warning("push from %s refused: %s", device.device_id, problem)
+            raise HTTPException(422, f"{problem} Nothing was stored; the desk keeps its "
+                                     "changes. Tell the organisers.")
         try:
             numbers = hub.append(changes, device.device_id)
         except DuplicateSequence as exc:
@@ -256,6 +263,31 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     return BodyLimit(app, max_body)
 
 
+def unacceptable(changes: list[Change], role: DeviceRole, hub: HubLog) -> str | None:
+    """Why the hub will not take these changes from a device with ``role``, or None.
+
+    Every change must be well-formed. And the event's public key, which every desk checks
+    tickets with, is the organisers' alone: a desk passing on the organisers' own change
+    (the same key) is fine, a desk bringing another key is refused.
+    """
+    current: str | None = None
+    for change in changes:
+        problem = payload_problem(change.kind, change.payload)
+        if problem is not None:
+            return f"A change from this device could not be read ({change.kind}: {problem})."
+        key = change.payload.get("fields", {}).get("public_key") \
+            if change.kind is ChangeKind.EVENT_UPDATE else None
+        if key is not None and role is DeviceRole.DESK:
+            if current is None:
+                try:
+                    current = event_key(hub.event_updates()).public_key
+                except BundleRefused:  # no event loaded yet: nothing to protect
+                    current = key
+            if key != current:
+                return "A desk tried to change the event's ticket key; only the organisers can."
+    return None
+
+
 def import_bundle_into_hub(hub: HubLog, data: bytes, by: str,
                            ring: Callable[[], None] = lambda: None) -> BundleReply:
     """Verify a bundle against the hub's device registry, then store it as a push would."""
@@ -268,7 +300,11 @@ def import_bundle_into_hub(hub: HubLog, data: bytes, by: str,
             raise BundleRefused("This bundle comes from a desk the organisers removed; "
                                 "it was not imported.")
 
-    _, changes = read_bundle(data, event_key(hub.event_updates()), trust)
+    device_id, changes = read_bundle(data, event_key(hub.event_updates()), trust)
+    known = hub.device(device_id)
+    problem = unacceptable(changes, known.role if known else DeviceRole.DESK, hub)
+    if problem is not None:
+        raise BundleRefused(f"{problem} Nothing was imported.")
     before = hub.high_water()
     numbers = hub.append(changes, by)
     ring()

@@ -210,7 +210,8 @@ def test_a_push_of_changes_clashing_on_device_and_number_is_refused(hub, tmp_pat
     syncer = enrol(hub.hub, store, "Desk Q")
     existing = hub.hub.read(0, 1)[0]
     forged = Change("01900000-0000-7000-8000-000000000001", existing.device_id,
-                    existing.device_seq, existing.hlc, ChangeKind.CHECKIN, {})
+                    existing.device_seq, existing.hlc, ChangeKind.CHECKIN,
+                    {"attendee_id": "A1", "at": "2026-11-28T09:00"})
     with pytest.raises(HubRefused, match="clash"):
         syncer.client().push([forged], 0)
     assert HubClient(hub.address.url, None, None).close() is None

@@ -118,3 +118,20 @@ def test_the_hub_imports_bundles_from_enrolled_devices_only(desks, tmp_path: Pat
         import_bundle_into_hub(hub, data, "usb")
     hub.close()
     organiser.close()
+
+
+def test_a_bundle_holding_an_ill_formed_change_is_refused_whole(desks) -> None:
+    a, b = desks
+    seq = a.conn.execute("SELECT max(device_seq) FROM changes WHERE device_id = ?",
+                         (a.device_id,)).fetchone()[0]
+    # A faulty copy of the app wrote a check-in without saying who.
+    a.conn.execute(
+        "INSERT INTO changes (change_id, device_id, device_seq, hlc, kind, payload) "
+        "VALUES ('01900000-0000-7000-8000-0000000000ff', ?, ?, ?, 'checkin', '{\"at\": 1}')",
+        (a.device_id, seq + 1, a.next_stamp()))
+    data, _ = export_bundle(a)
+    before = b.change_count()
+    with pytest.raises(BundleRefused, match=r"cannot be read \(checkin: attendee_id must be "
+                                            r"text\); nothing was imported"):
+        import_bundle(b, data, trust_new_device=True)
+    assert b.change_count() == before

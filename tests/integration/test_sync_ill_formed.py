@@ -1,0 +1,105 @@
+"""One ill-formed change can never stop sync: the hub refuses it on push (and a desk's attempt
+to swap the event's ticket key); a desk served one by an old or compromised hub leaves it out,
+takes in the rest and tells staff. A real hub over HTTPS on loopback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.ids import uuid7
+from kiosk.services.desk import Desk
+from kiosk.store import sync_state
+from kiosk.store.event_store import EventStore
+from kiosk.store.sync_attention import AttentionKind, needs_attention
+from kiosk.sync.client import HubRefused
+from tests.unit.sync.hub_fixtures import Event, enrol, make_event, running_hub, sqlite_hub
+
+
+@pytest.fixture(scope="module")
+def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
+    return make_event(tmp_path_factory.mktemp("event"))
+
+
+@pytest.fixture
+def hub(tmp_path: Path, event: Event):
+    log = sqlite_hub(tmp_path)
+    with running_hub(log, event) as server:
+        yield server
+    log.close()
+
+
+def _desk(tmp_path: Path, event: Event, hub, name: str):
+    shutil.copy(event.package, tmp_path / f"{name}.db")
+    store = EventStore.open(tmp_path / f"{name}.db")
+    syncer = enrol(hub.hub, store, name)
+    syncer.sync_once()
+    return store, syncer
+
+
+def _made_by(store: EventStore, seq: int, kind: ChangeKind, payload: dict) -> Change:
+    return Change(uuid7(store.wall()), store.device_id, seq, store.next_stamp(), kind, payload)
+
+
+def test_the_hub_refuses_an_ill_formed_push_and_stores_nothing(hub, tmp_path, event) -> None:
+    store, syncer = _desk(tmp_path, event, hub, "Desk P")
+    before = hub.hub.high_water()
+    bad = _made_by(store, 900, ChangeKind.CHECKIN, {"attendee_id": 42, "at": "09:00"})
+    with pytest.raises(HubRefused, match=r"could not be read \(checkin: attendee_id must be "
+                                         r"text\)\. Nothing was stored"):
+        syncer.client().push([bad], 0)
+    assert hub.hub.high_water() == before
+    store.close()
+
+
+def test_a_desk_cannot_swap_the_events_ticket_key(hub, tmp_path, event) -> None:
+    store, syncer = _desk(tmp_path, event, hub, "Desk K")
+    before = hub.hub.high_water()
+    swap = _made_by(store, 901, ChangeKind.EVENT_UPDATE, {"fields": {"public_key": "ab" * 32}})
+    with pytest.raises(HubRefused, match="only the organisers can"):
+        syncer.client().push([swap], 0)
+    assert hub.hub.high_water() == before
+    # Passing on the organisers' own change (the same key) is what every desk copy does.
+    assert sync_state.pending_count(store) == 0
+    store.close()
+
+
+def test_a_desk_leaves_out_what_it_cannot_read_takes_the_rest_and_says_so(
+        hub, tmp_path, event, capsys) -> None:
+    store, syncer = _desk(tmp_path, event, hub, "Desk A")
+    other, other_syncer = _desk(tmp_path, event, hub, "Desk B")
+    assert Desk(other, "Desk B").scan(event.codes[2]).outcome.value == "ok"
+    # An old or compromised hub holds a poisoned change (written past the hub's own checks)
+    # between two good ones from Desk B.
+    poison = Change(uuid7(other.wall()), "rogue-desk", 1, other.next_stamp(),
+                    ChangeKind.ATTENDEE_EDIT, {"id": "A1", "fields": {"status": "vip"}})
+    hub.hub.append([poison], "rogue-desk")
+    assert Desk(other, "Desk B").scan(event.codes[3]).outcome.value == "ok"
+    other_syncer.sync_once()
+    report = syncer.sync_once()  # no exception: the page is taken in
+    assert report.pulled >= 2
+    ids = {c.change_id for c in store.changes()}
+    assert poison.change_id not in ids
+    checked = store.conn.execute(
+        "SELECT count(*) FROM attendees WHERE checked_in_hlc IS NOT NULL").fetchone()[0]
+    assert checked == 2  # both of Desk B's check-ins arrived around it
+    items = [i for i in needs_attention(store) if i.kind is AttentionKind.LEFT_OUT]
+    assert len(items) == 1 and items[0].change_ids == (poison.change_id,)
+    assert "from device rogue-desk could not be read and was left out: status must be one " \
+        "of active, cancelled" in items[0].message
+    syncer.sync_once()  # pulling on, it is not noted twice
+    assert len([i for i in needs_attention(store) if i.kind is AttentionKind.LEFT_OUT]) == 1
+    assert sync_state.cursor(store) >= hub.hub.high_water()
+    path = store.db.conn.execute("PRAGMA database_list").fetchone()[2]
+    store.close()
+    other.close()
+    capsys.readouterr()
+    assert main(["attention", path, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [i["kind"] for i in listed].count("left_out") == 1
+    assert "vip" not in json.dumps(listed)  # its content is never repeated
