@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.core.changes import ChangeKind
@@ -30,6 +31,17 @@ _TEXT_FIELDS = frozenset({
     "organisation", "email", "category", "desk_note", "access_needs", "import_key",
     "walkin_code",
 })
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A change received from elsewhere and not taken in: which, from whom, and why (never
+    its content)."""
+
+    change_id: str
+    device_id: str
+    kind: str
+    problem: str
 
 
 class _Bad(Exception):

@@ -192,7 +192,7 @@ class Syncer:
             if not page.changes:
                 return pulled
             fresh = self._db(partial(sync_state.receive_page, self._store, page.changes,
-                                     page.next))
+                                     page.next, page.left_out))
             pulled += len(fresh)
             self._check_their_clocks(fresh)
             if page.next >= page.high_water:
@@ -201,10 +201,10 @@ class Syncer:
     def _pull_snapshot(self, client: HubClient) -> int:
         """A new desk takes the whole event in one stream instead of page by page."""
         pulled = 0
-        _, pages = client.snapshot()
-        for changes in pages:
-            last = changes[-1].hub_seq or 0
-            fresh = self._db(partial(sync_state.receive_page, self._store, changes, last))
+        _, batches = client.snapshot()
+        for batch in batches:
+            fresh = self._db(partial(sync_state.receive_page, self._store, batch.changes,
+                                     batch.last, batch.left_out))
             pulled += len(fresh)
         return pulled
 

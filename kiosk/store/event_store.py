@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kiosk.core.change_rules import payload_problem
+from kiosk.core.change_rules import LeftOut, payload_problem
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
@@ -239,13 +239,16 @@ class EventStore:
         return fresh
 
     def _leave_out(self, change: Change, problem: str) -> None:
-        """An ill-formed change from elsewhere: neither stored nor applied, but noted (which
-        device, what kind, why; never its content) for staff to hear of."""
-        self.conn.execute(
+        self.note_left_out([LeftOut(str(change.change_id), str(change.device_id),
+                                    str(change.kind), problem)])
+
+    def note_left_out(self, items: Iterable[LeftOut]) -> None:
+        """Changes from elsewhere that were not taken in (ill-formed, or of a kind this version
+        does not know): neither stored nor applied, but noted for staff to hear of."""
+        self.conn.executemany(
             "INSERT OR IGNORE INTO sync_left_out (change_id, device_id, kind, problem, at) "
             "VALUES (?, ?, ?, ?, datetime('now'))",
-            (str(change.change_id)[:100], str(change.device_id)[:100], str(change.kind),
-             problem),
+            [(i.change_id[:100], i.device_id[:100], i.kind[:60], i.problem) for i in items],
         )
 
     def record_import_run(self, hlc: str, file_name: str, preset: str, report: str) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from kiosk.core.change_rules import LeftOut
 from kiosk.core.changes import Change
 from kiosk.store.event_store import EventStore, change_from_row
 
@@ -74,10 +75,13 @@ def cursor(store: EventStore) -> int:
     return int(row[0]) if row else 0
 
 
-def receive_page(store: EventStore, changes: Sequence[Change], next_cursor: int) -> list[Change]:
-    """Apply a pulled page and move the cursor past it, all or nothing."""
+def receive_page(store: EventStore, changes: Sequence[Change], next_cursor: int,
+                 left_out: Sequence[LeftOut] = ()) -> list[Change]:
+    """Apply a pulled page and move the cursor past it, all or nothing (noting the changes
+    the page held that could not be taken in)."""
     with store.transaction():
         fresh = store.receive(changes)
+        store.note_left_out(left_out)
         store.conn.execute(
             "INSERT INTO sync_cursor (id, hub_seq) VALUES (1, ?) "
             "ON CONFLICT (id) DO UPDATE SET hub_seq = max(hub_seq, excluded.hub_seq)",

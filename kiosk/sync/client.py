@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 
-from kiosk.core.changes import Change
+from kiosk.core.change_rules import LeftOut
+from kiosk.core.changes import Change, ChangeKind
 from kiosk.sync.protocol import (
     API,
     BundleReply,
@@ -57,10 +58,36 @@ class Page:
     changes: list[Change]
     next: int
     high_water: int
+    left_out: tuple[LeftOut, ...] = ()  # changes of kinds this version does not know
 
 
-def _changes(items: Sequence[Any]) -> list[Change]:
-    return [WireChange.model_validate(item).change() for item in items]
+@dataclass(frozen=True)
+class Batch:
+    """A snapshot's batch: the changes, what was left out of it, and the last hub number."""
+
+    changes: list[Change]
+    left_out: tuple[LeftOut, ...]
+    last: int
+
+
+_KINDS = frozenset(kind.value for kind in ChangeKind)
+UNKNOWN_KIND = ("a kind of change this version of the app does not know: update the app on "
+                "this desk, then sync again")
+
+
+def _changes(items: Sequence[Any]) -> tuple[list[Change], tuple[LeftOut, ...]]:
+    """The changes of a page, and those of kinds a newer app made (well-formed otherwise):
+    left out and noted rather than failing the page, so an old desk keeps syncing."""
+    changes: list[Change] = []
+    left_out: list[LeftOut] = []
+    for item in items:
+        if isinstance(item, dict) and item.get("kind") not in _KINDS:
+            known = WireChange.model_validate({**item, "kind": ChangeKind.CHECKIN.value})
+            left_out.append(LeftOut(known.change_id, known.device_id,
+                                    str(item.get("kind"))[:60], UNKNOWN_KIND))
+            continue
+        changes.append(WireChange.model_validate(item).change())
+    return changes, tuple(left_out)
 
 
 @contextmanager
@@ -149,25 +176,32 @@ class HubClient:
                               timeout=self._timeout + wait)
         with _readable("a pull"):
             data = response.json()
-            return Page(_changes(data["changes"]), int(data["next"]), int(data["high_water"]))
+            changes, left_out = _changes(data["changes"])
+            return Page(changes, int(data["next"]), int(data["high_water"]), left_out)
 
-    def snapshot(self) -> tuple[int, Iterator[list[Change]]]:
-        """(high-water mark, pages of changes) of everything the hub holds."""
+    def snapshot(self) -> tuple[int, Iterator[Batch]]:
+        """(high-water mark, batches of changes) of everything the hub holds."""
         response = self._call("GET", "/snapshot")
         lines = iter(response.text.splitlines())
         with _readable("a snapshot"):
             high = int(json.loads(next(lines))["high_water"])
 
-        def pages() -> Iterator[list[Change]]:
+        def batch_of(items: list[Any]) -> Batch:
+            changes, left_out = _changes(items)
+            last = max((int(i.get("hub_seq") or 0) for i in items if isinstance(i, dict)),
+                       default=0)
+            return Batch(changes, left_out, last)
+
+        def pages() -> Iterator[Batch]:
             batch: list[Any] = []
             with _readable("a snapshot"):
                 for line in lines:
                     batch.append(json.loads(line))
                     if len(batch) == 2000:
-                        yield _changes(batch)
+                        yield batch_of(batch)
                         batch = []
                 if batch:
-                    yield _changes(batch)
+                    yield batch_of(batch)
         return high, pages()
 
     def devices(self) -> list[DeviceInfo]:

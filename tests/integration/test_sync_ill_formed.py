@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,10 +18,12 @@ from kiosk.cli import main
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.ids import uuid7
 from kiosk.services.desk import Desk
+from kiosk.services.syncer import Syncer
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionKind, needs_attention
 from kiosk.sync.client import HubRefused
+from kiosk.sync.protocol import change_json
 from tests.unit.sync.hub_fixtures import Event, enrol, make_event, running_hub, sqlite_hub
 
 
@@ -103,3 +109,56 @@ def test_a_desk_leaves_out_what_it_cannot_read_takes_the_rest_and_says_so(
     listed = json.loads(capsys.readouterr().out)
     assert [i["kind"] for i in listed].count("left_out") == 1
     assert "vip" not in json.dumps(listed)  # its content is never repeated
+
+
+@pytest.fixture
+def newer_hub(event: Event) -> Iterator[dict]:
+    """A hub of a later version at the desk's hub address: its pages may hold kinds of change
+    this version does not know. (A real HTTP server answering the pull.)"""
+    served: dict = {"page": None}
+
+    class Newer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(served["page"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Newer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    served["url"] = f"http://127.0.0.1:{server.server_address[1]}"
+    yield served
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_kind_this_version_does_not_know_is_left_out_not_a_stopped_sync(
+        hub, tmp_path, event, newer_hub) -> None:
+    store, _ = _desk(tmp_path, event, hub, "Desk A")
+    other, _ = _desk(tmp_path, event, hub, "Desk B")
+    Desk(other, "Desk B").scan(event.codes[4])
+    check_in = next(c for c in other.changes() if c.kind is ChangeKind.CHECKIN)
+    after = sync_state.cursor(store)
+    known = {**change_json(check_in), "hub_seq": after + 1}
+    future = {**change_json(check_in), "change_id": str(uuid7(other.wall())),
+              "device_seq": check_in.device_seq + 1, "kind": "session.archive",
+              "payload": {"id": "w1", "archived_by": "someone"}, "hub_seq": after + 2}
+    newer_hub["page"] = {"changes": [future, known], "next": after + 2,
+                         "high_water": after + 2}
+    link = sync_state.hub_link(store)
+    sync_state.save_hub_link(store, replace(link, url=newer_hub["url"]),
+                             store.secret(sync_state.DEVICE_KEY))
+    assert Syncer(store).pull() == 1
+    assert check_in.change_id in {c.change_id for c in store.changes()}
+    assert sync_state.cursor(store) == after + 2  # moved past both: sync goes on
+    items = [i for i in needs_attention(store) if i.kind is AttentionKind.LEFT_OUT]
+    assert [i.change_ids for i in items] == [(future["change_id"],)]
+    assert "(session.archive)" in items[0].message
+    assert "does not know: update the app on this desk" in items[0].message
+    store.close()
+    other.close()
