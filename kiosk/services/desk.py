@@ -75,6 +75,20 @@ class DeskError(Exception):
     """An action the desk cannot do; the message says why and what to do instead."""
 
 
+def usable_checkpoint(store: EventStore, wanted: str) -> tuple[str, str]:
+    """Where a desk set to the checkpoint ``wanted`` opens, and what to tell the volunteer:
+    at the main desk, with a word why, when the organisers have removed that checkpoint
+    since (a desk that would not open at all is no use at the front door)."""
+    if wanted == MAIN_CHECKPOINT_ID or checkins.get_checkpoint(store.conn, wanted) is not None:
+        return wanted, ""
+    name = checkins.last_known_checkpoint_name(store.conn, wanted)
+    named = f" (“{name}”)" if name else ""
+    return MAIN_CHECKPOINT_ID, (
+        f"The checkpoint this desk was set to{named} is no longer in the event: the "
+        "organisers removed it. This desk checks people in at the main desk now; a "
+        "supervisor can choose another checkpoint in Settings.")
+
+
 class Desk:
     """One desk (or workshop door) checking people in. Not thread-safe: one writer thread."""
 

@@ -83,6 +83,15 @@ def get_checkpoint(conn: sqlite3.Connection, checkpoint: str) -> Checkpoint | No
     return Checkpoint(*row) if row else None
 
 
+def last_known_checkpoint_name(conn: sqlite3.Connection, checkpoint_id: str) -> str | None:
+    """The name a checkpoint last had in the log (one that was removed, say)."""
+    row = conn.execute(
+        "SELECT json_extract(payload, '$.name') FROM changes WHERE kind = 'checkpoint.upsert' "
+        "AND json_extract(payload, '$.id') = ? ORDER BY hlc DESC LIMIT 1", (checkpoint_id,),
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def get_session(conn: sqlite3.Connection, session: str) -> Session | None:
     """A workshop by id or by name (case-insensitive)."""
     row = conn.execute(

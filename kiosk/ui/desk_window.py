@@ -177,6 +177,9 @@ class DeskWindow(QMainWindow):
         self.setWindowTitle(f"kiosk — {opened.event.name} — {settings['desk_name']}")
         self.on_counts_changed(opened.checked_in, opened.expected)
         self.locked = opened.has_pin
+        if opened.notice:  # said, not sounded: nothing went wrong at this desk
+            self.fault_label.setText(f"⚠ {opened.notice}")
+            self.fault_label.show()
         self.search.box.setFocus()
         self.ready.emit()
 

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 
 from kiosk.core.models import Event
-from kiosk.services.desk import Desk, DeskError
+from kiosk.services.desk import Desk, DeskError, usable_checkpoint
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.store import queries
 from kiosk.store.backups import backup_due, take_backup
@@ -50,6 +50,7 @@ class DeskOpened:
     expected: int
     has_pin: bool
     checkpoints: list[tuple[str, str]]
+    notice: str = ""  # something the volunteer should know on opening (in words)
 
 
 def _plain(exc: Exception) -> str:
@@ -106,7 +107,7 @@ class DeskWorker(QObject):
             settings = self._settings.snapshot()
             if self._mode:
                 settings["mode"] = self._mode
-            checkpoint = settings["checkpoint"]
+            checkpoint, notice = usable_checkpoint(self._store, settings["checkpoint"])
             if settings["mode"] == "door" and checkpoint == "main":
                 doors = [c for c in queries.list_checkpoints(self._store.conn) if c.session_id]
                 if not doors:
@@ -128,7 +129,7 @@ class DeskWorker(QObject):
                 event, settings, self._desk.checkpoint.name,
                 self._desk.session.name if self._desk.session else None,
                 checked_in, expected, self._settings.has_pin(),
-                [(c.id, c.name) for c in queries.list_checkpoints(self._store.conn)]))
+                [(c.id, c.name) for c in queries.list_checkpoints(self._store.conn)], notice))
             # Ready to scan first; printing, sync and backups start behind it.
             self._start_printing(settings)
             self._start_sync()

@@ -294,3 +294,21 @@ def test_a_repeat_read_within_3_seconds_is_not_a_second_check_in(qtbot, event_fi
     count = store.conn.execute("SELECT count(*) FROM checkins WHERE attendee_id = ?",
                                (person.id,)).fetchone()[0]
     assert count == 1
+
+
+def test_a_desk_whose_checkpoint_was_removed_opens_at_the_main_desk_and_says_why(
+        qtbot, event_file) -> None:
+    from kiosk.services import event_settings
+    from kiosk.services.desk_settings import DeskSettings
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(event_file["path"])
+    DeskSettings(store)["checkpoint"] = "door"
+    assert event_settings.remove_checkpoint(store, "door").saved  # by the organisers, synced
+    store.close()
+    window = open_desk(qtbot, event_file["path"])
+    assert "Main desk" in window.desk_label.text()
+    assert window.fault_label.isVisibleTo(window)
+    assert "set to (“Door”) is no longer in the event" in window.fault_label.text()
+    person = event_file["active"][0]
+    assert scan(qtbot, window, event_file["codes"][person.id]).outcome is Outcome.OK
