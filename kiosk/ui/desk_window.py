@@ -139,6 +139,7 @@ class DeskWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Undo, self, self.client.undo)
         worker = client.worker
         worker.opened.connect(self.on_opened)
+        worker.checkpoint_moved.connect(self.on_checkpoint_moved)
         worker.open_failed.connect(self.on_open_failed)
         worker.scan_decided.connect(self.on_scan_decided)
         worker.search_found.connect(self.on_search_found)
@@ -182,6 +183,17 @@ class DeskWindow(QMainWindow):
             self.fault_label.show()
         self.search.box.setFocus()
         self.ready.emit()
+
+    def on_checkpoint_moved(self, checkpoint: str, notice: str) -> None:
+        """This desk's checkpoint was removed by the organisers: say where it checks in now."""
+        if self.opened is not None:
+            settings = self.opened.settings
+            self.opened = replace(self.opened, checkpoint_name=checkpoint, workshop=None)
+            self.desk_label.setText(f"{settings['desk_name']}  ·  {checkpoint}"
+                                    + (f"  ·  {settings['operator']}" if settings["operator"]
+                                       else ""))
+        self.fault_label.setText(f"⚠ {notice}")
+        self.fault_label.show()
 
     def on_open_failed(self, message: str) -> None:
         self.event_label.setText("This event could not be opened")

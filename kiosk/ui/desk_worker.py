@@ -80,6 +80,7 @@ class DeskWorker(QObject):
     sync_changed = Signal(object)  # SyncStatus, every few seconds when connected to a hub
     hub_connected = Signal(str)
     _synced = Signal(int)  # changes pulled in a round (from the sync thread)
+    checkpoint_moved = Signal(str, str)  # (checkpoint now, why): this desk's was removed
     settings_saved = Signal(object, int)  # (settings, 1 if a PIN is set)
 
     def __init__(self, event_path: str, mode: str | None = None) -> None:
@@ -275,11 +276,24 @@ class DeskWorker(QObject):
         if self._recount is not None and not self._recount.isActive():
             self._recount.start()
 
+    def _follow_removed_checkpoint(self) -> None:
+        """The organisers removed this desk's checkpoint (it came in by sync): carry on at
+        the main desk at once, so no check-in is made at a checkpoint that is gone."""
+        assert self._store is not None and self._desk is not None
+        current = self._desk.checkpoint.id
+        checkpoint, notice = usable_checkpoint(self._store, current)
+        if checkpoint == current:
+            return
+        self._desk = Desk(self._store, self._desk.desk_name, self._desk.operator, checkpoint)
+        self.checkpoint_moved.emit(self._desk.checkpoint.name, notice)
+
     @Slot()
     def _on_recount_due(self) -> None:
         if self._store is None:
             return
         try:
+            if self._desk is not None:
+                self._follow_removed_checkpoint()
             self._cached_counts = self._counts()
             self.counts_changed.emit(*self._cached_counts)
         except DatabaseFault:

@@ -312,3 +312,23 @@ def test_a_desk_whose_checkpoint_was_removed_opens_at_the_main_desk_and_says_why
     assert "set to (“Door”) is no longer in the event" in window.fault_label.text()
     person = event_file["active"][0]
     assert scan(qtbot, window, event_file["codes"][person.id]).outcome is Outcome.OK
+
+
+def test_a_running_door_desk_whose_checkpoint_is_removed_carries_on_at_the_main_desk(
+        qtbot, event_file) -> None:
+    from kiosk.services import event_settings
+    from kiosk.store.event_store import EventStore
+
+    window = open_desk(qtbot, event_file["path"], mode="door")
+    assert event_file["session"].name in window.desk_label.text()
+    # The removal arrives by sync: the sync thread writes it through its own connection.
+    store = EventStore.open(event_file["path"])
+    assert event_settings.remove_checkpoint(store, "door").saved
+    store.close()
+    # The desk looks again when its counts are refreshed (after a pull, or a check-in).
+    booked = next(a for a in event_file["active"] if event_file["session"].id in a.sessions)
+    scan(qtbot, window, event_file["codes"][booked.id])
+    qtbot.wait_until(lambda: "Main desk" in window.desk_label.text(), timeout=10_000)
+    assert "no longer in the event" in window.fault_label.text()
+    person = event_file["unbooked"]  # not booked on the door's workshop: fine at the main desk
+    assert scan(qtbot, window, event_file["codes"][person.id]).outcome is Outcome.OK
