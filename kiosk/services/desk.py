@@ -82,7 +82,7 @@ def usable_checkpoint(store: EventStore, wanted: str) -> tuple[str, str]:
     if wanted == MAIN_CHECKPOINT_ID or checkins.get_checkpoint(store.conn, wanted) is not None:
         return wanted, ""
     name = checkins.last_known_checkpoint_name(store.conn, wanted)
-    named = f" (“{name}”)" if name else ""
+    named = f", “{name}”," if name else ""
     return MAIN_CHECKPOINT_ID, (
         f"The checkpoint this desk was set to{named} is no longer in the event: the "
         "organisers removed it. This desk checks people in at the main desk now; a "

@@ -309,7 +309,7 @@ def test_a_desk_whose_checkpoint_was_removed_opens_at_the_main_desk_and_says_why
     window = open_desk(qtbot, event_file["path"])
     assert "Main desk" in window.desk_label.text()
     assert window.fault_label.isVisibleTo(window)
-    assert "set to (“Door”) is no longer in the event" in window.fault_label.text()
+    assert "set to, “Door”, is no longer in the event" in window.fault_label.text()
     person = event_file["active"][0]
     assert scan(qtbot, window, event_file["codes"][person.id]).outcome is Outcome.OK
 
