@@ -218,7 +218,8 @@ class EventStore:
         fresh = []
         with self.transaction():
             for change in changes:
-                problem = payload_problem(change.kind, change.payload)
+                problem = payload_problem(change.kind, change.payload) \
+                    or self._changes_ticket_key(change)
                 if problem is not None:
                     self._leave_out(change, problem)
                     continue
@@ -237,6 +238,19 @@ class EventStore:
                         (change.hub_seq, change.change_id),
                     )
         return fresh
+
+    def _changes_ticket_key(self, change: Change) -> str | None:
+        """Why a received change may not be taken in because it would replace the event's
+        public key (every ticket is checked with it; it never changes once set)."""
+        if change.kind is not ChangeKind.EVENT_UPDATE:
+            return None
+        key = change.payload.get("fields", {}).get("public_key")
+        if key is None:
+            return None
+        row = self.conn.execute("SELECT value FROM event WHERE key = 'public_key'").fetchone()
+        if row is None or json.loads(row[0]) == key:
+            return None
+        return "it would replace the event's ticket key, which never changes"
 
     def _leave_out(self, change: Change, problem: str) -> None:
         self.note_left_out([LeftOut(str(change.change_id), str(change.device_id),

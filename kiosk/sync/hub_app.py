@@ -160,7 +160,7 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     def push(body: PushRequest, who: Annotated[_Caller, Depends(pusher)]) -> PushReply:
         device = who.device
         changes = [c.change() for c in body.changes]
-        problem = unacceptable(changes, device.role, hub)
+        problem = unacceptable(changes, hub)
         if problem is not None:
             log.warning("push from %s refused: %s", device.device_id, problem)
             raise HTTPException(422, f"{problem} Nothing was stored; the desk keeps its "
@@ -263,12 +263,13 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     return BodyLimit(app, max_body)
 
 
-def unacceptable(changes: list[Change], role: DeviceRole, hub: HubLog) -> str | None:
-    """Why the hub will not take these changes from a device with ``role``, or None.
+def unacceptable(changes: list[Change], hub: HubLog) -> str | None:
+    """Why the hub will not take these changes, or None.
 
     Every change must be well-formed. And the event's public key, which every desk checks
-    tickets with, is the organisers' alone: a desk passing on the organisers' own change
-    (the same key) is fine, a desk bringing another key is refused.
+    tickets with, never changes once the event is made (the app has no way to change it):
+    passing on the organisers' own change is what every desk copy does; a change bringing
+    another key is refused, whoever sends it.
     """
     current: str | None = None
     for change in changes:
@@ -277,14 +278,15 @@ def unacceptable(changes: list[Change], role: DeviceRole, hub: HubLog) -> str | 
             return f"A change from this device could not be read ({change.kind}: {problem})."
         key = change.payload.get("fields", {}).get("public_key") \
             if change.kind is ChangeKind.EVENT_UPDATE else None
-        if key is not None and role is DeviceRole.DESK:
+        if key is not None:
             if current is None:
                 try:
                     current = event_key(hub.event_updates()).public_key
                 except BundleRefused:  # no event loaded yet: nothing to protect
                     current = key
             if key != current:
-                return "A desk tried to change the event's ticket key; only the organisers can."
+                return "A change from this device would replace the event's ticket key; " \
+                       "that key never changes once the event is made."
     return None
 
 
@@ -300,9 +302,8 @@ def import_bundle_into_hub(hub: HubLog, data: bytes, by: str,
             raise BundleRefused("This bundle comes from a desk the organisers removed; "
                                 "it was not imported.")
 
-    device_id, changes = read_bundle(data, event_key(hub.event_updates()), trust)
-    known = hub.device(device_id)
-    problem = unacceptable(changes, known.role if known else DeviceRole.DESK, hub)
+    _, changes = read_bundle(data, event_key(hub.event_updates()), trust)
+    problem = unacceptable(changes, hub)
     if problem is not None:
         raise BundleRefused(f"{problem} Nothing was imported.")
     before = hub.high_water()

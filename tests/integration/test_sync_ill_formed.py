@@ -63,11 +63,11 @@ def test_the_hub_refuses_an_ill_formed_push_and_stores_nothing(hub, tmp_path, ev
     store.close()
 
 
-def test_a_desk_cannot_swap_the_events_ticket_key(hub, tmp_path, event) -> None:
+def test_no_device_can_swap_the_events_ticket_key(hub, tmp_path, event) -> None:
     store, syncer = _desk(tmp_path, event, hub, "Desk K")
     before = hub.hub.high_water()
     swap = _made_by(store, 901, ChangeKind.EVENT_UPDATE, {"fields": {"public_key": "ab" * 32}})
-    with pytest.raises(HubRefused, match="only the organisers can"):
+    with pytest.raises(HubRefused, match="would replace the event's ticket key"):
         syncer.client().push([swap], 0)
     assert hub.hub.high_water() == before
     # Passing on the organisers' own change (the same key) is what every desk copy does.
@@ -162,3 +162,18 @@ def test_a_kind_this_version_does_not_know_is_left_out_not_a_stopped_sync(
     assert "does not know: update the app on this desk" in items[0].message
     store.close()
     other.close()
+
+
+def test_a_key_swap_served_by_a_compromised_hub_is_left_out(hub, tmp_path, event) -> None:
+    store, syncer = _desk(tmp_path, event, hub, "Desk S")
+    genuine = event.codes[5]
+    swap = Change(uuid7(store.wall()), "rogue-desk", 1, store.next_stamp(),
+                  ChangeKind.EVENT_UPDATE, {"fields": {"public_key": "cd" * 32}})
+    hub.hub.append([swap], "rogue-desk")  # past the hub's own checks
+    syncer.sync_once()
+    assert swap.change_id not in {c.change_id for c in store.changes()}
+    items = [i for i in needs_attention(store) if i.kind is AttentionKind.LEFT_OUT]
+    assert "replace the event's ticket key" in items[0].message
+    # Tickets are still checked with the event's own key.
+    assert Desk(store, "Desk S").scan(genuine).outcome.value == "ok"
+    store.close()
