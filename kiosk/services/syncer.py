@@ -189,7 +189,7 @@ class Syncer:
             after = self._db(lambda: sync_state.cursor(self._store))
             page = client.pull(after, PULL_PAGE, wait)
             wait = 0
-            if not page.changes:
+            if not page.changes and not page.left_out:
                 return pulled
             fresh = self._db(partial(sync_state.receive_page, self._store, page.changes,
                                      page.next, page.left_out))

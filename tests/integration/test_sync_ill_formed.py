@@ -177,3 +177,20 @@ def test_a_key_swap_served_by_a_compromised_hub_is_left_out(hub, tmp_path, event
     # Tickets are still checked with the event's own key.
     assert Desk(store, "Desk S").scan(genuine).outcome.value == "ok"
     store.close()
+
+
+def test_a_page_of_nothing_but_unknown_kinds_still_moves_the_desk_on(
+        hub, tmp_path, event, newer_hub) -> None:
+    store, _ = _desk(tmp_path, event, hub, "Desk U")
+    after = sync_state.cursor(store)
+    future = {"change_id": str(uuid7(store.wall())), "device_id": "newer-desk",
+              "device_seq": 1, "hlc": store.next_stamp(), "kind": "session.archive",
+              "payload": {"id": "w1"}, "hub_seq": after + 1}
+    newer_hub["page"] = {"changes": [future], "next": after + 1, "high_water": after + 1}
+    link = sync_state.hub_link(store)
+    sync_state.save_hub_link(store, replace(link, url=newer_hub["url"]),
+                             store.secret(sync_state.DEVICE_KEY))
+    assert Syncer(store).pull() == 0
+    assert sync_state.cursor(store) == after + 1  # not asked for the same page for ever
+    assert len([i for i in needs_attention(store) if i.kind is AttentionKind.LEFT_OUT]) == 1
+    store.close()
