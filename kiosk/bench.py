@@ -131,24 +131,18 @@ def _pages_per_write(path: Path, attendee_ids: list[str]) -> tuple[float, float]
     from kiosk.services.ticket_issuing import ticket_code
     from kiosk.store import queries
     from kiosk.store.event_store import EventStore
-    from kiosk.store.floors import BareLookupAndInsert
+    from kiosk.store.floors import BareLookupAndInsert, WalPages
 
-    wal = Path(f"{path}-wal")
     store = EventStore.open(path)
-    store.conn.execute("PRAGMA wal_autocheckpoint = 0")
-    page_size = store.conn.execute("PRAGMA page_size").fetchone()[0]
     found = (queries.get_attendee(store.conn, i) for i in attendee_ids)
     people = [a for a in found if a is not None]
     codes = [ticket_code(store, a) for a in people]
     desk = Desk(store, "Bench desk", "bench")
     floor_path = BareLookupAndInsert(path)
+    counter = WalPages(store.conn, path)
 
     def frames_of(write: Callable[[int], bool]) -> float:
-        """Pages in the WAL after one write per person, per write that wrote."""
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        wrote = sum(write(i) for i in range(len(people)))
-        size = wal.stat().st_size if wal.exists() else 0
-        return max(0, size - 32) / (page_size + 24) / max(1, wrote)
+        return counter.per_write(lambda: sum(write(i) for i in range(len(people))))
 
     try:
         scan_pages = frames_of(lambda i: desk.scan(codes[i]).outcome is Outcome.OK)

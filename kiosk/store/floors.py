@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -54,6 +54,27 @@ class BareLookupAndInsert:
             self._conn.execute("DROP TABLE IF EXISTS floor_writes")
         finally:
             self._conn.close()
+
+
+class WalPages:
+    """Counts the pages a kind of write adds to an event file's write-ahead log.
+
+    It turns the connection's automatic checkpoints off and empties the log before each
+    count, so the log then holds exactly what the writes committed.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._wal = Path(f"{path}-wal")
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        self._frame = conn.execute("PRAGMA page_size").fetchone()[0] + 24  # page + header
+
+    def per_write(self, write_all: Callable[[], int]) -> float:
+        """Pages per write: ``write_all`` does the writes and says how many of them wrote."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        wrote = write_all()
+        size = self._wal.stat().st_size if self._wal.exists() else 0
+        return max(0, size - 32) / self._frame / max(1, wrote)  # 32: the log's header
 
 
 def bare_fts_query(path: Path, expressions: Sequence[str]) -> list[float]:
