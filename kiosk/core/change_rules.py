@@ -194,6 +194,19 @@ _RULES: dict[ChangeKind, Callable[[Mapping[str, Any]], None]] = {
 }
 
 
+def key_set_by(kind: ChangeKind, payload: Mapping[str, Any]) -> str | None:
+    """The event public key a (well-formed) change sets, if it sets one."""
+    if kind is not ChangeKind.EVENT_UPDATE:
+        return None
+    key = payload.get("fields", {}).get("public_key")
+    return key if isinstance(key, str) else None
+
+
+# The event's public key, which every desk checks tickets with, never changes once the event
+# is made (the app has no way to change it): a change bringing another key is refused.
+KEY_SWAP = "it would replace the event's ticket key, which never changes once the event is made"
+
+
 def payload_problem(kind: ChangeKind, payload: Any) -> str | None:
     """Why a change of ``kind`` with this payload cannot be taken in, or None if it can."""
     if not isinstance(payload, dict):

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kiosk.core.change_rules import LeftOut, payload_problem
+from kiosk.core.change_rules import KEY_SWAP, LeftOut, key_set_by, payload_problem
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
@@ -240,17 +240,11 @@ class EventStore:
         return fresh
 
     def _changes_ticket_key(self, change: Change) -> str | None:
-        """Why a received change may not be taken in because it would replace the event's
-        public key (every ticket is checked with it; it never changes once set)."""
-        if change.kind is not ChangeKind.EVENT_UPDATE:
-            return None
-        key = change.payload.get("fields", {}).get("public_key")
+        key = key_set_by(change.kind, change.payload)
         if key is None:
             return None
         row = self.conn.execute("SELECT value FROM event WHERE key = 'public_key'").fetchone()
-        if row is None or json.loads(row[0]) == key:
-            return None
-        return "it would replace the event's ticket key, which never changes"
+        return KEY_SWAP if row is not None and json.loads(row[0]) != key else None
 
     def _leave_out(self, change: Change, problem: str) -> None:
         self.note_left_out([LeftOut(str(change.change_id), str(change.device_id),

@@ -13,8 +13,8 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kiosk.core.change_rules import payload_problem
-from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.change_rules import KEY_SWAP, key_set_by, payload_problem
+from kiosk.core.changes import Change
 from kiosk.store.hub_records import HUB_ID, DeviceRole, DuplicateSequence, HubDevice
 from kiosk.sync.bell import ChangeBell
 from kiosk.sync.body_limit import BodyLimit
@@ -264,20 +264,15 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
 
 
 def unacceptable(changes: list[Change], hub: HubLog) -> str | None:
-    """Why the hub will not take these changes, or None.
-
-    Every change must be well-formed. And the event's public key, which every desk checks
-    tickets with, never changes once the event is made (the app has no way to change it):
-    passing on the organisers' own change is what every desk copy does; a change bringing
-    another key is refused, whoever sends it.
-    """
+    """Why the hub will not take these changes, or None: each must be well-formed, and none
+    may swap the event's ticket key (passing on the organisers' own change, as every desk
+    copy does, is fine)."""
     current: str | None = None
     for change in changes:
         problem = payload_problem(change.kind, change.payload)
         if problem is not None:
             return f"A change from this device could not be read ({change.kind}: {problem})."
-        key = change.payload.get("fields", {}).get("public_key") \
-            if change.kind is ChangeKind.EVENT_UPDATE else None
+        key = key_set_by(change.kind, change.payload)
         if key is not None:
             if current is None:
                 try:
@@ -285,8 +280,7 @@ def unacceptable(changes: list[Change], hub: HubLog) -> str | None:
                 except BundleRefused:  # no event loaded yet: nothing to protect
                     current = key
             if key != current:
-                return "A change from this device would replace the event's ticket key; " \
-                       "that key never changes once the event is made."
+                return f"A change from this device was refused: {KEY_SWAP}."
     return None
 
 
