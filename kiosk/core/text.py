@@ -61,3 +61,13 @@ def name_key(first_name: str, last_name: str) -> str:
 def email_key(email: str) -> str:
     """Emails compare case-insensitively and without surrounding space."""
     return email.strip().casefold()
+
+
+def count_people(n: int) -> str:
+    """'1 person', '1,234 people': a count of people in a sentence."""
+    return "1 person" if n == 1 else f"{n:,} people"
+
+
+def has(n: int) -> str:
+    """The verb that goes with :func:`count_people`: '1 person has', '3 people have'."""
+    return "has" if n == 1 else "have"

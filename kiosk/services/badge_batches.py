@@ -29,7 +29,7 @@ from kiosk.badges import (
 )
 from kiosk.badges.layout import CutMarks
 from kiosk.core.models import Attendee, Event
-from kiosk.core.text import fold
+from kiosk.core.text import count_people, fold, has
 from kiosk.printing import (
     PDF_FOLDER,
     BadgeDocument,
@@ -443,7 +443,7 @@ def send_batch(
     with_badge = sum(person.has_badge for person in people)
     if with_badge and not reason:
         return BatchSent(SendOutcome.REFUSED, 0, total, (), (
-            f"{_people(with_badge)} in this batch already {_has(with_badge)} a badge. To print "
+            f"{count_people(with_badge)} in this batch already {has(with_badge)} a badge. To print "
             "another, say why (lost, damaged, name corrected), or tick “Not yet printed” to "
             "leave them out."))
     try:
@@ -484,14 +484,6 @@ def send_batch(
     where = f" The PDFs are in {info.location}." if info.backend == PDF_FOLDER else ""
     return BatchSent(SendOutcome.SENT, sent, total, tuple(job_ids),
                      f"All {_badges(total)} ({_pages(pages)}) went to {info.name}.{where}")
-
-
-def _people(n: int) -> str:
-    return "1 person" if n == 1 else f"{n:,} people"
-
-
-def _has(n: int) -> str:
-    return "has" if n == 1 else "have"
 
 
 def _claim_jobs(store: EventStore, chunk: Sequence[BatchCandidate], layout: str, printer: str,

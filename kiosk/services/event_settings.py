@@ -20,7 +20,7 @@ from typing import Any
 
 from kiosk.core.changes import ChangeKind
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Checkpoint, Event, Session
-from kiosk.core.text import words
+from kiosk.core.text import count_people, has, words
 from kiosk.services.event_setup import SIGNING_KEY, event_of, session_id_for
 from kiosk.store import checkins, console_queries, queries
 from kiosk.store.event_store import EventStore
@@ -425,12 +425,6 @@ def save_workshop(store: EventStore, form: WorkshopForm, editing: str | None = N
     return Outcome(done=done)
 
 
-def _people(n: int, verb: str) -> str:
-    """'1 person has' / '3 people have' (verb "have"), '1 person is' / '3 people are'."""
-    singular = {"have": "has", "are": "is"}[verb]
-    return f"1 person {singular}" if n == 1 else f"{n:,} people {verb}"
-
-
 def remove_workshop(store: EventStore, session_id: str) -> Outcome:
     """Take a workshop out of the event (one added by mistake, or one nobody is on any more),
     with its doors. Refused while anyone is booked on it or has come in at one of its doors:
@@ -441,12 +435,14 @@ def remove_workshop(store: EventStore, session_id: str) -> Outcome:
     doors = [p for p in queries.list_checkpoints(store.conn) if p.session_id == session_id]
     came = sum(checkins.attendance(store.conn, p.id) for p in doors)
     if came:
-        return Outcome(f"{_people(came, 'have')} been checked in to “{session.name}”, so it stays "
-                       "in the event for the report.")
+        return Outcome(f"{count_people(came)} {has(came)} been checked in to “{session.name}”, so "
+                       "it stays in the event for the report.")
     booked = queries.session_bookings(store.conn).get(session_id, 0)
     if booked:
-        return Outcome(f"{_people(booked, 'are')} booked on “{session.name}”. Take the bookings "
-                       "out in the registration system and import again, then remove it.")
+        verb = "is" if booked == 1 else "are"
+        return Outcome(f"{count_people(booked)} {verb} booked on “{session.name}”. Take the "
+                       "bookings out in the registration system and import again, then "
+                       "remove it.")
     store.record_many([
         *((ChangeKind.CHECKPOINT_REMOVE, {"id": p.id}) for p in doors),
         (ChangeKind.SESSION_REMOVE, {"id": session_id}),
@@ -499,8 +495,8 @@ def remove_checkpoint(store: EventStore, checkpoint_id: str) -> Outcome:
         return Outcome("That checkpoint is no longer in the event file. Reload and try again.")
     came = checkins.attendance(store.conn, checkpoint_id)
     if came:
-        return Outcome(f"{_people(came, 'have')} been checked in at “{point.name}”, so it stays "
-                       "in the event for the report.")
+        return Outcome(f"{count_people(came)} {has(came)} been checked in at “{point.name}”, so "
+                       "it stays in the event for the report.")
     store.record(ChangeKind.CHECKPOINT_REMOVE, {"id": checkpoint_id})
     return Outcome(done=f"Removed the checkpoint “{point.name}”.")
 
