@@ -54,17 +54,15 @@ def select_attendees(store: EventStore, selection: BadgeSelection) -> list[Atten
         people = [a for a in people if a.category.casefold() == selection.category.casefold()]
     if selection.checked_in is not None:
         people = [a for a in people if a.checked_in == selection.checked_in]
-    if selection.workshop:
-        session = checkins.get_session(store.conn, selection.workshop)
-        if session is None:
+    if selection.workshop or selection.not_printed:
+        session = checkins.get_session(store.conn, selection.workshop) \
+            if selection.workshop else None
+        if selection.workshop and session is None:
             raise ValueError(f"There is no workshop called “{selection.workshop}”.")
-        booked = {c.attendee_id for c in batch_queries.batch_candidates(
-            store.conn, session_id=session.id)}
-        people = [a for a in people if a.id in booked]
-    if selection.not_printed:
-        without = {c.attendee_id for c in batch_queries.batch_candidates(
-            store.conn, not_printed=True)}
-        people = [a for a in people if a.id in without]
+        wanted = {c.attendee_id for c in batch_queries.batch_candidates(
+            store.conn, session_id=session.id if session else None,
+            not_printed=selection.not_printed)}
+        people = [a for a in people if a.id in wanted]
     return sorted(people, key=_SORTS[selection.sort])
 
 
