@@ -81,10 +81,10 @@ def _changes(items: Sequence[Any]) -> tuple[list[Change], tuple[LeftOut, ...]]:
     changes: list[Change] = []
     left_out: list[LeftOut] = []
     for item in items:
-        if isinstance(item, dict) and item.get("kind") not in _KINDS:
-            known = WireChange.model_validate({**item, "kind": ChangeKind.CHECKIN.value})
-            left_out.append(LeftOut(known.change_id, known.device_id,
-                                    str(item.get("kind"))[:60], UNKNOWN_KIND))
+        if isinstance(item, dict) and isinstance(item.get("kind"), str) \
+                and item["kind"] not in _KINDS:
+            left_out.append(LeftOut(str(item["change_id"]), str(item["device_id"]),
+                                    item["kind"], UNKNOWN_KIND))
             continue
         changes.append(WireChange.model_validate(item).change())
     return changes, tuple(left_out)
