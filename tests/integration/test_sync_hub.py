@@ -25,22 +25,12 @@ from tests.unit.sync.hub_fixtures import (
     derived_state,
     enrol,
     make_event,
-    running_hub,
-    sqlite_hub,
 )
 
 
 @pytest.fixture(scope="module")
 def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
     return make_event(tmp_path_factory.mktemp("event"))
-
-
-@pytest.fixture
-def hub(tmp_path: Path, event: Event):
-    log = sqlite_hub(tmp_path)
-    with running_hub(log, event) as server:
-        yield server
-    log.close()
 
 
 def _raw(hub, key: str | None = None) -> httpx.Client:

@@ -24,20 +24,12 @@ from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionKind, needs_attention
 from kiosk.sync.client import HubRefused
 from kiosk.sync.protocol import change_json
-from tests.unit.sync.hub_fixtures import Event, enrol, make_event, running_hub, sqlite_hub
+from tests.unit.sync.hub_fixtures import Event, enrol, make_event
 
 
 @pytest.fixture(scope="module")
 def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
     return make_event(tmp_path_factory.mktemp("event"))
-
-
-@pytest.fixture
-def hub(tmp_path: Path, event: Event):
-    log = sqlite_hub(tmp_path)
-    with running_hub(log, event) as server:
-        yield server
-    log.close()
 
 
 def _desk(tmp_path: Path, event: Event, hub, name: str):
