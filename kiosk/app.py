@@ -122,22 +122,22 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
         window = AttendeeWindow(str(event_path))
         ready = window.overview_loaded
     elif args.mode == "self":
-        from kiosk.ui.desk_worker import DeskClient
+        from kiosk.ui.desk_handle import DeskHandle
         from kiosk.ui.self_checkin import SelfCheckInWindow
 
-        client = DeskClient(str(event_path), mode="self")
-        window = SelfCheckInWindow(client, language=args.language)
+        desk = DeskHandle(str(event_path), mode="self")
+        window = SelfCheckInWindow(desk, language=args.language)
         window.exit_requested.connect(app.quit)
         ready = window.ready
-        client.open()
+        desk.open()
     else:
+        from kiosk.ui.desk_handle import DeskHandle
         from kiosk.ui.desk_window import DeskWindow
-        from kiosk.ui.desk_worker import DeskClient
 
-        client = DeskClient(str(event_path), mode=args.mode)
-        window = DeskWindow(client)
+        desk = DeskHandle(str(event_path), mode=args.mode)
+        window = DeskWindow(desk)
         ready = window.ready
-        client.open()
+        desk.open()
     window.show()
     if not args.screenshot and not args.exit_when_ready:
         if args.mode == "self":
@@ -172,7 +172,7 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
                 window.search.box.setText("an")
                 window.search.search_requested.emit("an")
             else:
-                window.client.sample(args.state)
+                window.show_sample(args.state)
             QTimer.singleShot(400, grab)
 
         ready.connect(staged)

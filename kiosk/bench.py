@@ -90,7 +90,7 @@ def bench_checkin(workdir: Path, attendees: int) -> list[Figure]:
     from kiosk.store.floors import BareLookupAndInsert
 
     path = _event_with(workdir, attendees)
-    store = EventStore.open(path, background_checkpoints=True)  # as the desk app runs it
+    store = EventStore.open(path)
     active = queries.list_attendees(store.conn, status="active")
     step = max(2, attendees // 2000)
     people = active[::step]

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
+from kiosk.core.refusal import Refusal
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class UserError(Exception):
+class UserError(Refusal):
     """Something the person at the keyboard can fix; printed without a traceback."""
 
 

@@ -42,13 +42,14 @@ from kiosk.badges.layout import (
 )
 from kiosk.badges.pictures import PictureUnreadable, file_picture
 from kiosk.badges.text_fit import Align, Fit, TextStyle, VAlign
+from kiosk.core.refusal import Refusal
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOLERANCE = 0.01  # mm
 E = TypeVar("E")
 
 
-class LayoutError(ValueError):
+class LayoutError(ValueError, Refusal):
     """A layout file that cannot be used; ``key`` is the path to the bad key."""
 
     def __init__(self, key: str, message: str, source: Path | str | None = None) -> None:

@@ -13,6 +13,8 @@ from PIL import Image, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from kiosk.core.refusal import Refusal
+
 log = logging.getLogger(__name__)
 
 # 1,200 pixels is 100 mm at 300 dpi, wider than any badge's picture: a bigger logo is
@@ -30,7 +32,7 @@ class Picture:
     form: str
 
 
-class PictureUnreadable(ValueError):
+class PictureUnreadable(ValueError, Refusal):
     """A file or logo that is not a picture Pillow can decode."""
 
 

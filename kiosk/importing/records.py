@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.core.refusal import Refusal
 
-class ImportRefused(Exception):
+
+class ImportRefused(Refusal):
     """The file cannot be read at all; the message says what is wrong and what to do."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.core.refusal import Refusal
+
 
 @dataclass(frozen=True)
 class BadgeDocument:
@@ -17,6 +19,6 @@ class BadgeDocument:
     dpi: int = 300
 
 
-class BadgeUnavailable(Exception):
+class BadgeUnavailable(Refusal):
     """A job's badge cannot be made (the person or the layout is gone); the message says
     what to do, and the job fails with it."""

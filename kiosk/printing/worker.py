@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from kiosk.printing import messages
 from kiosk.printing.directory import PrinterDirectory
@@ -20,13 +21,14 @@ from kiosk.printing.printer import (
     SubmitOutcome,
 )
 from kiosk.store import print_jobs
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.print_jobs import PrintJob, PrintJobStatus
 
 log = logging.getLogger(__name__)
 
-# Makes a job's badge; runs on the worker's thread with the worker's store.
-Renderer = Callable[[EventStore, PrintJob], BadgeDocument]
+# Makes a job's badge on the worker's thread: it reads what it needs through the event
+# file's door and draws off it.
+Renderer = Callable[[EventFile, PrintJob], BadgeDocument]
 
 _FINISHED = {
     JobProgress.DONE: PrintJobStatus.DONE,
@@ -36,7 +38,7 @@ _FINISHED = {
 
 
 class PrintWorker:
-    """Prints queued jobs one at a time, off the desk's thread, on its own connection.
+    """Prints queued jobs one at a time, off the desk's thread, through the event file's door.
 
     The desk queues a job and calls :meth:`wake`; nothing it does waits for a printer. A job
     whose printer is paused (or whose print system is down) stays queued and is tried again
@@ -47,17 +49,17 @@ class PrintWorker:
 
     def __init__(
         self,
-        open_store: Callable[[], EventStore],
+        event: EventFile,
         printers: PrinterDirectory,
         render: Renderer,
         listener: JobListener | None = None,
         poll_seconds: float = 0.5,
         hold_seconds: float = 3.0,
         now: Callable[[], datetime] = datetime.now,
-        warm_up: Callable[[EventStore], object] | None = None,
+        warm_up: Callable[[EventFile], object] | None = None,
         stale_seconds: float = 60.0,
     ) -> None:
-        self._open_store = open_store
+        self._event = event
         self._printers = printers
         self._render = render
         self._listener = listener
@@ -98,95 +100,102 @@ class PrintWorker:
         return any(thread.is_alive() for thread in self._threads)
 
     # -- the threads ----------------------------------------------------------------------
-    # Two, each with its own connection: the sender takes queued badges to their printers;
-    # the follower asks spoolers about the badges they took. Sending never waits behind a
-    # question about earlier badges, which a busy spooler can take a tenth of a second to
-    # answer.
+    # Two: the sender takes queued badges to their printers; the follower asks spoolers about
+    # the badges they took. Sending never waits behind a question about earlier badges, which
+    # a busy spooler can take a tenth of a second to answer. Both read and write the queue
+    # through the event file's door, a moment at a time: never while a printer is asked.
 
     def _send(self) -> None:
-        store = self._open_store()
         try:
             if self._warm_up is not None:
-                self._warm_up_once(store)
+                self._warm_up_once()
             while not self._stopping.is_set():
                 self._wake.clear()
-                if not self._send_next(store):
+                if not self._send_next():
                     self._wake.wait(self._poll)
         except Exception:
             log.exception("the print sender stopped on a fault")
             raise
-        finally:
-            store.close()
 
     def _follow(self) -> None:
-        store = self._open_store()
         try:
             while True:
-                self._recover(store)
-                self._follow_spooled(store)
+                self._recover()
+                self._follow_spooled()
                 if self._stopping.wait(self._poll):
                     break
         except Exception:
             log.exception("the print follower stopped on a fault")
             raise
-        finally:
-            store.close()
 
-    def _warm_up_once(self, store: EventStore) -> None:
+    def _write(self, op: Callable[[Any], Any]) -> Any:
+        return self._event.write(op, priority=Priority.NORMAL)
+
+    def _warm_up_once(self) -> None:
         """Load fonts and the layout before the first badge, which would otherwise pay."""
         assert self._warm_up is not None
         try:
-            self._warm_up(store)
+            self._warm_up(self._event)
         except Exception:
             log.warning("warming up the badge renderer failed", exc_info=True)
 
-    def _emit(self, store: EventStore, job_id: int) -> None:
-        job = print_jobs.get_job(store.conn, job_id)
-        if job is None or self._listener is None:
+    def _emit(self, job_id: int) -> None:
+        if self._listener is None:
+            return
+        job = self._event.read(lambda r: print_jobs.get_job(r.conn, job_id))
+        if job is None:
             return
         try:
             self._listener(JobEvent(job))
         except Exception:  # the desk's display must not stop the printing
             log.exception("a print job listener failed")
 
-    def _recover(self, store: EventStore) -> None:
+    def _recover(self) -> None:
         """A job left half-sent by a worker that stopped: nobody knows whether the badge came
         out, so a person is asked. Only jobs claimed ``stale_seconds`` ago count, so a second
         worker on the same file (the CLI beside the app) never takes the other's job in hand."""
-        for job in print_jobs.stale_sends(store.conn, self._stale):
-            if print_jobs.fail(store.conn, job.id, messages.interrupted(), attempted=True):
-                self._emit(store, job.id)
+        def fail_stale(store: Any) -> list[int]:
+            return [job.id for job in print_jobs.stale_sends(store.conn, self._stale)
+                    if print_jobs.fail(store.conn, job.id, messages.interrupted(),
+                                       attempted=True)]
+        for job_id in self._write(fail_stale):
+            self._emit(job_id)
 
-    def _send_next(self, store: EventStore) -> bool:
+    def _send_next(self) -> bool:
         now = time.monotonic()
         self._held = {name: until for name, until in self._held.items() if until > now}
-        job = print_jobs.next_queued(store.conn, self._held)
+        held = set(self._held)
+
+        def claim_next(store: Any) -> tuple[PrintJob | None, bool]:
+            job = print_jobs.next_queued(store.conn, held)
+            return job, job is not None and print_jobs.claim(store.conn, job.id)
+        job, claimed = self._write(claim_next)
         if job is None:
             return False
-        if not print_jobs.claim(store.conn, job.id):
+        if not claimed:
             return True  # cancelled or moved meanwhile
         found = self._find(job.printer)
         if found is None:
-            self._fail(store, job, messages.printer_missing(job.printer), attempted=False)
+            self._fail(job, messages.printer_missing(job.printer), attempted=False)
             return True
         backend, printer = found
         if printer.state.worth_waiting:
-            self._wait(store, job, messages.for_printer(printer))
+            self._wait(job, messages.for_printer(printer))
             return True
         if not printer.state.takes_jobs:
-            self._fail(store, job, messages.for_printer(printer), attempted=False)
+            self._fail(job, messages.for_printer(printer), attempted=False)
             return True
-        self._emit(store, job.id)
+        self._emit(job.id)
         try:
-            document = self._render(store, job)
+            document = self._render(self._event, job)
         except BadgeUnavailable as error:
-            self._fail(store, job, str(error), attempted=False)
+            self._fail(job, str(error), attempted=False)
             return True
         except Exception as error:  # a fault in one badge must not stop the queue
             log.exception("could not make the badge for print job %s", job.id)
-            self._fail(store, job, messages.badge_unmakeable(type(error).__name__), False)
+            self._fail(job, messages.badge_unmakeable(type(error).__name__), False)
             return True
-        self._submit(store, job, backend, printer.name, document)
+        self._submit(job, backend, printer.name, document)
         return True
 
     def _find(self, name: str) -> tuple[PrinterBackend, PrinterInfo] | None:
@@ -200,65 +209,67 @@ class PrintWorker:
         return found
 
     def _submit(
-        self, store: EventStore, job: PrintJob, backend: PrinterBackend, printer: str,
-        document: BadgeDocument,
+        self, job: PrintJob, backend: PrinterBackend, printer: str, document: BadgeDocument,
     ) -> None:
         submission = backend.submit(printer, document)
         if submission.outcome is SubmitOutcome.WAIT:
-            self._wait(store, job, submission.message)
+            self._wait(job, submission.message)
         elif submission.outcome is SubmitOutcome.REFUSED:
-            self._fail(store, job, submission.message, attempted=True)
+            self._fail(job, submission.message, attempted=True)
         else:
-            spooled = print_jobs.mark_spooled(
+            printed = {
+                "attendee_id": job.attendee_id, "layout": job.layout, "printer": printer,
+                "reprint_reason": job.reprint_reason, "operator": job.operator,
+                "at": self._now().isoformat(timespec="seconds"),
+            }
+            spooled = self._write(lambda store: print_jobs.mark_spooled(
                 store, job.id, submission.spooler_job_id,
-                done=submission.outcome is SubmitOutcome.PRINTED,
-                printed={
-                    "attendee_id": job.attendee_id, "layout": job.layout, "printer": printer,
-                    "reprint_reason": job.reprint_reason, "operator": job.operator,
-                    "at": self._now().isoformat(timespec="seconds"),
-                },
-            )
+                done=submission.outcome is SubmitOutcome.PRINTED, printed=printed))
             if spooled is None:  # cancelled while it was being sent: take it back
                 backend.withdraw(printer, submission.spooler_job_id)
             log.info("print job %s accepted by %s", job.id, backend.kind)
-            self._emit(store, job.id)
+            self._emit(job.id)
 
-    def _wait(self, store: EventStore, job: PrintJob, reason: str) -> None:
+    def _wait(self, job: PrintJob, reason: str) -> None:
         self._held[job.printer] = time.monotonic() + self._hold
         self._known.pop(job.printer, None)
-        print_jobs.hold(store.conn, job.id, reason)
+        self._write(lambda store: print_jobs.hold(store.conn, job.id, reason))
         if reason != job.last_error:  # say it once, not at every look
-            self._emit(store, job.id)
+            self._emit(job.id)
 
-    def _fail(self, store: EventStore, job: PrintJob, reason: str, attempted: bool) -> None:
+    def _fail(self, job: PrintJob, reason: str, attempted: bool) -> None:
         log.info("print job %s failed", job.id)
         self._known.pop(job.printer, None)
-        if print_jobs.fail(store.conn, job.id, reason, attempted):
-            self._emit(store, job.id)
+        if self._write(lambda store: print_jobs.fail(store.conn, job.id, reason, attempted)):
+            self._emit(job.id)
 
-    def _follow_spooled(self, store: EventStore) -> None:
+    def _follow_spooled(self) -> None:
         """Ask each spooler about the jobs it took and has not finished: one question a
         printer."""
         by_printer: dict[str, list[PrintJob]] = {}
-        for job in print_jobs.list_jobs(store.conn, [PrintJobStatus.PRINTING]):
+        printing = self._event.read(
+            lambda r: print_jobs.list_jobs(r.conn, [PrintJobStatus.PRINTING]))
+        for job in printing:
             if job.spooler_job_id:
                 by_printer.setdefault(job.printer, []).append(job)
         for printer_name, jobs in by_printer.items():
             found = self._printers.find(printer_name)
             if found is None:
                 for job in jobs:
-                    self._settle(store, job, SpooledJob(JobProgress.GONE,
-                                                        messages.job_gone(printer_name)))
+                    self._settle(job, SpooledJob(JobProgress.GONE,
+                                                 messages.job_gone(printer_name)))
                 continue
             backend, printer = found
             progress = backend.follow(printer.name, [job.spooler_job_id for job in jobs])
             for job in jobs:
-                self._settle(store, job, progress.get(job.spooler_job_id,
-                                                      SpooledJob(JobProgress.PRINTING)))
+                self._settle(job, progress.get(job.spooler_job_id,
+                                               SpooledJob(JobProgress.PRINTING)))
 
-    def _settle(self, store: EventStore, job: PrintJob, spooled: SpooledJob) -> None:
+    def _settle(self, job: PrintJob, spooled: SpooledJob) -> None:
         status = _FINISHED.get(spooled.progress)
-        changed = (print_jobs.finish(store.conn, job.id, status, spooled.message)
-                   if status else print_jobs.note(store.conn, job.id, spooled.message))
-        if changed:
-            self._emit(store, job.id)
+
+        def settle(store: Any) -> bool:
+            return (print_jobs.finish(store.conn, job.id, status, spooled.message) if status
+                    else print_jobs.note(store.conn, job.id, spooled.message))
+        if self._write(settle):
+            self._emit(job.id)

@@ -14,6 +14,7 @@ from typing import Any
 from kiosk.core.changes import ChangeKind
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Status
+from kiosk.core.refusal import Refusal
 from kiosk.core.text import clean
 from kiosk.store import checkins, console_queries, queries
 from kiosk.store.event_store import EventStore
@@ -39,7 +40,7 @@ _LONGEST = {"desk_note": 2_000, "access_needs": 2_000}
 _LONGEST_OTHER = 200
 
 
-class AdminError(Exception):
+class AdminError(Refusal):
     """A correction that cannot be made; the message says why and what to do instead."""
 
 

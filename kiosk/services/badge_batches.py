@@ -29,6 +29,7 @@ from kiosk.badges import (
 )
 from kiosk.badges.layout import CutMarks
 from kiosk.core.models import Attendee, Event
+from kiosk.core.refusal import Refusal
 from kiosk.core.text import count_people, fold, has
 from kiosk.printing import (
     PDF_FOLDER,
@@ -197,7 +198,7 @@ def batch_attendee_ids(store: EventStore, query: BatchQuery) -> list[str]:
 # -- how it looks -----------------------------------------------------------------------
 
 
-class LayoutUnusable(ValueError):
+class LayoutUnusable(ValueError, Refusal):
     """A batch's layout cannot be used as chosen; the message says why, in plain words."""
 
 

@@ -18,6 +18,7 @@ from kiosk.badges import BadgeData, BadgeLayout, LayoutInfo, bundled_layouts, re
 from kiosk.badges.layout_reader import LayoutError, parse_layout
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.core.models import Attendee
+from kiosk.core.refusal import Refusal
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.event_setup import event_of
@@ -36,7 +37,7 @@ EVENT_LOGO = "event_logo"  # an image's "source": the logo set in Event setup
 _ELEMENT_KEY = re.compile(r"^elements\[(\d+)\]\.?(.*)$")
 
 
-class DesignError(ValueError):
+class DesignError(ValueError, Refusal):
     """A layout that cannot be opened, used or saved, in words an organiser can act on."""
 
 

@@ -24,11 +24,12 @@ from kiosk.core.checkin_rules import (
 )
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import DESK_EDITABLE_FIELDS, MAIN_CHECKPOINT_ID, Attendee, Checkpoint
+from kiosk.core.refusal import Refusal
 from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, name_key, words
 from kiosk.core.tickets import TicketVerdict
 from kiosk.store import checkins, queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.search import TypoIndex
 
 # How many of this desk's latest check-ins can be undone.
@@ -71,7 +72,7 @@ class _CodeMatch:
     outcome: Outcome | None  # set when the code itself decides (unknown, forged, other event)
 
 
-class DeskError(Exception):
+class DeskError(Refusal):
     """An action the desk cannot do; the message says why and what to do instead."""
 
 
@@ -103,7 +104,7 @@ class Desk:
         self.store = store
         self.desk_name = desk_name
         self.operator = operator
-        self._now = now
+        self.now = now
         found = checkins.get_checkpoint(store.conn, checkpoint)
         if found is None:
             raise DeskError(
@@ -216,7 +217,7 @@ class Desk:
             "checkpoint_id": checkpoint_id,
             "desk": self.desk_name,
             "operator": self.operator,
-            "at": self._now().isoformat(timespec="seconds"),
+            "at": self.now().isoformat(timespec="seconds"),
             "method": method,
             "override": override,
         })
@@ -227,8 +228,10 @@ class Desk:
     def _repeat_of(
         self, history: list[tuple[checkins.CheckinRow, bool]]
     ) -> PriorCheckin | None:
-        """This desk's own check-in of the same person moments ago: the scanner fired twice."""
-        mine = [row for row, _ in history if row.device_id == self.store.device_id]
+        """This desk's own check-in of the same person moments ago: the scanner fired twice.
+        (Another desk on this file shares its device: its check-ins bear another desk name.)"""
+        mine = [row for row, _ in history if row.device_id == self.store.device_id
+                and row.desk == self.desk_name]
         if not mine:
             return None
         latest = mine[-1]
@@ -249,7 +252,7 @@ class Desk:
                               "undone here. Ask a supervisor to correct older ones.")
         self.store.record(ChangeKind.CHECKIN_VOID, {
             "target": target.change_id, "desk": self.desk_name, "operator": self.operator,
-            "at": self._now().isoformat(timespec="seconds"),
+            "at": self.now().isoformat(timespec="seconds"),
         })
         attendee = queries.get_attendee(self.store.conn, target.attendee_id)
         name = attendee.display_name if attendee else "this person"
@@ -257,7 +260,8 @@ class Desk:
 
     # -- search ---------------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[Attendee]:
+    def search(self, text: str, limit: int = SEARCH_LIMIT,
+               view: EventReader | None = None) -> list[Attendee]:
         """Name search as you type: prefix on every word, accent-insensitive, one typo allowed.
 
         Best matches first: whole-word name matches, then prefix matches, then the rest.
@@ -266,22 +270,23 @@ class Desk:
         typed = words(text)
         if not typed:
             return []
-        conn = self.store.conn
+        conn = (view or self.store).conn
         found = queries.search_attendees(conn, text, limit=limit)
         if not found:
-            alternatives = {w: self._typos().near(w) for w in typed}
+            alternatives = {w: self._typos(conn).near(w) for w in typed}
             if any(alternatives.values()):
                 found = queries.search_attendees(conn, text, alternatives, limit=limit)
         return found
 
-    def _typos(self) -> TypoIndex:
+    def _typos(self, conn: Any) -> TypoIndex:
         # The vocabulary changes slowly (walk-ins, syncs); refresh it at most once a minute.
         if self._typo_index is None or time.monotonic() - self._typo_index_at > 60:
-            self._typo_index = TypoIndex.load(self.store.conn)
+            self._typo_index = TypoIndex.load(conn)
             self._typo_index_at = time.monotonic()
         return self._typo_index
 
-    def find_exact(self, first_name: str, last_name: str) -> Attendee | None:
+    def find_exact(self, first_name: str, last_name: str,
+                   view: EventReader | None = None) -> Attendee | None:
         """For self check-in: the one active person with exactly this name, else nobody.
 
         Accents, case and spacing are forgiven; nothing else. Two people with the same
@@ -290,16 +295,17 @@ class Desk:
         wanted = name_key(first_name, last_name)
         if not first_name.strip() or not last_name.strip() or not wanted:
             return None
-        matches = [a for a in queries.search_attendees(self.store.conn, f"{first_name} "
+        matches = [a for a in queries.search_attendees((view or self.store).conn,
+                                                       f"{first_name} "
                                                        f"{last_name}", status="active",
                                                        limit=50)
                    if name_key(a.first_name, a.last_name) == wanted]
         return matches[0] if len(matches) == 1 else None
 
-    def sample_result(self, state: str) -> ScanResult:
+    def sample_result(self, state: str, view: EventReader | None = None) -> ScanResult:
         """A result as the desk would show it, from real attendees, without writing anything
         (for screenshots and documentation)."""
-        people = [a for a in queries.list_attendees(self.store.conn, status="active")
+        people = [a for a in queries.list_attendees((view or self.store).conn, status="active")
                   if a.last_name][:50]
         person = max(people, key=lambda a: (bool(a.access_needs), bool(a.pronouns)),
                      default=None)

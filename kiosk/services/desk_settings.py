@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ OPTIONS: dict[str, Option] = {o.key: o for o in (
 class DeskSettings:
     """Read and write the options above in the event file's local settings (never synced)."""
 
-    def __init__(self, store: EventStore) -> None:
-        self._store = store
+    def __init__(self, store: EventStore | EventReader) -> None:
+        self._store: Any = store  # reading needs only a reader; saving, the write store
 
     def __getitem__(self, key: str) -> Any:
         option = OPTIONS[key]
@@ -64,6 +64,10 @@ class DeskSettings:
     def __setitem__(self, key: str, value: Any) -> None:
         option = OPTIONS[key]
         self._store.set_setting(f"desk.{key}", option.render(value))
+
+    def update(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            self[key] = value
 
     def snapshot(self) -> dict[str, Any]:
         return {key: self[key] for key in OPTIONS}

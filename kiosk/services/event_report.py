@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kiosk.core.refusal import Refusal
 from kiosk.reports.event_report_pdf import ReportHeader, write_event_report
 from kiosk.store import queries
 from kiosk.store.attendance import EventFigures, event_figures
@@ -11,7 +12,7 @@ from kiosk.store.event_store import EventStore
 from kiosk.store.retention import kept_figures, log_action
 
 
-class ReportError(Exception):
+class ReportError(Refusal):
     """The report cannot be written; the message says what to do."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from kiosk.core import tickets
 from kiosk.core.changes import ChangeKind
 from kiosk.core.models import DEFAULT_CATEGORIES, Event, Session
+from kiosk.core.refusal import Refusal
 from kiosk.core.text import words
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
@@ -15,7 +16,7 @@ from kiosk.store.event_store import EventStore
 SIGNING_KEY = "event_signing_key"
 
 
-class EventExists(Exception):
+class EventExists(Refusal):
     """An event file is already there; we never overwrite one."""
 
 

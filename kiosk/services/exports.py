@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.core.refusal import Refusal
 from kiosk.reports.csv_file import write_csv
 from kiosk.reports.tables import Cell, Table
 from kiosk.services import checkin_exports
@@ -14,7 +15,7 @@ from kiosk.store.event_store import EventStore
 from kiosk.store.retention import log_action
 
 
-class ExportError(Exception):
+class ExportError(Refusal):
     """An export that cannot be written; the message says what to do."""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.core.changes import Change
+from kiosk.core.refusal import Refusal
 from kiosk.store import queries, sync_state
 from kiosk.store.database import DatabaseFault
 from kiosk.store.event_store import EventStore
@@ -37,7 +38,7 @@ OUT_OF_STEP = ("This event file cannot take in the desks' changes just now (anot
 KEPT_WITH = "console_hub_id"
 
 
-class HubConsoleError(Exception):
+class HubConsoleError(Refusal):
     """Something the organiser can put right; the message says what, in plain words."""
 
 

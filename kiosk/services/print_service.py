@@ -43,7 +43,8 @@ from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.event_setup import event_of
 from kiosk.store import print_jobs, queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_file import EventFile
+from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.print_jobs import PrintJob, PrintJobStatus
 
 
@@ -85,38 +86,59 @@ class PrintRequest:
 
 
 class PrintService:
-    """The desk's printing use cases. Runs on the desk's writer thread and never waits for a
-    printer: it queues jobs and wakes the worker (``wake``), which prints them."""
+    """The desk's printing use cases. Never waits for a printer: it queues jobs and wakes
+    the worker (``wake``), which prints them.
+
+    ``queue_badge`` and ``after_check_in`` run inside a write the caller makes (a scan queues
+    its badge in the scan's own transaction); the other methods make their own writes
+    through the event file's door.
+    """
 
     def __init__(
-        self, store: EventStore, printers: PrinterDirectory, operator: str = "",
+        self, event: EventFile, printers: PrinterDirectory, operator: str = "",
         self_service: bool = False, wake: Callable[[], None] = lambda: None,
     ) -> None:
-        self.store = store
+        self.event = event
         self.printers = printers
         self.operator = operator
         self.self_service = self_service
         self.wake = wake
+        self._default_printer: str | None = None
 
     # -- settings -------------------------------------------------------------------------
 
-    def settings(self) -> PrintSettings:
-        options = DeskSettings(self.store)
+    def settings(self, view: EventReader | None = None) -> PrintSettings:
+        if view is None:
+            return self.event.read(self.settings)
+        options = DeskSettings(view)
         return PrintSettings(**{name: options[key] for name, key in SETTING_KEYS.items()})
 
     def save_settings(self, **changes: Any) -> PrintSettings:
         """Change some settings, e.g. ``save_settings(auto=True, printer="KioskPDF")``."""
-        settings = replace(self.settings(), **changes)
-        options = DeskSettings(self.store)
-        with self.store.transaction():
+        def save(store: EventStore) -> PrintSettings:
+            settings = replace(self.settings(store), **changes)
+            options = DeskSettings(store)
             for name, key in SETTING_KEYS.items():
                 options[key] = getattr(settings, name)
-        return settings
+            return settings
+        return self.event.write(save)
 
-    def printer_name(self) -> str:
+    def choose_printer(self, event: EventFile | None = None) -> str:
+        """Ask the print system for its default printer now (it runs lpstat: never on the
+        scan's write), so queueing a badge later only reads the desk's own setting."""
+        self._default_printer = self.printers.default_printer() or PDF_FOLDER
+        return self.printer_name()
+
+    def printer_name(self, view: EventReader | None = None) -> str:
         """The printer badges go to: the desk's choice, else the system's default printer,
-        else the PDF folder. (Asking for the default runs lpstat: not on the scan path.)"""
-        return self.settings().printer or self.printers.default_printer() or PDF_FOLDER
+        else the PDF folder."""
+        chosen = self.settings(view).printer
+        if chosen:
+            return chosen
+        if self._default_printer is None:
+            self.choose_printer()
+        assert self._default_printer is not None
+        return self._default_printer
 
     # -- printing -------------------------------------------------------------------------
 
@@ -124,14 +146,27 @@ class PrintService:
         self, attendee_id: str, printer: str | None = None, layout: str | None = None,
         reason: str = "", supervisor_approved: bool = False,
     ) -> PrintRequest:
-        """Queue a badge. A second badge for the same person is a reprint: it needs a
-        ``reason`` and, at a self-service kiosk, a supervisor's approval."""
-        conn = self.store.conn
+        """Queue a badge (its own write). A second badge for the same person is a reprint:
+        it needs a ``reason`` and, at a self-service kiosk, a supervisor's approval."""
+        if self._default_printer is None and not printer:
+            self.choose_printer()
+        request = self.event.write(lambda store: self.queue_badge(
+            store, attendee_id, printer, layout, reason, supervisor_approved))
+        if request.outcome is PrintOutcome.QUEUED:
+            self.wake()
+        return request
+
+    def queue_badge(
+        self, store: EventStore, attendee_id: str, printer: str | None = None,
+        layout: str | None = None, reason: str = "", supervisor_approved: bool = False,
+    ) -> PrintRequest:
+        """Queue a badge inside the caller's write (the caller wakes the worker)."""
+        conn = store.conn
         attendee = _surviving(conn, attendee_id)
         if attendee is None:
             return PrintRequest(PrintOutcome.UNKNOWN_ATTENDEE,
                                 "This person is no longer in the list.", attendee_id=attendee_id)
-        settings = self.settings()
+        settings = self.settings(store)
         layout_name = layout or settings.layout
         try:
             load_layout(layout_name)
@@ -150,63 +185,83 @@ class PrintService:
                                 "You already have a badge. Please ask a member of staff for "
                                 "another one.", attendee_id=attendee.id)
         job = print_jobs.add_job(
-            conn, attendee.id, layout_name,
-            printer or self.printer_name(),
+            conn, attendee.id, layout_name, printer or self.printer_name(store),
             reprint_reason=reason if reprint else "", operator=self.operator,
         )
-        self.wake()
+        store.touch("print_jobs")
         return PrintRequest(PrintOutcome.QUEUED, "Badge queued", job, attendee.id)
 
-    def on_checked_in(self, result: Any) -> PrintRequest:
-        """After a scan or a check-in (a ``ScanResult``): queue the badge when auto-print is
-        on and this was a successful first check-in, or ask for a preview first."""
+    def after_check_in(self, store: EventStore, result: Any) -> PrintRequest:
+        """Inside a scan's write (a ``ScanResult``): queue the badge when auto-print is on
+        and this was a successful first check-in, or ask for a preview first."""
         attendee = getattr(result, "attendee", None)
-        settings = self.settings()
+        settings = self.settings(store)
         if not settings.auto or result.outcome is not Outcome.OK or attendee is None:
             return PrintRequest(PrintOutcome.SKIPPED, "")
-        if print_jobs.has_badge(self.store.conn, attendee.id):
+        if print_jobs.has_badge(store.conn, attendee.id):
             return PrintRequest(PrintOutcome.SKIPPED, "This person already has a badge.",
                                 attendee_id=attendee.id)
         if settings.preview:
             return PrintRequest(PrintOutcome.PREVIEW, "Check the badge, then press Print.",
                                 attendee_id=attendee.id)
-        return self.print_badge(attendee.id)
+        return self.queue_badge(store, attendee.id)
+
+    def on_checked_in(self, result: Any) -> PrintRequest:
+        """After a check-in made in a write of its own: the same as ``after_check_in``."""
+        request = self.event.write(lambda store: self.after_check_in(store, result))
+        if request.outcome is PrintOutcome.QUEUED:
+            self.wake()
+        return request
 
     def retry(self, job_id: int, printer: str | None = None) -> PrintRequest:
         """Print a failed (or waiting) job again, on ``printer`` when given."""
-        if not print_jobs.requeue(self.store.conn, job_id, printer):
-            return self._not_possible(job_id, "Only a failed or waiting badge can be retried.")
-        self.wake()
-        job = print_jobs.get_job(self.store.conn, job_id)
-        return PrintRequest(PrintOutcome.QUEUED, "Badge queued", job,
-                            job.attendee_id if job else None)
+        def requeue(store: EventStore) -> PrintRequest:
+            if not print_jobs.requeue(store.conn, job_id, printer):
+                return self._not_possible(store, job_id,
+                                          "Only a failed or waiting badge can be retried.")
+            store.touch("print_jobs")
+            job = print_jobs.get_job(store.conn, job_id)
+            return PrintRequest(PrintOutcome.QUEUED, "Badge queued", job,
+                                job.attendee_id if job else None)
+        request = self.event.write(requeue)
+        if request.outcome is PrintOutcome.QUEUED:
+            self.wake()
+        return request
 
     def cancel(self, job_id: int) -> PrintRequest:
         """Call a badge off; one the spooler holds is taken back off the printer's queue."""
-        job = print_jobs.get_job(self.store.conn, job_id)
+        job = self.job(job_id)
         if job is None or (job.status.final and job.status is not PrintJobStatus.FAILED):
-            return self._not_possible(job_id, "This badge is already printed or cancelled.")
+            return self.event.read(lambda r: self._not_possible(
+                r, job_id, "This badge is already printed or cancelled."))
         if job.status is PrintJobStatus.PRINTING and job.spooler_job_id:
-            found = self.printers.find(job.printer)
+            found = self.printers.find(job.printer)  # the printer: never inside a write
             if found is not None:
                 found[0].withdraw(found[1].name, job.spooler_job_id)
-        if not print_jobs.cancel(self.store.conn, job_id):
-            return self._not_possible(job_id, "This badge is already printed or cancelled.")
-        self.wake()
-        return PrintRequest(PrintOutcome.CANCELLED, "Badge cancelled",
-                            print_jobs.get_job(self.store.conn, job_id), job.attendee_id)
 
-    def _not_possible(self, job_id: int, message: str) -> PrintRequest:
-        job = print_jobs.get_job(self.store.conn, job_id)
+        def call_off(store: EventStore) -> PrintRequest:
+            if not print_jobs.cancel(store.conn, job_id):
+                return self._not_possible(store, job_id,
+                                          "This badge is already printed or cancelled.")
+            store.touch("print_jobs")
+            return PrintRequest(PrintOutcome.CANCELLED, "Badge cancelled",
+                                print_jobs.get_job(store.conn, job_id), job.attendee_id)
+        request = self.event.write(call_off)
+        self.wake()
+        return request
+
+    @staticmethod
+    def _not_possible(view: EventReader, job_id: int, message: str) -> PrintRequest:
+        job = print_jobs.get_job(view.conn, job_id)
         if job is None:
             message = f"There is no print job {job_id}."
         return PrintRequest(PrintOutcome.NOT_POSSIBLE, message, job)
 
     def jobs(self, statuses: list[PrintJobStatus] | None = None) -> list[PrintJob]:
-        return print_jobs.list_jobs(self.store.conn, statuses)
+        return self.event.read(lambda r: print_jobs.list_jobs(r.conn, statuses))
 
     def job(self, job_id: int) -> PrintJob | None:
-        return print_jobs.get_job(self.store.conn, job_id)
+        return self.event.read(lambda r: print_jobs.get_job(r.conn, job_id))
 
 
 def _surviving(conn: Any, attendee_id: str) -> Attendee | None:
@@ -222,10 +277,16 @@ def _surviving(conn: Any, attendee_id: str) -> Attendee | None:
 # -- the worker's side ------------------------------------------------------------------
 
 
-def render_job(store: EventStore, job: PrintJob) -> BadgeDocument:
-    """The badge for a print job (one badge a page: a sheet layout prints its badge)."""
-    attendee = queries.get_attendee(store.conn, job.attendee_id)
-    if attendee is None:
+def render_job(event: EventFile, job: PrintJob) -> BadgeDocument:
+    """The badge for a print job (one badge a page: a sheet layout prints its badge). What
+    goes on it is read through the door; the drawing happens off it."""
+    def badge_data(reader: EventReader) -> BadgeData | None:
+        attendee = queries.get_attendee(reader.conn, job.attendee_id)
+        if attendee is None:
+            return None
+        return BadgeData(attendee, badge_code(reader, attendee), event_of(reader))
+    data = event.read(badge_data)
+    if data is None:
         raise BadgeUnavailable("This person is no longer in the list, so no badge was printed.")
     try:
         layout = load_layout(job.layout)
@@ -235,8 +296,7 @@ def render_job(store: EventStore, job: PrintJob) -> BadgeDocument:
             from error
     badge_layout = layout.badge if isinstance(layout, SheetLayout) else layout
     pdf = io.BytesIO()
-    render_badges(badge_layout, [BadgeData(attendee, badge_code(store, attendee),
-                                           event_of(store))], pdf)
+    render_badges(badge_layout, [data], pdf)
     return BadgeDocument(job.document, pdf.getvalue(), badge_layout.page.width,
                          badge_layout.page.height, badge_layout.dpi)
 
@@ -268,22 +328,23 @@ def desk_printers(folder: Path, extra: list[PrinterBackend] | None = None) -> Pr
 
 
 def print_worker(
-    event_path: str | Path, printers: PrinterDirectory, listener: JobListener | None = None,
+    event: EventFile, printers: PrinterDirectory, listener: JobListener | None = None,
     **options: Any,
 ) -> PrintWorker:
-    """A worker for an event file; it opens its own store on its own thread."""
-    return PrintWorker(lambda: EventStore.open(event_path), printers, render_job, listener,
-                       warm_up=_warm_up, **options)
+    """A worker printing the event file's queued badges on threads of its own."""
+    return PrintWorker(event, printers, render_job, listener, warm_up=_warm_up, **options)
 
 
-def _warm_up(store: EventStore) -> None:
+def _warm_up(event: EventFile) -> None:
     # The desk's layout drawn once for a made-up person: fonts and layout are loaded then,
     # and the first real badge costs what the others do.
-    layout = load_layout(PrintService(store, PrinterDirectory([])).settings().layout)
+    layout_name, that_event = event.read(
+        lambda r: (PrintService(event, PrinterDirectory([])).settings(r).layout, event_of(r)))
+    layout = load_layout(layout_name)
     badge_layout = layout.badge if isinstance(layout, SheetLayout) else layout
     person = Attendee(id="warm-up", first_name="Warm", last_name="Up", pronouns="they/them",
                       organisation="Kiosk")
-    render_badges(badge_layout, [BadgeData(person, "warm-up", event_of(store))], io.BytesIO())
+    render_badges(badge_layout, [BadgeData(person, "warm-up", that_event)], io.BytesIO())
 
 
 # -- test page --------------------------------------------------------------------------
@@ -350,28 +411,30 @@ def measure_checkin_to_spooler(n: int, printer: str) -> tuple[float, float]:
     """(p50, p95) ms from a check-in at the desk to the spooler accepting its badge, over
     ``n`` check-ins with auto-print on, on a fresh demo event (for ``kiosk bench``)."""
     from kiosk.services.demo import create_demo_event
-    from kiosk.services.desk import Desk
+    from kiosk.services.desk_session import DeskListeners, DeskSession
 
     with tempfile.TemporaryDirectory(prefix="kiosk-print-bench-") as folder:
         path = Path(folder) / "bench.db"
         store, _ = create_demo_event(path, attendees=2 * n)  # some are cancelled
-        printers = desk_printers(Path(folder) / "badges")
+        people = iter([a.id for a in queries.list_attendees(store.conn, status="active")])
+        store.close()
         feed = JobFeed()
-        worker = print_worker(path, printers, feed)
-        service = PrintService(store, printers, wake=worker.wake)
-        service.save_settings(auto=True, printer=printer)
-        desk = Desk(store, "Bench desk")
-        people = iter(queries.list_attendees(store.conn))
-
-        def check_in() -> int:
-            request = service.on_checked_in(desk.check_in(next(people).id))
-            if request.job is None:
-                raise RuntimeError(request.message)
-            return request.job.id
-
-        worker.start()
+        session = DeskSession.open(path, listeners=DeskListeners(print_changed=feed),
+                                   printers=desk_printers(Path(folder) / "badges"))
         try:
+            session.save_settings({"desk_name": "Bench desk"})
+            session.event.write(lambda s: DeskSettings(s).update(
+                {"print.auto": True, "print.preview": False, "print.printer": printer}))
+            session.start_workers(sync=False, backups=False)
+
+            def check_in() -> int:
+                answer = session.check_in(next(people))
+                job = answer.printing.job if answer.printing else None
+                if job is None:
+                    raise RuntimeError(answer.printing.message if answer.printing
+                                       else answer.result.message)
+                return job.id
+
             return time_checkins_to_spooler(n, check_in, feed)
         finally:
-            worker.stop()
-            store.close()
+            session.close(backup=False)

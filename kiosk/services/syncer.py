@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from kiosk.core.changes import Change
 from kiosk.core.hlc import SKEW_WARNING_MS, Stamp
 from kiosk.store import sync_state
+from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionItem, AttentionKind, needs_attention
 from kiosk.sync.client import HubClient, HubRefused, HubUnreachable, WipeOrdered
@@ -119,6 +120,8 @@ class Syncer:
         self._wall = wall or store.wall  # the store's clock: the one its stamps come from
         self._wake = threading.Event()
         self._status_lock = threading.Lock()
+        # Told of each change of status, on sync's threads (the desk hands it to its window).
+        self.on_status: Callable[[SyncStatus], None] | None = None
         link = self._db(lambda: sync_state.hub_link(store))
         wipe = self._db(lambda: sync_state.wipe_record(store))
         self._halt = threading.Event()  # set once wiped: the background loops end
@@ -127,6 +130,16 @@ class Syncer:
             return
         self._status = SyncStatus(SyncState.NOT_CONNECTED if link is None and client is None
                                   else SyncState.OFFLINE, pending=self._pending())
+
+    @classmethod
+    def on(cls, event: EventFile, client: HubClient | None = None) -> Syncer:
+        """A syncer for an event file opened through its door: every database step is a
+        write on the door's writer (between scans), every network wait on sync's threads."""
+        store = event.write(lambda s: s, priority=Priority.NORMAL)
+
+        def writer(work: Callable[[], T]) -> T:
+            return event.write(lambda _store: work(), priority=Priority.NORMAL, atomic=False)
+        return cls(store, writer, client)
 
     def _inline(self, work: Callable[[], T]) -> T:
         with self._lock:
@@ -142,7 +155,11 @@ class Syncer:
 
     def _set_status(self, **changes: Any) -> None:
         with self._status_lock:
+            before = self._status
             self._status = replace(self._status, **changes)
+            status = self._status
+        if status != before and self.on_status is not None:
+            self.on_status(status)
 
     def client(self) -> HubClient:
         if self._client is None:

@@ -7,12 +7,13 @@ from pathlib import Path
 from kiosk.core import tickets
 from kiosk.core.changes import ChangeKind
 from kiosk.core.models import Attendee, Status
+from kiosk.core.refusal import Refusal
 from kiosk.services.event_setup import SIGNING_KEY
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 
 
-class NoSigningKey(Exception):
+class NoSigningKey(Refusal):
     """This copy of the event cannot issue tickets: it is a desk copy."""
 
 

@@ -8,12 +8,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from kiosk.core.refusal import Refusal
 
 # Snapshots kept beside an event file; the oldest go first.
 KEEP_BACKUPS = 5
 
 
-class BackupError(Exception):
+class BackupError(Refusal):
     """A snapshot cannot be taken or restored; the message says why and what to do."""
 
 
@@ -48,11 +51,13 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
 
 
-def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS) -> Path:
+def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS, event: Any = None) -> Path:
     """Snapshot the event file now and drop all but the newest ``keep`` snapshots.
 
     Safe while a desk is checking people in: ``VACUUM INTO`` copies one consistent moment
     and the snapshot is written beside, then renamed, so a half-written one never counts.
+    ``event`` is the file's door when this process has it open: the copy is made through
+    one of its read connections rather than a connection of its own.
     """
     source = Path(event_path).expanduser().resolve()
     if not source.is_file():
@@ -63,15 +68,28 @@ def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS) -> Path:
     target = folder / f"{source.stem}-{now:%Y%m%d-%H%M%S-%f}.db"
     partial = target.with_suffix(".part")
     partial.unlink(missing_ok=True)
-    conn = _read_only(source)
+    if event is None:
+        from kiosk.store.event_file import EventFile
+
+        if EventFile.is_open(source):
+            event = EventFile.open(source)
+            try:
+                return take_backup(source, keep, event)
+            finally:
+                event.close()
     try:
-        conn.execute("VACUUM INTO ?", (str(partial),))
+        if event is not None:
+            event.snapshot_into(partial)
+        else:
+            conn = _read_only(source)
+            try:
+                conn.execute("VACUUM INTO ?", (str(partial),))
+            finally:
+                conn.close()
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise BackupError(f"Could not snapshot {source.name} ({exc}). Check there is free "
                           f"space in {folder}.") from exc
-    finally:
-        conn.close()
     partial.replace(target)
     for old in _snapshot_files(source)[max(keep, 1):]:
         old.unlink(missing_ok=True)

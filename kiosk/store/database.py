@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from kiosk.core.refusal import Refusal
 from kiosk.store.retention_schema import retention_migrations
 from kiosk.store.schema import migrations
 from kiosk.store.sync_schema import sync_migrations
@@ -16,7 +17,11 @@ from kiosk.store.sync_schema import sync_migrations
 DatabaseFault = sqlite3.Error
 
 
-class EventFileError(Exception):
+# How long a statement waits for a lock another connection holds.
+BUSY_TIMEOUT_MS = 5000
+
+
+class EventFileError(Refusal):
     """The event file cannot be used; the message says why and what to do."""
 
 
@@ -32,7 +37,7 @@ def connect(path: str | Path) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = Database(conn)
         migrations.apply(db)
         sync_migrations.apply(db)
@@ -43,3 +48,13 @@ def connect(path: str | Path) -> Database:
             "Open another file, or restore a backup."
         ) from exc
     return db
+
+
+def connect_reader(path: str | Path) -> sqlite3.Connection:
+    """A read connection beside the writer's (an open event file's: it creates nothing)."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True,
+                           isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
+    return conn

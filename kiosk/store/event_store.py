@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +19,13 @@ from kiosk.core.change_rules import KEY_SWAP, LeftOut, key_set_by, payload_probl
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
+from kiosk.core.refusal import Refusal
 from kiosk.store.appliers import apply_change, apply_changes
 from kiosk.store.appliers import payload_json as _payload_json
-from kiosk.store.checkpointer import WalCheckpointer
-from kiosk.store.database import connect
+from kiosk.store.database import BUSY_TIMEOUT_MS, connect
 from kiosk.store.schema import DERIVED_TABLES
+
+log = logging.getLogger(__name__)
 
 _INSERT_CHANGE = (
     "INSERT INTO changes (change_id, device_id, device_seq, hlc, kind, payload, hub_seq) "
@@ -33,59 +39,123 @@ def change_from_row(row: Sequence[Any]) -> Change:
                   hub_seq)
 
 
-class EventStore:
-    """One event's database on this device.
+class ChangeRefused(ValueError, Refusal):
+    """A change this device was about to record breaks its kind's rules: nothing is written.
 
-    Every write to shared data goes through :meth:`record`, which appends to the change log
-    and applies the change in one transaction. Only one thread may write at a time: the app
-    gives the store to its single writer thread.
-    """
+    The same rules decide what the hub and every desk take in, so a change recorded here can
+    never be refused later and block this desk's sync. Use cases check their input first and
+    say what is wrong in their own words; this is the backstop."""
 
-    def __init__(
-        self, db: Database, wall: Callable[[], int] = system_wall_ms,
-        checkpointer: WalCheckpointer | None = None,
-    ) -> None:
-        self.db = db
-        self._checkpointer = checkpointer
-        self.conn: sqlite3.Connection = db.conn
-        self.wall = wall
-        device_id = self.setting("device_id")
-        if device_id is None:
-            device_id = new_device_id()
-            self.set_setting("device_id", device_id)
+
+@dataclass(frozen=True)
+class Written:
+    """What one committed write did: the changes it appended to the log (made here or taken
+    in from elsewhere) and the local tables it touched (print jobs, settings, sync state)."""
+
+    changes: tuple[Change, ...]
+    local: frozenset[str] = frozenset()
+
+
+# How long a write waits for another program (another kiosk process) to let go of the file.
+LOCK_WAIT_S = 30.0
+
+
+class EventReader:
+    """Reading an event's database: the connection, this device's id, local settings."""
+
+    def __init__(self, conn: sqlite3.Connection, device_id: str,
+                 wall: Callable[[], int] = system_wall_ms) -> None:
+        self.conn = conn
         self.device_id = device_id
-        self._seq = self.conn.execute(
-            "SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?", (device_id,)
-        ).fetchone()[0]
-        last = self.conn.execute("SELECT max(hlc) FROM changes").fetchone()[0]
-        self.clock = HybridClock(device_id, wall, Stamp.parse(last) if last else None)
-        self._data_version = self._read_data_version()
-
-    @classmethod
-    def open(
-        cls, path: str | Path, wall: Callable[[], int] = system_wall_ms,
-        background_checkpoints: bool = False,
-    ) -> EventStore:
-        """Open an event file. A long-running desk passes ``background_checkpoints`` so no
-        check-in ever pays for copying the write-ahead log back into the database."""
-        db = connect(path)
-        checkpointer = None
-        if background_checkpoints and str(path) != ":memory:":
-            db.conn.execute("PRAGMA wal_autocheckpoint = 0")
-            checkpointer = WalCheckpointer(path)
-            checkpointer.start()
-        return cls(db, wall, checkpointer)
-
-    def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
-        self.conn.close()
-
-    # -- local settings (not synced) ------------------------------------------------------
+        self.wall = wall
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
+
+    def secret(self, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT value FROM secrets WHERE key = ?", (key,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    # -- reading the log ------------------------------------------------------------------
+
+    def changes(self, after_hlc: str = "") -> Iterator[Change]:
+        rows = self.conn.execute(
+            "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq FROM changes "
+            "WHERE hlc > ? ORDER BY hlc",
+            (after_hlc,),
+        )
+        for row in rows:
+            yield change_from_row(row)
+
+    def change_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
+
+
+class EventStore(EventReader):
+    """One event's database on this device, as its one writer sees it.
+
+    Every write to shared data goes through :meth:`record`, which checks the change against
+    its kind's rules, appends it to the change log and applies it, in one transaction. The
+    store belongs to its file's door (:class:`kiosk.store.event_file.EventFile`), which runs
+    every write on one connection, one at a time.
+    """
+
+    def __init__(
+        self, db: Database, wall: Callable[[], int] = system_wall_ms,
+    ) -> None:
+        self.db = db
+        conn: sqlite3.Connection = db.conn
+        device_id = _setting(conn, "device_id")
+        if device_id is None:
+            device_id = new_device_id()
+            conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?)",
+                         (device_id,))
+        super().__init__(conn, device_id, wall)
+        self._seq = 0
+        self.clock = HybridClock(device_id, wall, None)
+        self._catch_up()
+        self._appended: list[Change] = []
+        self._touched: set[str] = set()
+        self._listeners: list[Callable[[Written], None]] = []
+        self._listeners_lock = threading.Lock()
+        self._door: Any = None
+
+    @classmethod
+    def connect(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms) -> EventStore:
+        """A store on a connection of its own: only the door calls this."""
+        return cls(connect(path), wall)
+
+    @classmethod
+    def open(
+        cls, path: str | Path, wall: Callable[[], int] = system_wall_ms,
+    ) -> EventStore:
+        """The store of this process's door to ``path``, for inline use in this thread (the
+        command line, tests); :meth:`close` gives the door back."""
+        from kiosk.store.event_file import EventFile
+
+        door = EventFile.open(path, wall=wall)
+        try:
+            store = door.store
+        except RuntimeError:
+            door.close()
+            raise
+        store._door = door
+        return store
+
+    def close(self) -> None:
+        """Give back the door this store was opened through (the file closes with the last
+        user)."""
+        door, self._door = self._door, None
+        if door is not None:
+            door.close()
+        elif self.conn is not None:
+            self.close_connection()
+
+    def close_connection(self) -> None:
+        self.conn.close()
+
+    # -- local settings (not synced) ------------------------------------------------------
 
     def set_setting(self, key: str, value: str) -> None:
         self.conn.execute(
@@ -93,10 +163,7 @@ class EventStore:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-    def secret(self, key: str) -> bytes | None:
-        row = self.conn.execute("SELECT value FROM secrets WHERE key = ?", (key,)).fetchone()
-        return bytes(row[0]) if row else None
+        self.touch("settings")
 
     def set_secret(self, key: str, value: bytes) -> None:
         self.conn.execute(
@@ -105,51 +172,115 @@ class EventStore:
             (key, value),
         )
 
+    def touch(self, table: str) -> None:
+        """Note that this write changed a local table (announced with the write)."""
+        self._touched.add(table)
+        if not self.conn.in_transaction:
+            self._announce()
+
+    # -- announcing -------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Written], None]) -> Callable[[], None]:
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+        def stop() -> None:
+            with self._listeners_lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+        return stop
+
+    def _announce(self) -> None:
+        if not self._appended and not self._touched:
+            return
+        written = Written(tuple(self._appended), frozenset(self._touched))
+        self._appended, self._touched = [], set()
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(written)
+            except Exception:  # one listener's fault must not undo or stop a write
+                log.exception("a listener to the event file failed")
+
     # -- writing --------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several writes into one all-or-nothing transaction (nests as a savepoint)."""
-        seq_before = self._seq
-        try:
-            if self.conn.in_transaction:
+        if self.conn.in_transaction:
+            seq_before, appended_before = self._seq, len(self._appended)
+            try:
                 with self.db.atomic():  # a savepoint
                     yield
-            else:
-                # IMMEDIATE: the write lock first, so what the transaction reads is current
-                # even when another connection (the print worker's) has just written.
-                self.conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield
-                    self.conn.execute("COMMIT")
-                except BaseException:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise
+            except BaseException:
+                self._seq = seq_before
+                del self._appended[appended_before:]
+                raise
+            return
+        self._begin_immediate()
+        try:
+            # Another process on this file (a second desk, `kiosk checkin`) may have written
+            # since: continue this device's sequence and clock from what is there.
+            self._catch_up()
+            yield
+            self.conn.execute("COMMIT")
         except BaseException:
-            self._seq = seq_before
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self._appended, self._touched = [], set()
+            self._catch_up()
             raise
+        self._announce()
+
+    def _begin_immediate(self) -> None:
+        """Take the write lock, waiting while another process holds it (an import there
+        writes in batches and lets go between them), up to ``LOCK_WAIT_S``."""
+        # SQLite's own busy handler sleeps longer and longer (up to 100 ms) between looks,
+        # and would keep missing the short gaps between another process's batches.
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        deadline = time.monotonic() + LOCK_WAIT_S
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.001)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _catch_up(self) -> None:
+        seq, last = self.conn.execute(
+            "SELECT (SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?), "
+            "(SELECT max(hlc) FROM changes)", (self.device_id,)).fetchone()
+        self._seq = seq
+        if last:
+            self.clock.observe(Stamp.parse(last))
 
     def record(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
-        """Append a change made on this device and apply it, durably, in one transaction.
+        """Check a change made on this device against its kind's rules, append it and apply
+        it, durably, in one transaction (inside :meth:`transaction` it joins that one).
 
-        Inside :meth:`transaction` the change joins that transaction instead.
-        """
+        Raises ChangeRefused, writing nothing, when the change breaks its kind's rules."""
+        _check(kind, payload)
         if self.conn.in_transaction:
             return self._append(kind, payload)
         with self.transaction():
             return self._append(kind, payload)
 
     def record_many(self, items: Iterable[tuple[ChangeKind, dict[str, Any]]]) -> Change | None:
-        """Append and apply many changes in one transaction (in bulk where it can).
+        """Check, append and apply many changes in one transaction (in bulk where it can).
 
         Returns the last change recorded, or None when there were none.
         """
         last = None
         with self.transaction():
-            self._catch_up()
             batch: list[Change] = []
             for kind, payload in items:
+                _check(kind, payload)
                 stamp = self.clock.now()
                 self._seq += 1
                 batch.append(Change(uuid7(stamp.wall_ms), self.device_id, self._seq,
@@ -168,33 +299,14 @@ class EventStore:
             for c, text in zip(batch, encoded, strict=True)
         ])
         apply_changes(self.conn, batch)
+        self._appended.extend(batch)
         return batch[-1]
 
     def next_stamp(self) -> str:
         """A stamp for a value that must sort after every change made so far (e.g. import base)."""
         return self.clock.now().encode()
 
-    def _read_data_version(self) -> int:
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
-    def _catch_up(self) -> None:
-        """Continue this device's sequence and clock where another connection of this device
-        (the print worker's) appended since: SQLite's data_version moves only then."""
-        version = self._read_data_version()
-        if version == self._data_version:
-            return
-        self._data_version = version
-        seq = self.conn.execute(
-            "SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?",
-            (self.device_id,),
-        ).fetchone()[0]
-        self._seq = max(self._seq, seq)
-        last = self.conn.execute("SELECT max(hlc) FROM changes").fetchone()[0]
-        if last:
-            self.clock.observe(Stamp.parse(last))
-
     def _append(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
-        self._catch_up()
         stamp = self.clock.now()
         self._seq += 1
         change = Change(uuid7(stamp.wall_ms), self.device_id, self._seq, stamp.encode(), kind,
@@ -205,6 +317,7 @@ class EventStore:
              _payload_json(payload), None),
         )
         apply_change(self.conn, change)
+        self._appended.append(change)
         return change
 
     def receive(self, changes: Iterable[Change]) -> list[Change]:
@@ -237,6 +350,7 @@ class EventStore:
                         "UPDATE changes SET hub_seq = ? WHERE change_id = ? AND hub_seq IS NULL",
                         (change.hub_seq, change.change_id),
                     )
+            self._appended.extend(fresh)
         return fresh
 
     def _changes_ticket_key(self, change: Change) -> str | None:
@@ -266,20 +380,6 @@ class EventStore:
             "VALUES (?, ?, ?, ?, datetime('now'))",
             (hlc, file_name, preset, report),
         )
-
-    # -- reading the log ------------------------------------------------------------------
-
-    def changes(self, after_hlc: str = "") -> Iterator[Change]:
-        rows = self.conn.execute(
-            "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq FROM changes "
-            "WHERE hlc > ? ORDER BY hlc",
-            (after_hlc,),
-        )
-        for row in rows:
-            yield change_from_row(row)
-
-    def change_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
 
     def copy_for_desk(self, target: Path) -> None:
         """Write a copy for another device: same event and log, no secrets, no local state."""
@@ -311,3 +411,19 @@ class EventStore:
             replay = list(self.changes())
             apply_changes(self.conn, replay)
         return len(replay)
+
+
+def _setting(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, 517) or \
+        "locked" in str(exc)
+
+
+def _check(kind: ChangeKind, payload: dict[str, Any]) -> None:
+    problem = payload_problem(kind, payload)
+    if problem is not None:
+        raise ChangeRefused(f"A {kind.value} change was refused: {problem}.")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from kiosk.core.refusal import Refusal
+
 
 class DeviceRole(StrEnum):
     DESK = "desk"
@@ -55,7 +57,7 @@ class EnrolGrant:
     role: DeviceRole
 
 
-class WipeNotAllowed(Exception):
+class WipeNotAllowed(Refusal):
     """Only desks and organisers' devices can be told to wipe themselves (not a hub)."""
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from kiosk.core.changes import ChangeKind
-from kiosk.core.hlc import Stamp
 from kiosk.store.event_store import EventStore
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -189,20 +188,13 @@ def mark_spooled(
     store: EventStore, job_id: int, spooler_job_id: str, done: bool, printed: dict[str, Any],
 ) -> PrintJob | None:
     """The spooler accepted the job: note its id there and log ``badge.printed`` — once per
-    job, whatever retries follow — in one transaction.
-
-    ``store`` is the print worker's own store on the event file. The desk's store appends to
-    the same log from another connection, so this one first catches up with that
-    connection's sequence number and clock (BEGIN IMMEDIATE holds the write lock while it
-    reads them).
-    """
-    with _immediate(store):
+    job, whatever retries follow — in one transaction (the caller's write)."""
+    with store.transaction():
         job = get_job(store.conn, job_id)
         if job is None or job.status is not PrintJobStatus.PRINTING:
             return None
         change_id = job.change_id
         if not change_id:
-            catch_up(store)
             change_id = store.record(ChangeKind.BADGE_PRINTED, printed).change_id
         store.conn.execute(
             "UPDATE print_jobs SET status = ?, spooler_job_id = ?, change_id = ?, "
@@ -228,40 +220,13 @@ def cancel(conn: sqlite3.Connection, job_id: int) -> bool:
                    status=PrintJobStatus.CANCELLED.value, last_error="")
 
 
-def catch_up(store: EventStore) -> None:
-    """Continue this device's change sequence and clock from the database, where another
-    connection of this device may have appended since ``store`` last did.
-
-    Call inside a write transaction. ``EventStore`` keeps both in memory, so this reaches
-    into it; the store itself should do this when ``PRAGMA data_version`` has moved.
-    """
-    conn = store.conn
-    seq = conn.execute("SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?",
-                       (store.device_id,)).fetchone()[0]
-    store._seq = max(store._seq, seq)
-    last = conn.execute("SELECT max(hlc) FROM changes").fetchone()[0]
-    if last:
-        store.clock.observe(Stamp.parse(last))
-
-
 @contextmanager
 def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
     """One transaction (joining the caller's, if there is one): one durable write, not two."""
     if conn.in_transaction:
         yield
         return
-    with _begin(conn, "BEGIN"):
-        yield
-
-
-def _immediate(store: EventStore) -> AbstractContextManager[None]:
-    """A write transaction that takes the write lock at once, so reads inside it are current."""
-    return _begin(store.conn, "BEGIN IMMEDIATE")
-
-
-@contextmanager
-def _begin(conn: sqlite3.Connection, begin: str) -> Iterator[None]:
-    conn.execute(begin)
+    conn.execute("BEGIN")
     try:
         yield
         conn.execute("COMMIT")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.refusal import Refusal
 from kiosk.store.attendance import EventFigures, event_figures
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention_schema import ensure_retention_tables
@@ -25,7 +26,7 @@ _KEPT_KEYS = frozenset({"id", "base", "desk"})
 _OPERATOR_KINDS = ("checkin", "checkin.void", "badge.printed")
 
 
-class WipeRefused(Exception):
+class WipeRefused(Refusal):
     """The files could not be made clean (e.g. the app still has them open); says what to do."""
 
 

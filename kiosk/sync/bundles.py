@@ -27,12 +27,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.core.change_rules import payload_problem
 from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.refusal import Refusal
 from kiosk.sync.protocol import WireChange, change_json
 
 FORMAT = "kiosk-bundle/1"
 
 
-class BundleRefused(Exception):
+class BundleRefused(Refusal):
     """The bundle cannot be taken in; the message says why and what to do."""
 
 

@@ -12,6 +12,7 @@ import httpx
 
 from kiosk.core.change_rules import LeftOut
 from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.refusal import Refusal
 from kiosk.sync.protocol import (
     API,
     BundleReply,
@@ -24,11 +25,11 @@ from kiosk.sync.protocol import (
 from kiosk.sync.tls import pinned_context
 
 
-class HubUnreachable(Exception):
+class HubUnreachable(Refusal):
     """No answer from the hub (no network, hub down): try again later; nothing is lost."""
 
 
-class HubRefused(Exception):
+class HubRefused(Refusal):
     """The hub answered with a refusal; ``str()`` is its reason, in plain words."""
 
     def __init__(self, status: int, message: str) -> None:

@@ -12,10 +12,12 @@ import json
 import secrets
 from dataclasses import dataclass
 
+from kiosk.core.refusal import Refusal
+
 TOKEN_PREFIX = "kiosk:"
 
 
-class BadToken(ValueError):
+class BadToken(ValueError, Refusal):
     """The text is not an enrolment token (mistyped, cut short, or something else)."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlparse
 
+from kiosk.core.refusal import Refusal
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_records import EnrolGrant
@@ -18,7 +19,7 @@ from kiosk.sync.tls import fetch_certificate, fingerprint
 TOKEN_LIFETIME_S = 15 * 60
 
 
-class EnrolmentRefused(Exception):
+class EnrolmentRefused(Refusal):
     """The desk could not join the hub; the message says why and what to do."""
 
 
@@ -76,13 +77,26 @@ def _hub_key(client: HubClient) -> str:
 
 def connect_desk(store: EventStore, token_text: str) -> sync_state.HubLink:
     """Spend an enrolment token: get a device key, pin the hub's certificate, save both."""
+    device_id, public = enrolment_identity(store)
+    link, device_key = enrol_with_hub(token_text, device_id, public)
+    sync_state.save_hub_link(store, link, device_key)
+    return link
+
+
+def enrolment_identity(store: EventStore) -> tuple[str, str]:
+    """This device's id and the public half of its signing key (made now if need be)."""
+    return store.device_id, public_key_hex(signing_key(store))
+
+
+def enrol_with_hub(
+    token_text: str, device_id: str, public: str,
+) -> tuple[sync_state.HubLink, bytes]:
+    """The network half of enrolling (no event file here): the hub's link and device key."""
     token = EnrolToken.parse(token_text)
     cert = pinned_certificate(token)
-    public = public_key_hex(signing_key(store))
     with HubClient(token.url, None, cert) as client:
-        reply = client.enrol(token.secret, store.device_id, public)
+        reply = client.enrol(token.secret, device_id, public)
         hub_key = _hub_key(client)
     link = sync_state.HubLink(token.url, token.fingerprint, cert or "", reply.hub_id, reply.name,
                               hub_key)
-    sync_state.save_hub_link(store, link, reply.device_key.encode())
-    return link
+    return link, reply.device_key.encode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from kiosk.core.refusal import Refusal
 from kiosk.sync.bundles import new_signing_key, public_key_hex
 from kiosk.sync.client import HubClient
 from kiosk.sync.credentials import EnrolToken
@@ -25,7 +26,7 @@ FORWARDED = "forward.cursor"  # the last hub_seq of ours the upstream hub acknow
 BATCH = 2_000
 
 
-class NotForwarding(Exception):
+class NotForwarding(Refusal):
     """This hub has no upstream hub yet."""
 
 

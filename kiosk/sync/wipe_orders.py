@@ -16,6 +16,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk.core.refusal import Refusal
 from kiosk.store.hub_records import HUB_SIGNING_KEY
 from kiosk.sync.credentials import secret_hash
 from kiosk.sync.hub_storage import HubLog
@@ -29,7 +30,7 @@ _NOT_VERIFIED = ("An answer claiming to be the organisers' order to wipe this de
                  "may be on the wrong network: tell the organisers.")
 
 
-class ForgedWipeOrder(Exception):
+class ForgedWipeOrder(Refusal):
     """A wipe order that is not from this desk's hub, or not for this desk: ignored."""
 
 

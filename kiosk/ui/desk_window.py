@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from kiosk.core.checkin_rules import Tone
 from kiosk.core.models import Attendee
 from kiosk.services.desk import ScanResult, UndoResult
-from kiosk.ui.desk_worker import DeskClient, DeskOpened
+from kiosk.services.desk_session import DeskAnswer, DeskOpened, DeskSession
+from kiosk.ui.desk_handle import DeskHandle
 
 if TYPE_CHECKING:
     from kiosk.printing.events import JobEvent
@@ -55,20 +56,21 @@ def _button(text: str) -> QPushButton:
 
 
 class DeskWindow(QMainWindow):
-    """What a volunteer sees all day. Every request goes to the desk's writer thread."""
+    """What a volunteer sees all day. Every action is a call on the desk session, run off
+    the UI thread (``ops``); its answer comes back here."""
 
     ready = Signal()
     result_shown = Signal(object)
     clock: Callable[[], datetime] = datetime.now  # for the end-of-event reminder
     after_event_reminder: QDialog | None = None
 
-    def __init__(
-        self, client: DeskClient, mode: str = "desk", scanner: ScannerFilter | None = None
-    ) -> None:
+    def __init__(self, desk: DeskHandle, scanner: ScannerFilter | None = None) -> None:
         super().__init__()
-        self.client = client
-        client.setParent(self)
-        self.mode = mode
+        self.desk = desk
+        desk.setParent(self)
+        self.event_path = desk.event_path
+        self.mode = desk.mode or "desk"
+        self._searches = 0
         self.opened: DeskOpened | None = None
         self.setWindowTitle("kiosk")
         self.resize(1200, 800)
@@ -108,7 +110,7 @@ class DeskWindow(QMainWindow):
         self.camera_button.toggled.connect(self.on_camera_toggled)
         self.camera_view: QWidget | None = None
         self.walkin_button.clicked.connect(self.on_walkin_requested)
-        self.undo_button.clicked.connect(self.client.undo)
+        self.undo_button.clicked.connect(self.undo)
         self.settings_button.clicked.connect(self.on_settings_requested)
         buttons = QHBoxLayout()
         buttons.addWidget(self.walkin_button)
@@ -136,23 +138,14 @@ class DeskWindow(QMainWindow):
         self.setCentralWidget(page)
         self.sounds = ResultSounds(parent=self, load_later=True)
         QShortcut(QKeySequence("F2"), self, self.on_walkin_requested)
-        QShortcut(QKeySequence.StandardKey.Undo, self, self.client.undo)
-        worker = client.worker
-        worker.opened.connect(self.on_opened)
-        worker.checkpoint_moved.connect(self.on_checkpoint_moved)
-        worker.open_failed.connect(self.on_open_failed)
-        worker.scan_decided.connect(self.on_scan_decided)
-        worker.search_found.connect(self.on_search_found)
-        worker.undone.connect(self.on_undone)
-        worker.attendee_saved.connect(self.on_attendee_saved)
-        worker.counts_changed.connect(self.on_counts_changed)
-        worker.fault.connect(self.on_fault)
-        worker.sample_ready.connect(self.on_scan_decided)
-        worker.settings_saved.connect(self.on_settings_saved)
-        worker.print_requested.connect(self.on_print_requested)
-        worker.print_changed.connect(self.on_print_changed)
-        worker.sync_changed.connect(self.on_sync_changed)
-        worker.hub_connected.connect(self.on_hub_connected)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
+        desk.opened.connect(self._on_session)
+        desk.open_failed.connect(self.on_open_failed)
+        desk.bridge.checkpoint_moved.connect(self.on_checkpoint_moved)
+        desk.bridge.counts_changed.connect(self.on_counts_changed)
+        desk.bridge.fault.connect(self.on_fault)
+        desk.bridge.print_changed.connect(self.on_print_changed)
+        desk.bridge.sync_changed.connect(self.on_sync_changed)
         self.locked = False
         self._unlocked_for_exit = False
         # A handheld scanner types like a keyboard: bursts are scans wherever the focus is.
@@ -164,6 +157,15 @@ class DeskWindow(QMainWindow):
         self.search.box.setFocus()
 
     # -- start-up --------------------------------------------------------------------------
+
+    def _on_session(self, session: DeskSession) -> None:
+        self.on_opened(session.opened)
+
+    def _do(self, work: Callable[[DeskSession], object], then: Callable | None = None,
+            lane: str = "act") -> None:
+        """Run one of the session's actions off the UI thread; faults are said plainly."""
+        if not self.wiped:
+            self.desk.do(work, then, self.on_fault, lane)
 
     def on_opened(self, opened: DeskOpened) -> None:
         self.opened = opened
@@ -208,13 +210,32 @@ class DeskWindow(QMainWindow):
     # -- scanning and checking in -------------------------------------------------------
 
     def on_scanned(self, code: str) -> None:
-        if self.wiped:
-            return
-        self.client.scan(code)
+        self._do(lambda s: s.scan(code), self.on_answered)
 
     def on_attendee_chosen(self, attendee_id: str) -> None:
-        self.client.check_in(attendee_id)
+        self._do(lambda s: s.check_in(attendee_id), self.on_answered)
         self.search.clear()
+
+    def check_in(self, attendee_id: str, override: str = "") -> None:
+        self._do(lambda s: s.check_in(attendee_id, override), self.on_answered)
+
+    def undo(self) -> None:
+        self._do(lambda s: s.undo(), self.on_undone)
+
+    def print_badge(self, attendee_id: str, reason: str = "") -> None:
+        self._do(lambda s: s.print_badge(attendee_id, reason), self.on_print_requested)
+
+    def check_pin(self, pin: str, then: Callable[[bool], None]) -> None:
+        self._do(lambda s: s.check_pin(pin), then, lane="look")
+
+    def show_sample(self, state: str) -> None:
+        """A result built from real data without writing (screenshots, documentation)."""
+        self._do(lambda s: s.sample(state), self.on_scan_decided, lane="look")
+
+    def on_answered(self, answer: DeskAnswer) -> None:
+        self.on_scan_decided(answer.result)
+        if answer.printing is not None:
+            self.on_print_requested(answer.printing)
 
     def on_scan_decided(self, result: ScanResult) -> None:
         self.fault_label.hide()
@@ -233,10 +254,13 @@ class DeskWindow(QMainWindow):
     # -- search ----------------------------------------------------------------------------
 
     def _on_search_requested(self, text: str) -> None:
-        self.client.search(text)
+        self._searches += 1
+        request = self._searches
+        self._do(lambda s: s.search(text), lambda people: self.on_search_found(request, people),
+                 lane="look")
 
     def on_search_found(self, request: int, people: list[Attendee]) -> None:
-        if request == self.client.latest_search:  # an older answer to a shorter query
+        if request == self._searches:  # not an older answer to a shorter query
             self.search.show_results(people)
 
     # -- actions ---------------------------------------------------------------------------
@@ -245,7 +269,7 @@ class DeskWindow(QMainWindow):
         result = self.result.result
         attendee = result.attendee if result else None
         if action == "undo":
-            self.client.undo()
+            self.undo()
         elif action == "edit" and attendee is not None:
             self._edit(attendee)
         elif action == "override" and attendee is not None:
@@ -254,7 +278,7 @@ class DeskWindow(QMainWindow):
             self.result.clear()
             self.search.box.setFocus()
         elif action == "print" and attendee is not None:
-            self.client.print_badge(attendee.id)
+            self.print_badge(attendee.id)
         elif action == "reprint" and attendee is not None:
             self.with_supervisor("Reprints are for supervisors on this desk.",
                                  lambda: self._reprint(attendee))
@@ -274,7 +298,7 @@ class DeskWindow(QMainWindow):
                 else:
                     self.on_fault("That PIN is not right.")
 
-            self.client.check_pin(dialog.pin.text(), checked)
+            self.check_pin(dialog.pin.text(), checked)
 
         dialog.accepted.connect(accepted)
         self._open_dialog(dialog)
@@ -286,10 +310,12 @@ class DeskWindow(QMainWindow):
         if self.opened is None:
             return
         dialog = SettingsDialog(self.opened.settings, self.opened.checkpoints, self)
-        dialog.accepted.connect(lambda: self.client.save_settings(dialog.values(), dialog.pin()))
+        dialog.accepted.connect(lambda: self._do(
+            lambda s: s.save_settings(dialog.values(), dialog.pin()),
+            lambda saved: self.on_settings_saved(*saved)))
         self._open_dialog(dialog)
 
-    def on_settings_saved(self, settings: dict, has_pin: int) -> None:
+    def on_settings_saved(self, settings: dict, has_pin: bool) -> None:
         if self.opened is not None:
             self.opened = replace(self.opened, settings=settings)
         self.apply_theme(THEMES.get(settings["theme"], THEMES["default"]))
@@ -305,7 +331,8 @@ class DeskWindow(QMainWindow):
 
     def _open_edit(self, attendee: Attendee) -> None:
         dialog = EditDialog(attendee, self)
-        dialog.accepted.connect(lambda: self.client.edit(attendee.id, dialog.changes()))
+        dialog.accepted.connect(lambda: self._do(lambda s: s.edit(attendee.id, dialog.changes()),
+                                                 self.on_attendee_saved))
         self._open_dialog(dialog)
 
     def _override(self, attendee: Attendee) -> None:
@@ -316,11 +343,11 @@ class DeskWindow(QMainWindow):
 
             def then(ok: bool) -> None:
                 if ok:
-                    self.client.check_in(attendee.id, override=reason)
+                    self.check_in(attendee.id, override=reason)
                 else:
                     self.on_fault("That PIN is not right. Nobody was checked in.")
 
-            self.client.check_pin(dialog.pin.text(), then)
+            self.check_pin(dialog.pin.text(), then)
 
         dialog.accepted.connect(accepted)
         self._open_dialog(dialog)
@@ -348,7 +375,8 @@ class DeskWindow(QMainWindow):
 
     def _open_connect(self) -> None:
         dialog = TokenDialog(self)
-        dialog.accepted.connect(lambda: self.client.connect_hub(dialog.token()))
+        dialog.accepted.connect(lambda: self._do(lambda s: s.connect_hub(dialog.token()),
+                                                 self.on_hub_connected, lane="network"))
         self._open_dialog(dialog)
 
     def on_hub_connected(self, message: str) -> None:
@@ -362,7 +390,7 @@ class DeskWindow(QMainWindow):
         from kiosk.ui.console.organise_window import OrganiseWindow  # loaded when first used
 
         if self.organise_window is None:
-            self.organise_window = OrganiseWindow(self.client.event_path)
+            self.organise_window = OrganiseWindow(self.event_path)
             self.organise_window.installEventFilter(self)
         # Organisers type fast in the console: no scans while it is in front.
         self.scanner.set_enabled(False)
@@ -402,7 +430,7 @@ class DeskWindow(QMainWindow):
     def _reprint(self, attendee: Attendee) -> None:
         dialog = ReasonDialog("Print another badge", f"{attendee.display_name} already has a "
                               "badge. Why another? (lost, damaged, name corrected)", self)
-        dialog.accepted.connect(lambda: self.client.print_badge(attendee.id, dialog.reason()))
+        dialog.accepted.connect(lambda: self.print_badge(attendee.id, dialog.reason()))
         self._open_dialog(dialog)
 
     def on_print_requested(self, request: PrintRequest) -> None:
@@ -426,7 +454,8 @@ class DeskWindow(QMainWindow):
         if self.wiped:
             return
         dialog = WalkInDialog(self)
-        dialog.accepted.connect(lambda: self.client.walk_in(dialog.values()))
+        dialog.accepted.connect(lambda: self._do(lambda s: s.walk_in(dialog.values()),
+                                                 self.on_answered))
         self._open_dialog(dialog)
 
     def _open_dialog(self, dialog: QDialog) -> None:
@@ -476,7 +505,7 @@ class DeskWindow(QMainWindow):
         self._remind_after_event()
         if self.organise_window is not None:
             self.organise_window.close()
-        self.client.shutdown()
+        self.desk.shut_down()
         super().closeEvent(event)
 
     def _remind_after_event(self) -> None:

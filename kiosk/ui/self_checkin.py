@@ -19,7 +19,8 @@ from kiosk.badges.resources import RESOURCES_DIR
 from kiosk.core.checkin_rules import Outcome
 from kiosk.core.models import Attendee
 from kiosk.services.desk import ScanResult
-from kiosk.ui.desk_worker import DeskClient, DeskOpened
+from kiosk.services.desk_session import DeskAnswer, DeskOpened, DeskSession
+from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.dialogs import PinDialog
 from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.sounds import ResultSounds
@@ -49,11 +50,11 @@ class SelfCheckInWindow(QMainWindow):
     exit_requested = Signal()
 
     def __init__(
-        self, client: DeskClient, language: str = "en", scanner: ScannerFilter | None = None
+        self, desk: DeskHandle, language: str = "en", scanner: ScannerFilter | None = None
     ) -> None:
         super().__init__()
-        self.client = client
-        client.setParent(self)
+        self.desk = desk
+        desk.setParent(self)
         self.language = language
         self._translator = QTranslator(self)
         self.setWindowTitle("kiosk")
@@ -157,13 +158,9 @@ class SelfCheckInWindow(QMainWindow):
         self._reset = QTimer(self)
         self._reset.setSingleShot(True)
         self._reset.timeout.connect(self.show_start)
-        worker = client.worker
-        worker.opened.connect(self.on_opened)
-        worker.open_failed.connect(self._on_open_failed)
-        worker.scan_decided.connect(self.on_scan_decided)
-        worker.exact_found.connect(self.on_exact_found)
-        worker.sample_ready.connect(self.on_scan_decided)
-        worker.fault.connect(self.on_fault)
+        desk.opened.connect(self._on_session)
+        desk.open_failed.connect(self._on_open_failed)
+        desk.bridge.fault.connect(self.on_fault)
         self.scanner = scanner or ScannerFilter(self)
         self.scanner.scanned.connect(self._on_scanned)
         app = QCoreApplication.instance()
@@ -207,6 +204,19 @@ class SelfCheckInWindow(QMainWindow):
 
     # -- flow --------------------------------------------------------------------------------
 
+    def _on_session(self, session: DeskSession) -> None:
+        self.on_opened(session.opened)
+
+    def scan(self, code: str) -> None:
+        self.desk.do(lambda s: s.scan(code), self.on_answered, self.on_fault)
+
+    def on_answered(self, answer: DeskAnswer) -> None:
+        self.on_scan_decided(answer.result)
+
+    def show_sample(self, state: str) -> None:
+        """A result built from real data without writing (screenshots, documentation)."""
+        self.desk.do(lambda s: s.sample(state), self.on_scan_decided, self.on_fault, "look")
+
     def on_opened(self, opened: DeskOpened) -> None:
         self.event_label.setText(opened.event.name)
         self.ready.emit()
@@ -231,18 +241,19 @@ class SelfCheckInWindow(QMainWindow):
 
     def _on_scanned(self, code: str) -> None:
         if self.pages.currentIndex() != 1:  # not while they type their name
-            self.client.scan(code)
+            self.scan(code)
 
     def _on_scan_typed(self) -> None:
         code = self.scan_input.text()
         self.scan_input.clear()
         if code.strip():
-            self.client.scan(code)
+            self.scan(code)
 
     def _on_find(self) -> None:
         first, last = self.first_name.text().strip(), self.last_name.text().strip()
         if first and last:
-            self.client.find_exact(first, last)
+            self.desk.do(lambda s: s.find_exact(first, last), self.on_exact_found,
+                         self.on_fault, "look")
 
     def on_exact_found(self, attendee: Attendee | None) -> None:
         if attendee is None:
@@ -250,7 +261,7 @@ class SelfCheckInWindow(QMainWindow):
                                self.tr("Please check the spelling, or go to the staffed desk "
                                        "— they will help you."), "#f2b705", dark_text=True)
             return
-        self.client.check_in(attendee.id)
+        self.desk.do(lambda s: s.check_in(attendee.id), self.on_answered, self.on_fault)
 
     def on_scan_decided(self, result: ScanResult) -> None:
         name = result.attendee.display_name if result.attendee else ""
@@ -297,7 +308,8 @@ class SelfCheckInWindow(QMainWindow):
                 self.exit_requested.emit()
             self.scan_input.setFocus()
 
-        dialog.accepted.connect(lambda: self.client.check_pin(dialog.pin.text(), then))
+        dialog.accepted.connect(lambda: self.desk.do(
+            lambda s: s.check_pin(dialog.pin.text()), then, self.on_fault, "look"))
         dialog.rejected.connect(self.scan_input.setFocus)
         dialog.open()
 
@@ -305,5 +317,5 @@ class SelfCheckInWindow(QMainWindow):
         app = QCoreApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scanner)
-        self.client.shutdown()
+        self.desk.shut_down()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QListWidget
 
 from kiosk.ui.desk_window import DeskWindow
-from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.theme import THEMES, contrast_ratio
 from tests.ui.conftest import dispose
 
@@ -27,7 +27,7 @@ def test_contrast_ratio_is_computed_as_wcag_says() -> None:
 
 
 def test_controls_are_named_big_enough_and_result_text_large(qtbot, event_file) -> None:
-    client = DeskClient(str(event_file["path"]))
+    client = DeskHandle(str(event_file["path"]))
     window = DeskWindow(client)
     try:
         with qtbot.wait_signal(window.ready, timeout=10_000):
@@ -50,7 +50,7 @@ def test_controls_are_named_big_enough_and_result_text_large(qtbot, event_file) 
 def test_a_damaged_event_file_gets_a_message_not_a_traceback(qtbot, tmp_path: Path) -> None:
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x13" * 4000)
-    client = DeskClient(str(broken))
+    client = DeskHandle(str(broken))
     window = DeskWindow(client)
     try:
         with qtbot.wait_signal(window.ready, timeout=10_000):

@@ -10,7 +10,7 @@ from kiosk.store import queries
 from kiosk.store.backups import backup_folder
 from kiosk.store.event_store import EventStore
 from kiosk.ui.desk_window import DeskWindow
-from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.desk_handle import DeskHandle
 from tests.ui.conftest import dispose
 from tests.unit.sync.hub_fixtures import enrol, make_event, running_hub, sqlite_hub
 
@@ -29,7 +29,7 @@ def test_an_open_desk_wipes_on_the_hubs_order_and_says_so(qtbot, tmp_path: Path)
         before = desk_path.read_bytes() + Path(f"{desk_path}-wal").read_bytes()
         assert len(emails) > 5 and all(e in before for e in emails)
         desk.close()
-        client = DeskClient(str(desk_path))
+        client = DeskHandle(str(desk_path))
         window = DeskWindow(client)
         try:
             with qtbot.wait_signal(window.ready, timeout=10_000):

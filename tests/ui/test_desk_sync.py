@@ -8,7 +8,7 @@ from pathlib import Path
 from kiosk.services.ticket_issuing import make_desk_package
 from kiosk.store.event_store import EventStore
 from kiosk.ui.desk_window import DeskWindow, describe_sync
-from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.desk_handle import DeskHandle
 from tests.ui.conftest import dispose
 from tests.unit.sync.hub_fixtures import enrol, make_event, running_hub, sqlite_hub
 
@@ -26,7 +26,7 @@ def test_a_connected_desk_shows_online_and_its_check_ins_reach_the_hub(
         syncer.sync_once()
         syncer.close()
         desk.close()
-        client = DeskClient(str(desk_path))
+        client = DeskHandle(str(desk_path))
         window = DeskWindow(client)
         try:
             with qtbot.wait_signal(window.ready, timeout=10_000):
@@ -71,7 +71,7 @@ def test_connect_to_hub_from_the_desk(qtbot, tmp_path: Path) -> None:
     with running_hub(hub, event) as server:
         desk_path = tmp_path / "desk.db"
         make_desk_package(EventStore.open(event.organiser), desk_path)
-        client = DeskClient(str(desk_path))
+        client = DeskHandle(str(desk_path))
         window = DeskWindow(client)
         try:
             with qtbot.wait_signal(window.ready, timeout=10_000):

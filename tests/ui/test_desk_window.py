@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.core.checkin_rules import Outcome
 from kiosk.ui.desk_window import DeskWindow
-from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.dialogs import PinDialog, WalkInDialog
 from kiosk.ui.theme import DEFAULT
 from tests.ui.conftest import dispose
@@ -24,7 +24,7 @@ def _close_windows():
 
 
 def open_desk(qtbot, path, mode=None) -> DeskWindow:
-    client = DeskClient(str(path), mode=mode)
+    client = DeskHandle(str(path), mode=mode)
     window = DeskWindow(client)
     _open_windows.append(window)
     with qtbot.wait_signal(window.ready, timeout=10_000):
@@ -68,7 +68,8 @@ def test_already_forged_cancelled_show_their_colour_words_and_actions(
     person = event_file["active"][1]
     code = event_file["codes"][person.id]
     scan(qtbot, window, code)
-    window.client.worker._store.wall = lambda: 10**13  # the same code, much later
+    # The same code, much later.
+    window.desk.session.event.write(lambda store: setattr(store, "wall", lambda: 10**13))
     already = scan(qtbot, window, code)
     assert already.outcome is Outcome.ALREADY
     assert window.result.headline.text() == "Already checked in"
@@ -165,7 +166,7 @@ def test_a_scanner_burst_in_the_search_box_checks_in_and_types_nothing(
     from kiosk.ui.scanner_filter import ScannerFilter
 
     clock = _Clock()
-    client = DeskClient(str(event_file["path"]))
+    client = DeskHandle(str(event_file["path"]))
     window = DeskWindow(client, scanner=ScannerFilter(clock=clock))
     _open_windows.append(window)
     with qtbot.wait_signal(window.ready, timeout=10_000):
@@ -224,7 +225,7 @@ def test_a_check_in_prints_a_badge_and_a_reprint_needs_a_reason(qtbot, event_fil
     folder = badge_folder(event_file["path"])
     assert len(list(folder.glob("*.pdf"))) == 1
     # Scanned again later: "already", and a reprint asks why before printing.
-    window.client.worker._store.wall = lambda: 10**13
+    window.desk.worker._store.wall = lambda: 10**13
     scan(qtbot, window, event_file["codes"][person.id])
     window.on_action_chosen("reprint")
     assert window.findChildren(ReasonDialog) == []  # a locked desk asks for the PIN first
@@ -290,9 +291,8 @@ def test_a_repeat_read_within_3_seconds_is_not_a_second_check_in(qtbot, event_fi
     second = scan(qtbot, window, code)  # the scanner fired twice
     assert first.outcome is Outcome.OK and second.outcome is Outcome.REPEAT
     assert window.result.headline.text() == "Checked in"
-    store = window.client.worker._store
-    count = store.conn.execute("SELECT count(*) FROM checkins WHERE attendee_id = ?",
-                               (person.id,)).fetchone()[0]
+    count = window.desk.session.event.read(lambda r: r.conn.execute(
+        "SELECT count(*) FROM checkins WHERE attendee_id = ?", (person.id,)).fetchone()[0])
     assert count == 1
 
 
@@ -317,14 +317,14 @@ def test_a_desk_whose_checkpoint_was_removed_opens_at_the_main_desk_and_says_why
 def test_a_running_door_desk_whose_checkpoint_is_removed_carries_on_at_the_main_desk(
         qtbot, event_file) -> None:
     from kiosk.services import event_settings
-    from kiosk.store.event_store import EventStore
+    from kiosk.store.event_file import EventFile
 
     window = open_desk(qtbot, event_file["path"], mode="door")
     assert event_file["session"].name in window.desk_label.text()
-    # The removal arrives by sync: the sync thread writes it through its own connection.
-    store = EventStore.open(event_file["path"])
-    assert event_settings.remove_checkpoint(store, "door").saved
-    store.close()
+    # The removal arrives by sync: sync writes it through the event file's door.
+    event = EventFile.open(event_file["path"])
+    assert event.write(lambda store: event_settings.remove_checkpoint(store, "door")).saved
+    event.close()
     # The desk looks again when its counts are refreshed (after a pull, or a check-in).
     booked = next(a for a in event_file["active"] if event_file["session"].id in a.sessions)
     scan(qtbot, window, event_file["codes"][booked.id])

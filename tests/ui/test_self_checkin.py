@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.dialogs import PinDialog
 from kiosk.ui.self_checkin import SelfCheckInWindow
 from tests.ui.conftest import dispose
@@ -21,7 +21,7 @@ def _close_windows():
 
 
 def open_self(qtbot, path, language="en") -> SelfCheckInWindow:
-    client = DeskClient(str(path), mode="self")
+    client = DeskHandle(str(path), mode="self")
     window = SelfCheckInWindow(client, language=language)
     _windows.append(window)
     with qtbot.wait_signal(window.ready, timeout=10_000):

@@ -27,7 +27,7 @@ from kiosk.ui.after_event_reminder import AfterEventReminder
 from kiosk.ui.console.after_event_parts import ConfirmDialog, RemovalDialog
 from kiosk.ui.console.after_event_screen import EXPORT_CHOICES, AfterEventScreen
 from kiosk.ui.desk_window import DeskWindow
-from kiosk.ui.desk_worker import DeskClient
+from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.self_checkin import SelfCheckInWindow
 from tests.ui.conftest import dispose
 from tests.unit.services.test_retention import _baseline, _day_at_the_desk, _found
@@ -353,7 +353,7 @@ def test_a_cancelled_wipe_removes_nothing(qtbot, known, open_screen) -> None:
 
 
 def _desk(qtbot, path: Path, now: datetime) -> DeskWindow:
-    client = DeskClient(str(path))
+    client = DeskHandle(str(path))
     window = DeskWindow(client)
     window.clock = lambda: now
     with qtbot.wait_signal(window.ready, timeout=10_000):
@@ -388,7 +388,7 @@ def test_a_desk_closed_during_the_event_does_not_remind(qtbot, known) -> None:
 
 
 def test_a_self_check_in_kiosk_never_reminds(qtbot, known) -> None:
-    client = DeskClient(str(known), mode="self")
+    client = DeskHandle(str(known), mode="self")
     window = SelfCheckInWindow(client)
     with qtbot.wait_signal(window.ready, timeout=10_000):
         client.open()
@@ -425,8 +425,9 @@ def test_wipe_from_the_console_of_a_running_desk(qtbot, tmp_path) -> None:
         assert _found(path, secrets, ignore) == []
         # The desk goes on working on the wiped file: a walk-in is saved.
         with qtbot.wait_signal(desk.result_shown, timeout=10_000) as shown:
-            desk.client.walk_in({"first_name": "Latecomer", "last_name": "", "badge_name": "",
-                                 "organisation": "", "category": "delegate"})
+            desk.desk.do(lambda s: s.walk_in({"first_name": "Latecomer", "last_name": "",
+                                              "badge_name": "", "organisation": "",
+                                              "category": "delegate"}), desk.on_answered)
         assert shown.args[0].outcome.value == "ok", shown.args[0]
         check = EventStore.open(path)
         assert [a.first_name for a in queries.list_attendees(check.conn)] == ["Latecomer"]

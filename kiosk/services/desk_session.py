@@ -1,0 +1,448 @@
+"""The desk without Qt: open a desk on an event file, scan, check in, print, sync, back up.
+
+A :class:`DeskSession` is what a desk window, ``kiosk checkin`` and the bench drive. Each
+action is one call that blocks until it is done (a window calls it off its UI thread). A
+scan is one write through the event file's door: the decision is taken inside the write
+transaction, with the check-in and its badge's print job, so two desks on one file can never
+both say "ok" for one ticket. The counts follow the changes the door announces; the print
+worker, the syncer and the rolling backups run on threads of their own, through the door.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.core.changes import ChangeKind
+from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Event
+from kiosk.core.refusal import Refusal
+from kiosk.printing import JobEvent, PrinterDirectory, PrintWorker
+from kiosk.services.desk import Desk, DeskError, ScanResult, UndoResult, usable_checkpoint
+from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.faults import plain_message
+from kiosk.services.print_service import (
+    PrintOutcome,
+    PrintRequest,
+    PrintService,
+    badge_folder,
+    desk_printers,
+    print_worker,
+)
+from kiosk.store import checkins, queries
+from kiosk.store.backups import backup_due, take_backup
+from kiosk.store.database import DatabaseFault, EventFileError
+from kiosk.store.desk_lock import DeskLock, DeskLocked
+from kiosk.store.event_file import EventFile, Priority
+from kiosk.store.event_store import EventReader, EventStore, Written
+
+# Rolling snapshots of the event file while the desk is open (and one on close).
+BACKUP_EVERY_S = 300
+# Other desks' check-ins arrive in bursts: count again once a burst has settled.
+RECOUNT_AFTER_S = 0.3
+
+_COUNTED_KINDS = frozenset({ChangeKind.CHECKIN, ChangeKind.CHECKIN_VOID, ChangeKind.ATTENDEE_UPSERT,
+                            ChangeKind.ATTENDEE_EDIT, ChangeKind.WALKIN,
+                            ChangeKind.ATTENDEE_MERGE})
+_CHECKPOINT_KINDS = frozenset({ChangeKind.CHECKPOINT_REMOVE, ChangeKind.CHECKPOINT_UPSERT,
+                               ChangeKind.SESSION_UPSERT, ChangeKind.SESSION_REMOVE})
+
+
+class DeskOpenFailed(Refusal):
+    """The desk cannot open on this file; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class DeskOpened:
+    event: Event
+    settings: dict[str, Any]
+    checkpoint_name: str
+    workshop: str | None
+    checked_in: int
+    expected: int
+    has_pin: bool
+    checkpoints: list[tuple[str, str]]
+    notice: str = ""  # something the volunteer should know on opening (in words)
+
+
+@dataclass(frozen=True)
+class DeskAnswer:
+    """A scan's or check-in's answer and what became of its badge (both from one write)."""
+
+    result: ScanResult
+    printing: PrintRequest | None = None
+
+
+def _ignore(*_: Any) -> None:
+    return None
+
+
+@dataclass
+class DeskListeners:
+    """What a desk tells whoever shows it, from any thread (a window hands it to its own)."""
+
+    counts_changed: Callable[[int, int], None] = _ignore
+    print_changed: Callable[[JobEvent], None] = _ignore
+    sync_changed: Callable[[Any], None] = _ignore  # SyncStatus, or None when not connected
+    checkpoint_moved: Callable[[str, str], None] = _ignore  # (checkpoint now, why)
+    fault: Callable[[str], None] = _ignore
+
+
+@dataclass
+class _Workers:
+    printing: PrintWorker | None = None
+    syncer: Any = None  # Syncer, loaded once the desk is ready (it brings the HTTP stack)
+    sync_thread: threading.Thread | None = None
+    backups: threading.Thread | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+
+class DeskSession:
+    """One desk (staffed, self check-in or workshop door) open on an event file."""
+
+    def __init__(
+        self, event: EventFile, desk: Desk, settings: DeskSettings, opened: DeskOpened,
+        printing: PrintService, lock: DeskLock | None, listeners: DeskListeners,
+    ) -> None:
+        self.event = event
+        self.opened = opened
+        self.listeners = listeners
+        self._desk = desk
+        self._settings = settings
+        self._printing = printing
+        self._lock = lock
+        self._counts = (opened.checked_in, opened.expected)
+        self._counts_lock = threading.Lock()
+        self._recount: threading.Timer | None = None
+        self._workers = _Workers()
+        self._closed = False
+        self._unsubscribe = event.subscribe(self._on_written)
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | Path, mode: str | None = None,
+        listeners: DeskListeners | None = None, printers: PrinterDirectory | None = None,
+        now: Callable[[], datetime] = datetime.now, exclusive: bool = True,
+        threaded: bool = True,
+    ) -> DeskSession:
+        """Open the desk; raises DeskOpenFailed (in plain words) when it cannot.
+
+        ``exclusive`` refuses a second desk on a file another desk on this computer has open
+        (two desks sharing one file and one device would mistake each other's check-ins
+        for their own). ``threaded`` is off for the command line: no writer thread."""
+        lock = None
+        if exclusive:
+            try:
+                lock = DeskLock.take(path)
+            except DeskLocked as exc:
+                raise DeskOpenFailed(str(exc)) from exc
+            except OSError as exc:
+                raise DeskOpenFailed(plain_message(exc, path)) from exc
+        try:
+            event = EventFile.open(path, threaded=threaded)
+        except (EventFileError, DatabaseFault, OSError) as exc:
+            if lock is not None:
+                lock.release()
+            raise DeskOpenFailed(plain_message(exc, path)) from exc
+        try:
+            return cls._open_on(event, mode, listeners or DeskListeners(), printers, now, lock)
+        except BaseException:
+            event.close()
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def _open_on(
+        cls, event: EventFile, mode: str | None, listeners: DeskListeners,
+        printers: PrinterDirectory | None, now: Callable[[], datetime], lock: DeskLock | None,
+    ) -> DeskSession:
+        def open_desk(store: EventStore) -> tuple[Desk, DeskSettings, DeskOpened]:
+            settings = DeskSettings(store)
+            values = settings.snapshot()
+            if mode:
+                values["mode"] = mode
+            checkpoint, notice = usable_checkpoint(store, values["checkpoint"])
+            if values["mode"] == "door" and checkpoint == MAIN_CHECKPOINT_ID:
+                doors = [c for c in queries.list_checkpoints(store.conn) if c.session_id]
+                if not doors:
+                    raise DeskError("Workshop door mode needs a workshop door checkpoint. "
+                                    "Add one in Settings or with `kiosk checkpoints`.")
+                checkpoint = doors[0].id
+            desk = Desk(store, values["desk_name"], values["operator"], checkpoint, now=now)
+            found = queries.get_event(store.conn)
+            if found is None:
+                raise EventFileError(f"{Path(event.path).name} has no event in it yet.")
+            checked_in, expected = _counts(store, desk)
+            return desk, settings, DeskOpened(
+                found, values, desk.checkpoint.name,
+                desk.session.name if desk.session else None, checked_in, expected,
+                settings.has_pin(),
+                [(c.id, c.name) for c in queries.list_checkpoints(store.conn)], notice)
+        try:
+            desk, settings, opened = event.write(open_desk)
+        except (EventFileError, DeskError) as exc:
+            raise DeskOpenFailed(str(exc)) from exc
+        except DatabaseFault as exc:
+            raise DeskOpenFailed(plain_message(exc, event.path)) from exc
+        directory = printers or desk_printers(badge_folder(event.path))
+        printing = PrintService(event, directory, opened.settings["operator"],
+                                self_service=opened.settings["mode"] == "self")
+        return cls(event, desk, settings, opened, printing, lock, listeners)
+
+    # -- the workers --------------------------------------------------------------------------
+
+    def start_workers(self, printing: bool = True, sync: bool = True,
+                      backups: bool = True) -> None:
+        """Printing, sync and backups start once the desk is ready to scan, behind it."""
+        if printing and self._workers.printing is None:
+            self._printing.choose_printer(self.event)
+            worker = print_worker(self.event, self._printing.printers,
+                                  self.listeners.print_changed)
+            self._printing.wake = worker.wake
+            self._workers.printing = worker
+            worker.start()
+        if sync:
+            self._start_sync()
+        if backups and self._workers.backups is None:
+            self._workers.backups = threading.Thread(
+                target=self._back_up_every_few_minutes, name="kiosk-backups", daemon=True)
+            self._workers.backups.start()
+
+    def _start_sync(self) -> None:
+        from kiosk.services.syncer import Syncer, SyncState
+
+        thread = self._workers.sync_thread
+        if thread is not None and thread.is_alive():
+            return
+        syncer = Syncer.on(self.event)
+        if syncer.status.state is SyncState.NOT_CONNECTED:
+            self.listeners.sync_changed(None)
+            return
+        self._workers.syncer = syncer
+        self._workers.sync_thread = threading.Thread(target=self._sync_forever, args=(syncer,),
+                                                     name="kiosk-sync", daemon=True)
+        self._workers.sync_thread.start()
+
+    def _sync_forever(self, syncer: Any) -> None:
+        syncer.on_status = self._on_sync_status
+        syncer.nudge()
+        try:
+            syncer.run(self._workers.stop)
+        finally:
+            syncer.close()
+
+    def _on_sync_status(self, status: Any) -> None:
+        if status.state.value == "wiped" and self._workers.printing is not None:
+            worker, self._workers.printing = self._workers.printing, None
+            threading.Thread(target=worker.stop, kwargs={"timeout": 5.0}, daemon=True).start()
+        self.listeners.sync_changed(status)
+
+    def sync_status(self) -> Any:
+        syncer = self._workers.syncer
+        return syncer.status if syncer is not None else None
+
+    def _back_up_every_few_minutes(self) -> None:
+        """Rolling snapshots from a read connection: the writer goes on meanwhile."""
+        while not self._workers.stop.wait(BACKUP_EVERY_S):
+            try:
+                if backup_due(self.event.path, BACKUP_EVERY_S):
+                    take_backup(self.event.path, event=self.event)
+            except (OSError, DatabaseFault):
+                self.listeners.fault("A backup of the event file could not be made. Check "
+                                     "that the disk has space; check-ins go on.")
+
+    # -- scanning and checking in -------------------------------------------------------------
+
+    def scan(self, raw: str) -> DeskAnswer:
+        """Decide on a code as a scanner, a camera or a person typed it; record the check-in
+        and queue its badge in the same write."""
+        return self._write_answer(lambda store: self._desk.scan(raw))
+
+    def check_in(self, attendee_id: str, override: str = "") -> DeskAnswer:
+        """Check in a person found by name (``override``: a supervisor's reason)."""
+        return self._write_answer(lambda store: self._desk.check_in(attendee_id,
+                                                                    override=override))
+
+    def walk_in(self, form: dict[str, str]) -> DeskAnswer:
+        """Register someone not on the list and check them in. Raises DeskError."""
+        return self._write_answer(lambda store: self._desk.walk_in(**form))
+
+    def _write_answer(self, decide: Callable[[EventStore], ScanResult]) -> DeskAnswer:
+        def op(store: EventStore) -> DeskAnswer:
+            result = decide(store)
+            request = self._printing.after_check_in(store, result)
+            return DeskAnswer(result, None if request.outcome is PrintOutcome.SKIPPED
+                              else request)
+        answer = self.event.write(op, priority=Priority.INTERACTIVE)
+        if answer.printing is not None and answer.printing.outcome is PrintOutcome.QUEUED:
+            self._printing.wake()
+        self._after_write(answer.result)
+        return answer
+
+    def undo(self, checkin_id: str | None = None) -> UndoResult:
+        """Void one of this desk's last check-ins (the latest when none is named)."""
+        result = self.event.write(lambda store: self._desk.undo(checkin_id))
+        self._after_write(result)
+        return result
+
+    def edit(self, attendee_id: str, changes: dict[str, str]) -> Attendee:
+        """Correct what goes on a badge. Raises DeskError."""
+        return self.event.write(lambda store: self._desk.edit(attendee_id, **changes))
+
+    def print_badge(self, attendee_id: str, reason: str = "",
+                    supervisor: bool = False) -> PrintRequest:
+        """Queue a badge (a second one is a reprint: it needs a reason)."""
+        request = self.event.write(lambda store: self._printing.queue_badge(
+            store, attendee_id, reason=reason, supervisor_approved=supervisor))
+        if request.outcome is PrintOutcome.QUEUED:
+            self._printing.wake()
+        return request
+
+    # -- finding people -------------------------------------------------------------------------
+
+    def search(self, text: str) -> list[Attendee]:
+        return self.event.read(lambda reader: self._desk.search(text, view=reader))
+
+    def find_exact(self, first_name: str, last_name: str) -> Attendee | None:
+        """Self check-in: one exact match or nothing — never a list of other people."""
+        return self.event.read(lambda reader: self._desk.find_exact(first_name, last_name,
+                                                                     view=reader))
+
+    def sample(self, state: str) -> ScanResult:
+        """A result to show for a screenshot, built from real data without writing."""
+        return self.event.read(lambda reader: self._desk.sample_result(state, view=reader))
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def check_pin(self, pin: str) -> bool:
+        """The slow PIN hash, off the UI thread (and off the writer: it is a read)."""
+        return bool(self.event.read(lambda reader: DeskSettings(reader).check_pin(pin)))
+
+    def save_settings(self, values: dict[str, Any], pin: str = "") -> tuple[dict[str, Any], bool]:
+        """Save desk settings (and a new PIN); raises ValueError with what is wrong."""
+        def save(store: EventStore) -> tuple[dict[str, Any], bool]:
+            settings = DeskSettings(store)
+            for key, value in values.items():
+                settings[key] = value
+            if pin:
+                settings.set_pin(pin)
+            return settings.snapshot(), settings.has_pin()
+        saved = self.event.write(save)
+        self._printing.operator = saved[0]["operator"]
+        return saved
+
+    def connect_hub(self, token: str) -> str:
+        """“Connect to hub”: spend an enrolment token, then start syncing. Raises one of
+        ``sync_errors()`` with what to do."""
+        from kiosk.store import sync_state
+        from kiosk.sync.enrolment import enrol_with_hub, enrolment_identity
+
+        device_id, public = self.event.write(enrolment_identity)
+        link, device_key = enrol_with_hub(token.strip(), device_id, public)  # the network
+        self.event.write(lambda store: sync_state.save_hub_link(store, link, device_key))
+        self._start_sync()
+        return f"Connected to the hub at {link.url} as “{link.desk_name}”."
+
+    # -- counts ---------------------------------------------------------------------------------
+
+    def counts(self) -> tuple[int, int]:
+        with self._counts_lock:
+            return self._counts
+
+    def _after_write(self, result: object) -> None:
+        """This desk's own answer moves the count at once; a recount follows the change."""
+        outcome = getattr(result, "outcome", None)
+        with self._counts_lock:
+            checked_in, expected = self._counts
+            if outcome is not None and outcome.value == "ok":
+                checked_in += 1
+            elif getattr(result, "undone", False):
+                checked_in = max(0, checked_in - 1)
+            self._counts = (checked_in, expected)
+        self.listeners.counts_changed(checked_in, expected)
+        syncer = self._workers.syncer
+        if syncer is not None:
+            syncer.nudge()  # send it to the hub now, not at the next round
+
+    def _on_written(self, written: Written) -> None:
+        """Told by the door after each write (on the writer's thread: only schedule here)."""
+        kinds = {change.kind for change in written.changes}
+        if kinds & _COUNTED_KINDS or kinds & _CHECKPOINT_KINDS or "rebuilt" in written.local:
+            self._schedule_recount()
+
+    def _schedule_recount(self) -> None:
+        with self._counts_lock:
+            if self._closed or (self._recount is not None and self._recount.is_alive()):
+                return
+            self._recount = threading.Timer(RECOUNT_AFTER_S, self._recount_now)
+            self._recount.daemon = True
+            self._recount.start()
+
+    def _recount_now(self) -> None:
+        if self._closed:
+            return
+        try:
+            self._follow_removed_checkpoint()
+            counts = self.event.read(lambda reader: _counts(reader, self._desk))
+        except (DatabaseFault, EventFileError):
+            return  # the next change tries again
+        with self._counts_lock:
+            self._counts = counts
+        self.listeners.counts_changed(*counts)
+
+    def _follow_removed_checkpoint(self) -> None:
+        """The organisers removed this desk's checkpoint (it came in by sync): carry on at
+        the main desk at once, so no check-in is made at a checkpoint that is gone."""
+        current = self._desk.checkpoint.id
+
+        def move(store: EventStore) -> str | None:
+            checkpoint, notice = usable_checkpoint(store, current)
+            if checkpoint == current:
+                return None
+            self._desk = Desk(store, self._desk.desk_name, self._desk.operator, checkpoint,
+                              now=self._desk.now)
+            return notice
+        notice = self.event.write(move)
+        if notice is not None:
+            self.listeners.checkpoint_moved(self._desk.checkpoint.name, notice)
+
+    # -- closing --------------------------------------------------------------------------------
+
+    def close(self, backup: bool = True) -> None:
+        """Stop the workers, take a last backup, give the file back."""
+        if self._closed:
+            return
+        self._closed = True
+        self._unsubscribe()
+        with self._counts_lock:
+            if self._recount is not None:
+                self._recount.cancel()
+        workers = self._workers
+        workers.stop.set()
+        if workers.printing is not None:
+            workers.printing.stop(timeout=5.0)
+        if workers.syncer is not None:
+            workers.syncer.nudge()
+        if workers.sync_thread is not None:
+            workers.sync_thread.join(timeout=5.0)
+        if workers.backups is not None:
+            workers.backups.join(timeout=1.0)
+        if backup:
+            with contextlib.suppress(OSError, DatabaseFault, EventFileError):
+                take_backup(self.event.path, event=self.event)  # one on close, too
+        self.event.close()
+        if self._lock is not None:
+            self._lock.release()
+
+
+def _counts(view: EventReader, desk: Desk) -> tuple[int, int]:
+    if desk.session is not None:
+        return (checkins.attendance(view.conn, desk.checkpoint.id), desk.session.capacity or 0)
+    return queries.attendance_counts(view.conn)
