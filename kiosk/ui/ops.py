@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from kiosk.services.event_access import EventFile, EventReader, EventStore
 from kiosk.services.faults import describe
 
 T = TypeVar("T")
@@ -88,3 +89,38 @@ class Ops(QObject):
             self._lanes.clear()
         for executor in lanes:
             executor.shutdown(wait=wait, cancel_futures=True)
+
+
+class EventOps(Ops):
+    """Ops on one event file, for the console's screens: ``read(task)`` runs ``task(reader)``
+    as one snapshot on a read connection; ``write(task)`` runs ``task(store)`` on the file's
+    writer as one transaction (between the desk's scans); ``call(use_case)`` runs a use case
+    that takes the door itself and makes its own reads and writes (an import, an export).
+    """
+
+    def __init__(self, event: EventFile, parent: QObject | None = None,
+                 name: str = "console") -> None:
+        super().__init__(parent, name)
+        self.event = event
+
+    def read(
+        self, task: Callable[[EventReader], T], then: Callable[[T], None] | None = None,
+        failed: Callable[[str], None] | None = None, lane: str = "main",
+    ) -> Future[T] | None:
+        event = self.event
+        return self.run(lambda: event.read(task), then, failed, lane)
+
+    def write(
+        self, task: Callable[[EventStore], T], then: Callable[[T], None] | None = None,
+        failed: Callable[[str], None] | None = None, lane: str = "main",
+        atomic: bool = True,
+    ) -> Future[T] | None:
+        event = self.event
+        return self.run(lambda: event.write(task, atomic=atomic), then, failed, lane)
+
+    def call(
+        self, use_case: Callable[[EventFile], T], then: Callable[[T], None] | None = None,
+        failed: Callable[[str], None] | None = None, lane: str = "main",
+    ) -> Future[T] | None:
+        event = self.event
+        return self.run(lambda: use_case(event), then, failed, lane)
