@@ -120,6 +120,9 @@ class DeskSession:
         self._recount: threading.Timer | None = None
         self._workers = _Workers()
         self._closed = False
+        # Whether an "ok" prints its badge: None follows the desk's setting; the command line
+        # sets it from --print.
+        self.auto_print: bool | None = None
         self._unsubscribe = event.subscribe(self._on_written)
 
     # -- opening ----------------------------------------------------------------------------
@@ -129,13 +132,15 @@ class DeskSession:
         cls, path: str | Path, mode: str | None = None,
         listeners: DeskListeners | None = None, printers: PrinterDirectory | None = None,
         now: Callable[[], datetime] = datetime.now, exclusive: bool = True,
-        threaded: bool = True,
+        threaded: bool = True, overrides: dict[str, Any] | None = None,
     ) -> DeskSession:
         """Open the desk; raises DeskOpenFailed (in plain words) when it cannot.
 
         ``exclusive`` refuses a second desk on a file another desk on this computer has open
         (two desks sharing one file and one device would mistake each other's check-ins
-        for their own). ``threaded`` is off for the command line: no writer thread."""
+        for their own). ``threaded`` is off for the command line: no writer thread.
+        ``overrides`` replace settings for this session only (``desk_name``, ``operator``,
+        ``checkpoint``), as the command line's options do."""
         lock = None
         if exclusive:
             try:
@@ -151,7 +156,8 @@ class DeskSession:
                 lock.release()
             raise DeskOpenFailed(plain_message(exc, path)) from exc
         try:
-            return cls._open_on(event, mode, listeners or DeskListeners(), printers, now, lock)
+            return cls._open_on(event, mode, listeners or DeskListeners(), printers, now, lock,
+                                overrides or {})
         except BaseException:
             event.close()
             if lock is not None:
@@ -162,10 +168,12 @@ class DeskSession:
     def _open_on(
         cls, event: EventFile, mode: str | None, listeners: DeskListeners,
         printers: PrinterDirectory | None, now: Callable[[], datetime], lock: DeskLock | None,
+        overrides: dict[str, Any],
     ) -> DeskSession:
         def open_desk(store: EventStore) -> tuple[Desk, DeskSettings, DeskOpened]:
             settings = DeskSettings(store)
             values = settings.snapshot()
+            values.update({key: value for key, value in overrides.items() if value})
             if mode:
                 values["mode"] = mode
             checkpoint, notice = usable_checkpoint(store, values["checkpoint"])
@@ -195,6 +203,10 @@ class DeskSession:
         printing = PrintService(event, directory, opened.settings["operator"],
                                 self_service=opened.settings["mode"] == "self")
         return cls(event, desk, settings, opened, printing, lock, listeners)
+
+    @property
+    def printing(self) -> PrintService:
+        return self._printing
 
     # -- the workers --------------------------------------------------------------------------
 
@@ -277,7 +289,7 @@ class DeskSession:
     def _write_answer(self, decide: Callable[[EventStore], ScanResult]) -> DeskAnswer:
         def op(store: EventStore) -> DeskAnswer:
             result = decide(store)
-            request = self._printing.after_check_in(store, result)
+            request = self._printing.after_check_in(store, result, auto=self.auto_print)
             return DeskAnswer(result, None if request.outcome is PrintOutcome.SKIPPED
                               else request)
         answer = self.event.write(op, priority=Priority.INTERACTIVE)

@@ -50,3 +50,8 @@ def describe(exc: BaseException, path: str | Path | None = None) -> str:
         return plain_message(exc, path)
     log.error("an action failed: %s", type(exc).__name__, exc_info=exc)
     return "Something went wrong and this was not saved. Try again, or ask staff."
+
+
+def is_fault(exc: BaseException) -> bool:
+    """A fault of the disk or the event file (not a refusal, not a bug)."""
+    return isinstance(exc, DatabaseFault | OSError) and not isinstance(exc, Refusal)

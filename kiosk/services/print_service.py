@@ -191,17 +191,20 @@ class PrintService:
         store.touch("print_jobs")
         return PrintRequest(PrintOutcome.QUEUED, "Badge queued", job, attendee.id)
 
-    def after_check_in(self, store: EventStore, result: Any) -> PrintRequest:
+    def after_check_in(self, store: EventStore, result: Any,
+                       auto: bool | None = None) -> PrintRequest:
         """Inside a scan's write (a ``ScanResult``): queue the badge when auto-print is on
-        and this was a successful first check-in, or ask for a preview first."""
+        (``auto`` overrides the desk's setting) and this was a successful first check-in, or
+        ask for a preview first."""
         attendee = getattr(result, "attendee", None)
         settings = self.settings(store)
-        if not settings.auto or result.outcome is not Outcome.OK or attendee is None:
+        wanted = settings.auto if auto is None else auto
+        if not wanted or result.outcome is not Outcome.OK or attendee is None:
             return PrintRequest(PrintOutcome.SKIPPED, "")
         if print_jobs.has_badge(store.conn, attendee.id):
             return PrintRequest(PrintOutcome.SKIPPED, "This person already has a badge.",
                                 attendee_id=attendee.id)
-        if settings.preview:
+        if settings.preview and auto is None:
             return PrintRequest(PrintOutcome.PREVIEW, "Check the badge, then press Print.",
                                 attendee_id=attendee.id)
         return self.queue_badge(store, attendee.id)

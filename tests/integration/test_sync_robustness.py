@@ -53,7 +53,7 @@ def _free_port() -> int:
 
 
 def _kiosk(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kiosk.sync_cli", *args]
+    return [sys.executable, "-m", "kiosk.cli.sync", *args]
 
 
 def _start_hub(db: str | Path, port: int) -> subprocess.Popen:

@@ -26,8 +26,8 @@ from kiosk.store.event_store import EventStore
 from kiosk.ui.after_event_reminder import AfterEventReminder
 from kiosk.ui.console.after_event_parts import ConfirmDialog, RemovalDialog
 from kiosk.ui.console.after_event_screen import EXPORT_CHOICES, AfterEventScreen
-from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.desk_handle import DeskHandle
+from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.self_checkin import SelfCheckInWindow
 from tests.ui.conftest import dispose
 from tests.unit.services.test_retention import _baseline, _day_at_the_desk, _found

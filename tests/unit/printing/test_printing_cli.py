@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, print_cli
+from kiosk import cli
+from kiosk.cli import common, printing
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 
 
 def _run(argv: list[str]) -> int:
     parser = cli.build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    if "print" not in sub.choices:  # until kiosk.cli registers them itself
-        print_cli.register(sub, cli._command)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
@@ -62,7 +60,7 @@ def test_printers_lists_the_pdf_folder(capsys: pytest.CaptureFixture[str]) -> No
 def test_every_printing_command_has_help_with_an_example() -> None:
     parser = argparse.ArgumentParser(prog="kiosk")
     sub = parser.add_subparsers(dest="command")
-    print_cli.register(sub, cli._command)
+    printing.register(sub, common.command)
     for name, command in sub.choices.items():
         text = command.format_help()
         assert "example:" in text and f"kiosk {name}" in text, name

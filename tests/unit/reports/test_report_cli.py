@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import cli, report_cli
+from kiosk.cli import after_event, common
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import Desk
 from kiosk.store import queries
@@ -15,7 +15,7 @@ from kiosk.store import queries
 
 def _run(*argv: str) -> int:
     parser = argparse.ArgumentParser(prog="kiosk")
-    report_cli.register(parser.add_subparsers(), cli._command)
+    after_event.register(parser.add_subparsers(), common.command)
     args = parser.parse_args(list(argv))
     return args.handler(args)
 

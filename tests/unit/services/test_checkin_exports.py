@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.report_cli import CHECKIN_SYSTEMS
+from kiosk.cli.after_event import CHECKIN_SYSTEMS
 from kiosk.services.checkin_exports import SYSTEMS
 from kiosk.services.desk import Desk
 from kiosk.services.event_setup import NewEvent, create_event

@@ -145,15 +145,15 @@ def test_wipe_without_yes_refuses_when_nobody_can_answer(event, monkeypatch,
                                                          capsys) -> None:
     import argparse
 
-    from kiosk import cli, report_cli
+    from kiosk.cli import after_event, common
 
     path, store, _ = event
     store.close()
     parser = argparse.ArgumentParser(prog="kiosk")
-    report_cli.register(parser.add_subparsers(), cli._command)
+    after_event.register(parser.add_subparsers(), common.command)
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     args = parser.parse_args(["wipe", str(path)])
-    with pytest.raises(cli.UserError, match="--yes"):
+    with pytest.raises(common.UserError, match="--yes"):
         args.handler(args)
     out = capsys.readouterr().out
     assert "61 people" in out and "1 backup(s)" in out and "1 badge PDF(s)" in out

@@ -8,36 +8,26 @@ import json
 import socket
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-Handler = Callable[[argparse.Namespace], int]
-CommandMaker = Callable[[Any, str, Handler, str, str], argparse.ArgumentParser]
+from kiosk.cli.common import CommandMaker, UserError, command, open_store, print_json
 
 DEFAULT_HUB_DB = "hub.db"
 
 
-def _cli() -> Any:
-    # kiosk.cli imports this module to register the commands: import it back only when run.
-    import kiosk.cli
-
-    return kiosk.cli
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+_print_json = print_json
 
 
 def _hub_log(location: str) -> Any:
     from kiosk.sync.hub_storage import is_postgres, open_hub_log
 
     if not is_postgres(location) and not Path(location).expanduser().resolve().parent.is_dir():
-        raise _cli().UserError(f"The folder for {location} does not exist.")
+        raise UserError(f"The folder for {location} does not exist.")
     try:
         return open_hub_log(location)
     except Exception as exc:
-        raise _cli().UserError(f"Cannot open the hub's database {location}: {exc}") from exc
+        raise UserError(f"Cannot open the hub's database {location}: {exc}") from exc
 
 
 def _lan_address() -> str:
@@ -55,7 +45,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
     from kiosk.sync.tls import fingerprint, short_fingerprint
 
     if bool(args.tls_cert) != bool(args.tls_key):
-        raise _cli().UserError("Give both --tls-cert and --tls-key, or neither.")
+        raise UserError("Give both --tls-cert and --tls-key, or neither.")
     hub = _hub_log(args.db)
     host = _lan_address() if args.host in ("0.0.0.0", "::") else args.host
     certificate = None if args.no_tls else hub_certificate(hub, host, args.tls_cert,
@@ -77,13 +67,12 @@ def cmd_hub(args: argparse.Namespace) -> int:
 def cmd_hub_import(args: argparse.Namespace) -> int:
     from kiosk.sync.hub_import import load_event_into_hub
 
-    store = _cli()._open_store(args.event)
-    hub = _hub_log(args.db)
-    try:
-        result = load_event_into_hub(hub, store)
-    finally:
-        hub.close()
-        store.close()
+    with open_store(args.event) as store:
+        hub = _hub_log(args.db)
+        try:
+            result = load_event_into_hub(hub, store)
+        finally:
+            hub.close()
     if args.json:
         _print_json({"sent": result.sent, "new": result.new})
     else:
@@ -118,7 +107,7 @@ def cmd_hub_enrol(args: argparse.Namespace) -> int:
         role = DeviceRole.ORGANISER if args.organiser else DeviceRole.DESK
         token = issue_token(hub, EnrolGrant(args.name, role), address, args.minutes * 60)
     except EnrolmentRefused as exc:
-        raise _cli().UserError(str(exc)) from exc
+        raise UserError(str(exc)) from exc
     finally:
         hub.close()
     if args.json:
@@ -140,15 +129,15 @@ def cmd_hub_devices(args: argparse.Namespace) -> int:
     hub = _hub_log(args.db)
     try:
         if args.revoke and not hub.revoke(args.revoke):
-            raise _cli().UserError(f"No device {args.revoke} is enrolled with this hub.")
+            raise UserError(f"No device {args.revoke} is enrolled with this hub.")
         if args.wipe:
             try:
                 ordered = hub.order_wipe(args.wipe, time.time_ns() // 1_000_000)
             except WipeNotAllowed as exc:
-                raise _cli().UserError(f"{args.wipe} is a hub, not a desk: it cannot be wiped "
+                raise UserError(f"{args.wipe} is a hub, not a desk: it cannot be wiped "
                                        "from here. Remove it with --revoke.") from exc
             if ordered is None:
-                raise _cli().UserError(f"No device {args.wipe} is enrolled with this hub.")
+                raise UserError(f"No device {args.wipe} is enrolled with this hub.")
         devices = hub.devices()
     finally:
         hub.close()
@@ -174,11 +163,8 @@ def cmd_hub_devices(args: argparse.Namespace) -> int:
 def cmd_attention(args: argparse.Namespace) -> int:
     from kiosk.store.sync_attention import needs_attention
 
-    store = _cli()._open_store(args.event)
-    try:
+    with open_store(args.event) as store:
         items = needs_attention(store)
-    finally:
-        store.close()
     if args.json:
         _print_json([{"kind": i.kind.value, "attendee_ids": list(i.attendee_ids),
                       "change_ids": list(i.change_ids), "message": i.message} for i in items])
@@ -200,13 +186,13 @@ def cmd_hub_forward(args: argparse.Namespace) -> int:
             try:
                 upstream = connect_upstream(hub, args.connect)
             except _sync_errors() as exc:
-                raise _cli().UserError(str(exc)) from exc
+                raise UserError(str(exc)) from exc
             print(f"This hub now forwards to hub {upstream}.")
         while True:
             try:
                 sent = forward(hub)
             except (NotForwarding, *_sync_errors()) as exc:
-                raise _cli().UserError(str(exc)) from exc
+                raise UserError(str(exc)) from exc
             print(f"Forwarded {sent} change(s) to the upstream hub.")
             if not args.every:
                 return 0
@@ -223,28 +209,27 @@ def _sync_errors() -> tuple[type[Exception], ...]:
 
 def cmd_connect(args: argparse.Namespace) -> int:
     from kiosk.services.syncer import Syncer
-    from kiosk.store.event_store import EventStore
     from kiosk.sync.enrolment import connect_desk
 
     path = Path(args.event)
     new_desk = not path.exists()
     if new_desk and not path.expanduser().resolve().parent.is_dir():
-        raise _cli().UserError(f"The folder for {path} does not exist.")
-    store = EventStore.open(path) if new_desk else _cli()._open_store(args.event)
+        raise UserError(f"The folder for {path} does not exist.")
     try:
-        if new_desk:
-            store.set_setting("role", "desk")
-        link = connect_desk(store, args.token)
-        syncer = Syncer(store)
-        report = syncer.sync_once()
-        syncer.close()
-    except _sync_errors() as exc:
-        store.close()
+        with open_store(args.event, create=new_desk) as store:
+            if new_desk:
+                store.set_setting("role", "desk")
+            link = connect_desk(store, args.token)
+            syncer = Syncer(store)
+            try:
+                report = syncer.sync_once()
+            finally:
+                syncer.close()
+    except _sync_errors():
         if new_desk:  # leave no half-made desk file behind
             for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                 leftover.unlink(missing_ok=True)
-        raise _cli().UserError(str(exc)) from exc
-    store.close()
+        raise
     if args.json:
         _print_json({"hub": link.url, "name": link.desk_name, "pushed": report.pushed,
                      "pulled": report.pulled, "pending": report.pending})
@@ -279,10 +264,15 @@ def _wiped(args: argparse.Namespace, exc: Any) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from kiosk.services.syncer import DeskWiped, Syncer
+    from kiosk.services.syncer import Syncer
 
-    store = _cli()._open_store(args.event)
-    syncer = Syncer(store)
+    with open_store(args.event) as store:
+        return _sync(args, Syncer(store))
+
+
+def _sync(args: argparse.Namespace, syncer: Any) -> int:
+    from kiosk.services.syncer import DeskWiped
+
     try:
         if args.once:
             try:
@@ -293,7 +283,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 if args.json:
                     _print_json({"error": str(exc), "pending": syncer.status.pending})
                     return 3
-                raise _cli().UserError(str(exc)) from exc
+                raise UserError(str(exc)) from exc
             if args.json:
                 _print_json(_report_json(report))
             else:
@@ -324,7 +314,6 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 0
     finally:
         syncer.close()
-        store.close()
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
@@ -338,7 +327,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             _print_json({"refused": str(exc)})
             return 2
-        raise _cli().UserError(f"Not imported: {exc}") from exc
+        raise UserError(f"Not imported: {exc}") from exc
 
 
 def _bundle_export(args: argparse.Namespace) -> int:
@@ -346,12 +335,9 @@ def _bundle_export(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists():
-        raise _cli().UserError(f"{out} already exists. Choose another file name.")
-    store = _cli()._open_store(args.event)
-    try:
+        raise UserError(f"{out} already exists. Choose another file name.")
+    with open_store(args.event) as store:
         data, count = export_bundle(store, args.since)
-    finally:
-        store.close()
     out.write_bytes(data)
     print(f"Wrote {count} changes to {out}, signed by this desk and encrypted. "
           f"Import it elsewhere with: kiosk bundle import EVENT.db {out.name}")
@@ -364,7 +350,7 @@ def _bundle_import(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     if not source.is_file():
-        raise _cli().UserError(f"There is no bundle at {source}.")
+        raise UserError(f"There is no bundle at {source}.")
     data = source.read_bytes()
     if args.hub:
         hub = _hub_log(args.hub)
@@ -375,12 +361,9 @@ def _bundle_import(args: argparse.Namespace) -> int:
         received, new = reply.received, reply.new
     else:
         if not args.event:
-            raise _cli().UserError("Say where to import: an event file, or --hub HUB.")
-        store = _cli()._open_store(args.event)
-        try:
+            raise UserError("Say where to import: an event file, or --hub HUB.")
+        with open_store(args.event) as store:
             result = import_bundle(store, data, args.trust_new_device)
-        finally:
-            store.close()
         received, new = result.received, result.new
     if args.json:
         _print_json({"received": received, "new": new})
@@ -496,19 +479,12 @@ def register(sub: Any, command: CommandMaker) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Only the sync commands (``python -m kiosk.sync_cli …``); ``kiosk`` has them all."""
-    cli = _cli()
+    """Only the sync commands (``python -m kiosk.cli.sync …``); ``kiosk`` has them all."""
+    from kiosk.cli.running import run_command
+
     parser = argparse.ArgumentParser(prog="kiosk")
-    register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
-             cli._command)
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except cli.UserError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True), command)
+    return run_command(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

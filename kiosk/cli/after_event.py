@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
-Handler = Callable[[argparse.Namespace], int]
-CommandMaker = Callable[[Any, str, Handler, str, str], argparse.ArgumentParser]
+from kiosk.cli.common import CommandMaker, UserError, open_store
 
 EXPORT_KINDS = ("attendees", "workshops", "noshows", "walkins", "conflicts", "audit",
                 "checkins")
@@ -16,40 +14,21 @@ EXPORT_KINDS = ("attendees", "workshops", "noshows", "walkins", "conflicts", "au
 CHECKIN_SYSTEMS = ("generic", "eventbrite", "tickettailor", "pretix", "tito", "hievents")
 
 
-def _cli() -> Any:
-    # kiosk.cli imports this module to register the commands: import it back only when run.
-    import kiosk.cli
-
-    return kiosk.cli
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.services.exports import ExportError, export
+    from kiosk.services.exports import export
 
-    cli = _cli()
-    store = cli._open_store(args.event)
-    try:
+    with open_store(args.event) as store:
         result = export(store, args.what, args.out, args.system)
-    except ExportError as exc:
-        raise cli.UserError(str(exc)) from exc
-    finally:
-        store.close()
     print(f"Wrote {result.rows} row(s) ({result.what}) to {result.path}. Cells that began "
           "with = + - @ or a tab were given a leading ' so a spreadsheet shows them as text.")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kiosk.services.event_report import ReportError, write_report
+    from kiosk.services.event_report import write_report
 
-    cli = _cli()
-    store = cli._open_store(args.event)
-    try:
+    with open_store(args.event) as store:
         path = write_report(store, args.out)
-    except ReportError as exc:
-        raise cli.UserError(str(exc)) from exc
-    finally:
-        store.close()
     print(f"Wrote the event report to {path}.")
     return 0
 
@@ -66,28 +45,21 @@ def _confirmed(question: str) -> bool:
 def _remove(args: argparse.Namespace, anonymise: bool) -> int:
     from kiosk.services import retention
 
-    cli = _cli()
     name = "anonymise" if anonymise else "wipe"
-    store = cli._open_store(args.event)
-    try:
+    with open_store(args.event) as store:
         plan = retention.plan(store)
         verb = "Anonymising" if anonymise else "Wiping"
         print(f"{verb} {args.event} removes, for good:")
         print("\n".join(plan.lines(anonymise)))
         if not args.yes:
             if not sys.stdin.isatty():
-                raise cli.UserError(f"Nothing was removed: confirm by running `kiosk {name} "
+                raise UserError(f"Nothing was removed: confirm by running `kiosk {name} "
                                     f"{args.event} --yes` (no one was here to answer y/N).")
             if not _confirmed("Export what you need first. Go ahead?"):
                 print("Nothing was removed.")
                 return 1
-        try:
-            counts = (retention.anonymise_event(store) if anonymise
-                      else retention.wipe_event(store))
-        except retention.WipeRefused as exc:
-            raise cli.UserError(str(exc)) from exc
-    finally:
-        store.close()
+        counts = (retention.anonymise_event(store) if anonymise
+                  else retention.wipe_event(store))
     done = "Anonymised" if anonymise else "Wiped"
     print(f"{done}: {counts.attendees} people's personal data is gone from {args.event}, its "
           "backups and its badge PDFs. `kiosk report` still gives the anonymous figures.")
@@ -107,20 +79,16 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
     from kiosk.services import retention
 
-    cli = _cli()
     if not Path(args.event).is_file():
-        raise cli.UserError(f"There is no event file at {args.event}.")
-    try:
-        if args.take:
-            print(f"Took a backup: {retention.take_backup(args.event)}")
-            return 0
-        if args.restore is not None:
-            before = retention.restore_backup(args.event, args.restore)
-            print(f"Restored backup {args.restore} into {args.event}. The file as it was "
-                  f"just before is kept as {before.name}; sync the desk to catch up.")
-            return 0
-    except retention.BackupError as exc:
-        raise cli.UserError(str(exc)) from exc
+        raise UserError(f"There is no event file at {args.event}.")
+    if args.take:
+        print(f"Took a backup: {retention.take_backup(args.event)}")
+        return 0
+    if args.restore is not None:
+        before = retention.restore_backup(args.event, args.restore)
+        print(f"Restored backup {args.restore} into {args.event}. The file as it was "
+              f"just before is kept as {before.name}; sync the desk to catch up.")
+        return 0
     found = retention.list_backups(args.event)
     if not found:
         print(f"No backups of {args.event} yet. Take one with `kiosk backups {args.event} "

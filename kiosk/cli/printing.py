@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-Handler = Callable[[argparse.Namespace], int]
-CommandMaker = Callable[[Any, str, Handler, str, str], argparse.ArgumentParser]
+from kiosk.cli.common import CommandMaker, UserError, open_event, print_json
 
 # How long `kiosk print` waits for its badges before leaving them to the queue.
 WAIT_SECONDS = 60.0
 
 
-def _cli() -> Any:
-    # kiosk.cli imports this module to register the commands: import it back only when run.
-    import kiosk.cli
-
-    return kiosk.cli
 
 
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+_print_json = print_json
 
 
 def _job_json(job: Any) -> dict[str, Any]:
@@ -56,21 +47,21 @@ def cmd_printers(args: argparse.Namespace) -> int:
     return 0
 
 
-def _service(store: Any, event: str, operator: str = "", wake: Callable[[], None] | None = None
-             ) -> Any:
+def _service(event: Any, operator: str = "") -> Any:
     from kiosk.services.print_service import PrintService, badge_folder, desk_printers
 
-    printers = desk_printers(badge_folder(event))
-    return PrintService(store, printers, operator=operator, wake=wake or (lambda: None))
+    return PrintService(event, desk_printers(badge_folder(event.path)), operator=operator)
 
 
-def _wait_and_report(service: Any, event: str, job_ids: list[int], as_json: bool) -> int:
-    """Run a print worker until the jobs are out (or the wait is over); say how each went."""
+def wait_and_report(service: Any, event: str, job_ids: list[int], as_json: bool,
+                    extra: dict[str, Any] | None = None) -> int:
+    """Run a print worker until the jobs are out (or the wait is over); say how each went
+    (with ``extra`` beside the jobs in the JSON, e.g. the check-in they follow)."""
     from kiosk.printing import JobFeed, PrintJobStatus
     from kiosk.services.print_service import print_worker
 
     feed = JobFeed()
-    worker = print_worker(event, service.printers, feed)
+    worker = print_worker(service.event, service.printers, feed)
     worker.start()
     try:
         pending = set(job_ids)
@@ -107,10 +98,8 @@ def _jobs(service: Any, job_ids: list[int]) -> list[Any]:
 def cmd_print(args: argparse.Namespace) -> int:
     from kiosk.services.print_service import PrintOutcome
 
-    cli = _cli()
-    store = cli._open_store(args.event)
-    try:
-        service = _service(store, args.event, operator=args.operator or "")
+    with open_event(args.event, threaded=True) as event:
+        service = _service(event, operator=args.operator or "")
         job_ids = []
         refusals = []
         for attendee in args.attendees:
@@ -123,12 +112,10 @@ def cmd_print(args: argparse.Namespace) -> int:
         for refusal in refusals:
             print(f"Not queued — {refusal}")
         if not job_ids:
-            raise cli.UserError("No badge was queued." + (
+            raise UserError("No badge was queued." + (
                 " Give --reason TEXT to print another badge for someone who has one."
                 if any("already has a badge" in r for r in refusals) else ""))
-        status = _wait_and_report(service, args.event, job_ids, args.json)
-    finally:
-        store.close()
+        status = wait_and_report(service, args.event, job_ids, args.json)
     return status if not refusals else max(status, 1)
 
 
@@ -136,22 +123,18 @@ def cmd_print_queue(args: argparse.Namespace) -> int:
     from kiosk.printing import job_line
     from kiosk.services.print_service import PrintOutcome
 
-    cli = _cli()
-    store = cli._open_store(args.event)
-    try:
-        service = _service(store, args.event)
+    with open_event(args.event, threaded=True) as event:
+        service = _service(event)
         if args.retry is not None or args.cancel is not None:
             request = (service.retry(args.retry, args.printer) if args.retry is not None
                        else service.cancel(args.cancel))
             if request.outcome is PrintOutcome.NOT_POSSIBLE:
-                raise cli.UserError(request.message)
+                raise UserError(request.message)
             if request.outcome is PrintOutcome.QUEUED:
-                return _wait_and_report(service, args.event, [request.job.id], args.json)
+                return wait_and_report(service, args.event, [request.job.id], args.json)
             print(request.message)
             return 0
         jobs = service.jobs()
-    finally:
-        store.close()
     if args.json:
         _print_json([_job_json(job) for job in jobs])
         return 0
@@ -164,17 +147,12 @@ def cmd_print_queue(args: argparse.Namespace) -> int:
 
 
 def cmd_print_test(args: argparse.Namespace) -> int:
-    from kiosk.printing import BadgeUnavailable
     from kiosk.services.print_service import desk_printers, print_test_page
 
-    cli = _cli()
     printers = desk_printers(Path.cwd() / "kiosk-test-pages")
-    try:
-        submission = print_test_page(printers, args.printer, args.layout)
-    except BadgeUnavailable as exc:
-        raise cli.UserError(str(exc)) from exc
+    submission = print_test_page(printers, args.printer, args.layout)
     if not submission.accepted:
-        raise cli.UserError(submission.message)
+        raise UserError(submission.message)
     where = f" (job {submission.spooler_job_id})" if submission.spooler_job_id else ""
     print(f"Sent a test page for “{args.layout}” to {args.printer}{where}. Check that the "
           "outline sits on the edge of the stock and that the QR code scans.")

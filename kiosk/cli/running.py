@@ -1,0 +1,36 @@
+"""Running one command: what a person is told when it cannot be done, and the exit status.
+
+Exit statuses: 0 done; 1 done in part (a badge not printed, a question answered no);
+2 refused (the message says what to change); 3 a fault of the disk or the event file
+(read-only, locked, full, damaged: the message says which); 4 this desk was wiped;
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.core.refusal import Refusal
+
+REFUSED = 2
+FAULT = 3
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command; never a traceback in front of a person."""
+    try:
+        return int(args.handler(args))
+    except Refusal as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return REFUSED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a fault: in plain words, never a traceback
+        from kiosk.services.faults import describe, is_fault
+
+        print(f"kiosk: {describe(exc, getattr(args, 'event', None))}", file=sys.stderr)
+        return FAULT if is_fault(exc) else 1
