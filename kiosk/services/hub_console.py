@@ -17,7 +17,8 @@ from kiosk.core.changes import Change
 from kiosk.core.refusal import Refusal
 from kiosk.store import queries, sync_state
 from kiosk.store.database import DatabaseFault
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_file import EventFile, Priority
+from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.hub_records import HUB_ID, DeviceRole, EnrolGrant, HubDevice, WipeNotAllowed
 from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
 
@@ -113,7 +114,7 @@ def _event_name(updates: list[Change]) -> str:
     return next((name for name in reversed(names) if name), "no name")
 
 
-def check_hub_holds_this_event(hub: HubLog, store: EventStore) -> None:
+def check_hub_holds_this_event(hub: HubLog, store: EventReader) -> None:
     """Refuse, in plain words, a hub that could not serve this event file's desks."""
     mine = _event_identity(sync_state.event_updates(store))
     if mine is None:
@@ -167,13 +168,15 @@ class VenueHub:
     def running(self) -> bool:
         return self._server is not None
 
-    def start(self, store: EventStore, hub_location: str, port: int = DEFAULT_PORT,
-              host: str = EVERYWHERE) -> HubStarted:
+    def start(self, event: EventFile | EventStore, hub_location: str,
+              port: int = DEFAULT_PORT, host: str = EVERYWHERE) -> HubStarted:
         """Open the hub's database, load this event into it, listen; raises HubConsoleError.
 
-        Blocks for a moment (the server starting): call it off the UI thread.
+        ``event`` is the event file's door (its reads and short writes let the desk scan on
+        meanwhile), or a store for inline use. Blocks for a moment (the server starting):
+        call it off the UI thread.
         """
-        from kiosk.sync.hub_import import load_event_into_hub
+        from kiosk.sync.hub_import import load_event_file_into_hub, load_event_into_hub
         from kiosk.sync.hub_server import HubThread, ensure_identity
         from kiosk.sync.tls import short_fingerprint
 
@@ -186,9 +189,15 @@ class VenueHub:
             hub = _open_hub(hub_location, self.event_path)
             try:
                 ensure_identity(hub)
-                check_hub_holds_this_event(hub, store)
-                loaded = load_event_into_hub(hub, store)
-                store.set_setting(KEPT_WITH, hub.setting(HUB_ID) or "")
+                kept_with = hub.setting(HUB_ID) or ""
+                if isinstance(event, EventFile):
+                    event.read(lambda reader: check_hub_holds_this_event(hub, reader))
+                    loaded = load_event_file_into_hub(hub, event)
+                    event.write(lambda store: store.set_setting(KEPT_WITH, kept_with))
+                else:
+                    check_hub_holds_this_event(hub, event)
+                    loaded = load_event_into_hub(hub, event)
+                    event.set_setting(KEPT_WITH, kept_with)
                 public = lan_address() if host in (EVERYWHERE, "::") else host
                 server = HubThread(hub, port, tls=True, host=host, public_host=public)
                 try:
@@ -266,14 +275,45 @@ class VenueHub:
                 self._devices = devices
             return pulled
 
+    def exchange_through(self, event: EventFile) -> int:
+        """One round as :meth:`exchange`, through the event file's door: reads on a read
+        connection, each page and its cursor in one short write, so a desk in this process
+        scans on between them."""
+        from kiosk.sync.hub_import import load_event_file_into_hub
+
+        with self._lock:
+            hub = self.hub
+            if hub is None:
+                return 0
+            load_event_file_into_hub(hub, event)
+            pulled = 0
+            while True:
+                after = event.read(sync_state.cursor)
+                page = hub.read(after, PAGE)
+                if not page:
+                    break
+                fresh = event.write(
+                    lambda store, page=page, after=after: sync_state.receive_page(
+                        store, page, page[-1].hub_seq or after),
+                    priority=Priority.NORMAL, atomic=False)
+                pulled += len(fresh)
+            devices = hub.devices()
+            if devices != self._devices:
+                known = [sync_state.KnownDevice(d.device_id, d.name, d.public_key, d.revoked)
+                         for d in devices]
+                event.write(lambda store: sync_state.save_known_devices(store, known),
+                            priority=Priority.NORMAL, atomic=False)
+                self._devices = devices
+            return pulled
+
     def _exchange_until_stopped(self) -> None:
-        store = EventStore.open(self.event_path)
+        event = EventFile.open(self.event_path, threaded=True)
         troubled = False
         try:
             while True:
                 last = self._stop.is_set()
                 try:
-                    pulled = self.exchange(store)
+                    pulled = self.exchange_through(event)
                 except Exception as exc:  # a busy file, a full disk: the next round retries
                     log.warning("hub and event file not in step this round (%s)",
                                 type(exc).__name__)
@@ -291,7 +331,7 @@ class VenueHub:
                 self._wake.wait(EXCHANGE_S)
                 self._wake.clear()
         finally:
-            store.close()
+            event.close()
 
 
 def _tell(listener: Callable[[Any], None] | None, news: Any) -> None:

@@ -85,6 +85,7 @@ class EventFile:
         self._stop_checkpoints = threading.Event()
         self._checkpointer: threading.Thread | None = None
         self._closed = False
+        self._inline_holders = 0  # EventStore.open users: they use the store on their thread
 
     # -- opening and closing ----------------------------------------------------------------
 
@@ -170,6 +171,12 @@ class EventFile:
         if self._threaded:
             raise RuntimeError("this event file has a writer thread: use write() and read()")
         return self._store
+
+    def hold_inline(self, held: bool) -> None:
+        """Someone uses the store directly on their own thread (EventStore.open): no writer
+        thread may start under them."""
+        with self._lock:
+            self._inline_holders += 1 if held else -1
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -295,6 +302,9 @@ class EventFile:
         with self._lock:
             if self._threaded:
                 return
+            if self._inline_holders:
+                raise RuntimeError(f"{self.path} is in use inline on another thread: a "
+                                   "writer thread cannot take it over")
             # Commits never pay for copying the log back: a checkpoint thread does it.
             self._store.conn.execute("PRAGMA wal_autocheckpoint = 0")
             self._writer = threading.Thread(target=self._write_forever, daemon=True,

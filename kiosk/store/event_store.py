@@ -57,7 +57,7 @@ class Written:
 
 
 # How long a write waits for another program (another kiosk process) to let go of the file.
-LOCK_WAIT_S = 30.0
+LOCK_WAIT_S = 5.0
 
 
 class EventReader:
@@ -119,7 +119,7 @@ class EventStore(EventReader):
         self._touched: set[str] = set()
         self._listeners: list[Callable[[Written], None]] = []
         self._listeners_lock = threading.Lock()
-        self._door: Any = None
+        self._door_holds: list[Any] = []  # one per EventStore.open of this file
 
     @classmethod
     def connect(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms) -> EventStore:
@@ -140,17 +140,17 @@ class EventStore(EventReader):
         except RuntimeError:
             door.close()
             raise
-        store._door = door
+        door.hold_inline(True)
+        store._door_holds.append(door)
         return store
 
     def close(self) -> None:
         """Give back the door this store was opened through (the file closes with the last
         user)."""
-        door, self._door = self._door, None
-        if door is not None:
+        if self._door_holds:
+            door = self._door_holds.pop()
+            door.hold_inline(False)
             door.close()
-        elif self.conn is not None:
-            self.close_connection()
 
     def close_connection(self) -> None:
         self.conn.close()

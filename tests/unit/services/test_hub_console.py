@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from kiosk.services.hub_console import (
 )
 from kiosk.services.syncer import Syncer
 from kiosk.store import queries, sync_state
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_log import SqliteHubLog
 from kiosk.store.hub_records import DeviceRole, EnrolGrant
@@ -56,6 +58,15 @@ def organiser(organiser_path: Path):
 
 
 @pytest.fixture
+def organiser_event(organiser_path: Path):
+    """The organisers' file as the app holds it while its hub runs: through its door, with
+    a writer thread (the hub's exchange writes through it beside the test)."""
+    event = EventFile.open(organiser_path, threaded=True)
+    yield event
+    event.close()
+
+
+@pytest.fixture
 def venue(organiser_path: Path):
     hub = VenueHub(str(organiser_path))
     yield hub
@@ -77,37 +88,36 @@ def token_for(hub_location: str, name: str) -> str:
         hub.close()
 
 
-def checked_in(store: EventStore | Path) -> int:
-    if isinstance(store, Path):  # on a connection of its own, as another program would
-        other = EventStore.open(store)
-        try:
-            return checked_in(other)
-        finally:
-            other.close()
+def checked_in(store: EventStore | EventFile) -> int:
+    if isinstance(store, EventFile):
+        return store.read(lambda reader: queries.attendance_counts(reader.conn)[0])
     return queries.attendance_counts(store.conn)[0]
 
 
 def test_the_hub_here_serves_a_desk_and_brings_its_check_ins_into_the_event(
-        tmp_path: Path, organiser_path: Path, organiser: EventStore, venue: VenueHub,
-        event: Event) -> None:
+        tmp_path: Path, organiser_event: EventFile, venue: VenueHub, event: Event) -> None:
+    organiser = organiser_event
     port, location = free_port(), str(tmp_path / "hub.db")
     started = venue.start(organiser, location, port, HOST)
     assert started.url == f"https://{HOST}:{port}"
-    assert started.loaded == organiser.change_count() > 0
+    assert started.loaded == organiser.read(lambda r: r.change_count()) > 0
     assert port_problem(HOST, port) is not None  # it really listens
     desk = EventStore.open(tmp_path / "desk.db")
     connect_desk(desk, token_for(location, "Desk 2"))
     syncer = Syncer(desk)
     syncer.sync_once()
-    assert queries.attendance_counts(desk.conn)[1] == queries.attendance_counts(organiser.conn)[1]
+    assert queries.attendance_counts(desk.conn)[1] == organiser.read(
+        lambda r: queries.attendance_counts(r.conn)[1])
     before = checked_in(organiser)
     Desk(desk, "Desk 2").scan(event.codes[0])
     assert syncer.sync_once().pushed == 1
-    assert venue.exchange(organiser) == 1
+    venue.on_exchange = None
+    pulled = venue.exchange_through(organiser)
     assert checked_in(organiser) == before + 1
+    assert pulled <= 1  # the background exchange may have taken it in a moment before
     # and the other way: what the organisers record here reaches the desk through the hub
-    Desk(organiser, "Console").scan(event.codes[1])
-    venue.exchange(organiser)
+    organiser.write(lambda store: Desk(store, "Console").scan(event.codes[1]))
+    venue.exchange_through(organiser)
     syncer.sync_once()
     assert checked_in(desk) == before + 2
     # the background exchange does the same by itself
@@ -116,7 +126,7 @@ def test_the_hub_here_serves_a_desk_and_brings_its_check_ins_into_the_event(
     Desk(desk, "Desk 2").scan(event.codes[2])
     syncer.sync_once()
     assert news.wait(20)
-    assert checked_in(organiser_path) == before + 3
+    assert checked_in(organiser) == before + 3
     # stopped, the port is free; started again, desks carry on with the same certificate
     venue.stop()
     assert port_problem(HOST, port) is None
@@ -161,7 +171,8 @@ def test_a_port_in_use_a_missing_folder_and_the_event_file_itself_are_refused(
 
 
 def test_a_file_loaded_into_one_hub_is_not_served_by_another(
-        tmp_path: Path, organiser: EventStore, venue: VenueHub) -> None:
+        tmp_path: Path, organiser_event: EventFile, venue: VenueHub) -> None:
+    organiser = organiser_event
     venue.start(organiser, str(tmp_path / "first.db"), free_port(), HOST)
     venue.stop()
     with pytest.raises(HubConsoleError, match="loaded into another hub database"):
@@ -256,7 +267,8 @@ def test_another_events_bundle_and_a_missing_file_are_refused(
 
 
 def test_a_bundle_from_a_desk_of_the_hub_here_needs_no_question_and_reaches_the_hub(
-        tmp_path: Path, organiser: EventStore, venue: VenueHub, event: Event) -> None:
+        tmp_path: Path, organiser_event: EventFile, venue: VenueHub, event: Event) -> None:
+    organiser = organiser_event
     location = str(tmp_path / "hub.db")
     venue.start(organiser, location, free_port(), HOST)
     desk = EventStore.open(tmp_path / "desk.db")
@@ -264,23 +276,24 @@ def test_a_bundle_from_a_desk_of_the_hub_here_needs_no_question_and_reaches_the_
     syncer = Syncer(desk)
     syncer.sync_once()
     syncer.close()
-    venue.exchange(organiser)  # the event file learns the hub's devices
+    venue.exchange_through(organiser)  # the event file learns the hub's devices
     Desk(desk, "Desk 5").scan(event.codes[6])  # the network is down now: a USB stick
     written = write_bundle_file(desk, str(tmp_path / "desk5.bundle"))
     scan = sync_state.own_changes(desk)[-1]
     desk.close()
     before = checked_in(organiser)
-    taken = take_bundle_file(organiser, str(written.path))
+    taken = organiser.write(lambda store: take_bundle_file(store, str(written.path)))
     assert taken.new == written.changes >= 1
     assert checked_in(organiser) == before + 1
-    venue.exchange(organiser)
+    venue.exchange_through(organiser)
     assert venue.hub is not None
     assert scan.change_id in {c.change_id for c in venue.hub.read(0, 10_000)}
 
 
 def test_a_busy_event_file_is_reported_and_the_desks_changes_arrive_once_it_is_free(
-        tmp_path: Path, organiser_path: Path, organiser: EventStore, venue: VenueHub,
+        tmp_path: Path, organiser_path: Path, organiser_event: EventFile, venue: VenueHub,
         event: Event) -> None:
+    organiser = organiser_event
     location = str(tmp_path / "hub.db")
     venue.start(organiser, location, free_port(), HOST)
     desk = EventStore.open(tmp_path / "desk.db")
@@ -293,13 +306,14 @@ def test_a_busy_event_file_is_reported_and_the_desks_changes_arrive_once_it_is_f
                                      (back if not text else trouble).set())
     venue.on_exchange = lambda _changes: news.set()
     before = checked_in(organiser)
-    other_program = EventStore.open(organiser_path)
-    other_program.conn.execute("BEGIN IMMEDIATE")  # holds the file's write lock
+    # Another program (its own connection, not this process's door) holds the write lock.
+    other_program = sqlite3.connect(organiser_path, isolation_level=None)
+    other_program.execute("BEGIN IMMEDIATE")
     Desk(desk, "Desk 6").scan(event.codes[7])
     syncer.sync_once()
     assert trouble.wait(30)
     assert "Nothing is lost" in troubles[0] and checked_in(organiser) == before
-    other_program.conn.execute("ROLLBACK")
+    other_program.execute("ROLLBACK")
     other_program.close()
     assert back.wait(30) and news.wait(30)
     assert troubles == [troubles[0], ""]  # said once, and once that it is over
