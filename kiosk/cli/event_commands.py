@@ -98,27 +98,43 @@ def cmd_attendees(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from kiosk.core.models import Session
-    from kiosk.services.event_setup import add_session, session_id_for
+    """The console's own use cases (event_settings), so the same input gets the same answer
+    in the same words in both."""
+    from kiosk.services import event_settings
     from kiosk.store import queries
 
     with open_store(args.event) as store:
-        done = ""
+        done = []
         if args.add:
-            add_session(store, Session(
-                id=session_id_for(args.add), name=args.add, room=args.room or "",
-                starts=args.starts or "", ends=args.ends or "", capacity=args.capacity,
-            ))
+            done.append(_saved(event_settings.save_workshop(store, event_settings.WorkshopForm(
+                args.add, args.room or "", args.starts or "", args.ends or "",
+                args.capacity or ""))))
+        if args.edit:
+            existing = event_settings.find_workshop(store, args.edit)
+            if existing is None:
+                raise UserError(f"There is no workshop called “{args.edit}”. "
+                                f"See `kiosk sessions {args.event}`.")
+            before = event_settings.form_of(existing)
+            form = event_settings.WorkshopForm(*(
+                given if given is not None else kept for given, kept in zip(
+                    (args.name, args.room, args.starts, args.ends, args.capacity),
+                    (before.name, before.room, before.starts, before.ends, before.capacity),
+                    strict=True)))
+            done.append(_saved(event_settings.save_workshop(store, form, editing=existing.id)))
         if args.remove:
-            done = _removed(store, "workshop", args.remove, args.event)
+            found = event_settings.find_workshop(store, args.remove)
+            if found is None:
+                raise UserError(f"There is no workshop called “{args.remove}”. "
+                                f"See `kiosk sessions {args.event}`.")
+            done.append(_saved(event_settings.remove_workshop(store, found.id)))
         sessions = queries.list_sessions(store.conn)
         booked = queries.session_bookings(store.conn)
     if done and not args.json:
-        print(done)
+        print("\n".join(done))
     if args.json:
         print_json([{"id": s.id, "name": s.name, "room": s.room, "starts": s.starts,
-                      "ends": s.ends, "capacity": s.capacity, "booked": booked.get(s.id, 0)}
-                     for s in sessions])
+                     "ends": s.ends, "capacity": s.capacity, "booked": booked.get(s.id, 0)}
+                    for s in sessions])
         return 0
     for s in sessions:
         cap = f"{booked.get(s.id, 0)}/{s.capacity}" if s.capacity else str(booked.get(s.id, 0))
@@ -127,25 +143,11 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _removed(store: Any, what: str, name: str, event: str) -> str:
-    """Remove the workshop or checkpoint called ``name`` (the console's rules); what was done."""
-    from kiosk.services import event_settings
-    from kiosk.store import checkins
-
-    if what == "workshop":
-        session = checkins.get_session(store.conn, name)
-        if session is None:
-            raise UserError(f"There is no workshop called “{name}”. See `kiosk sessions {event}`.")
-        outcome = event_settings.remove_workshop(store, session.id)
-    else:
-        point = checkins.get_checkpoint(store.conn, name)
-        if point is None:
-            raise UserError(f"There is no checkpoint called “{name}”. "
-                            f"See `kiosk checkpoints {event}`.")
-        outcome = event_settings.remove_checkpoint(store, point.id)
+def _saved(outcome: Any) -> str:
+    """What a use case did, or its refusal in its own words."""
     if not outcome.saved:
         raise UserError(outcome.problem)
-    return outcome.done
+    return str(outcome.done)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -219,34 +221,36 @@ def cmd_tickets(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoints(args: argparse.Namespace) -> int:
-    from kiosk.core.changes import ChangeKind
-    from kiosk.core.text import words
+    from kiosk.services import event_settings
     from kiosk.store import checkins, queries
 
     with open_store(args.event) as store:
-        done = ""
+        done = []
         if args.remove:
-            done = _removed(store, "checkpoint", args.remove, args.event)
+            point = event_settings.find_checkpoint(store, args.remove)
+            if point is None:
+                raise UserError(f"There is no checkpoint called “{args.remove}”. "
+                                f"See `kiosk checkpoints {args.event}`.")
+            done.append(_saved(event_settings.remove_checkpoint(store, point.id)))
         if args.add:
             session = None
             if args.session:
-                session = checkins.get_session(store.conn, args.session)
+                session = event_settings.find_workshop(store, args.session)
                 if session is None:
                     raise UserError(f"There is no workshop called “{args.session}”. "
                                     f"See `kiosk sessions {args.event}`.")
-            store.record(ChangeKind.CHECKPOINT_UPSERT, {
-                "id": "cp-" + "-".join(words(args.add))[:60], "name": args.add,
-                "session_id": session.id if session else None})
+            done.append(_saved(event_settings.save_checkpoint(
+                store, args.add, session.id if session else None)))
         points = queries.list_checkpoints(store.conn)
         counts = {p.id: checkins.attendance(store.conn, p.id) for p in points}
         sessions = {s.id: s for s in queries.list_sessions(store.conn)}
     if done and not args.json:
-        print(done)
+        print("\n".join(done))
     if args.json:
         print_json([{"id": p.id, "name": p.name, "session_id": p.session_id,
-                      "checked_in": counts[p.id],
-                      "capacity": sessions[p.session_id].capacity
-                      if p.session_id in sessions else None} for p in points])
+                     "checked_in": counts[p.id],
+                     "capacity": sessions[p.session_id].capacity
+                     if p.session_id in sessions else None} for p in points])
         return 0
     for p in points:
         session = sessions.get(p.session_id or "")
@@ -289,10 +293,14 @@ def register(sub: Any, command: CommandMaker) -> None:
                  "kiosk sessions conference.db --add 'Engaging With Businesses' --capacity 40 "
                  "--room 'Room 2' --starts 11:00 --ends 12:30")
     p.add_argument("event", metavar="EVENT.db")
-    p.add_argument("--add", metavar="NAME", help="add (or update) the workshop called NAME")
-    p.add_argument("--remove", metavar="NAME", help="take the workshop out (and its doors), "
-                   "if nobody is booked on it or has come in")
-    p.add_argument("--capacity", type=int)
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--add", metavar="NAME", help="add a workshop called NAME")
+    action.add_argument("--edit", metavar="NAME", help="change the workshop called NAME: only "
+                        "the options given change (--name renames it)")
+    action.add_argument("--remove", metavar="NAME", help="take the workshop out (and its "
+                        "doors), if nobody is booked on it or has come in")
+    p.add_argument("--name", help="with --edit: its new name")
+    p.add_argument("--capacity", metavar="PLACES", help="how many places (empty: no limit)")
     p.add_argument("--room")
     p.add_argument("--starts", metavar="HH:MM")
     p.add_argument("--ends", metavar="HH:MM")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.changes import badge
 from kiosk.printing import messages
 from kiosk.printing.directory import PrinterDirectory
 from kiosk.printing.document import BadgeDocument, BadgeUnavailable
@@ -217,11 +218,9 @@ class PrintWorker:
         elif submission.outcome is SubmitOutcome.REFUSED:
             self._fail(job, submission.message, attempted=True)
         else:
-            printed = {
-                "attendee_id": job.attendee_id, "layout": job.layout, "printer": printer,
-                "reprint_reason": job.reprint_reason, "operator": job.operator,
-                "at": self._now().isoformat(timespec="seconds"),
-            }
+            printed = badge.badge_printed(
+                job.attendee_id, self._now().isoformat(timespec="seconds"), job.layout,
+                printer, job.reprint_reason, job.operator)
             spooled = self._write(lambda store: print_jobs.mark_spooled(
                 store, job.id, submission.spooler_job_id,
                 done=submission.outcome is SubmitOutcome.PRINTED, printed=printed))

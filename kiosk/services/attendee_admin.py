@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from kiosk.core.changes import ChangeKind
+from kiosk.core import changes
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Status
 from kiosk.core.refusal import Refusal
 from kiosk.core.text import clean
 from kiosk.store import checkins, console_queries, queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 
 # Recorded as the desk of every console change (the audit trail shows where a change was made).
 CONSOLE_DESK = "Organisers' console"
@@ -133,6 +133,31 @@ def _bookings(store: EventStore, value: object) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
+def known_categories(view: EventReader) -> list[str]:
+    """The event's categories and any others people are in (an import's), as spelt there."""
+    event = queries.get_event(view.conn)
+    names = list(event.categories) if event else []
+    seen = {name.casefold() for name in names}
+    for (category,) in view.conn.execute("SELECT DISTINCT category FROM attendees"):
+        if category and category.casefold() not in seen:
+            seen.add(category.casefold())
+            names.append(category)
+    return names
+
+
+def category_named(view: EventReader, name: str) -> str:
+    """The event's category a person means by ``name`` (any case); refused if there is
+    none, so a typo never makes a new category on a badge."""
+    wanted = clean(name)
+    known = known_categories(view)
+    found = next((c for c in known if c.casefold() == wanted.casefold()), None)
+    if found is None:
+        shown = ", ".join(f"“{c}”" for c in known[:12])
+        raise AdminError(f"There is no category called “{wanted[:60]}”. Choose one of "
+                         f"{shown}, or add it in Event setup first.")
+    return found
+
+
 def _problem(after: Attendee) -> str:
     if not (after.first_name or after.last_name or after.badge_name):
         return "A person needs a first name, a last name or a badge name."
@@ -145,27 +170,30 @@ def _problem(after: Attendee) -> str:
 
 
 def _record_edit(store: EventStore, attendee_id: str, fields: dict[str, Any], operator: str,
-                 now: Callable[[], datetime]) -> None:
-    store.record(ChangeKind.ATTENDEE_EDIT, {
-        "id": attendee_id, "fields": fields, "desk": CONSOLE_DESK, "operator": operator,
-        "at": _now_iso(now),
-    })
+                 now: Callable[[], datetime], desk: str = CONSOLE_DESK) -> None:
+    store.record(changes.attendee.correction(attendee_id, fields, desk, operator,
+                                             _now_iso(now)))
 
 
 def edit_attendee(
-    store: EventStore, attendee_id: str, changes: Mapping[str, object], operator: str = "",
-    now: Callable[[], datetime] = datetime.now,
+    store: EventStore, attendee_id: str, corrections: Mapping[str, object], operator: str = "",
+    now: Callable[[], datetime] = datetime.now, desk: str = CONSOLE_DESK,
+    allowed: tuple[str, ...] = EDITABLE_FIELDS,
 ) -> EditResult:
-    """Correct a record. ``changes`` holds only what the organiser changed in the form, so a
-    field another desk edited meanwhile is not overwritten with the value the form showed."""
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    """Correct a record: the one use case for the console, the desk and ``kiosk edit``.
+    ``corrections`` holds only what was changed in the form, so a field another desk edited
+    meanwhile is not overwritten with the value the form showed. ``allowed``: the fields
+    this place may change (a desk fewer than the console)."""
+    unknown = set(corrections) - set(allowed)
     if unknown:
         raise AdminError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
     current = _standing(store, attendee_id)
-    fields = {name: _cleaned(name, value) for name, value in changes.items()
+    fields = {name: _cleaned(name, value) for name, value in corrections.items()
               if name != "sessions"}
-    if "sessions" in changes:
-        fields["sessions"] = _bookings(store, changes["sessions"])
+    if "sessions" in corrections:
+        fields["sessions"] = _bookings(store, corrections["sessions"])
+    if fields.get("category"):
+        fields["category"] = category_named(store, str(fields["category"]))
     fields = {name: value for name, value in fields.items() if value != getattr(current, name)}
     if not fields:
         return EditResult(current, ())
@@ -175,7 +203,7 @@ def edit_attendee(
     problem = _problem(after)
     if problem:
         raise AdminError(problem)
-    _record_edit(store, attendee_id, fields, operator, now)
+    _record_edit(store, attendee_id, fields, operator, now, desk)
     return EditResult(_standing(store, attendee_id), tuple(sorted(fields)))
 
 
@@ -260,15 +288,10 @@ def merge_attendees(
         survivor, merged = _standing(store, survivor_id), _standing(store, merged_id)
         fills = _fills(survivor, merged)
         at = _now_iso(now)
-        store.record(ChangeKind.ATTENDEE_MERGE, {
-            "id": merged.id, "fields": {"merged_into": survivor.id}, "desk": CONSOLE_DESK,
-            "operator": operator, "at": at,
-        })
+        store.record(changes.attendee.merge(merged.id, survivor.id, CONSOLE_DESK, operator, at))
         if fills:
-            store.record(ChangeKind.ATTENDEE_EDIT, {
-                "id": survivor.id, "fields": fills, "desk": CONSOLE_DESK, "operator": operator,
-                "at": at,
-            })
+            store.record(changes.attendee.correction(survivor.id, fills, CONSOLE_DESK,
+                                                     operator, at))
     after = queries.get_attendee(store.conn, survivor_id)
     assert after is not None
     return MergeResult(after, merged_id, tuple(sorted(fills)))

@@ -10,7 +10,7 @@ from kiosk.core import tickets
 from kiosk.core.models import Attendee
 from kiosk.services.event_setup import SIGNING_KEY, event_of
 from kiosk.store import batch_queries, checkins, queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 
 _SORTS = {
     "last_name": lambda a: (a.last_name.casefold(), a.first_name.casefold()),
@@ -29,7 +29,7 @@ class BadgeSelection:
     not_printed: bool = False  # no badge printed at any desk, none queued here
 
 
-def badge_code(store: EventStore, attendee: Attendee) -> str:
+def badge_code(store: EventReader, attendee: Attendee) -> str:
     """What the badge's QR holds: the signed ticket where this copy can sign (organisers),
     else a walk-in's own code, else the attendee's imported barcode."""
     key = store.secret(SIGNING_KEY)

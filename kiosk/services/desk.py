@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from kiosk.core import tickets
-from kiosk.core.changes import ChangeKind
+from kiosk.core import changes, tickets
 from kiosk.core.checkin_rules import (
     CODE_MESSAGES,
     HEADLINES,
@@ -28,6 +27,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, name_key, words
 from kiosk.core.tickets import TicketVerdict
+from kiosk.services.attendee_admin import category_named, edit_attendee
 from kiosk.store import checkins, queries
 from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.search import TypoIndex
@@ -212,15 +212,9 @@ class Desk:
         decision: Decision = decide(facts)
         if not decision.admits:
             return ScanResult(decision.outcome, decision.message, attendee, facts.prior)
-        change = self.store.record(ChangeKind.CHECKIN, {
-            "attendee_id": attendee.id,
-            "checkpoint_id": checkpoint_id,
-            "desk": self.desk_name,
-            "operator": self.operator,
-            "at": self.now().isoformat(timespec="seconds"),
-            "method": method,
-            "override": override,
-        })
+        change = self.store.record(changes.checkin.check_in(
+            attendee.id, self.now().isoformat(timespec="seconds"), checkpoint_id,
+            self.desk_name, self.operator, method, override))
         message = decision.message + (f" (let in by a supervisor: {override})" if override else "")
         return ScanResult(Outcome.OK, message, replace(attendee, checked_in=True),
                           checkin_id=change.change_id)
@@ -250,10 +244,9 @@ class Desk:
         if target is None:
             return UndoResult(False, f"Only this desk's last {UNDO_DEPTH} check-ins can be "
                               "undone here. Ask a supervisor to correct older ones.")
-        self.store.record(ChangeKind.CHECKIN_VOID, {
-            "target": target.change_id, "desk": self.desk_name, "operator": self.operator,
-            "at": self.now().isoformat(timespec="seconds"),
-        })
+        self.store.record(changes.checkin.undo(
+            target.change_id, self.now().isoformat(timespec="seconds"), self.desk_name,
+            self.operator))
         attendee = queries.get_attendee(self.store.conn, target.attendee_id)
         name = attendee.display_name if attendee else "this person"
         return UndoResult(True, f"Undone: {name} is no longer checked in.", attendee)
@@ -330,41 +323,28 @@ class Desk:
         fields = {
             "first_name": clean(first_name), "last_name": clean(last_name),
             "badge_name": clean(badge_name), "organisation": clean(organisation),
-            "category": clean(category) or "delegate",
+            "category": category_named(self.store, category or "delegate"),
         }
         if not (fields["first_name"] or fields["last_name"] or fields["badge_name"]):
             raise DeskError("A walk-in needs a first name, a last name or a badge name.")
         attendee_id = tickets.new_attendee_id()
         code = tickets.walkin_code(attendee_id)
         with self.store.transaction():
-            self.store.record(ChangeKind.WALKIN, {
-                "id": attendee_id,
-                "fields": {**fields, "walkin_code": code, "status": "active"},
-                "desk": self.desk_name, "operator": self.operator,
-            })
+            self.store.record(changes.attendee.walk_in(
+                attendee_id, {**fields, "walkin_code": code, "status": "active"},
+                self.desk_name, self.operator))
             result = self.check_in(attendee_id, method="walkin")
         return replace(result, code=code,
                        message=f"Walk-in registered and checked in: {result.attendee.display_name}."
                        if result.attendee else result.message)
 
-    def edit(self, attendee_id: str, **changes: Any) -> Attendee:
+    def edit(self, attendee_id: str, **corrections: Any) -> Attendee:
         """Correct badge name, pronouns, organisation or category (field by field, latest wins)."""
-        unknown = set(changes) - set(DESK_EDITABLE_FIELDS)
+        unknown = set(corrections) - set(DESK_EDITABLE_FIELDS)
         if unknown:
             raise DeskError(f"These cannot be changed at the desk: {', '.join(sorted(unknown))}.")
-        current = queries.get_attendee(self.store.conn, attendee_id)
-        if current is None:
-            raise DeskError("This person is no longer in the list.")
-        fields = {name: clean(value) for name, value in changes.items()
-                  if clean(value) != getattr(current, name)}
-        if fields:
-            self.store.record(ChangeKind.ATTENDEE_EDIT, {
-                "id": attendee_id, "fields": fields, "desk": self.desk_name,
-                "operator": self.operator,
-            })
-        updated = queries.get_attendee(self.store.conn, attendee_id)
-        assert updated is not None
-        return updated
+        return edit_attendee(self.store, attendee_id, corrections, self.operator, self.now,
+                             desk=self.desk_name, allowed=DESK_EDITABLE_FIELDS).attendee
 
 
 def _prior(row: checkins.CheckinRow) -> PriorCheckin:

@@ -18,12 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.changes import ChangeKind
+from kiosk.core import changes
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Checkpoint, Event, Session
 from kiosk.core.text import count_people, has, words
 from kiosk.services.event_setup import SIGNING_KEY, event_of, session_id_for
 from kiosk.store import checkins, console_queries, queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 
 # The colours of the bundled badge layouts, so a new event's badges match what it shows.
 DEFAULT_COLOURS: dict[str, str] = {
@@ -222,7 +222,7 @@ def check_workshop(
 
 
 def _update_event(store: EventStore, fields: dict[str, Any]) -> None:
-    store.record(ChangeKind.EVENT_UPDATE, {"fields": fields})
+    store.record(changes.event.update(**fields))
 
 
 def save_details(store: EventStore, name: str, when: str, venue: str) -> Outcome:
@@ -365,11 +365,10 @@ def rename_category(store: EventStore, old: str, new: str) -> Outcome:
               if a.category.casefold() == current.casefold()]
     # One transaction: the list and the people in it never disagree, even after a crash.
     store.record_many([
-        (ChangeKind.EVENT_UPDATE, {"fields": {
-            "categories": [new if n == current else n for n in names],
-            "category_colours": colours}}),
-        *((ChangeKind.ATTENDEE_EDIT, {"id": attendee_id, "fields": {"category": new},
-                                      "desk": "Event setup"}) for attendee_id in people),
+        changes.event.update(categories=[new if n == current else n for n in names],
+                             category_colours=colours),
+        *(changes.attendee.correction(attendee_id, {"category": new}, "Event setup")
+          for attendee_id in people),
     ])
     moved = f" and moved {len(people)} attendee(s) to it" if people else ""
     return Outcome(done=f"Renamed “{current}” to “{new}”{moved}.")
@@ -398,6 +397,18 @@ def remove_category(store: EventStore, name: str) -> Outcome:
 # -- workshops ------------------------------------------------------------------------------
 
 
+def find_workshop(view: EventReader, name: str) -> Session | None:
+    """The workshop a person means by ``name`` (case, spaces and punctuation aside)."""
+    return next((s for s in queries.list_sessions(view.conn) if _same_name(s.name, name)),
+                None)
+
+
+def form_of(session: Session) -> WorkshopForm:
+    """A workshop as its form shows it, to change some of it."""
+    return WorkshopForm(session.name, session.room, session.starts, session.ends,
+                        "" if session.capacity is None else str(session.capacity))
+
+
 def save_workshop(store: EventStore, form: WorkshopForm, editing: str | None = None) -> Outcome:
     """Add a workshop (``editing`` None) or change the one with id ``editing``.
 
@@ -413,10 +424,8 @@ def save_workshop(store: EventStore, form: WorkshopForm, editing: str | None = N
     new_id = editing or session_id_for(session.name)
     if editing is None and any(s.id == new_id for s in existing):
         return Outcome(f"There is already a workshop with a name like “{session.name}”.")
-    store.record(ChangeKind.SESSION_UPSERT, {
-        "id": new_id, "name": session.name, "room": session.room, "starts": session.starts,
-        "ends": session.ends, "capacity": session.capacity,
-    })
+    store.record(changes.workshop.workshop(new_id, session.name, session.room, session.starts,
+                                           session.ends, session.capacity))
     booked = queries.session_bookings(store.conn).get(new_id, 0)
     done = f"Saved “{session.name}”." if editing else f"Added the workshop “{session.name}”."
     if session.capacity is not None and booked > session.capacity:
@@ -444,8 +453,8 @@ def remove_workshop(store: EventStore, session_id: str) -> Outcome:
                        "bookings out in the registration system and import again, then "
                        "remove it.")
     store.record_many([
-        *((ChangeKind.CHECKPOINT_REMOVE, {"id": p.id}) for p in doors),
-        (ChangeKind.SESSION_REMOVE, {"id": session_id}),
+        *(changes.workshop.checkpoint_removed(p.id) for p in doors),
+        changes.workshop.workshop_removed(session_id),
     ])
     gone = f" and its door “{doors[0].name}”" if len(doors) == 1 else (
         f" and its {len(doors)} doors" if doors else "")
@@ -458,6 +467,12 @@ def remove_workshop(store: EventStore, session_id: str) -> Outcome:
 def checkpoint_id_for(name: str) -> str:
     """The same rule as `kiosk checkpoints --add`, so the console and the CLI agree."""
     return "cp-" + "-".join(words(name))[:60]
+
+
+def find_checkpoint(view: EventReader, name: str) -> Checkpoint | None:
+    """The checkpoint a person means by ``name`` (case, spaces and punctuation aside)."""
+    return next((p for p in queries.list_checkpoints(view.conn) if _same_name(p.name, name)),
+                None)
 
 
 def save_checkpoint(
@@ -479,8 +494,7 @@ def save_checkpoint(
     new_id = editing or checkpoint_id_for(name)
     if editing is None and any(p.id == new_id for p in points):
         return Outcome(f"There is already a checkpoint with a name like “{name}”.")
-    store.record(ChangeKind.CHECKPOINT_UPSERT, {"id": new_id, "name": name,
-                                                "session_id": session_id or None})
+    store.record(changes.workshop.checkpoint(new_id, name, session_id or None))
     return Outcome(done=f"Saved the checkpoint “{name}”." if editing
                    else f"Added the checkpoint “{name}”.")
 
@@ -497,7 +511,7 @@ def remove_checkpoint(store: EventStore, checkpoint_id: str) -> Outcome:
     if came:
         return Outcome(f"{count_people(came)} {has(came)} been checked in at “{point.name}”, so "
                        "it stays in the event for the report.")
-    store.record(ChangeKind.CHECKPOINT_REMOVE, {"id": checkpoint_id})
+    store.record(changes.workshop.checkpoint_removed(checkpoint_id))
     return Outcome(done=f"Removed the checkpoint “{point.name}”.")
 
 

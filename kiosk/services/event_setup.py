@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core import tickets
-from kiosk.core.changes import ChangeKind
+from kiosk.core import changes, tickets
 from kiosk.core.models import DEFAULT_CATEGORIES, Event, Session
 from kiosk.core.refusal import Refusal
 from kiosk.core.text import words
 from kiosk.store import queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 
 SIGNING_KEY = "event_signing_key"
 
@@ -38,19 +37,10 @@ def create_event(path: str | Path, details: NewEvent) -> EventStore:
     with store.transaction():
         store.set_secret(SIGNING_KEY, private)
         store.set_setting("role", "organiser")
-        store.record(
-            ChangeKind.EVENT_UPDATE,
-            {
-                "fields": {
-                    "name": details.name,
-                    "date": details.date,
-                    "venue": details.venue,
-                    "public_key": public.hex(),
-                    "event_tag": tickets.event_tag_of(public),
-                    "categories": list(DEFAULT_CATEGORIES),
-                }
-            },
-        )
+        store.record(changes.event.update(
+            name=details.name, date=details.date, venue=details.venue,
+            public_key=public.hex(), event_tag=tickets.event_tag_of(public),
+            categories=list(DEFAULT_CATEGORIES)))
     return store
 
 
@@ -60,21 +50,14 @@ def session_id_for(name: str) -> str:
 
 
 def add_session(store: EventStore, session: Session) -> Session:
-    store.record(
-        ChangeKind.SESSION_UPSERT,
-        {
-            "id": session.id,
-            "name": session.name,
-            "room": session.room,
-            "starts": session.starts,
-            "ends": session.ends,
-            "capacity": session.capacity,
-        },
-    )
+    """A workshop as the demo makes it (people use ``event_settings.save_workshop``, which
+    checks what they typed)."""
+    store.record(changes.workshop.workshop(session.id, session.name, session.room,
+                                           session.starts, session.ends, session.capacity))
     return session
 
 
-def event_of(store: EventStore) -> Event:
+def event_of(store: EventReader) -> Event:
     event = queries.get_event(store.conn)
     if event is None:
         raise LookupError("This file has no event in it yet. Create one with `kiosk init`.")

@@ -10,6 +10,7 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -293,8 +294,8 @@ class VenueHub:
                 if not page:
                     break
                 fresh = event.write(
-                    lambda store, page=page, after=after: sync_state.receive_page(
-                        store, page, page[-1].hub_seq or after),
+                    partial(sync_state.receive_page, changes=page,
+                            next_cursor=page[-1].hub_seq or after),
                     priority=Priority.NORMAL, atomic=False)
                 pulled += len(fresh)
             devices = hub.devices()

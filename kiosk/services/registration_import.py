@@ -9,9 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.core import tickets
+from kiosk.core import changes, tickets
 from kiosk.core.bulk_work import collector_paused
-from kiosk.core.changes import ChangeKind
 from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
 from kiosk.importing.records import RowError, SourceRecord
@@ -175,14 +174,13 @@ def _import_records(
     base = store.setting("last_import_hlc", "") or ""
     with store.transaction():
         for session in new_sessions:
-            store.record(ChangeKind.SESSION_UPSERT, {"id": session.id, "name": session.name})
+            store.record(changes.workshop.workshop(session.id, session.name))
         items = []
         for plan in planned:
-            payload: dict[str, Any] = {"id": plan.attendee_id, "fields": dict(plan.fields),
-                                       "base": base}
+            fields: dict[str, Any] = dict(plan.fields)
             if plan.created:
-                payload["fields"]["import_key"] = plan.key
-            items.append((ChangeKind.ATTENDEE_UPSERT, payload))
+                fields["import_key"] = plan.key
+            items.append(changes.attendee.registration(plan.attendee_id, fields, base))
         last = store.record_many(items)
         if last is not None:
             store.set_setting("last_import_hlc", last.hlc)

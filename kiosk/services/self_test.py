@@ -80,17 +80,17 @@ def _check_badge_printing(event_path: Path, say: Say) -> None:
     from kiosk.printing.directory import PrinterDirectory
     from kiosk.printing.pdf_folder import PDF_FOLDER, PdfFolderBackend
     from kiosk.services.print_service import PrintService, badge_folder, print_worker
-    from kiosk.store.event_store import EventStore
+    from kiosk.store.event_file import EventFile
 
     folder = badge_folder(event_path)
     printers = PrinterDirectory([PdfFolderBackend(folder)])
     feed = JobFeed()
-    worker = print_worker(event_path, printers, feed)
-    store = EventStore.open(event_path)
+    event = EventFile.open(event_path, threaded=True)
+    worker = print_worker(event, printers, feed)
     try:
         worker.start()
-        person = queries.list_attendees(store.conn)[0]
-        request = PrintService(store, printers, wake=worker.wake).print_badge(
+        person = event.read(lambda reader: queries.list_attendees(reader.conn)[0])
+        request = PrintService(event, printers, wake=worker.wake).print_badge(
             person.id, printer=PDF_FOLDER)
         if request.job is None:
             raise AssertionError(f"the badge was not queued: {request.message}")
@@ -100,7 +100,7 @@ def _check_badge_printing(event_path: Path, say: Say) -> None:
                                  + (done.line if done else "no answer from the print worker"))
     finally:
         worker.stop(timeout=10)
-        store.close()
+        event.close()
     pdfs = list(folder.glob("*.pdf"))
     if not pdfs or not pdfs[0].read_bytes().startswith(b"%PDF"):
         raise AssertionError("no badge PDF came out")

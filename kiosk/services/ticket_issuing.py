@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.core import tickets
-from kiosk.core.changes import ChangeKind
+from kiosk.core import changes, tickets
 from kiosk.core.models import Attendee, Status
 from kiosk.core.refusal import Refusal
 from kiosk.services.event_setup import SIGNING_KEY
@@ -48,8 +47,7 @@ def reissue(store: EventStore, attendee_id: str) -> tuple[Attendee, str]:
     serial = attendee.ticket_serial + 1
     if serial > tickets.MAX_SERIAL:
         raise ValueError("This ticket has been re-issued too many times.")
-    store.record(ChangeKind.TICKET_REISSUE, {"id": attendee.id,
-                                             "fields": {"ticket_serial": serial}})
+    store.record(changes.attendee.new_ticket(attendee.id, serial))
     updated = queries.get_attendee(store.conn, attendee.id)
     assert updated is not None
     return updated, tickets.sign_ticket(key, attendee.id, serial)

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.changes import KINDS, ChangeKind
 from kiosk.core.hlc import Stamp
 from kiosk.store.checkins import CheckinRow, duplicate_checkins
 
@@ -241,56 +242,30 @@ def _hlc_time(hlc: str) -> str:
     return datetime.fromtimestamp(Stamp.parse(hlc).wall_ms / 1000).isoformat(timespec="seconds")
 
 
-_ACTIONS = {
-    "checkin": "check-in",
-    "checkin.void": "check-in undone",
-    "badge.printed": "badge printed",
-    "attendee.edit": "edit",
-    "walkin": "walk-in registered",
-    "attendee.merge": "merge",
-    "ticket.reissue": "ticket re-issued",
-}
+# The kinds the audit trail tells (each says how, in kiosk.core.changes).
+_AUDITED = tuple(kind.value for kind, spec in KINDS.items() if spec.audited)
 
 
 def _audit_entry(device_id: str, hlc: str, kind: str, data: dict[str, Any],
-                 targets: dict[str, str]) -> AuditEntry:
-    action, detail = _ACTIONS[kind], ""
-    attendee_id = data.get("attendee_id") or data.get("id", "")
-    if kind == "checkin":
-        if data.get("override"):
-            action = "check-in by override"
-        detail = f"checkpoint {data.get('checkpoint_id', 'main')}, {data.get('method', 'scan')}"
-    elif kind == "checkin.void":
-        attendee_id = targets.get(data.get("target", ""), "")
-        detail = f"undid check-in {data.get('target', '')}"
-    elif kind == "badge.printed" and data.get("reprint_reason"):
-        action = "badge reprinted"
-    elif kind in ("attendee.edit", "attendee.merge"):
-        fields = data.get("fields", {})
-        merged = fields.get("merged_into")
-        status = fields.get("status")
-        if status in ("cancelled", "active") and kind == "attendee.edit":
-            # The status is no personal data, and cancelling is worth telling from restoring.
-            action = "registration cancelled" if status == "cancelled" else \
-                "registration restored"
-            fields = {k: v for k, v in fields.items() if k != "status"}
-        # Field names only: the values are personal data.
-        detail = f"merged into {merged}" if merged else (
-            "changed " + ", ".join(sorted(fields)) if fields else "")
-    return AuditEntry(data.get("at") or _hlc_time(hlc), action, data.get("desk", ""),
-                      data.get("operator", ""), device_id, attendee_id, detail)
+                 targets: dict[str, str]) -> AuditEntry | None:
+    line = KINDS[ChangeKind(kind)].audit(data, lambda target: targets.get(target, ""))
+    if line is None:
+        return None
+    return AuditEntry(data.get("at") or _hlc_time(hlc), line.action, data.get("desk", ""),
+                      data.get("operator", ""), device_id, line.attendee_id, line.detail)
 
 
 def audit_trail(conn: sqlite3.Connection) -> list[AuditEntry]:
     """Check-ins, undos, prints, edits, walk-ins, merges and re-issues from the change log,
     with this device's imports, exports and wipes; oldest first."""
     targets = dict(conn.execute("SELECT change_id, attendee_id FROM checkins"))
-    marks = ", ".join("?" * len(_ACTIONS))
+    marks = ", ".join("?" * len(_AUDITED))
     entries = [
-        _audit_entry(device_id, hlc, kind, json.loads(payload), targets)
-        for device_id, hlc, kind, payload in conn.execute(
+        entry for device_id, hlc, kind, payload in conn.execute(
             f"SELECT device_id, hlc, kind, payload FROM changes WHERE kind IN ({marks}) "
-            "ORDER BY hlc", tuple(_ACTIONS))
+            "ORDER BY hlc", _AUDITED)
+        if (entry := _audit_entry(device_id, hlc, kind, json.loads(payload), targets))
+        is not None
     ]
     device = conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
     here = device[0] if device else ""

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from kiosk.core.changes import KINDS, ChangeKind
 from kiosk.core.text import fold
 
 SORTS: tuple[str, ...] = ("name", "organisation", "category", "status", "checked_in", "badge",
@@ -50,9 +51,8 @@ _ROWS = (
     "a.external_ref, a.category, a.status, a.checked_in_hlc, a.sessions, a.merged_into, "
     "(SELECT count(*) FROM prints p WHERE p.attendee_id = a.id) FROM attendees a"
 )
+_KNOWN = frozenset(kind.value for kind in ChangeKind)
 _NOT_YET = "\uffff"  # sorts after every check-in stamp: nobody checked in goes last
-_ATTENDEE_KINDS = {"attendee.upsert", "attendee.edit", "walkin", "attendee.merge",
-                   "ticket.reissue"}
 # More new changes than this since the last look: reading everything again is quicker.
 _RELOAD_AFTER = 5_000
 # More changed rows than this: sort again from scratch rather than move rows one by one.
@@ -406,18 +406,14 @@ def _named_in_changes(conn: sqlite3.Connection, after: int) -> tuple[set[str], b
     voided: list[str] = []
     for kind, payload in conn.execute(
             "SELECT kind, payload FROM changes WHERE rowid > ? ORDER BY rowid", (after,)):
+        spec = KINDS.get(ChangeKind(kind)) if kind in _KNOWN else None
+        if spec is None:
+            continue
         data = json.loads(payload)
-        if kind in _ATTENDEE_KINDS:
-            ids.add(data["id"])
-            survivor = data.get("fields", {}).get("merged_into")
-            if survivor:
-                ids.add(survivor)
-        elif kind in ("checkin", "badge.printed"):
-            ids.add(data["attendee_id"])
-        elif kind == "checkin.void":
+        ids.update(spec.names(data))
+        if spec.voids_checkin:
             voided.append(data["target"])
-        elif kind in ("session.upsert", "session.remove"):
-            sessions_changed = True
+        sessions_changed = sessions_changed or spec.reshapes_workshops
     for start in range(0, len(voided), 500):
         chunk = voided[start:start + 500]
         marks = ",".join("?" * len(chunk))

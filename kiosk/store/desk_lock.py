@@ -9,11 +9,12 @@ process however it ends.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from kiosk.core.refusal import Refusal
 
-if os.name == "nt":  # pragma: no cover - Windows
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
 
     def _try_lock(fd: int) -> bool:

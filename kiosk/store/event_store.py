@@ -15,8 +15,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from kiosk.core.change_rules import KEY_SWAP, LeftOut, key_set_by, payload_problem
-from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.changes import (
+    KEY_SWAP,
+    Change,
+    ChangeKind,
+    LeftOut,
+    NewChange,
+    key_set_by,
+    payload_problem,
+)
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
 from kiosk.core.refusal import Refusal
@@ -260,18 +267,27 @@ class EventStore(EventReader):
         if last:
             self.clock.observe(Stamp.parse(last))
 
-    def record(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
+    def record(self, kind: ChangeKind | NewChange, payload: dict[str, Any] | None = None
+               ) -> Change:
         """Check a change made on this device against its kind's rules, append it and apply
         it, durably, in one transaction (inside :meth:`transaction` it joins that one).
+        Give a ``NewChange`` from a kind's builder (``kiosk.core.changes``), or a kind and
+        its payload.
 
         Raises ChangeRefused, writing nothing, when the change breaks its kind's rules."""
-        _check(kind, payload)
+        if isinstance(kind, NewChange):
+            made, content = kind.kind, kind.payload
+        else:
+            made, content = kind, payload or {}
+        _check(made, content)
         if self.conn.in_transaction:
-            return self._append(kind, payload)
+            return self._append(made, content)
         with self.transaction():
-            return self._append(kind, payload)
+            return self._append(made, content)
 
-    def record_many(self, items: Iterable[tuple[ChangeKind, dict[str, Any]]]) -> Change | None:
+    def record_many(
+        self, items: Iterable[tuple[ChangeKind, dict[str, Any]] | NewChange],
+    ) -> Change | None:
         """Check, append and apply many changes in one transaction (in bulk where it can).
 
         Returns the last change recorded, or None when there were none.
@@ -279,7 +295,11 @@ class EventStore(EventReader):
         last = None
         with self.transaction():
             batch: list[Change] = []
-            for kind, payload in items:
+            for item in items:
+                if isinstance(item, NewChange):
+                    kind, payload = item.kind, item.payload
+                else:
+                    kind, payload = item
                 _check(kind, payload)
                 stamp = self.clock.now()
                 self._seq += 1
@@ -424,6 +444,6 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
 
 
 def _check(kind: ChangeKind, payload: dict[str, Any]) -> None:
-    problem = payload_problem(kind, payload)
+    problem = payload_problem(kind, payload, strict=True)
     if problem is not None:
         raise ChangeRefused(f"A {kind.value} change was refused: {problem}.")

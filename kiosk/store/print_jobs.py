@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from kiosk.core.changes import ChangeKind
+from kiosk.core.changes import ChangeKind, NewChange
 from kiosk.store.event_store import EventStore
 
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
@@ -185,7 +185,8 @@ def finish(
 
 
 def mark_spooled(
-    store: EventStore, job_id: int, spooler_job_id: str, done: bool, printed: dict[str, Any],
+    store: EventStore, job_id: int, spooler_job_id: str, done: bool,
+    printed: NewChange | dict[str, Any],
 ) -> PrintJob | None:
     """The spooler accepted the job: note its id there and log ``badge.printed`` — once per
     job, whatever retries follow — in one transaction (the caller's write)."""
@@ -195,7 +196,8 @@ def mark_spooled(
             return None
         change_id = job.change_id
         if not change_id:
-            change_id = store.record(ChangeKind.BADGE_PRINTED, printed).change_id
+            change_id = (store.record(printed) if isinstance(printed, NewChange)
+                         else store.record(ChangeKind.BADGE_PRINTED, printed)).change_id
         store.conn.execute(
             "UPDATE print_jobs SET status = ?, spooler_job_id = ?, change_id = ?, "
             f"attempts = attempts + 1, last_error = '', updated_at = {_NOW} WHERE id = ?",

@@ -8,22 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.changes import KINDS, ChangeKind, Wipe
 from kiosk.core.refusal import Refusal
 from kiosk.store.attendance import EventFigures, event_figures
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention_schema import ensure_retention_tables
 
 # Change kinds that hold no one's personal data: a wipe keeps them (and the event's shape).
-_EVENT_KINDS = ("event.update", "session.upsert", "session.remove", "checkpoint.upsert",
-                "checkpoint.remove")
-_ATTENDEE_KINDS = ("attendee.upsert", "attendee.edit", "walkin", "attendee.merge",
-                   "ticket.reissue")
-# What anonymising keeps of a person: nothing that names, reaches or describes them.
-_KEPT_FIELDS = frozenset({"category", "status", "sessions", "photo_consent", "first_name_only",
-                          "merged_into", "ticket_serial", "walkin_code"})
-_KEPT_KEYS = frozenset({"id", "base", "desk"})
-# Changes that name the volunteer who made them: anonymising removes the name, keeps the desk.
-_OPERATOR_KINDS = ("checkin", "checkin.void", "badge.printed")
+# Each kind's privacy class lives with the kind (kiosk.core.changes).
+_EVENT_KINDS = tuple(kind.value for kind, spec in KINDS.items()
+                     if spec.privacy.wipe is Wipe.KEEP)
 
 
 class WipeRefused(Refusal):
@@ -124,15 +118,13 @@ def wipe(store: EventStore) -> PersonalDataCounts:
 
 def anonymised_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """A change's payload without the person's names, contacts, notes, needs or codes, and
-    without the volunteer's name."""
-    if kind in _OPERATOR_KINDS:
-        return {key: value for key, value in payload.items() if key != "operator"}
-    if kind not in _ATTENDEE_KINDS:
-        return payload
-    kept = {key: value for key, value in payload.items() if key in _KEPT_KEYS}
-    kept["fields"] = {name: value for name, value in payload.get("fields", {}).items()
-                      if name in _KEPT_FIELDS}
-    return kept
+    without the volunteer's name: what its kind's privacy class keeps (a kind this version
+    does not know keeps nothing)."""
+    try:
+        spec = KINDS[ChangeKind(kind)]
+    except ValueError:
+        return {}
+    return spec.privacy.anonymised(payload)
 
 
 def anonymise(store: EventStore) -> PersonalDataCounts:
@@ -142,12 +134,9 @@ def anonymise(store: EventStore) -> PersonalDataCounts:
     conn = store.conn
     ensure_retention_tables(conn)
     before = personal_data_counts(conn)
-    kinds = _ATTENDEE_KINDS + _OPERATOR_KINDS
-    marks = ", ".join("?" * len(kinds))
     conn.execute("PRAGMA secure_delete = ON")
     with store.transaction():
-        rows = conn.execute(f"SELECT change_id, kind, payload FROM changes WHERE kind IN "
-                            f"({marks})", kinds).fetchall()
+        rows = conn.execute("SELECT change_id, kind, payload FROM changes").fetchall()
         conn.executemany("UPDATE changes SET payload = ? WHERE change_id = ?", [
             (json.dumps(anonymised_payload(kind, json.loads(payload)), ensure_ascii=False,
                         separators=(",", ":")), change_id)

@@ -6,9 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kiosk.core.change_rules import LeftOut
-from kiosk.core.changes import Change
-from kiosk.store.event_store import EventStore, change_from_row
+from kiosk.core.changes import Change, LeftOut
+from kiosk.store.event_store import EventReader, EventStore, change_from_row
 
 DEVICE_KEY = "sync_device_key"  # the bearer key the hub gave this desk (secrets table)
 SIGNING_KEY = "sync_signing_key"  # this device's Ed25519 key for bundles (secrets table)
@@ -47,7 +46,7 @@ class KnownDevice:
     revoked: bool
 
 
-def unacknowledged(store: EventStore, limit: int) -> list[Change]:
+def unacknowledged(store: EventReader, limit: int) -> list[Change]:
     """Changes the hub has not acknowledged yet, oldest first (each device's in its order)."""
     rows = store.conn.execute(
         f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE hub_seq IS NULL "
@@ -57,7 +56,7 @@ def unacknowledged(store: EventStore, limit: int) -> list[Change]:
     return [change_from_row(row) for row in rows]
 
 
-def pending_count(store: EventStore) -> int:
+def pending_count(store: EventReader) -> int:
     return store.conn.execute("SELECT count(*) FROM changes WHERE hub_seq IS NULL").fetchone()[0]
 
 
@@ -70,7 +69,7 @@ def acknowledge(store: EventStore, acks: Iterable[tuple[str, int]]) -> None:
         )
 
 
-def cursor(store: EventStore) -> int:
+def cursor(store: EventReader) -> int:
     row = store.conn.execute("SELECT hub_seq FROM sync_cursor WHERE id = 1").fetchone()
     return int(row[0]) if row else 0
 
@@ -90,7 +89,7 @@ def receive_page(store: EventStore, changes: Sequence[Change], next_cursor: int,
     return fresh
 
 
-def own_changes(store: EventStore, after_seq: int = 0) -> list[Change]:
+def own_changes(store: EventReader, after_seq: int = 0) -> list[Change]:
     """This device's own changes after ``after_seq``, in the order it made them."""
     rows = store.conn.execute(
         f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE device_id = ? AND device_seq > ? "
@@ -100,7 +99,7 @@ def own_changes(store: EventStore, after_seq: int = 0) -> list[Change]:
     return [change_from_row(row) for row in rows]
 
 
-def hub_link(store: EventStore) -> HubLink | None:
+def hub_link(store: EventReader) -> HubLink | None:
     """The hub this desk is enrolled with, or None (never enrolled, or a copy without its key)."""
     row = store.conn.execute(
         "SELECT url, fingerprint, certificate, hub_id, desk_name, hub_key FROM sync_hub "
@@ -129,7 +128,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def wipe_record(store: EventStore) -> WipeRecord | None:
+def wipe_record(store: EventReader) -> WipeRecord | None:
     """The wipe ordered for this device, if any (a copy made elsewhere has another id)."""
     row = store.conn.execute(
         "SELECT ordered_ms, received_at, unsent, wiped_at, confirmed_at FROM sync_wipe "
@@ -167,7 +166,7 @@ def forget_device_key(store: EventStore) -> None:
     store.conn.execute("DELETE FROM secrets WHERE key = ?", (DEVICE_KEY,))
 
 
-def known_devices(store: EventStore) -> dict[str, KnownDevice]:
+def known_devices(store: EventReader) -> dict[str, KnownDevice]:
     return {
         row[0]: KnownDevice(row[0], row[1], row[2], bool(row[3]))
         for row in store.conn.execute(
@@ -185,7 +184,7 @@ def save_known_devices(store: EventStore, devices: Iterable[KnownDevice]) -> Non
         )
 
 
-def event_updates(store: EventStore) -> list[Change]:
+def event_updates(store: EventReader) -> list[Change]:
     """The event's own changes (name, keys…): what bundle keys are derived from."""
     rows = store.conn.execute(
         f"SELECT {_CHANGE_COLUMNS} FROM changes WHERE kind = 'event.update' ORDER BY hlc")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.core.changes import ChangeKind
+from kiosk.core.changes import checkin
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_records import DeviceRole, EnrolGrant
@@ -32,9 +32,8 @@ class SyncFigure:
 
 def _checkins(store: EventStore, count: int, tag: str) -> None:
     store.record_many(
-        (ChangeKind.CHECKIN, {"attendee_id": f"{tag}-{n % 5000}", "checkpoint_id": "main",
-                              "desk": tag, "operator": "bench", "at": "2026-11-28T09:00:00",
-                              "method": "scan", "override": ""})
+        checkin.check_in(f"{tag}-{n % 5000}", "2026-11-28T09:00:00", desk=tag,
+                         operator="bench")
         for n in range(count))
 
 

@@ -25,8 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from kiosk.core.change_rules import payload_problem
-from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.changes import Change, ChangeKind, payload_problem
 from kiosk.core.refusal import Refusal
 from kiosk.sync.protocol import WireChange, change_json
 

@@ -10,8 +10,7 @@ from typing import Any
 
 import httpx
 
-from kiosk.core.change_rules import LeftOut
-from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.changes import Change, ChangeKind, LeftOut
 from kiosk.core.refusal import Refusal
 from kiosk.sync.protocol import (
     API,

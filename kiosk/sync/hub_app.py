@@ -13,8 +13,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kiosk.core.change_rules import KEY_SWAP, key_set_by, payload_problem
-from kiosk.core.changes import Change
+from kiosk.core.changes import KEY_SWAP, Change, key_set_by, payload_problem
 from kiosk.store.hub_records import HUB_ID, DeviceRole, DuplicateSequence, HubDevice
 from kiosk.sync.bell import ChangeBell
 from kiosk.sync.body_limit import BodyLimit

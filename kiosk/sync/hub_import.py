@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from kiosk.store import sync_state
 from kiosk.store.event_file import EventFile, Priority
@@ -46,8 +47,7 @@ def load_event_file_into_hub(hub: HubLog, event: EventFile) -> HubImport:
             break
         numbers = hub.append(batch, f"import:{event.device_id}")
         acks = [(c.change_id, n) for c, n in zip(batch, numbers, strict=True)]
-        event.write(lambda store, acks=acks: sync_state.acknowledge(store, acks),
-                    priority=Priority.BULK)
+        event.write(partial(sync_state.acknowledge, acks=acks), priority=Priority.BULK)
         sent += len(batch)
         new += sum(n > before for n in numbers)
     return HubImport(sent, new)

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.change_rules import payload_problem
-from kiosk.core.changes import ChangeKind
+from kiosk.core.changes import ChangeKind, payload_problem
 from kiosk.services import event_settings
 from kiosk.services.attendee_admin import merge_attendees
 from kiosk.services.demo import create_demo_event

@@ -1,4 +1,4 @@
-"""Kinds of change in the event's log, and the change record itself."""
+"""The change record of the event's log, its kinds, and a change about to be recorded."""
 
 from __future__ import annotations
 
@@ -36,3 +36,12 @@ class Change:
     kind: ChangeKind
     payload: dict[str, Any] = field(default_factory=dict)
     hub_seq: int | None = None
+
+
+@dataclass(frozen=True)
+class NewChange:
+    """A change made on this device, before the store gives it its id, device, sequence
+    number and stamp. Made by the builders of ``kiosk.core.changes`` (one per kind)."""
+
+    kind: ChangeKind
+    payload: dict[str, Any]
