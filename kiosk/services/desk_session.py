@@ -390,6 +390,8 @@ class DeskSession:
             self._schedule_recount()
 
     def _schedule_recount(self) -> None:
+        if not self.event.threaded:
+            return  # the command line: no window keeps counts
         with self._counts_lock:
             if self._closed or (self._recount is not None and self._recount.is_alive()):
                 return
@@ -434,8 +436,11 @@ class DeskSession:
         self._closed = True
         self._unsubscribe()
         with self._counts_lock:
-            if self._recount is not None:
-                self._recount.cancel()
+            recount = self._recount
+        if recount is not None:
+            recount.cancel()
+            if recount is not threading.current_thread():
+                recount.join(timeout=10)  # a recount under way finishes before the file closes
         workers = self._workers
         workers.stop.set()
         if workers.printing is not None:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from kiosk.core import changes, tickets
 from kiosk.core.bulk_work import collector_paused
+from kiosk.core.changes import Change, NewChange
 from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
-from kiosk.importing.records import RowError, SourceRecord
+from kiosk.importing.records import ImportRefused, RowError, SourceRecord
 from kiosk.services.event_setup import session_id_for
 from kiosk.store import queries
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_file import EventFile, Priority
+from kiosk.store.event_store import EventReader, EventStore
 
 _CONSENT = {"yes": True, "no": False}
 _UNSET = object()
@@ -99,7 +103,7 @@ def _duplicate_groups(records: list[SourceRecord]) -> list[list[int]]:
 
 
 def _session_changes(
-    store: EventStore, records: Iterable[SourceRecord]
+    store: EventReader, records: Iterable[SourceRecord]
 ) -> tuple[dict[str, str], list[Session]]:
     by_name = {fold(s.name): s.id for s in queries.list_sessions(store.conn)}
     new: list[Session] = []
@@ -112,8 +116,167 @@ def _session_changes(
     return by_name, new
 
 
+# Registrations written per transaction: each batch takes a tenth of a second or so, and a
+# scan waits behind one batch at most (in this process the writer puts it first; another
+# process's desk gets the lock between batches).
+BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A registration file as it was when planned: an import refuses it if it changed."""
+
+    path: Path
+    size: int
+    modified_ns: int
+    digest: str
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        stat = path.stat()
+        return cls(path, stat.st_size, stat.st_mtime_ns, _digest(path))
+
+    def problem(self) -> str:
+        try:
+            now = FileStamp.of(self.path)
+        except OSError:
+            return (f"{self.path.name} is no longer where it was read from. Choose it again and "
+                    "look at the dry run before importing.")
+        if (now.size, now.digest) != (self.size, self.digest):
+            return (f"{self.path.name} has changed since the dry run. Look at the new dry run "
+                    "before importing it.")
+        return ""
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import will write, worked out off the writer (read, parse, match, diff): its
+    report, the workshops it adds and each registration it creates or changes. The dry run
+    shows this plan; importing writes this same plan."""
+
+    report: ImportReport
+    new_sessions: tuple[Session, ...]
+    planned: tuple[_Planned, ...]
+    source: str
+    event_state: str  # a digest of the registrations it was planned against
+    file: FileStamp | None = None
+
+
+def _state_digest(state: dict[str, tuple[str, dict[str, Any]]]) -> str:
+    return hashlib.sha256(json.dumps(sorted(state.items()), sort_keys=True, default=str,
+                                     ensure_ascii=False).encode()).hexdigest()
+
+
+def plan_records(
+    view: EventReader,
+    records: list[SourceRecord],
+    errors: list[RowError],
+    *,
+    source: str = "",
+    preset: str = "",
+    sheet: str | None = None,
+) -> ImportPlan:
+    """Match the file's rows with the event's registrations and work out what changes."""
+    with collector_paused():
+        report = ImportReport(preset=preset, sheet=sheet, dry_run=True, errors=list(errors))
+        report.read = len(records) + len({e.row for e in errors})
+        session_ids, new_sessions = _session_changes(view, records)
+        report.new_sessions = [s.name for s in new_sessions]
+        existing = queries.import_state(view.conn)
+        planned: list[_Planned] = []
+        keys = _import_keys(records)
+        for record, key in zip(records, keys, strict=True):
+            values = _payload_fields(record, session_ids)
+            if values["status"] == "cancelled":
+                report.cancelled += 1
+            known = existing.get(key)
+            if known is None:
+                # A new registration's change carries only what differs from the defaults.
+                values = {n: v for n, v in values.items()
+                          if TEXT_DEFAULTS.get(n, _UNSET) != v}
+                planned.append(_Planned(record.row, tickets.new_attendee_id(), key, values,
+                                        True))
+                report.created += 1
+                continue
+            attendee_id, source_values = known
+            changed = {n: v for n, v in values.items()
+                       if source_values.get(n, TEXT_DEFAULTS.get(n)) != v}
+            if changed:
+                planned.append(_Planned(record.row, attendee_id, key, changed, False))
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        file_keys = set(keys)
+        report.missing_ids = sorted(aid for key, (aid, _) in existing.items()
+                                    if key not in file_keys)
+        report.missing = len(report.missing_ids)
+        report.duplicate_rows = _duplicate_groups(records)
+        report.duplicates = sum(len(rows) - 1 for rows in report.duplicate_rows)
+        return ImportPlan(report, tuple(new_sessions), tuple(planned), source,
+                          _state_digest(existing))
+
+
+def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport:
+    """Write a plan: the workshops, then the registrations in batches of ``BATCH`` (each one
+    transaction, between the desk's scans), then the import's note. Refused, writing
+    nothing, when the file or the event's registrations changed since it was planned.
+
+    Interrupted, every batch written is whole and running the same import again writes
+    only the rest (unchanged rows change nothing)."""
+    event = _door(target)
+    if plan.file is not None and (problem := plan.file.problem()):
+        raise ImportRefused(problem)
+    now = event.read(lambda reader: _state_digest(queries.import_state(reader.conn)))
+    if now != plan.event_state:
+        raise ImportRefused("The event's registrations changed since this dry run (another "
+                            "import, or a sync). Look at the dry run again, then import.")
+    report = replace(plan.report, dry_run=False)
+    base = event.read(lambda reader: reader.setting("last_import_hlc", "") or "")
+
+    def workshops(store: EventStore) -> None:
+        for session in plan.new_sessions:
+            store.record(changes.workshop.workshop(session.id, session.name))
+    if plan.new_sessions:
+        event.write(workshops, priority=Priority.BULK)
+    last_hlc = ""
+    with collector_paused():
+        for start in range(0, len(plan.planned), BATCH):
+            items = []
+            for row in plan.planned[start:start + BATCH]:
+                fields: dict[str, Any] = dict(row.fields)
+                if row.created:
+                    fields["import_key"] = row.key
+                items.append(changes.attendee.registration(row.attendee_id, fields, base))
+            last = event.write(partial(_record_all, items=items), priority=Priority.BULK)
+            last_hlc = last.hlc if last is not None else last_hlc
+    note = json.dumps(report.as_json(), ensure_ascii=False)
+
+    def finish(store: EventStore) -> None:
+        if last_hlc:
+            store.set_setting("last_import_hlc", last_hlc)
+        store.record_import_run(store.next_stamp(), plan.source, report.preset, note)
+    event.write(finish, priority=Priority.BULK)
+    return report
+
+
+def _record_all(store: EventStore, items: list[NewChange]) -> Change | None:
+    return store.record_many(items)
+
+
+def _door(target: EventFile | EventStore) -> EventFile:
+    return target if isinstance(target, EventFile) else target.door
+
+
 def import_records(
-    store: EventStore,
+    target: EventFile | EventStore,
     records: list[SourceRecord],
     errors: list[RowError],
     *,
@@ -122,76 +285,40 @@ def import_records(
     sheet: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Bring the event in line with an organisers' file, in one transaction."""
-    with collector_paused():
-        return _import_records(store, records, errors, source=source, preset=preset,
-                               sheet=sheet, dry_run=dry_run)
+    """Bring the event in line with an organisers' records: plan, then (unless a dry run)
+    write the plan."""
+    event = _door(target)
+    plan = event.read(lambda reader: plan_records(reader, records, errors, source=source,
+                                                  preset=preset, sheet=sheet))
+    return plan.report if dry_run else write_plan(event, plan)
 
 
-def _import_records(
-    store: EventStore,
-    records: list[SourceRecord],
-    errors: list[RowError],
+def plan_file(
+    event: EventFile,
+    path: str | Path,
     *,
-    source: str,
-    preset: str,
-    sheet: str | None,
-    dry_run: bool,
-) -> ImportReport:
-    report = ImportReport(preset=preset, sheet=sheet, dry_run=dry_run, errors=list(errors))
-    report.read = len(records) + len({e.row for e in errors})
-    session_ids, new_sessions = _session_changes(store, records)
-    report.new_sessions = [s.name for s in new_sessions]
-    existing = queries.import_state(store.conn)
-    planned: list[_Planned] = []
-    keys = _import_keys(records)
-    for record, key in zip(records, keys, strict=True):
-        values = _payload_fields(record, session_ids)
-        if values["status"] == "cancelled":
-            report.cancelled += 1
-        known = existing.get(key)
-        if known is None:
-            # A new registration's change carries only what differs from the defaults.
-            values = {n: v for n, v in values.items() if TEXT_DEFAULTS.get(n, _UNSET) != v}
-            planned.append(_Planned(record.row, tickets.new_attendee_id(), key, values, True))
-            report.created += 1
-            continue
-        attendee_id, source_values = known
-        changed = {n: v for n, v in values.items()
-                   if source_values.get(n, TEXT_DEFAULTS.get(n)) != v}
-        if changed:
-            planned.append(_Planned(record.row, attendee_id, key, changed, False))
-            report.updated += 1
-        else:
-            report.unchanged += 1
-    file_keys = set(keys)
-    report.missing_ids = sorted(aid for key, (aid, _) in existing.items() if key not in file_keys)
-    report.missing = len(report.missing_ids)
-    report.duplicate_rows = _duplicate_groups(records)
-    report.duplicates = sum(len(rows) - 1 for rows in report.duplicate_rows)
-    if dry_run:
-        return report
-    base = store.setting("last_import_hlc", "") or ""
-    with store.transaction():
-        for session in new_sessions:
-            store.record(changes.workshop.workshop(session.id, session.name))
-        items = []
-        for plan in planned:
-            fields: dict[str, Any] = dict(plan.fields)
-            if plan.created:
-                fields["import_key"] = plan.key
-            items.append(changes.attendee.registration(plan.attendee_id, fields, base))
-        last = store.record_many(items)
-        if last is not None:
-            store.set_setting("last_import_hlc", last.hlc)
-        store.record_import_run(
-            store.next_stamp(), source, preset, json.dumps(report.as_json(), ensure_ascii=False)
-        )
-    return report
+    preset: str | None = None,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+) -> ImportPlan:
+    """Read a CSV or XLSX export and plan its import (the dry run). Raises ``ImportRefused``
+    for unreadable files. The file is read here, off the writer."""
+    from kiosk.importing import read_registrations  # openpyxl is slow to load; only here
+
+    source = Path(path)
+    stamp = FileStamp.of(source) if source.is_file() else None
+    workshops = event.read(lambda reader: [s.name for s in queries.list_sessions(reader.conn)])
+    with collector_paused():
+        result = read_registrations(source, preset=preset, mapping=mapping, sheet=sheet,
+                                    workshops=workshops)
+    plan = event.read(lambda reader: plan_records(
+        reader, result.records, result.errors, source=source.name, preset=result.preset,
+        sheet=result.sheet))
+    return replace(plan, file=stamp)
 
 
 def import_file(
-    store: EventStore,
+    target: EventFile | EventStore,
     path: str | Path,
     *,
     preset: str | None = None,
@@ -199,14 +326,8 @@ def import_file(
     sheet: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Read a CSV or XLSX export and import it. Raises ``ImportRefused`` for unreadable files."""
-    from kiosk.importing import read_registrations  # openpyxl is slow to load; only here
-
-    workshops = [s.name for s in queries.list_sessions(store.conn)]
-    with collector_paused():
-        result = read_registrations(path, preset=preset, mapping=mapping, sheet=sheet,
-                                    workshops=workshops)
-    return import_records(
-        store, result.records, result.errors, source=Path(path).name, preset=result.preset,
-        sheet=result.sheet, dry_run=dry_run,
-    )
+    """Read a CSV or XLSX export and import it (or, ``dry_run``, say what it would do).
+    Raises ``ImportRefused`` for unreadable files."""
+    event = _door(target)
+    plan = plan_file(event, path, preset=preset, mapping=mapping, sheet=sheet)
+    return plan.report if dry_run else write_plan(event, plan)

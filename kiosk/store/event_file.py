@@ -73,6 +73,7 @@ class EventFile:
         self._wall = wall
         self._users = 0
         self._store = EventStore.connect(path, wall)
+        self._store.door = self
         self._lock = threading.RLock()  # inline mode: one caller at a time on the connection
         self._threaded = False
         self._queue: queue.PriorityQueue[tuple[int, int, Any]] = queue.PriorityQueue()
@@ -144,7 +145,8 @@ class EventFile:
             for conn in self._readers:
                 conn.close()
             self._readers.clear()
-        self._store.close_connection()
+        with self._lock:  # an inline operation under way finishes first
+            self._store.close_connection()
 
     def __enter__(self) -> EventFile:
         return self
@@ -193,8 +195,9 @@ class EventFile:
             return self._run(op, atomic)
         if not self._threaded:
             with self._lock:
+                joined = self._store.conn.in_transaction
                 result = self._run(op, atomic)
-            if priority is Priority.BULK:
+            if priority is Priority.BULK and not joined:
                 time.sleep(BULK_PAUSE_S)  # let another process's desk in between batches
             return result
         return self.submit(op, priority=priority, atomic=atomic).result()
@@ -271,7 +274,10 @@ class EventFile:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 with self._readers_lock:
-                    self._readers.append(conn)
+                    if self._closed:
+                        conn.close()
+                    else:
+                        self._readers.append(conn)
         finally:
             self._reader_slots.release()
 

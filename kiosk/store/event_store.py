@@ -127,6 +127,7 @@ class EventStore(EventReader):
         self._listeners: list[Callable[[Written], None]] = []
         self._listeners_lock = threading.Lock()
         self._door_holds: list[Any] = []  # one per EventStore.open of this file
+        self.door: Any = None  # the EventFile this store belongs to (it sets this)
 
     @classmethod
     def connect(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms) -> EventStore:

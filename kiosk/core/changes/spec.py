@@ -156,6 +156,13 @@ class Privacy:
     kept_fields: frozenset[str] = frozenset()
     dropped_fields: frozenset[str] = frozenset()
 
+    @property
+    def classified_keys(self) -> frozenset[str]:
+        """The payload keys this class says something about (``fields`` field by field)."""
+        by_field = frozenset({"fields"}) if self.kept_fields or self.dropped_fields else \
+            frozenset()
+        return self.kept_keys | self.dropped_keys | by_field
+
     def anonymised(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The payload without what names, reaches or describes a person (unknown keys and
         fields from a later version go too: only what is known to be safe stays)."""

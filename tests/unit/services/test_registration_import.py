@@ -106,9 +106,11 @@ def test_bad_rows_are_reported_and_the_rest_imports(event: EventStore, tmp_path:
     assert report.read == report.created + report.updated + report.unchanged + len(report.errors)
 
 
-def test_an_interrupted_import_leaves_the_event_as_it_was(
+def test_an_interrupted_import_leaves_whole_batches_and_running_it_again_finishes_it(
     event: EventStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An import is written in batches between the desk's scans: interrupted, no batch is
+    half-written, and the same import run again writes only the rest."""
     import kiosk.store.appliers as appliers
 
     calls = {"n": 0}
@@ -120,12 +122,17 @@ def test_an_interrupted_import_leaves_the_event_as_it_was(
         raise OSError("disk unplugged")
 
     monkeypatch.setattr(appliers, "_create_attendees", failing)
+    source = _write(tmp_path / "a.csv", FIRST)
     with pytest.raises(OSError):
-        import_file(event, _write(tmp_path / "a.csv", FIRST))
+        import_file(event, source)
     assert calls["n"] == 1
-    assert event.change_count() == 1  # only the event's own creation
-    assert queries.list_attendees(event.conn, status="all") == []
-    assert queries.list_sessions(event.conn) == []
+    assert queries.list_attendees(event.conn, status="all") == []  # the batch went whole
+    sessions = queries.list_sessions(event.conn)  # the batch before it stands
+    monkeypatch.setattr(appliers, "_create_attendees", original)
+    again = import_file(event, source)
+    assert again.created == len(queries.list_attendees(event.conn, status="all")) > 0
+    assert queries.list_sessions(event.conn) == sessions and again.new_sessions == []
+    assert import_file(event, source).unchanged == again.created  # nothing twice
 
 
 def test_unreadable_file_is_refused(event: EventStore, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""Well-formed changes: what the rules refuse, that no input makes them raise, and that every
-change the app itself makes passes them."""
+"""Every kind of change in its one home: complete, classified for privacy, its rules refuse
+what is ill-formed (and never raise), and every change the app makes passes them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.core.changes import ChangeKind, payload_problem
+from kiosk.core.changes import KINDS, ChangeKind, Wipe, attendee, payload_problem
 from kiosk.services import event_settings
 from kiosk.services.attendee_admin import merge_attendees
 from kiosk.services.demo import create_demo_event
@@ -94,13 +94,71 @@ def test_every_change_the_app_makes_is_well_formed(tmp_path: Path) -> None:
     assert event_settings.save_checkpoint(store, "Quiet door", None).saved
     assert event_settings.remove_checkpoint(store, "cp-quiet-door").saved
     assert event_settings.add_category(store, "trustee", "#123456").saved
-    store.record(ChangeKind.BADGE_PRINTED, {"attendee_id": people[0][0], "at": "2026-11-28T09:00",
-                                      "layout": "cr80", "printer": "KioskPDF"})
+    store.record(ChangeKind.BADGE_PRINTED, {"attendee_id": people[0][0],
+                                            "at": "2026-11-28T09:00", "layout": "cr80",
+                                            "printer": "KioskPDF"})
     made = list(store.changes())
     store.close()
     assert {c.kind for c in made} >= {ChangeKind(k) for k in (
         "event.update", "attendee.upsert", "attendee.edit", "walkin", "attendee.merge",
         "ticket.reissue", "session.upsert", "checkpoint.upsert", "checkpoint.remove", "checkin",
         "checkin.void", "badge.printed")}
-    assert [(c.kind, payload_problem(c.kind, c.payload)) for c in made
-            if payload_problem(c.kind, c.payload)] == []
+    assert [(c.kind, payload_problem(c.kind, c.payload, strict=True)) for c in made
+            if payload_problem(c.kind, c.payload, strict=True)] == []
+
+
+# -- one home per kind ----------------------------------------------------------------------
+
+
+def test_every_kind_has_its_home_and_its_applier() -> None:
+    from kiosk.store.appliers import APPLIERS
+
+    assert set(KINDS) == set(ChangeKind)
+    assert set(APPLIERS) == set(ChangeKind)
+    for kind, spec in KINDS.items():
+        assert spec.kind is kind and spec.what, kind
+        assert spec.shape.required, f"{kind} has no required keys"
+
+
+@pytest.mark.parametrize("kind", list(ChangeKind))
+def test_every_key_and_field_of_a_kind_is_classified_for_anonymising(kind: ChangeKind) -> None:
+    spec = KINDS[kind]
+    privacy = spec.privacy
+    assert not privacy.kept_keys & privacy.dropped_keys
+    assert spec.shape.keys == privacy.classified_keys, (
+        f"{kind}: keys neither kept nor dropped by anonymise: "
+        f"{sorted(spec.shape.keys - privacy.classified_keys)}")
+    if spec.shape.fields is not None and "fields" not in privacy.kept_keys:
+        assert not privacy.kept_fields & privacy.dropped_fields
+        assert set(spec.shape.fields) == privacy.kept_fields | privacy.dropped_fields, (
+            f"{kind}: fields neither kept nor dropped: "
+            f"{sorted(set(spec.shape.fields) - privacy.kept_fields - privacy.dropped_fields)}")
+
+
+def test_what_names_a_person_is_removed_by_a_wipe_and_the_events_shape_is_kept() -> None:
+    personal = {kind for kind, spec in KINDS.items() if spec.privacy.wipe is Wipe.REMOVE}
+    assert personal == {ChangeKind(k) for k in (
+        "attendee.upsert", "attendee.edit", "walkin", "attendee.merge", "ticket.reissue",
+        "checkin", "checkin.void", "badge.printed")}
+    # Whatever names a person is never kept whole by anonymise.
+    for kind in personal:
+        assert "operator" not in KINDS[kind].privacy.kept_keys
+        assert not {"first_name", "last_name", "email", "badge_name", "organisation",
+                    "desk_note", "access_needs", "extra"} & KINDS[kind].privacy.kept_fields
+
+
+def test_anonymising_keeps_only_what_is_known_to_be_safe() -> None:
+    payload = attendee.correction("A1", {"first_name": "Zofia", "category": "speaker",
+                                         "email": "z@example.org"}, "Desk 1", "Sam").payload
+    payload["fields"]["dietary"] = "vegan"  # a later version's field: unknown, so it goes
+    payload["pager"] = "07700 900123"  # a later version's key: the same
+    kept = KINDS[ChangeKind.ATTENDEE_EDIT].privacy.anonymised(payload)
+    assert kept == {"id": "A1", "desk": "Desk 1", "fields": {"category": "speaker"}}
+
+
+def test_a_change_made_here_with_a_key_or_field_its_kind_does_not_know_is_refused() -> None:
+    assert payload_problem(ChangeKind.CHECKIN, {"attendee_id": "A1", "at": "x",
+                                                "temperature": 36.6}, strict=True) == \
+        "it has keys its kind does not: temperature"
+    assert payload_problem(ChangeKind.ATTENDEE_EDIT, {"id": "A1", "fields": {
+        "dietary": ["vegan"]}}, strict=True) == "dietary is not a field its kind can change"
