@@ -15,7 +15,6 @@ import pytest
 
 from kiosk.cli import main as kiosk_main
 from kiosk.services.desk import Desk
-from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 from tests.unit.sync.hub_fixtures import Event, enrol, make_event
 
