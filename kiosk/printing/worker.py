@@ -23,6 +23,7 @@ from kiosk.printing.printer import (
 )
 from kiosk.store import print_jobs
 from kiosk.store.event_file import EventFile, Priority
+from kiosk.store.event_store import Written
 from kiosk.store.print_jobs import PrintJob, PrintJobStatus
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,13 @@ class PrintWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._unsubscribe: Callable[[], None] = lambda: None
 
     def start(self) -> None:
         self._stopping.clear()
+        # Whoever queues, retries or cancels a badge through this process's door (the desk,
+        # the console's batches) wakes the sender: nobody needs to know the worker.
+        self._unsubscribe = self._event.subscribe(self._on_written)
         self._threads = [
             threading.Thread(target=self._send, name="print-sender", daemon=True),
             threading.Thread(target=self._follow, name="print-follower", daemon=True),
@@ -88,8 +93,13 @@ class PrintWorker:
         """Look at the queue now (a job was queued, retried or cancelled)."""
         self._wake.set()
 
+    def _on_written(self, written: Written) -> None:
+        if "print_jobs" in written.local:
+            self._wake.set()
+
     def stop(self, timeout: float = 30.0) -> None:
         """Finish the job in hand, then stop; queued jobs wait for the next start."""
+        self._unsubscribe()
         self._stopping.set()
         self._wake.set()
         for thread in self._threads:

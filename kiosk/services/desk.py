@@ -175,15 +175,8 @@ class Desk:
         return self._check_in(attendee, method=method, override=override)
 
     def _resolve(self, attendee: Attendee) -> Attendee:
-        """Follow merges to the surviving record."""
-        seen = {attendee.id}
-        while attendee.merged_into and attendee.merged_into not in seen:
-            survivor = queries.get_attendee(self.store.conn, attendee.merged_into)
-            if survivor is None:
-                break
-            seen.add(survivor.id)
-            attendee = survivor
-        return attendee
+        """Follow merges to the surviving record (the store's one rule)."""
+        return queries.get_survivor(self.store.conn, attendee.id) or attendee
 
     def _check_in(
         self, attendee: Attendee, presented_serial: int | None = None, method: str = "scan",

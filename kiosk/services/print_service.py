@@ -162,7 +162,7 @@ class PrintService:
     ) -> PrintRequest:
         """Queue a badge inside the caller's write (the caller wakes the worker)."""
         conn = store.conn
-        attendee = _surviving(conn, attendee_id)
+        attendee = queries.get_survivor(conn, attendee_id)
         if attendee is None:
             return PrintRequest(PrintOutcome.UNKNOWN_ATTENDEE,
                                 "This person is no longer in the list.", attendee_id=attendee_id)
@@ -265,16 +265,6 @@ class PrintService:
 
     def job(self, job_id: int) -> PrintJob | None:
         return self.event.read(lambda r: print_jobs.get_job(r.conn, job_id))
-
-
-def _surviving(conn: Any, attendee_id: str) -> Attendee | None:
-    """The attendee, or the record they were merged into."""
-    attendee = queries.get_attendee(conn, attendee_id)
-    seen = {attendee_id}
-    while attendee is not None and attendee.merged_into and attendee.merged_into not in seen:
-        seen.add(attendee.merged_into)
-        attendee = queries.get_attendee(conn, attendee.merged_into) or attendee
-    return attendee
 
 
 # -- the worker's side ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from kiosk.core import merge
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.models import ATTENDEE_FIELDS, TEXT_DEFAULTS
+from kiosk.store.merges import survivor_id
 from kiosk.store.search import index_attendee, search_words
 
 # Columns of `attendees` that lanes write; `ticket_serial` etc. are desk-only fields.
@@ -314,20 +315,6 @@ def _badge_printed(conn: sqlite3.Connection, change: Change) -> None:
     )
 
 
-def _root_of(conn: sqlite3.Connection, attendee_id: str) -> str:
-    """The record a chain of merges ends at: the survivor (the smallest id of a cycle, should
-    two desks have merged two records into each other at the same time)."""
-    seen: list[str] = []
-    current = attendee_id
-    while current not in seen:
-        seen.append(current)
-        row = conn.execute("SELECT merged_into FROM attendees WHERE id = ?", (current,)).fetchone()
-        if row is None or row[0] is None:
-            return current
-        current = row[0]
-    return min(seen[seen.index(current):])
-
-
 # Tables whose rows belong to a person and follow them into the record they were merged into.
 _FOLLOWING_MERGES = ("checkins", "prints")
 
@@ -340,9 +327,9 @@ def _merge_attendee(conn: sqlite3.Connection, change: Change) -> None:
     from the merges known now, so any order of arrival ends in the same place.
     """
     attendee_id = change.payload["id"]
-    old_root = _root_of(conn, attendee_id)
+    old_root = survivor_id(conn, attendee_id)
     _edit_attendee(conn, change)
-    new_root = _root_of(conn, attendee_id)
+    new_root = survivor_id(conn, attendee_id)
     if new_root == old_root:
         return
     under = [row[0] for row in conn.execute(
@@ -366,7 +353,7 @@ def _follow_survivor(conn: sqlite3.Connection, table: str, change: Change) -> No
     """A check-in or print made for a record already merged away counts for its survivor
     (a desk that had not heard of the merge yet)."""
     attendee_id = change.payload["attendee_id"]
-    root = _root_of(conn, attendee_id)
+    root = survivor_id(conn, attendee_id)
     if root == attendee_id:
         return
     conn.execute(f"UPDATE {table} SET attendee_id = ? WHERE change_id = ?",

@@ -5,15 +5,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from kiosk.store.print_jobs import has_badge_sql
+
 # Who can have a badge at all: registrations that stand and were not merged into another.
 _EXPECTED = "a.status = 'active' AND a.merged_into IS NULL"
-# Whether a badge exists or is on its way, as print_jobs.has_badge decides it for one person:
-# printed at any desk (the log says so), or queued or printing on this device.
-_HAS_BADGE = (
-    "(EXISTS (SELECT 1 FROM prints p WHERE p.attendee_id = a.id) "
-    "OR EXISTS (SELECT 1 FROM print_jobs j WHERE j.attendee_id = a.id "
-    "AND (j.status IN ('queued', 'printing', 'done') OR j.change_id != '')))"
-)
+# Whether a badge exists or is on its way: the desk's own reprint rule.
+_HAS_BADGE = has_badge_sql("a.id")
 
 
 @dataclass(frozen=True)

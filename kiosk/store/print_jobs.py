@@ -107,15 +107,19 @@ def jobs_of(conn: sqlite3.Connection, attendee_id: str) -> list[PrintJob]:
     return [_job(row) for row in rows]
 
 
+def has_badge_sql(attendee: str) -> str:
+    """The one reprint rule, as SQL on an attendee id expression (``?`` or a column): a
+    badge for this person exists or is on its way — printed at any desk (the log says so),
+    or queued or printing here. Another print is then a reprint, and needs a reason."""
+    return (f"(EXISTS (SELECT 1 FROM prints p WHERE p.attendee_id = {attendee}) "
+            f"OR EXISTS (SELECT 1 FROM print_jobs j WHERE j.attendee_id = {attendee} "
+            "AND (j.status IN ('queued', 'printing', 'done') OR j.change_id != '')))")
+
+
 def has_badge(conn: sqlite3.Connection, attendee_id: str) -> bool:
-    """Whether a badge for this person exists or is on its way: printed at any desk (the
-    log says so), or queued or printing here. Another print is then a reprint."""
-    return conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM prints WHERE attendee_id = ?) "
-        "OR EXISTS (SELECT 1 FROM print_jobs WHERE attendee_id = ? "
-        "AND (status IN ('queued', 'printing', 'done') OR change_id != ''))",
-        (attendee_id, attendee_id),
-    ).fetchone()[0] == 1
+    """Whether a badge for this person exists or is on its way (:func:`has_badge_sql`)."""
+    return conn.execute(f"SELECT {has_badge_sql(':id')}",
+                        {"id": attendee_id}).fetchone()[0] == 1
 
 
 def next_queued(conn: sqlite3.Connection, skip_printers: Collection[str] = ()) -> PrintJob | None:

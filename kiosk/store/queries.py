@@ -12,6 +12,7 @@ from kiosk.core.models import Attendee, Checkpoint, Event, Session, Status
 from kiosk.core.search_rank import rank_key
 from kiosk.core.text import words
 from kiosk.store.appliers import source_lanes
+from kiosk.store.merges import survivor_id
 from kiosk.store.search import find_candidates
 
 _ATTENDEE_COLUMNS = (
@@ -40,6 +41,11 @@ def get_attendee(conn: sqlite3.Connection, attendee_id: str) -> Attendee | None:
         f"SELECT {_ATTENDEE_COLUMNS} FROM attendees WHERE id = ?", (attendee_id,)
     ).fetchone()
     return attendee_from_row(row) if row else None
+
+
+def get_survivor(conn: sqlite3.Connection, attendee_id: str) -> Attendee | None:
+    """The person as they stand now: the record their merges end at (kiosk.store.merges)."""
+    return get_attendee(conn, survivor_id(conn, attendee_id))
 
 
 def list_attendees(
