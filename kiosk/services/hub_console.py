@@ -17,8 +17,10 @@ from kiosk.core.changes import Change
 from kiosk.core.refusal import Refusal
 from kiosk.store import queries, sync_state
 from kiosk.store.database import DatabaseFault
+from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_records import HUB_ID, DeviceRole, EnrolGrant, HubDevice, WipeNotAllowed
+from kiosk.store.sync_attention import AttentionItem, needs_attention
 from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
 
 if TYPE_CHECKING:  # imported when the hub starts: uvicorn and FastAPI are slow to load
@@ -267,13 +269,16 @@ class VenueHub:
             return pulled
 
     def _exchange_until_stopped(self) -> None:
-        store = EventStore.open(self.event_path)
+        # Through this process's door to the file: each round is a write of its writer, in
+        # between the desk's scans (its pages are transactions of their own).
+        event = EventFile.open(self.event_path)
         troubled = False
         try:
             while True:
                 last = self._stop.is_set()
                 try:
-                    pulled = self.exchange(store)
+                    pulled = event.write(self.exchange, priority=Priority.NORMAL,
+                                         atomic=False)
                 except Exception as exc:  # a busy file, a full disk: the next round retries
                     log.warning("hub and event file not in step this round (%s)",
                                 type(exc).__name__)
@@ -291,7 +296,7 @@ class VenueHub:
                 self._wake.wait(EXCHANGE_S)
                 self._wake.clear()
         finally:
-            store.close()
+            event.close()
 
 
 def _tell(listener: Callable[[Any], None] | None, news: Any) -> None:
@@ -439,6 +444,15 @@ def take_bundle_file(store: EventStore, source: str, trust_new_desk: bool = Fals
     except BundleRefused as exc:
         raise HubConsoleError(f"Not imported: {exc}") from exc
     return BundleTaken(result.device_id, result.received, result.new)
+
+
+# -- what needs attention after sync --------------------------------------------------------
+
+
+def attention_needed(store: EventStore) -> list[AttentionItem]:
+    """What the Desks tab lists: double check-ins first, then clashing edits, people who may
+    be registered twice, and changes from elsewhere that were left out."""
+    return needs_attention(store)
 
 
 # -- the hub's own database, from the console (the hub machine) --------------------------
