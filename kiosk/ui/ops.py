@@ -101,13 +101,15 @@ class EventOps(Ops):
     def __init__(self, event: EventFile, parent: QObject | None = None,
                  name: str = "console") -> None:
         super().__init__(parent, name)
-        self.event = event
+        # Not ``self.event``: that would hide QObject.event, through which Qt delivers the
+        # queued answers.
+        self.event_file = event
 
     def read(
         self, task: Callable[[EventReader], T], then: Callable[[T], None] | None = None,
         failed: Callable[[str], None] | None = None, lane: str = "main",
     ) -> Future[T] | None:
-        event = self.event
+        event = self.event_file
         return self.run(lambda: event.read(task), then, failed, lane)
 
     def write(
@@ -115,12 +117,12 @@ class EventOps(Ops):
         failed: Callable[[str], None] | None = None, lane: str = "main",
         atomic: bool = True,
     ) -> Future[T] | None:
-        event = self.event
+        event = self.event_file
         return self.run(lambda: event.write(task, atomic=atomic), then, failed, lane)
 
     def call(
         self, use_case: Callable[[EventFile], T], then: Callable[[T], None] | None = None,
         failed: Callable[[str], None] | None = None, lane: str = "main",
     ) -> Future[T] | None:
-        event = self.event
+        event = self.event_file
         return self.run(lambda: use_case(event), then, failed, lane)

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services import console
+from kiosk.services.event_access import EventFile
 from kiosk.services.registration_import import ImportReport
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 _PREVIEW_COLUMNS = (("row", "Row"), ("first_name", "First name"), ("last_name", "Last name"),
                     ("email", "Email"), ("organisation", "Organisation"),
@@ -95,9 +96,9 @@ class ImportWizard(QWidget):
     imported = Signal(object)  # the import's ImportReport
     failed = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = EventTasks(event_path, "import", self)
+        self.ops = EventOps(event, self, "import")
         self.path: str | None = None
         self.preview: console.ImportPreview | None = None
         self._detected: dict[str, str] = {}  # heading -> field the preset chose
@@ -226,8 +227,9 @@ class ImportWizard(QWidget):
         path, mapping = self.path, dict(self.mapping)
         self.message.setText("")
         self.preview_label.setText("Reading…")
-        self.tasks.call(
-            lambda store: console.preview_import(store, path, preset=preset, mapping=mapping),
+        self.ops.call(
+            lambda event: console.preview_import_through(event, path, preset=preset,
+                                                         mapping=mapping),
             self.on_preview, self.on_failed)
 
     # -- step 2: the columns ---------------------------------------------------------------
@@ -305,9 +307,10 @@ class ImportWizard(QWidget):
         self.dry_run_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.message.setText("")
-        self.tasks.call(
-            lambda store: console.run_import(store, path, preset=preset, mapping=mapping,
-                                             dry_run=dry_run),
+        # The file is read outside the event file; the import itself is one write.
+        self.ops.call(
+            lambda event: console.run_import_through(event, path, preset=preset,
+                                                     mapping=mapping, dry_run=dry_run),
             self.on_report, self.on_failed)
 
     def on_dry_run_requested(self) -> None:
@@ -349,4 +352,4 @@ class ImportWizard(QWidget):
         self.failed.emit(message)
 
     def shutdown(self) -> None:
-        self.tasks.shutdown()
+        self.ops.shutdown()
