@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QListWidget
 
-from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.desk_handle import DeskHandle
+from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.theme import THEMES, contrast_ratio
 from tests.ui.conftest import dispose
 

@@ -9,8 +9,8 @@ from kiosk.services.ticket_issuing import make_desk_package
 from kiosk.store import queries
 from kiosk.store.backups import backup_folder
 from kiosk.store.event_store import EventStore
-from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.desk_handle import DeskHandle
+from kiosk.ui.desk_window import DeskWindow
 from tests.ui.conftest import dispose
 from tests.unit.sync.hub_fixtures import enrol, make_event, running_hub, sqlite_hub
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from kiosk.services.ticket_issuing import make_desk_package
 from kiosk.store.event_store import EventStore
-from kiosk.ui.desk_window import DeskWindow, describe_sync
 from kiosk.ui.desk_handle import DeskHandle
+from kiosk.ui.desk_window import DeskWindow, describe_sync
 from tests.ui.conftest import dispose
 from tests.unit.sync.hub_fixtures import enrol, make_event, running_hub, sqlite_hub
 

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.core.checkin_rules import Outcome
-from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.desk_handle import DeskHandle
+from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.dialogs import PinDialog, WalkInDialog
 from kiosk.ui.theme import DEFAULT
 from tests.ui.conftest import dispose
