@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from kiosk.services.event_access import EventFile, EventReader, EventStore
 from kiosk.services.faults import describe
@@ -35,7 +35,10 @@ class Ops(QObject):
         self._lock = threading.Lock()
         self._pending = 0
         self._closed = False
-        self._answered.connect(self._on_answered)
+        # Queued even from the UI thread: work that is done before its callback is added
+        # calls it there and then, and an answer must never arrive inside the call that
+        # asked for it (before the caller has connected to what it announces).
+        self._answered.connect(self._on_answered, Qt.ConnectionType.QueuedConnection)
 
     @property
     def pending(self) -> int:
