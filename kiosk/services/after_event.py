@@ -9,8 +9,9 @@ from pathlib import Path
 
 from kiosk.services import retention
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.event_access import REBUILT, EventFile
 from kiosk.services.event_report import ReportError, figures_for, write_report
-from kiosk.services.exports import ExportError, export
+from kiosk.services.exports import ExportError, export, export_through
 from kiosk.store import queries
 from kiosk.store.attendance import AuditEntry, EventFigures, audit_trail
 from kiosk.store.backups import Backup, BackupError
@@ -157,6 +158,17 @@ def export_file(store: EventStore, what: str, out: str | Path) -> Written:
     return Written(result.path, result.rows, replaced)
 
 
+def export_file_through(event: EventFile, what: str, out: str | Path) -> Written:
+    """:func:`export_file` through the event file's door: the desk goes on checking people
+    in while the file is written."""
+    replaced = Path(out).expanduser().exists()
+    try:
+        result = export_through(event, what, out)
+    except ExportError as exc:
+        return Written(None, problem=str(exc))
+    return Written(result.path, result.rows, replaced)
+
+
 def report_file(store: EventStore, out: str | Path) -> Written:
     replaced = Path(out).expanduser().exists()
     try:
@@ -212,6 +224,16 @@ def restore(event_path: str | Path, number: int) -> BackupDone:
                       f"backup 1 ({before.name}); sync the desk to catch up.", True)
 
 
+def restore_announced(store: EventStore, event_path: str | Path, number: int) -> BackupDone:
+    """:func:`restore` as a write of the event file's door (run with ``atomic=False``):
+    nothing else writes while the file is put back, and everyone following the file hears
+    that it was rebuilt under them."""
+    done = restore(event_path, number)
+    if done.ok:
+        store.touch(REBUILT)
+    return done
+
+
 # -- wipe and anonymise -------------------------------------------------------------------
 
 WIPE_WORD = "WIPE"
@@ -258,12 +280,14 @@ def remove_personal_data(store: EventStore, pin: str, typed: str,
     except retention.WipeRefused:
         # The people are out of the file's tables by now; only the write-ahead log still
         # holds old pages, because another program is reading the file.
+        store.touch(REBUILT)
         verb = "Anonymise" if anonymise else "Wipe"
         return Removal(False, "The people were removed from the event file, but another "
                               "program (a second kiosk window, a print worker or `kiosk` on "
                               "the command line) has it open, so old data is still in its "
                               f"write-ahead log. Close that program, then press “{verb} for "
                               "good” again to finish.")
+    store.touch(REBUILT)
     done = "Anonymised" if anonymise else "Wiped"
     # (After a wipe cut short, the second press finds no one left to count.)
     whose = f"{counts.attendees:,} people's personal data is" if counts.attendees else \

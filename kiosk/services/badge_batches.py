@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import overload
+from typing import TypeVar, overload
 
 from kiosk.badges import (
     BadgeData,
@@ -41,15 +41,17 @@ from kiosk.printing import (
 from kiosk.printing import messages as printer_messages
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.event_access import EventFile, as_read
 from kiosk.services.event_setup import event_of
 from kiosk.services.print_service import badge_folder, desk_printers
 from kiosk.store import batch_queries, print_jobs, queries
 from kiosk.store.batch_queries import BatchCandidate
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.print_jobs import PrintJob
 
 Progress = Callable[[int, int], None]  # (badges done, badges in all)
 Cancelled = Callable[[], bool]
+T = TypeVar("T")
 
 ONE_PER_PAGE = "one-per-page"
 _SIZE_TOLERANCE_MM = 0.5
@@ -344,6 +346,71 @@ def render_batch(store: EventStore, plan: BatchPlan, progress: Progress = lambda
     return BatchDocument(plan, pdf, page_count(layout, plan.count))
 
 
+class _Drawing(Sequence[BadgeData]):
+    """Badges already read, as the renderer asks for them: it reports progress and stops
+    when the organiser cancels, without changing the renderer."""
+
+    def __init__(self, badges: list[BadgeData], progress: Progress,
+                 cancelled: Cancelled) -> None:
+        self._badges = badges
+        self._progress = progress
+        self._cancelled = cancelled
+        self._step = max(1, len(badges) // 200)
+
+    def __len__(self) -> int:
+        return len(self._badges)
+
+    @overload
+    def __getitem__(self, index: int) -> BadgeData: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[BadgeData]: ...
+
+    def __getitem__(self, index: int | slice) -> BadgeData | list[BadgeData]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if self._cancelled():
+            raise BatchCancelled()
+        badge = self._badges[index]
+        done = index + 1
+        if done % self._step == 0 or done == len(self._badges):
+            self._progress(done, len(self._badges))
+        return badge
+
+    def __iter__(self) -> Iterator[BadgeData]:
+        return (self[i] for i in range(len(self)))
+
+
+def _read_badges(store: EventStore, ids: Sequence[str]) -> list[BadgeData]:
+    """Every badge's details (person, code, event), read in one go."""
+    return list(_BadgesOnDemand(store, ids, event_of(store), lambda d, t: None, lambda: False))
+
+
+def _draw_read(layout: Layout, badges: list[BadgeData], progress: Progress,
+               cancelled: Cancelled) -> bytes:
+    pdf = io.BytesIO()
+    render_badges(layout, _Drawing(badges, progress, cancelled), pdf)
+    return pdf.getvalue()
+
+
+def render_batch_through(
+    event: EventFile, plan: BatchPlan, progress: Progress = lambda d, t: None,
+    cancelled: Cancelled = lambda: False,
+) -> BatchDocument:
+    """:func:`render_batch` through the event file's door: the badges' details are read as
+    one snapshot, then drawn outside it, so a thousand badges being drawn never hold a read
+    connection the desk may need."""
+    if plan.problem:
+        raise ValueError(plan.problem)
+    if not plan.attendee_ids:
+        raise ValueError("Nobody matches these filters, so there are no badges to make.")
+    layout = resolve_layout(plan.layout)
+    ids = plan.attendee_ids
+    badges = event.read(as_read(lambda store: _read_badges(store, ids)))
+    return BatchDocument(plan, _draw_read(layout, badges, progress, cancelled),
+                         page_count(layout, plan.count))
+
+
 class SaveOutcome(StrEnum):
     SAVED = "saved"
     EXISTS = "exists"  # a file is there already; save again with replace=True
@@ -421,6 +488,20 @@ class BatchSent:
     message: str
 
 
+class _OneStore:
+    """A store used in the caller's thread as the door would be used (the command line's
+    way, and the tests')."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    def read(self, op: Callable[[EventReader], T]) -> T:
+        return op(self._store)
+
+    def write(self, op: Callable[[EventStore], T]) -> T:
+        return op(self._store)
+
+
 def send_batch(
     store: EventStore, printers: PrinterDirectory, plan: BatchPlan, printer: str,
     reprint_reason: str = "", progress: Progress = lambda d, t: None,
@@ -433,9 +514,29 @@ def send_batch(
     people are read again first, so someone given a badge at a desk since the batch was
     counted is left out when the batch is for people not yet printed.
     """
+    return _send(_OneStore(store), printers, plan, printer, reprint_reason, progress,
+                 cancelled)
+
+
+def send_batch_through(
+    event: EventFile, printers: PrinterDirectory, plan: BatchPlan, printer: str,
+    reprint_reason: str = "", progress: Progress = lambda d, t: None,
+    cancelled: Cancelled = lambda: False,
+) -> BatchSent:
+    """:func:`send_batch` through the event file's door: each sheet's jobs are claimed in a
+    write of their own, its badges are read, drawn and sent outside any write, and its jobs
+    are logged as printed in another short write, so the desk scans in between sheets."""
+    return _send(event, printers, plan, printer, reprint_reason, progress, cancelled)
+
+
+def _send(
+    door: EventFile | _OneStore, printers: PrinterDirectory, plan: BatchPlan, printer: str,
+    reprint_reason: str, progress: Progress, cancelled: Cancelled,
+) -> BatchSent:
     if plan.problem:
         return BatchSent(SendOutcome.REFUSED, 0, 0, (), plan.problem)
-    people = _candidates(store, plan.query)
+    people, operator = door.read(as_read(lambda store: (
+        _candidates(store, plan.query), str(DeskSettings(store)["operator"]))))
     total = len(people)
     if not people:
         return BatchSent(SendOutcome.REFUSED, 0, 0, (),
@@ -457,7 +558,6 @@ def send_batch(
                    else printer_messages.printer_missing(printer))
         return BatchSent(SendOutcome.REFUSED, 0, total, (), message)
     backend, info = found
-    operator = str(DeskSettings(store)["operator"])
     per_page = _per_page(layout)
     sent = 0
     job_ids: list[int] = []
@@ -468,12 +568,15 @@ def send_batch(
                              f"Cancelled: {_badges(sent)} of {total:,} went to {info.name}; "
                              "the rest were not sent.")
         chunk = people[start:start + per_page]
-        jobs = _claim_jobs(store, chunk, plan.layout.badge, info.name, reason, operator)
+
+        def claim(store: EventStore, chunk: list[BatchCandidate] = chunk) -> list[PrintJob]:
+            return _claim_jobs(store, chunk, plan.layout.badge, info.name, reason, operator)
+
+        jobs = door.write(claim)
         job_ids += [job.id for job in jobs]
-        failure = _print_chunk(store, backend, info.name, layout, jobs)
+        failure = _print_chunk(door, backend, info.name, layout, jobs)
         if failure:
-            for job in jobs:
-                print_jobs.fail(store.conn, job.id, failure)
+            door.write(_failing(jobs, failure))
             return BatchSent(SendOutcome.STOPPED, sent, total, tuple(job_ids),
                              f"{_badges(sent)} of {total:,} went to {info.name}, then it "
                              f"stopped: {failure} To print the rest, tick “Not yet printed” "
@@ -502,12 +605,21 @@ def _claim_jobs(store: EventStore, chunk: Sequence[BatchCandidate], layout: str,
     return claimed
 
 
-def _print_chunk(store: EventStore, backend: PrinterBackend, printer: str, layout: Layout,
-                 jobs: list[PrintJob]) -> str:
+def _failing(jobs: list[PrintJob], failure: str) -> Callable[[EventStore], None]:
+    """The write that gives up on a sheet's jobs, saying why."""
+    def fail(store: EventStore) -> None:
+        for job in jobs:
+            print_jobs.fail(store.conn, job.id, failure)
+    return fail
+
+
+def _print_chunk(door: EventFile | _OneStore, backend: PrinterBackend, printer: str,
+                 layout: Layout, jobs: list[PrintJob]) -> str:
     """Draw and send one sheet (or badge); the reason it failed, or "" once accepted."""
     ids = [job.attendee_id for job in jobs]
     try:
-        pdf = _draw(store, layout, ids, lambda d, t: None, lambda: False)
+        badges = door.read(as_read(lambda store: _read_badges(store, ids)))
+        pdf = _draw_read(layout, badges, lambda d, t: None, lambda: False)
     except LookupError as error:
         return str(error)
     except Exception as error:  # a fault in one badge must not leave its jobs half-sent
@@ -520,12 +632,17 @@ def _print_chunk(store: EventStore, backend: PrinterBackend, printer: str, layou
     if not submission.accepted:
         return submission.message or printer_messages.printer_refused(printer, "no reason given")
     at = datetime.now().isoformat(timespec="seconds")
-    for job in jobs:
-        # None: the job was cancelled from the queue meanwhile; its sheet is out already.
-        print_jobs.mark_spooled(
-            store, job.id, submission.spooler_job_id,
-            done=submission.outcome is SubmitOutcome.PRINTED,
-            printed={"attendee_id": job.attendee_id, "layout": job.layout, "printer": printer,
-                     "reprint_reason": job.reprint_reason, "operator": job.operator, "at": at},
-        )
+
+    def spooled(store: EventStore) -> None:
+        for job in jobs:
+            # None: the job was cancelled from the queue meanwhile; its sheet is out already.
+            print_jobs.mark_spooled(
+                store, job.id, submission.spooler_job_id,
+                done=submission.outcome is SubmitOutcome.PRINTED,
+                printed={"attendee_id": job.attendee_id, "layout": job.layout,
+                         "printer": printer, "reprint_reason": job.reprint_reason,
+                         "operator": job.operator, "at": at},
+            )
+
+    door.write(spooled)
     return ""

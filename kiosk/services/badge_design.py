@@ -21,6 +21,7 @@ from kiosk.core.models import Attendee
 from kiosk.core.refusal import Refusal
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.event_access import EventFile, as_read
 from kiosk.services.event_setup import event_of
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
@@ -458,6 +459,17 @@ def event_trial_names(store: EventStore, limit: int = 200) -> list[TrialName]:
 
 def badge_pdf(store: EventStore, layout: BadgeLayout, attendee_ids: Sequence[str]) -> bytes:
     """The badges of these attendees as one PDF, exactly as `kiosk badges` renders them."""
+    return _drawn(layout, _badges_of(store, attendee_ids))
+
+
+def badge_pdf_through(event: EventFile, layout: BadgeLayout,
+                      attendee_ids: Sequence[str]) -> bytes:
+    """:func:`badge_pdf` through the event file's door: the people are read, then drawn
+    outside the read (the designer draws again after every edit)."""
+    return _drawn(layout, event.read(as_read(lambda store: _badges_of(store, attendee_ids))))
+
+
+def _badges_of(store: EventStore, attendee_ids: Sequence[str]) -> list[BadgeData]:
     event = event_of(store)
     badges = []
     samples = {a.id: a for a in SAMPLE_ATTENDEES}
@@ -466,6 +478,10 @@ def badge_pdf(store: EventStore, layout: BadgeLayout, attendee_ids: Sequence[str
         if attendee is None:
             raise DesignError(f"There is no attendee with id {attendee_id} in this event.")
         badges.append(BadgeData(attendee, badge_code(store, attendee), event))
+    return badges
+
+
+def _drawn(layout: BadgeLayout, badges: list[BadgeData]) -> bytes:
     if not badges:
         raise DesignError("The event has no attendees to preview a badge with.")
     out = io.BytesIO()

@@ -7,6 +7,9 @@ console calls them on its worker threads, never on the UI thread).
 from __future__ import annotations
 
 import json
+import statistics
+import time
+import tracemalloc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,10 +18,17 @@ from pathlib import Path
 from kiosk.core.hlc import Stamp
 from kiosk.importing import ImportRefused, preset_names, read_registrations
 from kiosk.importing.fields import MAPPABLE_FIELDS
+from kiosk.services.event_access import EventFile, EventReader
 from kiosk.services.event_settings import expected_desks
-from kiosk.services.registration_import import ImportReport, import_file
+from kiosk.services.registration_import import (
+    ImportPlan,
+    ImportReport,
+    import_file,
+    plan_file,
+    write_plan,
+)
 from kiosk.store import checkins, console_queries, queries
-from kiosk.store.attendee_keys import AttendeeKeys
+from kiosk.store.attendee_keys import SORTS, AttendeeKeys
 from kiosk.store.console_queries import SORT_KEYS, STATE_FILTERS, AttendeeLine
 from kiosk.store.event_store import EventStore
 
@@ -31,12 +41,16 @@ __all__ = [
     "AttendeeQuery",
     "AttendeeRow",
     "Dashboard",
+    "ImportPlan",
     "ImportPreview",
     "ImportRefused",
     "attendee_order",
     "attendee_rows",
     "dashboard",
+    "import_plan_through",
+    "plan_import_through",
     "preview_import",
+    "preview_import_through",
     "run_import",
 ]
 
@@ -306,6 +320,30 @@ def preview_import(
     """Read the file with the given preset and mapping; raises ImportRefused with a message
     an organiser can act on."""
     workshops = [s.name for s in queries.list_sessions(store.conn)]
+    return _preview(path, workshops, preset, mapping, sheet, rows)
+
+
+def preview_import_through(
+    event: EventFile,
+    path: str | Path,
+    preset: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    rows: int = 8,
+) -> ImportPreview:
+    """:func:`preview_import` through the event file's door: only the workshops' names are
+    read from it; the registration file (seconds, for a large workbook) is read outside."""
+    return _preview(path, event.read(_workshop_names_in_order), preset, mapping, sheet, rows)
+
+
+def _workshop_names_in_order(reader: EventReader) -> list[str]:
+    return [s.name for s in queries.list_sessions(reader.conn)]
+
+
+def _preview(
+    path: str | Path, workshops: list[str], preset: str | None,
+    mapping: Mapping[str, str] | None, sheet: str | None, rows: int,
+) -> ImportPreview:
     result = read_registrations(path, preset=preset, mapping=mapping or None, sheet=sheet,
                                 workshops=workshops)
     first = []
@@ -330,3 +368,81 @@ def run_import(
 ) -> ImportReport:
     return import_file(store, path, preset=preset, mapping=dict(mapping or {}) or None,
                        sheet=sheet, dry_run=dry_run)
+
+
+def plan_import_through(
+    event: EventFile,
+    path: str | Path,
+    preset: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+) -> ImportPlan:
+    """The dry run: the file is read and planned off the writer; nothing is written. The
+    import then writes this same plan (:func:`import_plan_through`)."""
+    return plan_file(event, path, preset=preset, mapping=dict(mapping or {}) or None,
+                     sheet=sheet)
+
+
+def import_plan_through(event: EventFile, plan: ImportPlan) -> ImportReport:
+    """Write the dry run's plan in batches between the desk's scans; refused if the file
+    or the event's registrations changed since the dry run."""
+    return write_plan(event, plan)
+
+
+# -- the benchmark --------------------------------------------------------------------------
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def attendee_keys_timings(event_path: str | Path, words: Sequence[str]) -> dict[str, float]:
+    """For `kiosk bench`: reading the attendee table's keys into memory on their own, the
+    memory they take, filters by ``words`` and every sort from memory, and what a filter
+    cost as an SQLite query (milliseconds, megabytes)."""
+    event = EventFile.open(event_path)
+    try:
+        return event.read(lambda reader: _keys_timings(reader, words))
+    finally:
+        event.close()
+
+
+def _keys_timings(store: EventReader, words: Sequence[str]) -> dict[str, float]:
+    started = time.perf_counter()
+    keys = AttendeeKeys()
+    keys.refresh(store.conn)
+    loaded = (time.perf_counter() - started) * 1000
+    keys.order("all", "zz", "name", False)  # the joined search texts, made once
+    in_memory = []
+    for word in words:
+        started = time.perf_counter()
+        keys.order("all", word, "name", False)
+        in_memory.append((time.perf_counter() - started) * 1000)
+    sorts = []
+    for sort in SORTS:
+        for descending in (False, True):
+            started = time.perf_counter()
+            keys.order("expected", "", sort, descending)
+            sorts.append((time.perf_counter() - started) * 1000)
+    # What each filter cost when it was a query: the figure the keys replace.
+    sql = []
+    for word in words[:8]:
+        started = time.perf_counter()
+        console_queries.attendee_order(store.conn, "all", word, "name", False)
+        sql.append((time.perf_counter() - started) * 1000)
+    del keys
+    # The memory the keys hold, counted by Python (resident size moves in big steps).
+    tracemalloc.start()
+    counted = AttendeeKeys()
+    counted.refresh(store.conn)
+    counted.order("all", "zz", "name", False)
+    grown = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
+    del counted
+    return {"keys_load_ms": round(loaded, 1), "keys_memory_mb": round(grown, 1),
+            "keys_filter_p50_ms": round(statistics.median(in_memory), 1),
+            "keys_filter_p99_ms": round(_p(in_memory, 0.99), 1),
+            "keys_sort_p50_ms": round(statistics.median(sorts), 1),
+            "keys_sort_max_ms": round(max(sorts), 1),
+            "sql_filter_p50_ms": round(statistics.median(sql), 1)}

@@ -10,6 +10,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.reports.csv_file import write_csv
 from kiosk.reports.tables import Cell, Table
 from kiosk.services import checkin_exports
+from kiosk.services.event_access import EventFile, as_read
 from kiosk.store import attendance
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention import log_action
@@ -121,12 +122,8 @@ def _write_xlsx(table: Table, path: Path) -> None:
 _WRITERS = {".csv": write_csv, ".xlsx": _write_xlsx}
 
 
-def export(store: EventStore, what: str, out: str | Path,
-           system: str | None = None) -> ExportResult:
-    """Write one export to ``out`` (.csv or .xlsx) and note it in the audit trail.
-
-    ``system`` names the registration system whose terms the ``checkins`` file uses (by
-    default, the one the registrations were imported from)."""
+def _target(what: str, out: str | Path) -> tuple[Path, Callable[[Table, Path], object]]:
+    """Where an export goes and what writes it, checked before anything is read."""
     path = Path(out).expanduser()
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:
@@ -135,16 +132,50 @@ def export(store: EventStore, what: str, out: str | Path,
         raise ExportError(f"There is no “{what}” export; choose one of {', '.join(EXPORTS)}.")
     if not path.parent.is_dir():
         raise ExportError(f"The folder {path.parent} does not exist.")
+    return path, writer
+
+
+def _rows(store: EventStore, what: str, system: str | None) -> Table:
     try:
-        table = (checkin_exports.checkins_table(store, system) if what == "checkins"
-                 else EXPORTS[what](store))
+        return (checkin_exports.checkins_table(store, system) if what == "checkins"
+                else EXPORTS[what](store))
     except ValueError as exc:
         raise ExportError(str(exc)) from exc
+
+
+def _write(writer: Callable[[Table, Path], object], table: Table, path: Path) -> None:
     try:
         writer(table, path)
     except OSError as exc:
         raise ExportError(f"Could not write {path} ({exc.strerror or exc}). Is it open in "
                           "a spreadsheet? Close it, or choose another name.") from exc
+
+
+def _note(store: EventStore, what: str, table: Table, path: Path) -> None:
     # The file's name only: a full path can hold a person's user name.
     log_action(store.conn, "export", f"{what}: {len(table.rows)} rows to {path.name}")
+
+
+def export(store: EventStore, what: str, out: str | Path,
+           system: str | None = None) -> ExportResult:
+    """Write one export to ``out`` (.csv or .xlsx) and note it in the audit trail.
+
+    ``system`` names the registration system whose terms the ``checkins`` file uses (by
+    default, the one the registrations were imported from)."""
+    path, writer = _target(what, out)
+    table = _rows(store, what, system)
+    _write(writer, table, path)
+    _note(store, what, table, path)
+    return ExportResult(path, what, len(table.rows))
+
+
+def export_through(event: EventFile, what: str, out: str | Path,
+                   system: str | None = None) -> ExportResult:
+    """:func:`export` through the event file's door: the rows are read as one snapshot, the
+    file is written outside any read or write (a large workbook takes seconds, and the desk
+    must not wait for it), and the note in the audit trail is a short write of its own."""
+    path, writer = _target(what, out)
+    table = event.read(as_read(lambda store: _rows(store, what, system)))
+    _write(writer, table, path)
+    event.write(lambda store: _note(store, what, table, path))
     return ExportResult(path, what, len(table.rows))

@@ -21,6 +21,7 @@ from kiosk.store.database import DatabaseFault
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.hub_records import HUB_ID, DeviceRole, EnrolGrant, HubDevice, WipeNotAllowed
+from kiosk.store.sync_attention import AttentionItem, needs_attention
 from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
 
 if TYPE_CHECKING:  # imported when the hub starts: uvicorn and FastAPI are slow to load
@@ -480,6 +481,15 @@ def take_bundle_file(store: EventStore, source: str, trust_new_desk: bool = Fals
     except BundleRefused as exc:
         raise HubConsoleError(f"Not imported: {exc}") from exc
     return BundleTaken(result.device_id, result.received, result.new)
+
+
+# -- what needs attention after sync --------------------------------------------------------
+
+
+def attention_needed(store: EventStore) -> list[AttentionItem]:
+    """What the Desks tab lists: double check-ins first, then clashing edits, people who may
+    be registered twice, and changes from elsewhere that were left out."""
+    return needs_attention(store)
 
 
 # -- the hub's own database, from the console (the hub machine) --------------------------

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from kiosk.badges import PreviewUnavailable
 from kiosk.core.models import Attendee, Status
+from kiosk.services.event_access import EventFile, as_read
 from kiosk.services.event_setup import SIGNING_KEY, event_of
 from kiosk.services.ticket_issuing import NoSigningKey, reissue
-from kiosk.services.ticket_output import write_tickets
+from kiosk.services.ticket_output import tickets_to_write, write_ticket_files, write_tickets
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 
@@ -112,6 +113,29 @@ def export_tickets(
 
     try:
         return _written(lambda: write_tickets(store, folder, file_format, progress=step),
+                        folder, "the tickets")
+    except ExportStopped:
+        return ExportReport(done[0], done[1], folder, stopped=True)
+
+
+def export_tickets_through(
+    event: EventFile, folder: Path, file_format: str,
+    progress: Callable[[int, int], None], stop_asked: Callable[[], bool],
+) -> ExportReport:
+    """:func:`export_tickets` through the event file's door: the people and their codes are
+    read as one snapshot, and the tickets (a minute or more for thousands) are drawn
+    outside it."""
+    done = [0, 0]
+
+    def step(written: int, total: int) -> None:
+        done[:] = [written, total]
+        progress(written, total)
+        if stop_asked():
+            raise ExportStopped
+
+    try:
+        return _written(lambda: write_ticket_files(event.read(as_read(tickets_to_write)),
+                                                   folder, file_format, progress=step),
                         folder, "the tickets")
     except ExportStopped:
         return ExportReport(done[0], done[1], folder, stopped=True)

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+from kiosk.core.models import Attendee, Event
 from kiosk.services.event_setup import event_of
 from kiosk.services.ticket_issuing import active_ticket_codes
 from kiosk.store.event_store import EventStore
@@ -20,13 +21,29 @@ def write_tickets(
     ``progress(done, total)`` is called after each ticket (the console's progress bar); an
     exception it raises stops the run before the mail-merge file is written.
     """
-    from kiosk.badges.tickets import render_ticket
+    return write_ticket_files(tickets_to_write(store, only), out, file_format, progress)
 
-    out.mkdir(parents=True, exist_ok=True)
+
+def tickets_to_write(store: EventStore, only: list[str] | None = None
+                     ) -> tuple[Event, list[tuple[Attendee, str]]]:
+    """The event and each active attendee with their ticket's code (only those named in
+    ``only``, when given): everything :func:`write_ticket_files` needs from the file."""
     event = event_of(store)
     issued = active_ticket_codes(store)
     if only:
         issued = [(a, code) for a, code in issued if a.id in only]
+    return event, issued
+
+
+def write_ticket_files(
+    tickets: tuple[Event, list[tuple[Attendee, str]]], out: Path, file_format: str = "png",
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the tickets read by :func:`tickets_to_write` (it touches no event file)."""
+    from kiosk.badges.tickets import render_ticket
+
+    event, issued = tickets
+    out.mkdir(parents=True, exist_ok=True)
     rows = []
     for attendee, code in issued:
         name = f"ticket-{attendee.id}.{file_format}"

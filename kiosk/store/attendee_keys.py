@@ -3,8 +3,9 @@
 Reading 100,000 rows from SQLite for every keystroke takes a second; holding a few small
 values per attendee (row id, sort keys, state flags, folded search text) makes a filter or
 a sort a pass over Python lists. The keys are read once, then only the attendees named by
-changes appended to the log since (by this or any other connection) are read again.
-Not thread-safe: one screen thread owns an instance.
+changes appended to the log since are read again. Every write in this process goes through
+the event file's one door and announces itself, so a look is asked for only when something
+was written. Not thread-safe: one screen thread owns an instance.
 """
 
 from __future__ import annotations
@@ -118,7 +119,6 @@ class AttendeeKeys:
         self._new_texts: dict[int, str] = {}  # texts changed since the corpus was joined
         self._plain: dict[tuple[str, str], list[int]] = {}  # unfiltered orders already made
         self._cursor = -1  # rowid of the last change taken in
-        self._version = -1
         self._shape = (0, 0)  # (attendee rows, their largest rowid) when last read
 
     def __len__(self) -> int:
@@ -130,7 +130,6 @@ class AttendeeKeys:
         """Read every attendee (about a second for 100,000)."""
         self.clear()
         self._cursor = _last_change(conn)
-        self._version = _data_version(conn)
         self._workshops = dict(conn.execute("SELECT id, name FROM sessions"))
         folds: dict[str, str] = {}  # names and organisations repeat: fold each once
 
@@ -195,14 +194,10 @@ class AttendeeKeys:
         if not self.loaded:
             self.load(conn)
             return None
-        version = _data_version(conn)
         last = _last_change(conn)
         if last == self._cursor:
-            if version == self._version:
-                return set()
-            self._version = version
-            # Another connection wrote without logging (settings, print jobs) — or rebuilt
-            # or wiped the derived tables, which the shape of the table gives away.
+            # Nothing logged since; a rebuild or a wipe of the derived tables logs nothing
+            # either, but the shape of the table gives it away.
             if _shape(conn) != self._shape:
                 self.load(conn)
                 return None
@@ -210,7 +205,6 @@ class AttendeeKeys:
         if last < self._cursor or last - self._cursor > _RELOAD_AFTER:
             self.load(conn)
             return None
-        self._version = version
         attendee_ids, sessions_changed = _named_in_changes(conn, self._cursor)
         self._cursor = last
         if sessions_changed:
@@ -383,10 +377,6 @@ class AttendeeKeys:
                 wanted[p] = 1
             found = [rowids[p] for p in self._order(sort) if wanted[p]]
         return found[::-1] if descending else found
-
-
-def _data_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def _last_change(conn: sqlite3.Connection) -> int:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from kiosk.services.event_access import EventFile, EventReader, EventStore
 from kiosk.services.faults import describe
@@ -35,7 +35,10 @@ class Ops(QObject):
         self._lock = threading.Lock()
         self._pending = 0
         self._closed = False
-        self._answered.connect(self._on_answered)
+        # Queued even from the UI thread: work that is done before its callback is added
+        # calls it there and then, and an answer must never arrive inside the call that
+        # asked for it (before the caller has connected to what it announces).
+        self._answered.connect(self._on_answered, Qt.ConnectionType.QueuedConnection)
 
     @property
     def pending(self) -> int:
@@ -101,13 +104,15 @@ class EventOps(Ops):
     def __init__(self, event: EventFile, parent: QObject | None = None,
                  name: str = "console") -> None:
         super().__init__(parent, name)
-        self.event = event
+        # Not ``self.event``: that would hide QObject.event, through which Qt delivers the
+        # queued answers.
+        self.event_file = event
 
     def read(
         self, task: Callable[[EventReader], T], then: Callable[[T], None] | None = None,
         failed: Callable[[str], None] | None = None, lane: str = "main",
     ) -> Future[T] | None:
-        event = self.event
+        event = self.event_file
         return self.run(lambda: event.read(task), then, failed, lane)
 
     def write(
@@ -115,12 +120,12 @@ class EventOps(Ops):
         failed: Callable[[str], None] | None = None, lane: str = "main",
         atomic: bool = True,
     ) -> Future[T] | None:
-        event = self.event
+        event = self.event_file
         return self.run(lambda: event.write(task, atomic=atomic), then, failed, lane)
 
     def call(
         self, use_case: Callable[[EventFile], T], then: Callable[[T], None] | None = None,
         failed: Callable[[str], None] | None = None, lane: str = "main",
     ) -> Future[T] | None:
-        event = self.event
+        event = self.event_file
         return self.run(lambda: use_case(event), then, failed, lane)

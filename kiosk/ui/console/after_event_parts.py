@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services.after_event import confirmation_matches, confirmation_word
-from kiosk.store.attendance import AuditEntry
+from kiosk.services.after_event import AuditEntry, confirmation_matches, confirmation_word
 
 AUDIT_COLUMNS = ("When", "Desk", "Operator", "Action", "Attendee id", "Detail")
 ALL_ACTIONS = "All actions"

@@ -29,17 +29,22 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services import after_event, retention
-from kiosk.services.after_event import AfterEventState, BackupDone, Removal, Written
-from kiosk.store.attendance import AuditEntry
-from kiosk.store.backups import Backup
-from kiosk.store.event_store import EventStore
+from kiosk.services.after_event import (
+    AfterEventState,
+    AuditEntry,
+    Backup,
+    BackupDone,
+    Removal,
+    Written,
+)
+from kiosk.services.event_access import EventFile
 from kiosk.ui.console.after_event_parts import (
     ALL_ACTIONS,
     AuditModel,
     ConfirmDialog,
     RemovalDialog,
 )
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 # Every ``kiosk export --what`` choice, as an organiser would ask for it.
 EXPORT_CHOICES: tuple[tuple[str, str], ...] = (
@@ -107,12 +112,14 @@ class AfterEventScreen(QWidget):
     dialog_opened = Signal(object)  # a confirmation, for whoever drives it (a person, a test)
     failed = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None,
+    def __init__(self, event: EventFile, parent: QWidget | None = None,
                  clock: Callable[[], datetime] = datetime.now) -> None:
         super().__init__(parent)
-        self.event_path = event_path
+        self.event_path = event.path
         self.clock = clock
-        self.tasks = EventTasks(event_path, "after", self)
+        # Exports and the report run on a lane of their own ("work"): the state, the audit
+        # trail and the backups are read meanwhile.
+        self.ops = EventOps(event, self, "after")
         self.state: AfterEventState | None = None
         self.backups: list[Backup] = []
         self.dialog: ConfirmDialog | RemovalDialog | None = None
@@ -323,7 +330,7 @@ class AfterEventScreen(QWidget):
         """A report made before (at the suggested place) is shown and can be opened."""
         path = Path(self.report_path.text())
 
-        def read(_store: EventStore) -> tuple[float, QImage, int] | None:
+        def read() -> tuple[float, QImage, int] | None:
             if not path.is_file():
                 return None
             return (path.stat().st_mtime, *first_page(path))
@@ -340,11 +347,11 @@ class AfterEventScreen(QWidget):
                                         + f") made on {made} is in {path}. Make it again "
                                         "for the latest figures.")
 
-        self.tasks.call(read, show, self._on_failed)
+        self.ops.run(read, show, self._on_failed, lane="work")
 
     def refresh(self) -> None:
         """Ask for the file's state, the audit trail and the backups again."""
-        self.tasks.call(after_event.overview, self._show_overview, self._on_failed)
+        self.ops.read(after_event.overview, self._show_overview, self._on_failed)
         self._load_backups()
 
     def _show_overview(self, answer: tuple[AfterEventState, list[AuditEntry]]) -> None:
@@ -360,12 +367,11 @@ class AfterEventScreen(QWidget):
             self.refresh()
 
     def _load_audit(self) -> None:
-        self.tasks.call(after_event.audit_newest_first, self._show_audit, self._on_failed)
+        self.ops.read(after_event.audit_newest_first, self._show_audit, self._on_failed)
 
     def _load_backups(self) -> None:
         path = self.event_path
-        self.tasks.call(lambda _store: retention.list_backups(path), self._show_backups,
-                        self._on_failed)
+        self.ops.run(lambda: retention.list_backups(path), self._show_backups, self._on_failed)
 
     def _loaded(self, part: str) -> None:
         self._first.add(part)
@@ -429,7 +435,7 @@ class AfterEventScreen(QWidget):
 
     def dismiss_reminder(self) -> None:
         self.banner.hide()
-        self.tasks.call(after_event.dismiss_reminder, lambda _none: None, self._on_failed)
+        self.ops.write(after_event.dismiss_reminder, None, self._on_failed)
 
     # -- exports -------------------------------------------------------------------------
 
@@ -466,8 +472,8 @@ class AfterEventScreen(QWidget):
         self._exporting = what
         self.export_button.setEnabled(False)
         self.export_message.setText("Exporting…")
-        self.tasks.call(lambda store: after_event.export_file(store, what, out),
-                        self._on_exported, self._on_export_failed)
+        self.ops.call(lambda event: after_event.export_file_through(event, what, out),
+                      self._on_exported, self._on_export_failed, lane="work")
 
     def export_audit(self) -> None:
         self.export_what.setCurrentIndex(self.export_what.findData("audit"))
@@ -505,13 +511,13 @@ class AfterEventScreen(QWidget):
         self.report_button.setEnabled(False)
         self.report_message.setText("Making the report…")
 
-        def write(store: EventStore) -> tuple[Written, QImage, int]:
-            written = after_event.report_file(store, out)
+        def write(event: EventFile) -> tuple[Written, QImage, int]:
+            written = event.write(lambda store: after_event.report_file(store, out))
             if not written.ok or written.path is None:
                 return written, QImage(), 0
-            return (written, *first_page(written.path))
+            return (written, *first_page(written.path))  # drawn outside the write
 
-        self.tasks.call(write, self._on_report, self._on_report_failed)
+        self.ops.call(write, self._on_report, self._on_report_failed, lane="work")
 
     def _on_report(self, answer: tuple[Written, QImage, int]) -> None:
         written, image, pages = answer
@@ -552,16 +558,16 @@ class AfterEventScreen(QWidget):
     def take_backup(self) -> None:
         path = self.event_path
         self.take_button.setEnabled(False)
-        self.tasks.call(lambda _store: after_event.take_backup_now(path), self._on_backup_done,
-                        self._on_failed)
+        self.ops.run(lambda: after_event.take_backup_now(path), self._on_backup_done,
+                     self._on_failed)
 
     def ask_restore(self) -> None:
         """Compare the chosen backup with the file as it is now (read now), then ask."""
         chosen = self.chosen_backup()
         if chosen is None:
             return
-        self.tasks.call(after_event.after_event_state,
-                        lambda state: self._confirm_restore(chosen, state), self._on_failed)
+        self.ops.read(after_event.after_event_state,
+                      lambda state: self._confirm_restore(chosen, state), self._on_failed)
 
     def _confirm_restore(self, chosen: Backup, state: AfterEventState) -> None:
         self._show_state(state)
@@ -575,22 +581,23 @@ class AfterEventScreen(QWidget):
         path = self.event_path
         self.restore_button.setEnabled(False)
         self.backup_message.setText("Restoring…")
-        self.tasks.call(lambda _store: after_event.restore(path, number), self._on_backup_done,
-                        self._on_failed)
+        # Outside a transaction (the file is replaced whole), on the writer: nothing else
+        # writes meanwhile, and the other tabs hear that the file was put back.
+        self.ops.write(lambda store: after_event.restore_announced(store, path, number),
+                       self._on_backup_done, self._on_failed, atomic=False)
 
     def _on_backup_done(self, done: BackupDone) -> None:
         self.take_button.setEnabled(True)
         self.backup_message.setText(done.message if done.ok else f"⚠ {done.message}")
         self.refresh()
-        self._refresh_other_screens()
         self.backup_done.emit(done)
 
     # -- wipe and anonymise --------------------------------------------------------------
 
     def ask_removal(self, anonymise: bool) -> None:
         """Read what will go now (not what the screen showed a while ago), then ask."""
-        self.tasks.call(after_event.after_event_state,
-                        lambda state: self._open_removal(state, anonymise), self._on_failed)
+        self.ops.read(after_event.after_event_state,
+                      lambda state: self._open_removal(state, anonymise), self._on_failed)
 
     def _open_removal(self, state: AfterEventState, anonymise: bool) -> None:
         self._show_state(state)
@@ -601,10 +608,10 @@ class AfterEventScreen(QWidget):
 
     def _remove(self, dialog: RemovalDialog, pin: str, typed: str) -> None:
         anonymise = dialog.anonymise
-        self.tasks.call(
+        # Not one transaction: the wipe compacts the file (VACUUM) once the people are gone.
+        self.ops.write(
             lambda store: after_event.remove_personal_data(store, pin, typed, anonymise),
-            lambda removal: self._on_removed(dialog, removal),
-            dialog.refused)
+            lambda removal: self._on_removed(dialog, removal), dialog.refused, atomic=False)
 
     def _on_removed(self, dialog: RemovalDialog, removal: Removal) -> None:
         if not removal.done:
@@ -615,7 +622,6 @@ class AfterEventScreen(QWidget):
         dialog.accept()
         self.removal_message.setText(removal.message)
         self.refresh()
-        self._refresh_other_screens()
         self.removal_done.emit(removal)
 
     # -- shared --------------------------------------------------------------------------
@@ -626,19 +632,5 @@ class AfterEventScreen(QWidget):
         dialog.open()
         self.dialog_opened.emit(dialog)
 
-    def _refresh_other_screens(self) -> None:
-        """After a wipe or restore, the other tabs must not go on showing what is gone: each
-        screen's ``reload()`` or ``refresh()`` reads the file again on its own thread."""
-        stack = self.parentWidget()
-        if stack is None:
-            return
-        direct = Qt.FindChildOption.FindDirectChildrenOnly
-        for screen in stack.findChildren(QWidget, options=direct):
-            if screen is self:
-                continue
-            again = getattr(screen, "reload", None) or getattr(screen, "refresh", None)
-            if callable(again):
-                again()
-
     def shutdown(self) -> None:
-        self.tasks.shutdown()
+        self.ops.shutdown()

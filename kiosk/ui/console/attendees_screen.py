@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.services import attendee_admin, console
 from kiosk.services.attendee_admin import AdminError
-from kiosk.store.event_store import EventStore
+from kiosk.services.event_access import EventFile, EventReader
 from kiosk.ui.console.attendee_dialogs import (
     ConfirmDialog,
     EditAttendeeDialog,
@@ -32,7 +32,8 @@ from kiosk.ui.console.attendee_dialogs import (
     field_titles,
 )
 from kiosk.ui.console.attendee_model import COLUMNS, AttendeeTableModel
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.console.listening import EventListener, Heard
+from kiosk.ui.ops import EventOps
 
 STATES: tuple[tuple[str, str], ...] = (
     ("all", "Everyone"),
@@ -45,8 +46,8 @@ STATES: tuple[tuple[str, str], ...] = (
 )
 
 _COLUMN_WIDTHS = (220, 240, 110, 110, 120, 110)
-# How often the table looks for changes made elsewhere (desks, sync, the import screen).
-FOLLOW_MS = 2_000
+# A read (a reader) or a write (the store, a reader too).
+Store = TypeVar("Store", bound=EventReader)
 # Selections larger than this are not carried over to a new order (finding them costs).
 _KEPT_SELECTION = 50
 
@@ -58,8 +59,8 @@ class _Refused:
         self.message = message
 
 
-def _refusable(task: Callable[[EventStore], Any]) -> Callable[[EventStore], Any]:
-    def run(store: EventStore) -> Any:
+def _refusable(task: Callable[[Store], Any]) -> Callable[[Store], Any]:
+    def run(store: Store) -> Any:
         try:
             return task(store)
         except AdminError as refusal:
@@ -68,8 +69,10 @@ def _refusable(task: Callable[[EventStore], Any]) -> Callable[[EventStore], Any]
 
 
 class AttendeesScreen(QWidget):
-    """Filters and sorts run on the screen's thread; the table keeps showing the previous
-    answer until the new one is ready, so typing never waits for the disk."""
+    """Filters and sorts run on the screen's lane; the table keeps showing the previous
+    answer until the new one is ready, so typing never waits for the disk. What is written
+    to the event file elsewhere (a desk's check-in, a sync, an import) shows where it stands,
+    without a look at the file while nothing happens."""
 
     order_shown = Signal(int)  # rows now in the table
     rows_loaded = Signal(int)  # a page of rows has arrived (its number)
@@ -77,15 +80,18 @@ class AttendeesScreen(QWidget):
     dialog_opened = Signal(QDialog)
     corrected = Signal(str)  # a correction was recorded (what the message line says)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = EventTasks(event_path, "attendees", self)
+        self.event_file = event
+        # One lane: the keys below are only ever touched by reads run on it, one at a time.
+        self.ops = EventOps(event, self, "attendees")
+        self.listener: EventListener | None = None
         self.query = console.AttendeeQuery()
-        # Owned by the screen's thread: only tasks touch it.
         self._keys = console.AttendeeKeys()
         self._workshops: dict[str, str] = {}
         self._asked_order = 0
         self._following = False
+        self._follow_again = False  # written to while the last look was under way
         self._warm_keys = False
         self.dialog: QDialog | None = None
         self.filter_box = QLineEdit()
@@ -159,19 +165,25 @@ class AttendeesScreen(QWidget):
         self.edit_button.clicked.connect(lambda: self.edit_selected())
         self.merge_button.clicked.connect(self.merge_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
-        self.follow_timer = QTimer(self)
-        self.follow_timer.setInterval(FOLLOW_MS)
-        self.follow_timer.timeout.connect(self.follow)
         self._show_actions()
 
     def start(self) -> None:
-        """Read the event's workshops, then the first order."""
-        self.tasks.call(console.workshop_names, self._on_workshops, self.on_failed)
+        """Read the event's workshops, then the first order; from then on, follow what is
+        written to the event file."""
+        if self.listener is None:
+            self.listener = EventListener(self.event_file, self)
+            self.listener.heard.connect(self._on_heard)
+        self.ops.read(console.workshop_names, self._on_workshops, self.on_failed)
 
     def _on_workshops(self, names: dict[str, str]) -> None:
         self._workshops = names
         self._ask_order()
-        self.follow_timer.start()
+
+    def _on_heard(self, heard: Heard) -> None:
+        if heard.rebuilt:
+            self.reload()  # wiped or put back from a backup: nothing shown still holds
+        elif heard.changes:
+            self.follow()
 
     # -- filter and sort -------------------------------------------------------------------
 
@@ -189,8 +201,7 @@ class AttendeesScreen(QWidget):
     def reload(self) -> None:
         """Read everything again (the Refresh button; after an import)."""
         keys = self._keys
-        self.tasks.call(lambda _store: keys.clear(), lambda _none: self.start(),
-                        self.on_failed)
+        self.ops.run(keys.clear, lambda _none: self.start(), self.on_failed)
 
     def _ask_order(self) -> None:
         query, keys = self.query, self._keys
@@ -204,8 +215,7 @@ class AttendeesScreen(QWidget):
         else:
             task = lambda store: console.follow_attendees(  # noqa: E731
                 store, keys, query, even_if_unchanged=True)
-        self.tasks.call(task, partial(self._on_order, self._asked_order, False),
-                        self.on_failed)
+        self.ops.read(task, partial(self._on_order, self._asked_order, False), self.on_failed)
 
     @property
     def keys_ready(self) -> bool:
@@ -213,16 +223,21 @@ class AttendeesScreen(QWidget):
         return self._keys.loaded and not self._following
 
     def follow(self, even_hidden: bool = False) -> None:
-        """Look for changes made elsewhere; the table follows them where it stands. Not while
-        another tab is in front: the desk in the same program should have the processor."""
-        if self._following or not self.model.generation:
+        """Take in what was written since the last look; the table follows it where it
+        stands. Not while another tab is in front (it catches up when shown again): the
+        desk in the same program should have the processor."""
+        if not self.model.generation:
             return
         if not even_hidden and not self.isVisible():
             return
+        if self._following:
+            self._follow_again = True
+            return
         self._following = True
+        self._follow_again = False
         query, keys = self.query, self._keys
-        self.tasks.call(lambda store: console.follow_attendees(store, keys, query),
-                        partial(self._on_followed, self._asked_order), self._on_follow_failed)
+        self.ops.read(lambda store: console.follow_attendees(store, keys, query),
+                      partial(self._on_followed, self._asked_order), self._on_follow_failed)
 
     def _on_follow_failed(self, message: str) -> None:
         self._following = False
@@ -232,6 +247,8 @@ class AttendeesScreen(QWidget):
         self._following = False
         if followed is not None:
             self._on_order(request, True, followed)
+        if self._follow_again:
+            self.follow(even_hidden=True)
 
     def _on_order(self, request: int, in_place: bool, followed: console.FollowedOrder) -> None:
         if request != self._asked_order:
@@ -276,9 +293,8 @@ class AttendeesScreen(QWidget):
     def on_page_wanted(self, generation: int, page: int) -> None:
         ids = self.model.page_ids(page)
         workshops = self._workshops
-        self.tasks.call(
-            lambda store: console.attendee_rows(store, ids, workshops),
-            partial(self._on_page, generation, page), self.on_failed)
+        self.ops.read(lambda store: console.attendee_rows(store, ids, workshops),
+                      partial(self._on_page, generation, page), self.on_failed)
 
     def _on_page(self, generation: int, page: int, rows: dict) -> None:
         self.model.add_page(generation, page, rows)
@@ -338,7 +354,6 @@ class AttendeesScreen(QWidget):
         dialog.accept()
         self._say(message)
         self.corrected.emit(message)
-        self._following = False
         self.follow(even_hidden=True)
 
     def edit_selected(self, row: int | None = None) -> None:
@@ -349,8 +364,8 @@ class AttendeesScreen(QWidget):
             self._say("Select one row to edit.")
             return
         attendee_id = selected[0].attendee_id
-        self.tasks.call(_refusable(lambda store: attendee_admin.edit_form(store, attendee_id)),
-                        self._open_edit, self.on_failed)
+        self.ops.read(_refusable(lambda store: attendee_admin.edit_form(store, attendee_id)),
+                      self._open_edit, self.on_failed)
 
     def _open_edit(self, form: attendee_admin.EditForm | _Refused) -> None:
         if isinstance(form, _Refused):
@@ -369,7 +384,7 @@ class AttendeesScreen(QWidget):
             self._done(dialog, f"Saved {name}: {field_titles(result.changed)}."
                        if result.changed else "Nothing changed.")
 
-        self.tasks.call(_refusable(
+        self.ops.write(_refusable(
             lambda store: attendee_admin.edit_attendee(store, attendee_id, changes)),
             saved, dialog.show_problem)
 
@@ -379,8 +394,8 @@ class AttendeesScreen(QWidget):
             self._say("Select the two rows to merge (Ctrl+click the second).")
             return
         first, second = (row.attendee_id for row in selected if row is not None)
-        self.tasks.call(_refusable(lambda store: attendee_admin.plan_merge(store, first, second)),
-                        self._open_merge, self.on_failed)
+        self.ops.read(_refusable(lambda store: attendee_admin.plan_merge(store, first, second)),
+                      self._open_merge, self.on_failed)
 
     def _open_merge(self, plan: attendee_admin.MergePlan | _Refused) -> None:
         if isinstance(plan, _Refused):
@@ -399,7 +414,7 @@ class AttendeesScreen(QWidget):
             filled = f" (filled in: {field_titles(result.filled)})" if result.filled else ""
             self._done(dialog, f"Merged into {name}{filled}.")
 
-        self.tasks.call(_refusable(
+        self.ops.write(_refusable(
             lambda store: attendee_admin.merge_attendees(store, kept_id, merged_id)),
             merged, dialog.show_problem)
 
@@ -434,7 +449,7 @@ class AttendeesScreen(QWidget):
             else:
                 self._done(dialog, done)
 
-        dialog.confirmed.connect(lambda: self.tasks.call(
+        dialog.confirmed.connect(lambda: self.ops.write(
             _refusable(lambda store: change(store, attendee_id)), recorded,
             dialog.show_problem))
         self._open(dialog)
@@ -450,7 +465,8 @@ class AttendeesScreen(QWidget):
         self.follow()  # catch up with what happened while another tab was in front
 
     def shutdown(self) -> None:
-        self.follow_timer.stop()
+        if self.listener is not None:
+            self.listener.stop()
         if self.dialog is not None:
             self.dialog.close()
-        self.tasks.shutdown()
+        self.ops.shutdown()

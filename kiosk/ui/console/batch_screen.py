@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,9 @@ from kiosk.services.badge_batches import (
     Saved,
     SaveOutcome,
 )
-from kiosk.store.event_store import EventStore
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.services.event_access import EventFile, EventReader
+from kiosk.ui.console.listening import EventListener, Heard
+from kiosk.ui.ops import EventOps
 
 FROM_FILE = "\0file"  # the badge list's last entry: a layout file of the organiser's
 # Small batches are drawn as soon as they are chosen; larger ones when Preview is pressed.
@@ -51,9 +53,16 @@ AUTO_PREVIEW_BADGES = 500
 
 
 class _Relay(QObject):
-    """Carries progress from the worker thread to the screen (a queued signal)."""
+    """Carries progress from the work lane to the screen (a queued signal)."""
 
     advanced = Signal(int, int)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """Why a batch could not be drawn, in words (someone merged away since it was counted)."""
+
+    message: str
 
 
 def _plural(n: int, word: str) -> str:
@@ -61,8 +70,8 @@ def _plural(n: int, word: str) -> str:
 
 
 class BatchScreen(QWidget):
-    """Counting runs on one thread and drawing, saving and printing on another, so the
-    figures follow each choice at once even while a thousand badges are being drawn."""
+    """Counting runs on one lane and drawing, saving and printing on another ("work"), so
+    the figures follow each choice at once even while a thousand badges are being drawn."""
 
     ready = Signal()  # the first figures are on screen
     plan_shown = Signal(object)  # the BatchPlan now summarised
@@ -71,11 +80,12 @@ class BatchScreen(QWidget):
     sent = Signal(object)  # the BatchSent of a finished (or stopped) print run
     failed = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._event_path = event_path
-        self._queries = EventTasks(event_path, "batch", self)
-        self._work = EventTasks(event_path, "batch-work", self)
+        self.event_file = event
+        self._event_path = event.path
+        self.ops = EventOps(event, self, "batch")
+        self.listener: EventListener | None = None
         self._relay = _Relay(self)
         self._relay.advanced.connect(self._on_progress)
         self.plan: BatchPlan | None = None
@@ -281,11 +291,18 @@ class BatchScreen(QWidget):
 
     def start(self) -> None:
         """Read the categories, workshops and printers, then count."""
-        def choices(store: EventStore) -> Any:
-            return batches.categories(store), batches.workshops(store)
+        def choices(reader: EventReader) -> Any:
+            return batches.categories(reader), batches.workshops(reader)
 
-        self._queries.call(choices, self._on_choices, self._on_failed)
+        if self.listener is None:
+            self.listener = EventListener(self.event_file, self)
+            self.listener.heard.connect(self._on_heard)
+        self.ops.read(choices, self._on_choices, self._on_failed)
         self.reload_printers()
+
+    def _on_heard(self, heard: Heard) -> None:
+        if heard.rebuilt:
+            self.reload()  # wiped or put back from a backup: count and draw afresh
 
     def _on_choices(self, found: tuple[list[tuple[str, int]], list[batches.Choice]]) -> None:
         categories, workshops = found
@@ -312,11 +329,13 @@ class BatchScreen(QWidget):
     def reload_printers(self) -> None:
         path = self._event_path
 
-        def find(store: EventStore) -> Any:
-            printers = batches.batch_printers(path)
-            return printers, printers.printers(), batches.default_printer(store, printers)
+        def find(event: EventFile) -> Any:
+            printers = batches.batch_printers(path)  # the spooler is asked outside any read
+            listed = printers.printers()
+            return printers, listed, event.read(
+                lambda reader: batches.default_printer(reader, printers))
 
-        self._queries.call(find, self._on_printers, self._on_failed)
+        self.ops.call(find, self._on_printers, self._on_failed)
 
     def _on_printers(self, found: tuple[PrinterDirectory, list[Any], str]) -> None:
         self.printers, listed, default = found
@@ -373,8 +392,8 @@ class BatchScreen(QWidget):
         self._asked += 1
         asked = self._asked
         self.count_label.setText("Counting…")
-        self._queries.call(lambda store: batches.plan_batch(store, query, choice),
-                           lambda plan: self._on_plan(asked, plan), self._on_failed)
+        self.ops.read(lambda reader: batches.plan_batch(reader, query, choice),
+                      lambda plan: self._on_plan(asked, plan), self._on_failed)
 
     def _on_plan(self, asked: int, plan: BatchPlan) -> None:
         if asked != self._asked:
@@ -442,8 +461,8 @@ class BatchScreen(QWidget):
                 (self.busy and self._work_kind != "preview"):
             return
         self.placeholder.setText(f"Drawing {_plural(plan.count, 'badge')}…")
-        self._run("preview", plan.count, lambda store, progress, stop:
-                  batches.render_batch(store, plan, progress, stop),
+        self._run("preview", plan.count, lambda event, progress, stop:
+                  batches.render_batch_through(event, plan, progress, stop),
                   lambda document: self._on_drawn(document, then))
 
     def _on_drawn(self, document: BatchDocument,
@@ -499,7 +518,7 @@ class BatchScreen(QWidget):
             self.make_preview(lambda document: self._write(document, path, replace))
 
     def _write(self, document: BatchDocument, path: str, replace: bool) -> None:
-        self._run("save", 0, lambda _store, _progress, _stop:
+        self._run("save", 0, lambda _event, _progress, _stop:
                   batches.save_pdf(document, path, replace), self._on_saved)
 
     def _on_saved(self, result: Saved) -> None:
@@ -525,8 +544,8 @@ class BatchScreen(QWidget):
             self._say("Wait for the printers to be found, or press Refresh.")
             return
         reason = self.reason_box.text()
-        self._run("send", plan.count, lambda store, progress, stop: batches.send_batch(
-            store, printers, plan, printer, reason, progress, stop), self._on_sent)
+        self._run("send", plan.count, lambda event, progress, stop: batches.send_batch_through(
+            event, printers, plan, printer, reason, progress, stop), self._on_sent)
 
     def _on_sent(self, result: BatchSent) -> None:
         self._say(result.message)
@@ -537,7 +556,8 @@ class BatchScreen(QWidget):
 
     def _run(self, kind: str, total: int, task: Callable[..., Any],
              then: Callable[[Any], None]) -> None:
-        """Run ``task(store, progress, stop)`` on the work thread, with progress shown."""
+        """Run ``task(event, progress, stop)`` on the work lane, with progress shown (it
+        reads and writes through the event file's door as it goes, never holding it)."""
         stop = threading.Event()
         self._stop, self._work_kind = stop, kind
         relay = self._relay
@@ -548,15 +568,19 @@ class BatchScreen(QWidget):
         self.busy_row.setVisible(True)
         self._update_buttons()
 
-        def work(store: EventStore) -> Any:
+        def work(event: EventFile) -> Any:
             try:
-                return task(store, relay.advanced.emit, stop.is_set)
+                return task(event, relay.advanced.emit, stop.is_set)
             except BatchCancelled:
                 return None
+            except (LookupError, ValueError) as problem:  # said in words for the organiser
+                return _Problem(str(problem))
 
         def done(answer: Any) -> None:
             self._finished(stop)
-            if answer is None:
+            if isinstance(answer, _Problem):
+                self._on_failed(answer.message)
+            elif answer is None:
                 self._say("Cancelled.")
                 if kind == "preview" and self.document is None:
                     self.placeholder.setText("Preview cancelled. Press Preview pages to "
@@ -571,7 +595,7 @@ class BatchScreen(QWidget):
             self._on_failed(message)
             self._mark_ready()
 
-        self._work.call(work, done, failed)
+        self.ops.call(work, done, failed, lane="work")
 
     def _finished(self, stop: threading.Event) -> None:
         if self._stop is stop:
@@ -626,5 +650,6 @@ class BatchScreen(QWidget):
     def shutdown(self) -> None:
         if self._stop is not None:
             self._stop.set()
-        self._queries.shutdown()
-        self._work.shutdown()
+        if self.listener is not None:
+            self.listener.stop()
+        self.ops.shutdown()

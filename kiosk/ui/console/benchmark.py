@@ -11,13 +11,14 @@ import random
 import statistics
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.services import console
+from kiosk.services.event_access import EventFile
 from kiosk.ui.console.attendees_screen import AttendeesScreen
 from kiosk.ui.console.organise_window import OrganiseWindow
 
@@ -69,51 +70,7 @@ FILTER_WORDS = ("smith", "trust", "an", "council", "e", "kingsmere", "jo", "netw
 def measure_keys(event_path: str | Path) -> dict[str, float]:
     """Reading the table's keys into memory on their own, the memory they take, and what a
     filter cost as an SQLite query."""
-    from kiosk.store.attendee_keys import SORTS, AttendeeKeys
-    from kiosk.store.console_queries import attendee_order
-    from kiosk.store.event_store import EventStore
-
-    store = EventStore.open(event_path)
-    try:
-        started = time.perf_counter()
-        keys = AttendeeKeys()
-        keys.refresh(store.conn)
-        loaded = (time.perf_counter() - started) * 1000
-        keys.order("all", "zz", "name", False)  # the joined search texts, made once
-        in_memory = []
-        for word in FILTER_WORDS:
-            started = time.perf_counter()
-            keys.order("all", word, "name", False)
-            in_memory.append((time.perf_counter() - started) * 1000)
-        sorts = []
-        for sort in SORTS:
-            for descending in (False, True):
-                started = time.perf_counter()
-                keys.order("expected", "", sort, descending)
-                sorts.append((time.perf_counter() - started) * 1000)
-        # What each filter cost when it was a query: the figure the keys replace.
-        sql = []
-        for word in FILTER_WORDS[:8]:
-            started = time.perf_counter()
-            attendee_order(store.conn, "all", word, "name", False)
-            sql.append((time.perf_counter() - started) * 1000)
-        del keys
-        # The memory the keys hold, counted by Python (resident size moves in big steps).
-        tracemalloc.start()
-        counted = AttendeeKeys()
-        counted.refresh(store.conn)
-        counted.order("all", "zz", "name", False)
-        grown = tracemalloc.get_traced_memory()[0] / 1e6
-        tracemalloc.stop()
-        del counted
-    finally:
-        store.close()
-    return {"keys_load_ms": round(loaded, 1), "keys_memory_mb": round(grown, 1),
-            "keys_filter_p50_ms": round(statistics.median(in_memory), 1),
-            "keys_filter_p99_ms": round(_p(in_memory, 0.99), 1),
-            "keys_sort_p50_ms": round(statistics.median(sorts), 1),
-            "keys_sort_max_ms": round(max(sorts), 1),
-            "sql_filter_p50_ms": round(statistics.median(sql), 1)}
+    return console.attendee_keys_timings(event_path, FILTER_WORDS)
 
 
 def measure_attendee_table(event_path: str | Path, jumps: int = 40, seed: int = 1,
@@ -127,16 +84,17 @@ def measure_attendee_table(event_path: str | Path, jumps: int = 40, seed: int = 
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     beat = _Heartbeat()
     beat.start()
+    event: EventFile | None = None
     if whole_window:
         window: QWidget = OrganiseWindow(event_path, refresh_ms=3000)
         window.show_screen("attendees")
         screen = window.attendees
     else:
-        window = screen = AttendeesScreen(str(event_path))
+        event = EventFile.open(event_path, threaded=True)
+        window = screen = AttendeesScreen(event)
         screen.start()
     window.resize(1280, 820)
     window.show()
-    screen.follow_timer.stop()  # nothing changes the event here; keep the figures clean
     table, model = screen.table, screen.model
 
     def row_shown(row: int) -> Callable[[], bool]:
@@ -192,6 +150,8 @@ def measure_attendee_table(event_path: str | Path, jumps: int = 40, seed: int = 
         window.close()
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        if event is not None:
+            event.close()
     return results
 
 

@@ -1,9 +1,9 @@
 """The live dashboard: who has arrived, by category and workshop, arrivals over time,
-duplicates flagged, each desk's latest check-in. Refreshes every few seconds."""
+duplicates flagged, each desk's latest check-in. Follows every write to the event file."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services import console
+from kiosk.services.event_access import EventFile
 from kiosk.ui.console.arrivals_chart import ArrivalsChart
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.console.listening import EventListener, Heard
+from kiosk.ui.ops import EventOps
 
-REFRESH_MS = 3000
+# While desks keep checking people in, the figures are read again at most this often.
+REFRESH_MS = 1000
 
 
 def _big(points: int, name: str) -> QLabel:
@@ -66,10 +69,14 @@ class DashboardScreen(QWidget):
     refreshed = Signal(object)  # the Dashboard now on screen
     failed = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None,
+    def __init__(self, event: EventFile, parent: QWidget | None = None,
                  refresh_ms: int = REFRESH_MS) -> None:
         super().__init__(parent)
-        self.tasks = EventTasks(event_path, "dashboard", self)
+        self.event_file = event
+        self.ops = EventOps(event, self, "dashboard")
+        self.refresh_ms = refresh_ms
+        self.listener: EventListener | None = None
+        self._again = False  # something was written while the figures were being read
         self.dashboard: console.Dashboard | None = None
         self.overall_label = _big(26, "Checked in")
         self.overall_label.setText("Reading the event…")
@@ -114,9 +121,6 @@ class DashboardScreen(QWidget):
         layout.addLayout(figures)
         layout.addLayout(grid, 1)
         layout.addWidget(self.status_label)
-        self.timer = QTimer(self)
-        self.timer.setInterval(refresh_ms)
-        self.timer.timeout.connect(self.refresh)
 
     @staticmethod
     def _box(title: str, content: QWidget) -> QGroupBox:
@@ -127,20 +131,28 @@ class DashboardScreen(QWidget):
         return box
 
     def start(self) -> None:
+        """Read the figures, then again after each write to the event file (a check-in at
+        a desk, a sync, an import): nothing is read while nothing happens."""
+        self.listener = EventListener(self.event_file, self, self.refresh_ms)
+        self.listener.heard.connect(self._on_heard)
         self.refresh()
-        self.timer.start()
+
+    def _on_heard(self, _heard: Heard) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
-        """Ask for new figures, unless the last request is still being answered."""
-        if self.tasks.pending:
+        """Ask for new figures; while a reading is under way, once more after it."""
+        if self.ops.pending:
+            self._again = True
             return
-        since = self.dashboard.version if self.dashboard else None
-        self.tasks.call(lambda store: console.dashboard(store, since), self.on_dashboard,
-                        self.on_failed)
+        self._again = False
+        self.ops.read(console.dashboard, self.on_dashboard, self.on_failed)
 
     def on_dashboard(self, dashboard: console.Dashboard | None) -> None:
+        if self._again:
+            self.refresh()
         if dashboard is None:
-            return  # nothing changed
+            return
         self.dashboard = dashboard
         self.overall_label.setText(
             f"{dashboard.checked_in:,} of {dashboard.expected:,} checked in")
@@ -165,8 +177,8 @@ class DashboardScreen(QWidget):
             self.desks.addItem(("⚠ " if not desk.last_contact else "") + desk.line)
         if not dashboard.desks:
             self.desks.addItem("No desk has checked anyone in yet.")
-        self.status_label.setText(f"{dashboard.event_name} — figures refresh every "
-                                  f"{self.timer.interval() / 1000:g} s")
+        self.status_label.setText(f"{dashboard.event_name} — the figures follow the desks as "
+                                  "they check people in")
         self.refreshed.emit(dashboard)
 
     def _fill_categories(self, dashboard: console.Dashboard) -> None:
@@ -194,9 +206,12 @@ class DashboardScreen(QWidget):
             self.workshops.setItem(row, 3, item)
 
     def on_failed(self, message: str) -> None:
+        if self._again:
+            self.refresh()
         self.status_label.setText(f"⚠ {message}")
         self.failed.emit(message)
 
     def shutdown(self) -> None:
-        self.timer.stop()
-        self.tasks.shutdown()
+        if self.listener is not None:
+            self.listener.stop()
+        self.ops.shutdown()

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from kiosk.printing.qt_backend import render_pdf_pages
 from kiosk.services import badge_design as design
 from kiosk.services.badge_design import Box, DesignError, Document, TrialName
-from kiosk.store.event_store import EventStore
+from kiosk.services.event_access import EventFile, EventReader
 from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas
 from kiosk.ui.console.designer_properties import PropertyPanel
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 _FALLBACK_TEMPLATE = "insert-4x3in"
 _ADDABLE: tuple[tuple[str, str], ...] = (
@@ -68,11 +68,11 @@ class _EventFacts:
     samples: bool  # the event has no attendees yet: made-up people stand in
 
 
-def _event_facts(store: EventStore) -> _EventFacts:
-    people, samples = design.preview_people(store)
+def _event_facts(reader: EventReader) -> _EventFacts:
+    people, samples = design.preview_people(reader)
     categories = sorted({a.category for a in people if a.category}, key=str.casefold)
     return _EventFacts(design.badge_templates(), design.trial_names(people),
-                       design.hard_names(people), categories, design.event_layout(store),
+                       design.hard_names(people), categories, design.event_layout(reader),
                        samples)
 
 
@@ -104,10 +104,10 @@ def _biggest_text(document: Document) -> int:
 
 def _render(generation: int, document: Document, path: Path | None, people: list[str],
             dpi: int) -> Any:
-    def task(store: EventStore) -> _Rendered:
+    def task(event: EventFile) -> _Rendered:
         try:
             layout = design.check_document(document, path)
-            pdf = design.badge_pdf(store, layout, people)
+            pdf = design.badge_pdf_through(event, layout, people)
         except (DesignError, LookupError) as error:  # LookupError: a file with no event
             return _Rendered(generation, problem=str(error))
         return _Rendered(generation, pdf, render_pdf_pages(pdf, dpi))
@@ -115,7 +115,7 @@ def _render(generation: int, document: Document, path: Path | None, people: list
 
 
 class BadgeDesignerScreen(QWidget):
-    """Every read, render and write runs on the screen's thread; a render that an edit has
+    """Every read, render and write runs on the screen's lane; a render that an edit has
     overtaken is dropped, and only the newest design is rendered next."""
 
     ready = Signal()
@@ -125,10 +125,10 @@ class BadgeDesignerScreen(QWidget):
     opened = Signal(str)  # the template's name or the file's path
     problem_shown = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tasks = EventTasks(event_path, "designer", self)
-        self._event_folder = Path(event_path).resolve().parent
+        self.ops = EventOps(event, self, "designer")
+        self._event_folder = Path(event.path).parent
         self.document: Document = {}
         self.source_path: Path | None = None
         self.history = design.EditHistory()
@@ -146,7 +146,7 @@ class BadgeDesignerScreen(QWidget):
 
     def start(self) -> None:
         """Read the event's names and layout (when the tab is first shown)."""
-        self._tasks.call(_event_facts, self._on_event_facts, self._show_problem)
+        self.ops.read(_event_facts, self._on_event_facts, self._show_problem)
 
     # -- building the screen ------------------------------------------------------------
 
@@ -321,9 +321,9 @@ class BadgeDesignerScreen(QWidget):
 
     def start_from(self, reference: str, record: bool = True) -> None:
         """Open a bundled layout (by name) or a layout file (by path) to design from."""
-        self._tasks.call(lambda _store: _open(reference),
-                         lambda answer: self._on_opened(reference, answer, record),
-                         self._show_problem)
+        self.ops.run(lambda: _open(reference),
+                     lambda answer: self._on_opened(reference, answer, record),
+                     self._show_problem)
 
     def open_file(self, path: str | Path) -> None:
         self.start_from(str(path))
@@ -468,8 +468,8 @@ class BadgeDesignerScreen(QWidget):
 
     @property
     def busy(self) -> bool:
-        """Whether a render, read or write is still under way on the screen's thread."""
-        return self._tasks.pending > 0
+        """Whether a render, read or write is still under way on the screen's lane."""
+        return self.ops.pending > 0
 
     def _dpi(self) -> int:
         # At least the printer's own resolution, so QR modules show as they print.
@@ -503,8 +503,8 @@ class BadgeDesignerScreen(QWidget):
         self._busy[what] = True
         task = _render(self._generation[what], self.document, self.source_path, people,
                        self._dpi())
-        self._tasks.call(task, lambda answer: self._on_rendered(what, answer),
-                         lambda message: self._on_render_failed(what, message))
+        self.ops.call(task, lambda answer: self._on_rendered(what, answer),
+                      lambda message: self._on_render_failed(what, message))
 
     def _on_rendered(self, what: str, answer: _Rendered) -> None:
         self._busy[what] = False
@@ -589,14 +589,13 @@ class BadgeDesignerScreen(QWidget):
         document = self._saving = self.document
         target = Path(path)
 
-        def save(_store: EventStore) -> Any:
+        def save() -> Any:
             try:
                 return design.save_document(document, target)
             except DesignError as error:
                 return str(error)
 
-        self._tasks.call(save, lambda answer: self._on_saved(target, answer),
-                         self._show_problem)
+        self.ops.run(save, lambda answer: self._on_saved(target, answer), self._show_problem)
 
     def _on_saved(self, target: Path, answer: Any) -> None:
         if isinstance(answer, str):
@@ -625,11 +624,11 @@ class BadgeDesignerScreen(QWidget):
     def save_sheet(self, path: str | Path) -> None:
         pdf, target = self.sheet_pdf, Path(path)
 
-        def write(_store: EventStore) -> str:
+        def write() -> str:
             target.write_bytes(pdf)
             return str(target)
 
-        self._tasks.call(write, lambda saved: self.message.setText(
+        self.ops.run(write, lambda saved: self.message.setText(
             f"Saved the hard names sheet as {saved}."), self._show_problem)
 
     def use_for_event(self) -> None:
@@ -637,10 +636,10 @@ class BadgeDesignerScreen(QWidget):
             self._show_problem("Save the layout first: the event uses a layout file.")
             return
         path = self.source_path
-        self._tasks.call(lambda store: design.use_for_event(store, path),
-                         lambda chosen: self.message.setText(
-                             f"Badges printed from this event file now use {chosen}."),
-                         self._show_problem)
+        self.ops.write(lambda store: design.use_for_event(store, path),
+                       lambda chosen: self.message.setText(
+                           f"Badges printed from this event file now use {chosen}."),
+                       self._show_problem)
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -654,4 +653,4 @@ class BadgeDesignerScreen(QWidget):
         self.problem.hide()
 
     def shutdown(self) -> None:
-        self._tasks.shutdown()
+        self.ops.shutdown()

@@ -21,12 +21,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services.hub_console import hub_devices, issue_desk_token, order_desk_wipe
-from kiosk.store.event_store import EventStore
-from kiosk.store.sync_attention import AttentionItem, needs_attention
+from kiosk.services.event_access import EventFile
+from kiosk.services.hub_console import (
+    AttentionItem,
+    attention_needed,
+    hub_devices,
+    issue_desk_token,
+    order_desk_wipe,
+)
 from kiosk.ui.console.hub_panel import HubPanel
+from kiosk.ui.console.listening import EventListener, Heard
 from kiosk.ui.console.qr_pixmap import qr_pixmap
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 
 def _wrapped(text: str) -> QLabel:
@@ -44,9 +50,11 @@ class DesksScreen(QWidget):
     token_made = Signal(str)
     devices_shown = Signal(int)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tasks = EventTasks(event_path, "desks", self)
+        self.event_file = event
+        self.ops = EventOps(event, self, "desks")
+        self.listener: EventListener | None = None
         self.attention = QListWidget()
         self.attention.setAccessibleName("Needs attention")
         self.attention.setWordWrap(True)  # each item is a sentence: read whole, not scrolled
@@ -60,7 +68,7 @@ class DesksScreen(QWidget):
                                "made at two desks, and people who may be registered twice."))
         box.addWidget(self.attention, 1)
         box.addWidget(refresh, alignment=Qt.AlignmentFlag.AlignLeft)
-        self.hub_location = QLineEdit(str(Path(event_path).with_name("hub.db")))
+        self.hub_location = QLineEdit(str(Path(event.path).with_name("hub.db")))
         self.hub_location.setAccessibleName("Hub database")
         self.hub_browse = QPushButton("Browse…")
         self.hub_browse.clicked.connect(self._browse)
@@ -91,7 +99,7 @@ class DesksScreen(QWidget):
         top.addWidget(attention_box, 1)
         top.addWidget(enrol_box, 1)
         top.addWidget(self._devices_box(), 1)
-        self.hub_panel = HubPanel(event_path, self.hub_location, self)
+        self.hub_panel = HubPanel(event, self.hub_location, self)
         # The running hub's database cannot change under it.
         self.hub_panel.hub_started.connect(lambda _started: self.hub_browse.setEnabled(False))
         self.hub_panel.hub_stopped.connect(lambda: self.hub_browse.setEnabled(True))
@@ -100,8 +108,16 @@ class DesksScreen(QWidget):
         layout.addWidget(self.hub_panel, 2)
 
     def start(self) -> None:
-        """Read what needs attention (when the tab is first shown)."""
+        """Read what needs attention (when the tab is first shown), and again when the file
+        is put back from a backup or wiped."""
+        if self.listener is None:
+            self.listener = EventListener(self.event_file, self)
+            self.listener.heard.connect(self._on_heard)
         self.refresh()
+
+    def _on_heard(self, heard: Heard) -> None:
+        if heard.rebuilt:
+            self.refresh()
 
     def _devices_box(self) -> QGroupBox:
         """The hub's devices, and wiping a lost desk (it happens when the desk connects)."""
@@ -127,11 +143,8 @@ class DesksScreen(QWidget):
 
     def refresh_devices(self) -> None:
         hub = self.hub_location.text().strip()
-
-        def read(_store: EventStore) -> Any:
-            return hub_devices(hub)
-
-        self._tasks.call(read, self._show_devices, self.message.setText)
+        # The hub's own database, not the event file.
+        self.ops.run(lambda: hub_devices(hub), self._show_devices, self.message.setText)
 
     def _show_devices(self, devices: list[Any]) -> None:
         self.devices.clear()
@@ -162,18 +175,23 @@ class DesksScreen(QWidget):
     def _order_wipe(self, device_id: str, name: str) -> None:
         hub = self.hub_location.text().strip()
 
-        def order(_store: EventStore) -> Any:
-            return order_desk_wipe(hub, device_id)
+        def order() -> Any:
+            try:
+                return order_desk_wipe(hub, device_id)
+            except ValueError as refused:  # no such device, or a hub: said in words
+                return str(refused)
 
-        def done(devices: list[Any]) -> None:
+        def done(devices: list[Any] | str) -> None:
+            if isinstance(devices, str):
+                self.message.setText(devices)
+                return
             self._show_devices(devices)
             self.message.setText(f"“{name}” will wipe its data the next time it connects.")
 
-        self._tasks.call(order, done, self.message.setText)
+        self.ops.run(order, done, self.message.setText)
 
     def refresh(self) -> None:
-        self._tasks.call(lambda store: needs_attention(store), self._show_attention,
-                         self.message.setText)
+        self.ops.read(attention_needed, self._show_attention, self.message.setText)
 
     def _show_attention(self, items: list[AttentionItem]) -> None:
         self.attention.clear()
@@ -195,7 +213,7 @@ class DesksScreen(QWidget):
             self.message.setText("Give the hub's database and the new desk's name.")
             return
 
-        def issue(_store: EventStore) -> Any:
+        def issue() -> Any:
             from kiosk.sync.enrolment import EnrolmentRefused
 
             try:
@@ -203,7 +221,7 @@ class DesksScreen(QWidget):
             except EnrolmentRefused:  # the hub has never run: a token would lead nowhere
                 return None
 
-        self._tasks.call(issue, self._show_token, self.message.setText)
+        self.ops.run(issue, self._show_token, self.message.setText)
 
     def _show_token(self, token: str | None) -> None:
         if token is None:
@@ -217,5 +235,7 @@ class DesksScreen(QWidget):
         self.token_made.emit(token)
 
     def shutdown(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
         self.hub_panel.shutdown()
-        self._tasks.shutdown()
+        self.ops.shutdown()

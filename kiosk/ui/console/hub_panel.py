@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.services.event_access import EventFile, EventStore
 from kiosk.services.hub_console import (
     DEFAULT_PORT,
     EVERYWHERE,
@@ -38,8 +39,7 @@ from kiosk.services.hub_console import (
     take_bundle_file,
     write_bundle_file,
 )
-from kiosk.store.event_store import EventStore
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 
 @dataclass(frozen=True)
@@ -81,12 +81,13 @@ class HubPanel(QWidget):
     _exchanged = Signal(int)  # from the hub's exchange thread
     _troubled = Signal(str)  # from the hub's exchange thread: "" when in step again
 
-    def __init__(self, event_path: str, hub_location: QLineEdit,
+    def __init__(self, event: EventFile, hub_location: QLineEdit,
                  parent: QWidget | None = None, listen_host: str = EVERYWHERE) -> None:
         super().__init__(parent)
+        event_path = event.path
         self.listen_host = listen_host  # tests listen on 127.0.0.1 only
         self._hub_location = hub_location
-        self._tasks = EventTasks(event_path, "hub", self)
+        self.ops = EventOps(event, self, "hub")
         self._exchanged.connect(self._on_exchanged)
         self._troubled.connect(self._on_troubled)
         self.venue = VenueHub(event_path, on_exchange=self._exchanged.emit)
@@ -199,8 +200,10 @@ class HubPanel(QWidget):
     def _run(self, work: Callable[[EventStore], Any], then: Callable[[Any], None],
              message: QLabel, button: QPushButton | None = None,
              refused: Callable[[HubConsoleError], None] | None = None) -> None:
-        """``work`` on the panel's thread; its answer to ``then``; a refusal shown in
-        ``message`` (or given to ``refused``); ``button`` is off meanwhile."""
+        """``work`` as a write of the event file; its answer to ``then``; a refusal shown
+        in ``message`` (or given to ``refused``); ``button`` is off meanwhile. Not one
+        transaction, as each was on a connection of its own: a desk copy is a ``VACUUM
+        INTO``, and the hub takes a moment to start."""
         def task(store: EventStore) -> Any:
             try:
                 return work(store)
@@ -224,7 +227,7 @@ class HubPanel(QWidget):
 
         if button is not None:
             button.setEnabled(False)
-        self._tasks.call(task, done, failed)
+        self.ops.write(task, done, failed, atomic=False)
 
     def _refuse(self, message: QLabel, text: str) -> None:
         message.setText(text)
@@ -256,11 +259,15 @@ class HubPanel(QWidget):
 
     def stop_hub(self) -> None:
         self.hub_message.setText("Stopping the hub…")
+        self.stop_button.setEnabled(False)
 
-        def stop(_store: EventStore) -> None:
-            self.venue.stop()
+        def failed(text: str) -> None:
+            self.stop_button.setEnabled(True)
+            self._refuse(self.hub_message, text)
 
-        self._run(stop, self._on_hub_stopped, self.hub_message, self.stop_button)
+        # Not on the event file's writer: the hub's last exchange with the file is a write
+        # there, and stopping waits for it.
+        self.ops.run(self.venue.stop, self._on_hub_stopped, failed)
 
     def _on_hub_stopped(self, _answer: object = None) -> None:
         self.stop_button.setEnabled(False)
@@ -357,7 +364,7 @@ class HubPanel(QWidget):
     def shutdown(self) -> None:
         """The window is closing: the hub stops on a thread of its own (the desks' last
         changes are taken in first), so closing never waits for it."""
-        self._tasks.shutdown()
+        self.ops.shutdown()
         self.venue.on_exchange = self.venue.on_trouble = None
         if self.venue.running:
             self.stopping = threading.Thread(target=self.venue.stop, name="kiosk-hub-stop")

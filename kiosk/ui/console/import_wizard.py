@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services import console
+from kiosk.services.event_access import EventFile
 from kiosk.services.registration_import import ImportReport
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 _PREVIEW_COLUMNS = (("row", "Row"), ("first_name", "First name"), ("last_name", "Last name"),
                     ("email", "Email"), ("organisation", "Organisation"),
@@ -95,9 +96,10 @@ class ImportWizard(QWidget):
     imported = Signal(object)  # the import's ImportReport
     failed = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tasks = EventTasks(event_path, "import", self)
+        self.ops = EventOps(event, self, "import")
+        self.plan: console.ImportPlan | None = None  # the dry run's, which is imported
         self.path: str | None = None
         self.preview: console.ImportPreview | None = None
         self._detected: dict[str, str] = {}  # heading -> field the preset chose
@@ -223,11 +225,13 @@ class ImportWizard(QWidget):
         self._read(preset)
 
     def _read(self, preset: str | None) -> None:
+        self.plan = None  # another file, preset or mapping: dry-run again before importing
         path, mapping = self.path, dict(self.mapping)
         self.message.setText("")
         self.preview_label.setText("Reading…")
-        self.tasks.call(
-            lambda store: console.preview_import(store, path, preset=preset, mapping=mapping),
+        self.ops.call(
+            lambda event: console.preview_import_through(event, path, preset=preset,
+                                                         mapping=mapping),
             self.on_preview, self.on_failed)
 
     # -- step 2: the columns ---------------------------------------------------------------
@@ -298,23 +302,34 @@ class ImportWizard(QWidget):
 
     # -- step 3: the dry run, then the import ----------------------------------------------
 
-    def _run(self, dry_run: bool) -> None:
+    def on_dry_run_requested(self) -> None:
+        """Read and plan the file off the writer; the plan is what the import writes."""
         if self.path is None or self.preview is None:
             return
         path, preset, mapping = self.path, self.preview.preset, dict(self.mapping)
+        self.plan = None
         self.dry_run_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.message.setText("")
-        self.tasks.call(
-            lambda store: console.run_import(store, path, preset=preset, mapping=mapping,
-                                             dry_run=dry_run),
-            self.on_report, self.on_failed)
+        self.ops.call(
+            lambda event: console.plan_import_through(event, path, preset=preset,
+                                                      mapping=mapping),
+            self.on_plan, self.on_failed, lane="work")
 
-    def on_dry_run_requested(self) -> None:
-        self._run(dry_run=True)
+    def on_plan(self, plan: console.ImportPlan) -> None:
+        self.plan = plan
+        self.on_report(plan.report)
 
     def on_import_requested(self) -> None:
-        self._run(dry_run=False)
+        """Write the dry run's plan (refused if the file changed since)."""
+        plan = self.plan
+        if plan is None:
+            return
+        self.dry_run_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.message.setText("")
+        self.ops.call(lambda event: console.import_plan_through(event, plan),
+                      self.on_report, self.on_failed, lane="work")
 
     def on_report(self, report: ImportReport) -> None:
         self.dry_run_button.setEnabled(True)
@@ -349,4 +364,4 @@ class ImportWizard(QWidget):
         self.failed.emit(message)
 
     def shutdown(self) -> None:
-        self.tasks.shutdown()
+        self.ops.shutdown()

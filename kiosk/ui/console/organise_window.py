@@ -1,7 +1,9 @@
 """The "Organise" area: every console screen of ``screens.CONSOLE_SCREENS`` in a tab.
 
-Opened from the desk behind the supervisor PIN; each screen reads the event file on its own
-thread, so the desk keeps scanning while an organiser sorts 100,000 rows or imports a file.
+Opened from the desk behind the supervisor PIN. The window opens this process's one door to
+the event file (the desk's, when the desk has it open) and hands it to every screen; each
+screen runs its reads and writes through it on lanes of its own, so the desk keeps scanning
+while an organiser sorts 100,000 rows or imports a file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from kiosk.services.event_access import EventFile, EventFileError
 from kiosk.ui.console.screens import CONSOLE_SCREENS, SCREENS
 
 __all__ = ["SCREENS", "OrganiseWindow", "render_console_screenshot"]
@@ -28,23 +31,30 @@ class OrganiseWindow(QMainWindow):
                  refresh_ms: int | None = None, start_all: bool = False) -> None:
         """Each screen starts reading the event file when its tab is first shown (all at once
         with ``start_all``): nine screens reading 100,000 people together would keep the
-        organiser waiting for the one they asked for."""
+        organiser waiting for the one they asked for. ``refresh_ms``: the dashboard reads
+        its figures again at most this often while desks keep checking people in.
+
+        Raises EventFileError when the event file cannot be used."""
         super().__init__(parent)
-        path = str(event_path)
+        self.event_file: EventFile | None = EventFile.open(event_path, threaded=True)
         self.setWindowTitle("kiosk — Organise")
         self.resize(1280, 820)
         self.tabs = QTabWidget()
         self.screens: dict[str, QWidget] = {}
-        for entry in CONSOLE_SCREENS:
-            screen_class = getattr(importlib.import_module(entry.module), entry.class_name)
-            options = {"refresh_ms": refresh_ms} if entry.key == "dashboard" and refresh_ms \
-                else {}
-            screen = screen_class(path, **options)
-            self.screens[entry.key] = screen
-            self.tabs.addTab(screen, entry.title)
-            if entry.ready_signal is not None:
-                getattr(screen, entry.ready_signal).connect(
-                    lambda *_a, key=entry.key: self.screen_ready.emit(key))
+        try:
+            for entry in CONSOLE_SCREENS:
+                screen_class = getattr(importlib.import_module(entry.module), entry.class_name)
+                options = {"refresh_ms": refresh_ms} if entry.key == "dashboard" \
+                    and refresh_ms else {}
+                screen = screen_class(self.event_file, **options)
+                self.screens[entry.key] = screen
+                self.tabs.addTab(screen, entry.title)
+                if entry.ready_signal is not None:
+                    getattr(screen, entry.ready_signal).connect(
+                        lambda *_a, key=entry.key: self.screen_ready.emit(key))
+        except BaseException:
+            self._let_go()  # no window, no hold on the file
+            raise
         self.setCentralWidget(self.tabs)
         self.attendees = self.screens["attendees"]
         self.dashboard = self.screens["dashboard"]
@@ -106,9 +116,18 @@ class OrganiseWindow(QMainWindow):
             event.ignore()
             self.ask_before_closing()
             return
+        self._let_go()
+        super().closeEvent(event)
+
+    def _let_go(self) -> None:
+        """Stop every screen's work, then give back the window's hold on the event file
+        (the file closes when the desk has let go of it too)."""
+        if self.event_file is None:
+            return
         for screen in self.screens.values():
             screen.shutdown()
-        super().closeEvent(event)
+        self.event_file.close()
+        self.event_file = None
 
 
 def render_console_screenshot(
@@ -128,7 +147,11 @@ def render_console_screenshot(
         print(f"kiosk: there is no event file at {event_path}.", file=sys.stderr)
         return 1
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # kept alive until we return
-    window = OrganiseWindow(event_path)
+    try:
+        window = OrganiseWindow(event_path)
+    except EventFileError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 1
     window.show_screen(screen)
     window.show()
     loop = QEventLoop()

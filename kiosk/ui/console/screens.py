@@ -1,9 +1,10 @@
 """The console's screens in tab order: a key for ``--screen``, the tab's title, where it lives.
 
 Kept free of Qt so the command line can list the keys without loading any screen. A screen
-class takes the event file's path, may have ``start()`` (called once the window is built) and
-has ``shutdown()``; ``ready_signal`` names the signal it emits once its first figures are on
-screen (None: ready as soon as it is shown).
+class takes the event file's door (an ``EventFile``, shared by every screen), may have
+``start()`` (called once the window is built) and has ``shutdown()``; ``ready_signal`` names
+the signal it emits once its first figures are on screen (None: ready as soon as it is
+shown).
 """
 
 from __future__ import annotations

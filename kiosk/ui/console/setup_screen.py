@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.models import MAIN_CHECKPOINT_ID
 from kiosk.services import event_settings as settings
+from kiosk.services.event_access import EventFile, EventStore
 from kiosk.services.event_settings import EventSettings, Outcome, WorkshopForm
-from kiosk.store.event_store import EventStore
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.console.listening import EventListener, Heard
+from kiosk.ui.ops import EventOps
 
 Write = Callable[[EventStore], Outcome]
 
@@ -91,9 +92,11 @@ class SetupScreen(QWidget):
     saved = Signal(str)
     refused = Signal(str)
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._tasks = EventTasks(event_path, "setup", self)
+        self.event_file = event
+        self.ops = EventOps(event, self, "setup")
+        self.listener: EventListener | None = None
         self.current: EventSettings | None = None
         self._ready = False
         self.copy_note = QLabel("")
@@ -120,10 +123,17 @@ class SetupScreen(QWidget):
         layout.addWidget(scroll)
 
     def start(self) -> None:
+        if self.listener is None:
+            self.listener = EventListener(self.event_file, self)
+            self.listener.heard.connect(self._on_heard)
         self.reload()
 
+    def _on_heard(self, heard: Heard) -> None:
+        if heard.rebuilt:
+            self.reload()  # put back from a backup: the event's setup may differ
+
     def reload(self) -> None:
-        self._tasks.call(settings.load_settings, self._show, self.details_message.setText)
+        self.ops.read(settings.load_settings, self._show, self.details_message.setText)
 
     # -- building the sections ------------------------------------------------------------
 
@@ -397,7 +407,7 @@ class SetupScreen(QWidget):
         found = self.checkpoint_workshop.findData(point.session_id)
         self.checkpoint_workshop.setCurrentIndex(max(found, 0))
 
-    # -- writes: each one a task on the screen's thread, then a fresh read ----------------
+    # -- writes: each one a write of the event file, then a fresh read in it -------------
 
     def _write(self, message: Message, write: Write,
                cleared: tuple[QLineEdit, ...] = ()) -> None:
@@ -423,7 +433,7 @@ class SetupScreen(QWidget):
             message.show_outcome(Outcome(problem=text))
             self.refused.emit(text)
 
-        self._tasks.call(task, then, failed)
+        self.ops.write(task, then, failed)
 
     def save_details(self) -> None:
         name, when, venue = self.name.text(), self.date.text(), self.venue.text()
@@ -561,4 +571,6 @@ class SetupScreen(QWidget):
         self._write(self.desks_message, lambda store: settings.remove_desk(store, chosen))
 
     def shutdown(self) -> None:
-        self._tasks.shutdown()
+        if self.listener is not None:
+            self.listener.stop()
+        self.ops.shutdown()

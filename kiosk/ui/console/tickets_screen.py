@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services import ticket_console
+from kiosk.services.event_access import EventFile
 from kiosk.services.ticket_console import ExportReport, PersonLine, Reissued, TicketsOverview
-from kiosk.store.event_store import EventStore
 from kiosk.ui.console.qr_pixmap import qr_pixmap
-from kiosk.ui.console.tasks import EventTasks
+from kiosk.ui.ops import EventOps
 
 _PROBLEM = "color: #b3261e;"
 _DONE = "color: #1b5e20;"
@@ -52,11 +52,11 @@ class TicketsScreen(QWidget):
     saved_one = Signal(object)  # ExportReport
     sample_shown = Signal()
 
-    def __init__(self, event_path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Two threads: a long export never holds up finding someone to re-issue.
-        self._export_tasks = EventTasks(event_path, "tickets-export", self)
-        self._tasks = EventTasks(event_path, "tickets", self)
+        # A long export runs on a lane of its own ("work"): it never holds up finding
+        # someone to re-issue.
+        self.ops = EventOps(event, self, "tickets")
         self._stop = threading.Event()
         self._searches = 0
         self._sampled = False
@@ -67,7 +67,7 @@ class TicketsScreen(QWidget):
         self.desk_note.setStyleSheet("background: #fff4d6; color: #5d4200; padding: 12px; "
                                      "border: 1px solid #e0b84f;")
         self.desk_note.hide()
-        self.everyone = self._everyone_box(Path(event_path))
+        self.everyone = self._everyone_box(Path(event.path))
         self.one = self._reissue_box()
         columns = QHBoxLayout()
         columns.addWidget(self.everyone, 1)
@@ -78,8 +78,7 @@ class TicketsScreen(QWidget):
         self.progressed.connect(self._on_progressed)
 
     def start(self) -> None:
-        self._tasks.call(ticket_console.overview, self._show_overview,
-                         self._show_export_problem)
+        self.ops.read(ticket_console.overview, self._show_overview, self._show_export_problem)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -209,7 +208,7 @@ class TicketsScreen(QWidget):
 
     def show_sample(self) -> None:
         """Drawn afresh each time the tab is shown: the event's details may have changed."""
-        self._tasks.call(ticket_console.sample_ticket, self._on_sample)
+        self.ops.read(ticket_console.sample_ticket, self._on_sample)
 
     def _on_sample(self, png: bytes) -> None:
         self._sampled = True
@@ -246,11 +245,11 @@ class TicketsScreen(QWidget):
         self.export_message.setStyleSheet("")
         self.export_message.setText("Making the tickets…")
 
-        def task(store: EventStore) -> ExportReport:
-            return ticket_console.export_tickets(store, folder, file_format,
-                                                 self.progressed.emit, self._stop.is_set)
+        def task(event: EventFile) -> ExportReport:
+            return ticket_console.export_tickets_through(event, folder, file_format,
+                                                         self.progressed.emit, self._stop.is_set)
 
-        self._export_tasks.call(task, self._on_exported, self._show_export_problem)
+        self.ops.call(task, self._on_exported, self._show_export_problem, lane="work")
 
     def request_stop(self) -> None:
         """Stop the export at its next ticket (safe from any thread)."""
@@ -296,8 +295,8 @@ class TicketsScreen(QWidget):
                 self.people.addItem("Nobody with a ticket matches that name.")
             self.people_found.emit(len(people))
 
-        self._tasks.call(lambda store: ticket_console.find_people(store, text), show,
-                         self._show_reissue_problem)
+        self.ops.read(lambda reader: ticket_console.find_people(reader, text), show,
+                      self._show_reissue_problem)
 
     def _chosen(self) -> PersonLine | None:
         item = self.people.currentItem()
@@ -322,8 +321,8 @@ class TicketsScreen(QWidget):
         self.confirm.hide()
         if person is None:
             return
-        self._tasks.call(lambda store: ticket_console.reissue_ticket(store, person.id),
-                         self._on_reissued, self._show_reissue_problem)
+        self.ops.write(lambda store: ticket_console.reissue_ticket(store, person.id),
+                       self._on_reissued, self._show_reissue_problem)
 
     def _on_reissued(self, ticket: Reissued) -> None:
         if ticket.problem:
@@ -361,8 +360,8 @@ class TicketsScreen(QWidget):
                 self.reissue_message.setText(f"✓ Saved {ticket.name}'s new ticket in {target}.")
             self.saved_one.emit(report)
 
-        self._tasks.call(lambda store: ticket_console.save_one_ticket(
-            store, ticket.attendee_id, target, file_format), done, self._show_reissue_problem)
+        self.ops.read(lambda reader: ticket_console.save_one_ticket(
+            reader, ticket.attendee_id, target, file_format), done, self._show_reissue_problem)
 
     def _show_reissue_problem(self, text: str) -> None:
         self.reissue_message.setStyleSheet(_PROBLEM)
@@ -370,5 +369,4 @@ class TicketsScreen(QWidget):
 
     def shutdown(self) -> None:
         self._stop.set()  # an export in progress stops at its next ticket
-        self._export_tasks.shutdown()
-        self._tasks.shutdown()
+        self.ops.shutdown()

@@ -4,6 +4,7 @@ backups, the reminder, and a wipe behind the PIN that leaves no name in any file
 from __future__ import annotations
 
 import csv
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -17,12 +18,12 @@ from kiosk.core.models import Session
 from kiosk.importing.records import SourceRecord
 from kiosk.services.desk import Desk
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.event_access import EventFile
 from kiosk.services.event_report import figures_for
 from kiosk.services.event_setup import NewEvent, add_session, create_event
 from kiosk.services.exports import EXPORTS
 from kiosk.services.registration_import import import_records
 from kiosk.store import queries
-from kiosk.store.event_store import EventStore
 from kiosk.ui.after_event_reminder import AfterEventReminder
 from kiosk.ui.console.after_event_parts import ConfirmDialog, RemovalDialog
 from kiosk.ui.console.after_event_screen import EXPORT_CHOICES, AfterEventScreen
@@ -30,6 +31,7 @@ from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.self_checkin import SelfCheckInWindow
 from tests.ui.conftest import dispose
+from tests.ui.console.screens import read, write
 from tests.unit.services.test_retention import _baseline, _day_at_the_desk, _found
 
 PIN = "2468"
@@ -63,11 +65,16 @@ def _known_event(path: Path) -> Path:
 
 
 def _checked_in(path: Path) -> int:
-    store = EventStore.open(path)
-    try:
-        return store.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]
-    finally:
-        store.close()
+    return read(path, lambda s: s.conn.execute("SELECT count(*) FROM checkins").fetchone()[0])
+
+
+def _check_in_at_another_desk(path: Path, first_name: str) -> None:
+    """A desk in this program checks someone in (through the event file's one door)."""
+    def check_in(store) -> None:
+        person = next(a for a in queries.list_attendees(store.conn)
+                      if a.first_name == first_name)
+        Desk(store, "Desk 2").check_in(person.id)
+    write(path, check_in)
 
 
 @pytest.fixture
@@ -78,9 +85,12 @@ def known(tmp_path: Path) -> Path:
 @pytest.fixture
 def open_screen(qtbot):
     screens: list[AfterEventScreen] = []
+    doors: list[EventFile] = []
 
     def opener(path: Path, now: datetime = datetime(2026, 12, 1, 10, 0)) -> AfterEventScreen:
-        screen = AfterEventScreen(str(path), clock=lambda: now)
+        event = EventFile.open(path, threaded=True)
+        doors.append(event)
+        screen = AfterEventScreen(event, clock=lambda: now)
         screens.append(screen)
         qtbot.addWidget(screen)
         screen.resize(1280, 800)
@@ -92,6 +102,8 @@ def open_screen(qtbot):
     yield opener
     for screen in screens:
         screen.shutdown()
+    for event in doors:
+        event.close()
 
 
 def _click(qtbot, button) -> None:
@@ -234,7 +246,7 @@ def test_the_reminder_shows_after_the_event_and_stays_dismissed(qtbot, known,
     assert "export the attendance" in after.reminder_label.text()
     assert "4 people" in after.reminder_label.text()
     _click(qtbot, after.dismiss_button)
-    qtbot.wait_until(lambda: after.tasks.pending == 0, timeout=10_000)
+    qtbot.wait_until(lambda: after.ops.pending == 0, timeout=10_000)
     assert not after.banner.isVisible()
     again = open_screen(known, now=datetime(2026, 12, 5, 9, 0))
     assert not again.banner.isVisible()
@@ -249,11 +261,12 @@ def test_restoring_a_backup_in_the_console_brings_back_a_state(qtbot, known, ope
         _click(qtbot, screen.take_button)
     assert shown.args[0] == 1 and screen.backup_message.text().startswith("Took a backup")
     # After the snapshot, a third person is checked in (at a desk, on the same file).
-    store = EventStore.open(known)
-    amira = next(a for a in queries.list_attendees(store.conn) if a.first_name == "Amira")
-    Desk(store, "Desk 2").check_in(amira.id)
-    store.close()
+    _check_in_at_another_desk(known, "Amira")
     assert _checked_in(known) == 3
+    attendees = window.screens["attendees"]
+    with qtbot.wait_signal(attendees.order_shown, timeout=10_000):
+        attendees.state_box.setCurrentIndex(attendees.state_box.findText("Checked in"))
+    assert attendees.model.rowCount() == 3
     with qtbot.wait_signal(screen.state_shown, timeout=10_000):
         screen.refresh()
     screen.backup_table.selectRow(0)
@@ -270,11 +283,8 @@ def test_restoring_a_backup_in_the_console_brings_back_a_state(qtbot, known, ope
     assert _checked_in(known) == 2
     qtbot.wait_until(lambda: screen.backup_table.rowCount() == 2, timeout=10_000)
     assert screen.backup_table.item(0, 3).text() == "3"  # the state before, kept
-    # The other tabs read the restored file through their own connections.
-    attendees = window.screens["attendees"]
-    with qtbot.wait_signal(attendees.order_shown, timeout=10_000):
-        attendees.reload()
-    assert attendees.model.rowCount() == 4
+    # The other tabs heard that the file was put back, and read it again by themselves.
+    qtbot.wait_until(lambda: attendees.model.rowCount() == 2, timeout=10_000)
 
 
 def _wipe_dialog(qtbot, screen: AfterEventScreen) -> RemovalDialog:
@@ -288,7 +298,7 @@ def _wipe_dialog(qtbot, screen: AfterEventScreen) -> RemovalDialog:
 def _answer(qtbot, screen: AfterEventScreen, dialog: RemovalDialog, pin: str) -> None:
     dialog.pin.setText(pin)
     _click(qtbot, dialog.go)
-    qtbot.wait_until(lambda: screen.tasks.pending == 0, timeout=30_000)
+    qtbot.wait_until(lambda: screen.ops.pending == 0, timeout=30_000)
 
 
 def test_wipe_needs_the_pin_and_the_typed_name_and_leaves_no_name_in_any_file(
@@ -347,9 +357,8 @@ def test_a_cancelled_wipe_removes_nothing(qtbot, known, open_screen) -> None:
     assert dialog.go.isEnabled()
     dialog.reject()
     assert not dialog.isVisible()
-    store = EventStore.open(known)
-    assert store.conn.execute("SELECT count(*) FROM attendees").fetchone() == (4,)
-    store.close()
+    assert read(known, lambda s: s.conn.execute("SELECT count(*) FROM attendees").fetchone()
+                ) == (4,)
 
 
 def _desk(qtbot, path: Path, now: datetime) -> DeskWindow:
@@ -429,9 +438,8 @@ def test_wipe_from_the_console_of_a_running_desk(qtbot, tmp_path) -> None:
                                               "badge_name": "", "organisation": "",
                                               "category": "delegate"}), desk.on_answered)
         assert shown.args[0].outcome.value == "ok", shown.args[0]
-        check = EventStore.open(path)
-        assert [a.first_name for a in queries.list_attendees(check.conn)] == ["Latecomer"]
-        check.close()
+        assert read(path, lambda s: [a.first_name for a in queries.list_attendees(s.conn)]
+                    ) == ["Latecomer"]
     finally:
         dispose(desk)
 
@@ -452,9 +460,7 @@ def test_anonymise_keeps_anonymous_rows_and_ends_the_reminder(qtbot, known,
         _answer(qtbot, screen, dialog, PIN)
     qtbot.wait_until(lambda: "4 anonymous rows" in screen.left_label.text(), timeout=10_000)
     assert not screen.banner.isVisible() and not screen.anonymise_button.isEnabled()
-    store = EventStore.open(known)
-    people = queries.list_attendees(store.conn, status="all")
-    store.close()
+    people = read(known, lambda s: queries.list_attendees(s.conn, status="all"))
     assert len(people) == 4 and {p.first_name for p in people} == {""}
     assert sum(p.checked_in for p in people) == 2
 
@@ -468,9 +474,9 @@ def test_a_wipe_cut_short_by_another_reader_says_how_to_finish(qtbot, tmp_path,
     ignore = _baseline(tmp_path, secrets)
     screen = open_screen(path)
     # Another program in the middle of reading the file (it holds an old snapshot).
-    reader = EventStore.open(path)
-    reader.conn.execute("BEGIN")
-    reader.conn.execute("SELECT count(*) FROM attendees").fetchone()
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM attendees").fetchone()
     try:
         dialog = _wipe_dialog(qtbot, screen)
         dialog.typed.setText("WIPE")
@@ -478,7 +484,7 @@ def test_a_wipe_cut_short_by_another_reader_says_how_to_finish(qtbot, tmp_path,
         assert dialog.isVisible()
         assert "Close that program, then press “Wipe for good” again" in dialog.error.text()
     finally:
-        reader.conn.execute("ROLLBACK")
+        reader.execute("ROLLBACK")
         reader.close()
     with qtbot.wait_signal(screen.removal_done, timeout=30_000) as done:
         _answer(qtbot, screen, dialog, PIN)
@@ -495,10 +501,7 @@ def test_coming_back_to_the_tab_shows_the_file_as_it_is_now(qtbot, known,
     qtbot.wait_until(lambda: screen.shown_once, timeout=10_000)
     assert "2 check-ins" in screen.left_label.text()
     window.show_screen("attendees")
-    store = EventStore.open(known)
-    amira = next(a for a in queries.list_attendees(store.conn) if a.first_name == "Amira")
-    Desk(store, "Desk 2").check_in(amira.id)
-    store.close()
+    _check_in_at_another_desk(known, "Amira")
     with qtbot.wait_signal(screen.state_shown, timeout=10_000):
         window.show_screen("after")
     assert "3 check-ins" in screen.left_label.text()

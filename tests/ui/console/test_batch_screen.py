@@ -15,14 +15,15 @@ from PySide6.QtCore import Qt
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.printing import PrintJobStatus
 from kiosk.services.demo import create_demo_event
+from kiosk.services.event_access import EventFile
 from kiosk.services.print_service import badge_folder
 from kiosk.store import print_jobs, queries
-from kiosk.store.event_store import EventStore
 from kiosk.ui.console.batch_screen import FROM_FILE, BatchScreen
 
 # The CUPS test skips (or, in CI, fails) as the CUPS printing tests do, with their fixture.
 from tests.integration.test_cups_printing import _cups_pdf_output, cups_pdf
 from tests.ui.conftest import dispose
+from tests.ui.console.screens import read
 
 __all__ = ["cups_pdf"]  # a fixture, used by name
 
@@ -32,9 +33,12 @@ SAFETY_MS = 60_000  # only a hung screen makes a test wait this long
 @pytest.fixture
 def open_batch(qtbot) -> Iterator:
     screens: list[BatchScreen] = []
+    doors: list[EventFile] = []
 
     def opener(path: Path) -> BatchScreen:
-        screen = BatchScreen(str(path))
+        event = EventFile.open(path, threaded=True)
+        doors.append(event)
+        screen = BatchScreen(event)
         screens.append(screen)
         screen.resize(1280, 820)
         screen.show()
@@ -49,6 +53,8 @@ def open_batch(qtbot) -> Iterator:
         screen = screens.pop()
         screen.shutdown()
         dispose(screen)
+    while doors:
+        doors.pop().close()
 
 
 def _choose(qtbot, screen: BatchScreen, box, key) -> None:
@@ -81,8 +87,7 @@ def _tick(qtbot, screen: BatchScreen, box) -> None:
 def _expected(path: Path, **want) -> list:
     """The attendees a batch must hold, read straight from the event (not by the screen's
     query): active, unmerged, matching what is asked."""
-    store = EventStore.open(path)
-    try:
+    def find(store) -> list:
         people = queries.list_attendees(store.conn, status="active")
         if "category" in want:
             people = [a for a in people if a.category == want["category"]]
@@ -90,8 +95,13 @@ def _expected(path: Path, **want) -> list:
             printed = {row[0] for row in store.conn.execute("SELECT attendee_id FROM prints")}
             people = [a for a in people if a.id not in printed]
         return people
-    finally:
-        store.close()
+    return read(path, find)
+
+
+def _jobs_and_prints(store) -> tuple[list, list[str]]:
+    """The print queue's jobs, and whom the log says a badge was printed for."""
+    return (print_jobs.list_jobs(store.conn),
+            [row[0] for row in store.conn.execute("SELECT attendee_id FROM prints")])
 
 
 def _pdf_pages(path: Path) -> int:
@@ -191,16 +201,11 @@ def test_sending_to_the_pdf_folder_puts_the_jobs_in_the_print_queue_and_the_file
     result = sent.args[0]
     assert screen.message.text() == (f"All {len(delegates)} badges ({sheets} pages) went to "
                                      f"pdf-folder. The PDFs are in {badge_folder(path)}.")
-    store = EventStore.open(path)
-    try:
-        jobs = print_jobs.list_jobs(store.conn)
-        assert sorted(j.attendee_id for j in jobs) == sorted(a.id for a in delegates)
-        assert {j.status for j in jobs} == {PrintJobStatus.DONE}
-        assert [j.id for j in jobs] == list(result.job_ids)
-        printed = [row[0] for row in store.conn.execute("SELECT attendee_id FROM prints")]
-        assert sorted(printed) == sorted(a.id for a in delegates)
-    finally:
-        store.close()
+    jobs, printed = read(path, _jobs_and_prints)
+    assert sorted(j.attendee_id for j in jobs) == sorted(a.id for a in delegates)
+    assert {j.status for j in jobs} == {PrintJobStatus.DONE}
+    assert [j.id for j in jobs] == list(result.job_ids)
+    assert sorted(printed) == sorted(a.id for a in delegates)
     files = sorted(badge_folder(path).glob("*.pdf"))
     assert len(files) == sheets
     assert sum(_pdf_pages(f) for f in files) == sheets
@@ -230,12 +235,8 @@ def test_printing_people_who_have_a_badge_again_needs_a_reason(
     with qtbot.waitSignal(screen.sent, timeout=SAFETY_MS) as again:
         _press(qtbot, screen.send_button)
     assert again.args[0].sent == refused.args[0].total > 0
-    store = EventStore.open(path)
-    try:
-        reasons = {j.reprint_reason for j in print_jobs.list_jobs(store.conn)}
-    finally:
-        store.close()
-    assert reasons == {"", "misspelt names"}
+    jobs, _printed = read(path, _jobs_and_prints)
+    assert {j.reprint_reason for j in jobs} == {"", "misspelt names"}
 
 
 def test_a_layout_file_is_used_and_a_broken_one_is_explained(
@@ -310,14 +311,9 @@ def test_a_small_batch_goes_through_a_real_cups_queue(
     with qtbot.waitSignal(screen.sent, timeout=SAFETY_MS) as sent:
         _press(qtbot, screen.send_button)
     assert sent.args[0].sent == len(press), screen.message.text()
-    store = EventStore.open(path)
-    try:
-        jobs = print_jobs.list_jobs(store.conn)
-        printed = sorted(row[0] for row in store.conn.execute("SELECT attendee_id FROM prints"))
-    finally:
-        store.close()
+    jobs, printed = read(path, _jobs_and_prints)
     assert all(j.spooler_job_id.startswith(f"{cups_pdf}-") for j in jobs)
-    assert printed == sorted(a.id for a in press)  # logged once the spooler took each
+    assert sorted(printed) == sorted(a.id for a in press)  # logged once the spooler took each
     for job in jobs:
         output = _cups_pdf_output(job.document)
         assert _pdf_pages(output) == 1
@@ -342,12 +338,7 @@ def test_sending_a_thousand_badges_shows_progress_and_stops_when_cancelled(
                                      f"{result.total:,} went to pdf-folder; the rest were "
                                      "not sent.")
     assert screen.who_group.isEnabled()
-    store = EventStore.open(big_event)
-    try:
-        jobs = print_jobs.list_jobs(store.conn)
-        printed = store.conn.execute("SELECT count(*) FROM prints").fetchone()[0]
-    finally:
-        store.close()
-    assert len(jobs) == printed == result.sent  # nothing queued past the cancel
+    jobs, printed = read(big_event, _jobs_and_prints)
+    assert len(jobs) == len(printed) == result.sent  # nothing queued past the cancel
     assert {j.status for j in jobs} == {PrintJobStatus.DONE}
     assert len(list(badge_folder(big_event).glob("*.pdf"))) == -(-result.sent // 8)

@@ -1,4 +1,4 @@
-"""The live dashboard follows check-ins made at a desk (another connection to the file)."""
+"""The live dashboard follows check-ins made at a desk (through the event file's one door)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from kiosk.core.ids import uuid7
 from kiosk.services.desk import Desk
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
+from tests.ui.console.screens import read, write
 
 
 def active_count(path) -> int:
-    store = EventStore.open(path)
-    try:
-        people = queries.list_attendees(store.conn, status="all")
-        return sum(p.status.value == "active" and p.merged_into is None for p in people)
-    finally:
-        store.close()
+    people = read(path, lambda s: queries.list_attendees(s.conn, status="all"))
+    return sum(p.status.value == "active" and p.merged_into is None for p in people)
 
 
 def test_the_dashboard_counts_a_check_in_made_at_a_desk(qtbot, open_console, event_file) -> None:
@@ -29,11 +26,7 @@ def test_the_dashboard_counts_a_check_in_made_at_a_desk(qtbot, open_console, eve
     assert screen.not_arrived_label.text() == f"Not arrived yet: {expected}"
     assert screen.chart.arrivals == []
     person = event_file["active"][0]
-    store = EventStore.open(event_file["path"])
-    try:
-        result = Desk(store).check_in(person.id)
-    finally:
-        store.close()
+    result = write(event_file["path"], lambda s: Desk(s).check_in(person.id))
     assert result.outcome.value == "ok"
     qtbot.wait_until(lambda: screen.overall_label.text() == f"1 of {expected} checked in",
                      timeout=10_000)

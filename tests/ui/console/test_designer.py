@@ -18,11 +18,13 @@ from kiosk.core.changes import ChangeKind
 from kiosk.printing.directory import PrinterDirectory
 from kiosk.printing.qt_backend import render_pdf_pages
 from kiosk.services import badge_design as design
+from kiosk.services.event_access import EventFile
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.designer_screen import BadgeDesignerScreen
 from tests.ui.conftest import dispose
+from tests.ui.console.screens import read
 
 LONGEST = "Hubert Blaine Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh"
 ARABIC = ("نور", "الهدى السليماني")
@@ -42,7 +44,8 @@ def event(event_file: dict) -> dict:
 
 @pytest.fixture
 def designer(qtbot, event: dict):
-    screen = BadgeDesignerScreen(str(event["path"]))
+    door = EventFile.open(event["path"], threaded=True)
+    screen = BadgeDesignerScreen(door)
     screen.start()
     screen.resize(1280, 820)
     screen.show()
@@ -51,6 +54,7 @@ def designer(qtbot, event: dict):
     yield screen
     screen.shutdown()
     dispose(screen)
+    door.close()
 
 
 def _index(screen: BadgeDesignerScreen, element_id: str) -> int:
@@ -280,12 +284,12 @@ def test_a_saved_layout_becomes_the_events_layout(qtbot, designer, event, tmp_pa
     qtbot.mouseClick(designer.use_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: designer.message.text().startswith("Badges printed from"),
                     timeout=30_000)
-    store = EventStore.open(event["path"])
+    door = EventFile.open(event["path"])
     try:
-        assert PrintService(store, PrinterDirectory([])).settings().layout == \
+        assert PrintService(door, PrinterDirectory([])).settings().layout == \
             str(target.resolve())
     finally:
-        store.close()
+        door.close()
 
 
 def test_zoom_one_is_true_size_on_this_screen(qtbot, designer) -> None:
@@ -303,7 +307,8 @@ def test_zoom_one_is_true_size_on_this_screen(qtbot, designer) -> None:
 
 def test_before_any_import_the_designer_previews_sample_people(qtbot, tmp_path) -> None:
     create_event(tmp_path / "new.db", NewEvent("Freedom Forum 2027")).close()
-    screen = BadgeDesignerScreen(str(tmp_path / "new.db"))
+    door = EventFile.open(tmp_path / "new.db", threaded=True)
+    screen = BadgeDesignerScreen(door)
     screen.start()
     screen.show()
     try:
@@ -317,6 +322,7 @@ def test_before_any_import_the_designer_previews_sample_people(qtbot, tmp_path) 
     finally:
         screen.shutdown()
         dispose(screen)
+        door.close()
 
 
 def test_quick_edits_end_on_the_newest_design(qtbot, designer, event) -> None:
@@ -328,11 +334,8 @@ def test_quick_edits_end_on_the_newest_design(qtbot, designer, event) -> None:
     assert final["elements"][qr]["x"] == pytest.approx(
         json.loads((LAYOUTS_DIR / "insert-4x3in.json").read_text("utf-8"))
         ["elements"][qr]["x"] - 2.0)
-    store = EventStore.open(event["path"])
-    try:
-        expected = design.badge_pdf(store, design.check_document(final), ["LNG000000001"])
-    finally:
-        store.close()
+    expected = read(event["path"], lambda s: design.badge_pdf(
+        s, design.check_document(final), ["LNG000000001"]))
     qtbot.waitUntil(lambda: not designer.busy, timeout=60_000)
     assert designer.last_pdf == expected  # and nothing older landed on top of it
 

@@ -9,6 +9,7 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.services.desk import Desk
+from kiosk.services.event_access import EventFile
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.desks_screen import DesksScreen
 from tests.unit.sync.hub_fixtures import make_event, running_hub, sqlite_hub
@@ -24,7 +25,8 @@ def test_attention_list_and_a_desk_token(qtbot, tmp_path: Path) -> None:
     a.receive(list(b.changes()))
     a.close()
     b.close()
-    screen = DesksScreen(str(tmp_path / "a.db"))
+    door = EventFile.open(tmp_path / "a.db", threaded=True)
+    screen = DesksScreen(door)
     screen.start()
     try:
         qtbot.wait_until(lambda: screen.attention.count() > 0, timeout=10_000)
@@ -43,4 +45,5 @@ def test_attention_list_and_a_desk_token(qtbot, tmp_path: Path) -> None:
         assert [r.text for r in zxingcpp.read_barcodes(Image.open(picture))] == [token]
     finally:
         screen.shutdown()
+        door.close()
         hub.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
+from kiosk.services.event_access import EventFile
 from kiosk.store.hub_records import DeviceRole, EnrolGrant, HubDevice
 from kiosk.sync.credentials import secret_hash
 from kiosk.ui.console.desks_screen import DesksScreen
@@ -38,7 +39,8 @@ def test_a_lost_desk_is_marked_for_wiping_only_once_confirmed(qtbot, tmp_path: P
         hub.add_token(secret_hash(f"t{n}"), EnrolGrant(name, DeviceRole.DESK), 2**50)
         hub.enrol(secret_hash(f"t{n}"), 1_000 + n, HubDevice(f"d{n}", "", DeviceRole.DESK,
                                                              "ab" * 32, 0), secret_hash(f"k{n}"))
-    screen = DesksScreen(str(tmp_path / "console.db"))
+    door = EventFile.open(tmp_path / "console.db", threaded=True)
+    screen = DesksScreen(door)
     screen.start()
     try:
         screen.hub_location.setText(hub.location)
@@ -52,7 +54,7 @@ def test_a_lost_desk_is_marked_for_wiping_only_once_confirmed(qtbot, tmp_path: P
         screen.confirm_wipe()
         _answer(screen, wipe=False)
         qtbot.wait_until(lambda: not screen.wipe_confirmation.isVisible(), timeout=5_000)
-        assert screen._tasks.pending == 0
+        assert screen.ops.pending == 0
         assert hub.device("d0").wipe_ordered_ms is None
         screen.confirm_wipe()
         with qtbot.wait_signal(screen.devices_shown, timeout=10_000):
@@ -63,4 +65,5 @@ def test_a_lost_desk_is_marked_for_wiping_only_once_confirmed(qtbot, tmp_path: P
         assert hub.device("d0").wipe_pending and hub.device("d1").wipe_ordered_ms is None
     finally:
         screen.shutdown()
+        door.close()
         hub.close()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from kiosk.cli import main as kiosk_main
 from kiosk.services.desk import Desk
+from kiosk.services.event_access import EventFile
 from kiosk.services.event_setup import SIGNING_KEY
 from kiosk.services.hub_console import port_problem
 from kiosk.services.syncer import Syncer
@@ -36,9 +37,12 @@ def event(tmp_path: Path) -> Event:
 def open_desks(qtbot):
     """``open(path)``: the Desks and hub tab on its own; shut down and disposed afterwards."""
     screens: list[DesksScreen] = []
+    doors: list[EventFile] = []
 
     def opener(path: Path) -> DesksScreen:
-        screen = DesksScreen(str(path))
+        event = EventFile.open(path, threaded=True)
+        doors.append(event)
+        screen = DesksScreen(event)
         screens.append(screen)
         screen.resize(1280, 800)
         screen.show()
@@ -50,6 +54,8 @@ def open_desks(qtbot):
         screen = screens.pop()
         screen.shutdown()
         dispose(screen)
+    while doors:
+        doors.pop().close()
 
 
 def free_port() -> int:
@@ -235,5 +241,5 @@ def test_cancelling_the_question_imports_nothing(qtbot, open_desks, tmp_path: Pa
                      and panel.trust_question.isVisible(), timeout=20_000)
     panel.trust_question.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.wait_until(lambda: not panel.trust_question.isVisible(), timeout=5_000)
-    assert panel._tasks.pending == 0
+    assert panel.ops.pending == 0
     assert read(event.organiser, lambda store: store.change_count()) == changes

@@ -5,18 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from kiosk.store import queries
-from kiosk.store.event_store import EventStore
 from tests.conftest import DATA
+from tests.ui.console.screens import read
 
 EVENTBRITE = DATA / "imports" / "eventbrite_attendee_summary.csv"
 
 
 def attendee_count(path) -> int:
-    store = EventStore.open(path)
-    try:
-        return len(queries.list_attendees(store.conn, status="all"))
-    finally:
-        store.close()
+    return len(read(path, lambda s: queries.list_attendees(s.conn, status="all")))
 
 
 def preview_column(wizard, title: str) -> list[str]:
@@ -66,14 +62,10 @@ def test_import_with_a_changed_mapping_shows_the_report_then_imports(
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     assert wizard.report_heading.text() == "✔ Imported"
     assert wizard.report_list.item(1).text() == "10 new registrations were created"
-    store = EventStore.open(event_file["path"])
-    try:
-        people = queries.list_attendees(store.conn, status="all")
-        imported = next(p for p in people if p.last_name == "Nguyễn")
-        assert imported.organisation == "Caseworker"
-        assert len(people) == before + 10
-    finally:
-        store.close()
+    people = read(event_file["path"], lambda s: queries.list_attendees(s.conn, status="all"))
+    imported = next(p for p in people if p.last_name == "Nguyễn")
+    assert imported.organisation == "Caseworker"
+    assert len(people) == before + 10
     # The attendee table shows the new people once the import is done.
     qtbot.wait_until(lambda: window.attendees.model.rowCount() == before + 10, timeout=10_000)
 
@@ -88,6 +80,6 @@ def test_a_mapping_without_any_name_column_is_refused_in_plain_words(
     for heading in ("First Name", "Last Name"):
         box = wizard.mapping_box(heading)
         box.setCurrentIndex(box.findData("ignore"))
-        qtbot.wait_until(lambda: wizard.tasks.pending == 0, timeout=10_000)
+        qtbot.wait_until(lambda: wizard.ops.pending == 0, timeout=10_000)
     qtbot.wait_until(lambda: "name column" in wizard.message.text(), timeout=10_000)
     assert wizard.message.text().startswith("⚠ We could not find a name column")

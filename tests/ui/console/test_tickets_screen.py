@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 
 from kiosk.core.checkin_rules import Outcome
 from kiosk.services.desk import Desk
+from kiosk.services.event_access import EventFile
 from kiosk.services.ticket_issuing import make_desk_package, ticket_code
 from kiosk.store import queries
-from kiosk.store.event_store import EventStore
 from kiosk.ui.console.tickets_screen import TicketsScreen
 from tests.ui.conftest import dispose
-from tests.ui.console.screens import read, screen_opener
+from tests.ui.console.screens import read, screen_opener, write
 
 
 @pytest.fixture
@@ -67,7 +67,8 @@ def test_every_active_attendee_gets_a_ticket_and_a_mail_merge_line(qtbot, event_
 
 
 def test_a_sample_ticket_shows_the_events_details_without_a_real_code(qtbot, event_file):
-    screen = TicketsScreen(str(event_file["path"]))
+    door = EventFile.open(event_file["path"], threaded=True)
+    screen = TicketsScreen(door)
     try:
         screen.show()
         with qtbot.waitSignal(screen.sample_shown, timeout=30_000):
@@ -75,14 +76,12 @@ def test_a_sample_ticket_shows_the_events_details_without_a_real_code(qtbot, eve
         assert not screen.sample.pixmap().isNull()
         assert screen.sample.pixmap().height() == 360
         # The sample's QR is not a ticket: a photo of the screen lets nobody in.
-        store = EventStore.open(event_file["path"])
-        try:
-            assert Desk(store, "Desk 1").scan("SAMPLE-NOT-A-TICKET").outcome is Outcome.UNKNOWN
-        finally:
-            store.close()
+        assert write(event_file["path"], lambda s: Desk(s, "Desk 1").scan(
+            "SAMPLE-NOT-A-TICKET").outcome) is Outcome.UNKNOWN
     finally:
         screen.shutdown()
         dispose(screen)
+        door.close()
 
 
 def test_png_tickets_are_pictures(qtbot, event_file, open_tickets, tmp_path) -> None:
@@ -165,7 +164,7 @@ def test_a_reissued_tickets_old_code_is_refused_as_revoked(qtbot, event_file, op
         desk = Desk(store, "Desk 1")
         return desk.scan(old_code).outcome, desk.scan(ticket.code).outcome
 
-    assert read(event_file["path"], scans) == (Outcome.REVOKED, Outcome.OK)
+    assert write(event_file["path"], scans) == (Outcome.REVOKED, Outcome.OK)
     assert read(event_file["path"], lambda s: ticket_code(
         s, queries.get_attendee(s.conn, person.id))) == ticket.code
 
@@ -212,7 +211,7 @@ def test_the_saved_new_ticket_is_in_the_folder(qtbot, event_file, open_tickets, 
 def test_a_desk_copy_says_tickets_are_made_on_the_organisers_copy(qtbot, event_file,
                                                                   open_tickets, tmp_path):
     desk_copy = tmp_path / "desk.db"
-    read(event_file["path"], lambda s: make_desk_package(s, desk_copy))
+    write(event_file["path"], lambda s: make_desk_package(s, desk_copy), atomic=False)
     screen = open_tickets(desk_copy)
     assert screen.desk_note.isVisible()
     assert screen.desk_note.text().startswith("This is a desk copy of the event: it can check "
