@@ -247,6 +247,10 @@ class DeskSession:
         syncer.nudge()
         try:
             syncer.run(self._workers.stop)
+        except EventFileError:
+            if not self._workers.stop.is_set():
+                raise
+            # The desk closed while a long poll was out: nothing left to write to.
         finally:
             syncer.close()
 

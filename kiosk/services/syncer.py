@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from kiosk.core.changes import Change
 from kiosk.core.hlc import SKEW_WARNING_MS, Stamp
 from kiosk.store import sync_state
+from kiosk.store.database import EventFileError
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventStore
 from kiosk.store.sync_attention import AttentionItem, AttentionKind, needs_attention
@@ -376,6 +377,10 @@ class Syncer:
                 failures += 1
                 stop.wait(self.backoff(failures))
                 self._wake.set()
+            except EventFileError:
+                if stop.is_set():
+                    return  # the desk closed the file while a push was out
+                raise
 
     @staticmethod
     def backoff(failures: int) -> float:

@@ -225,7 +225,7 @@ def test_a_check_in_prints_a_badge_and_a_reprint_needs_a_reason(qtbot, event_fil
     folder = badge_folder(event_file["path"])
     assert len(list(folder.glob("*.pdf"))) == 1
     # Scanned again later: "already", and a reprint asks why before printing.
-    window.desk.worker._store.wall = lambda: 10**13
+    window.desk.session.event.write(lambda store: setattr(store, "wall", lambda: 10**13))
     scan(qtbot, window, event_file["codes"][person.id])
     window.on_action_chosen("reprint")
     assert window.findChildren(ReasonDialog) == []  # a locked desk asks for the PIN first
