@@ -19,6 +19,7 @@ from kiosk.printing.printer import (
     PrinterBackend,
     PrinterInfo,
     SpooledJob,
+    Submission,
     SubmitOutcome,
 )
 from kiosk.store import print_jobs
@@ -222,19 +223,14 @@ class PrintWorker:
     def _submit(
         self, job: PrintJob, backend: PrinterBackend, printer: str, document: BadgeDocument,
     ) -> None:
-        submission = backend.submit(printer, document)
+        submission, spooled = deliver(self._event, [job], backend, printer, document,
+                                      self._now)
         if submission.outcome is SubmitOutcome.WAIT:
             self._wait(job, submission.message)
         elif submission.outcome is SubmitOutcome.REFUSED:
             self._fail(job, submission.message, attempted=True)
         else:
-            printed = badge.badge_printed(
-                job.attendee_id, self._now().isoformat(timespec="seconds"), job.layout,
-                printer, job.reprint_reason, job.operator)
-            spooled = self._write(lambda store: print_jobs.mark_spooled(
-                store, job.id, submission.spooler_job_id,
-                done=submission.outcome is SubmitOutcome.PRINTED, printed=printed))
-            if spooled is None:  # cancelled while it was being sent: take it back
+            if not spooled:  # cancelled while it was being sent: take it back
                 backend.withdraw(printer, submission.spooler_job_id)
             log.info("print job %s accepted by %s", job.id, backend.kind)
             self._emit(job.id)
@@ -282,3 +278,28 @@ class PrintWorker:
                     else print_jobs.note(store.conn, job.id, spooled.message))
         if self._write(settle):
             self._emit(job.id)
+
+
+def deliver(
+    event: EventFile, jobs: list[PrintJob], backend: PrinterBackend, printer: str,
+    document: BadgeDocument, now: Callable[[], datetime] = datetime.now,
+) -> tuple[Submission, list[PrintJob]]:
+    """The one way a badge reaches a printer, for the desk's worker and the organisers'
+    batches alike: hand one document (a badge, or a sheet of them) for these claimed jobs
+    to the printer and, once it is accepted, log each badge as printed (``badge.printed``,
+    once per job) in one write. Returns the printer's answer and the jobs now with the
+    spooler (a job cancelled meanwhile is not among them)."""
+    submission = backend.submit(printer, document)
+    if not submission.accepted:
+        return submission, []
+    at = now().isoformat(timespec="seconds")
+
+    def spooled(store: Any) -> list[PrintJob]:
+        marked = (print_jobs.mark_spooled(
+            store, job.id, submission.spooler_job_id,
+            done=submission.outcome is SubmitOutcome.PRINTED,
+            printed=badge.badge_printed(job.attendee_id, at, job.layout, printer,
+                                        job.reprint_reason, job.operator))
+            for job in jobs)
+        return [job for job in marked if job is not None]
+    return submission, event.write(spooled, priority=Priority.NORMAL)

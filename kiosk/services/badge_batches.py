@@ -13,7 +13,6 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar, overload
@@ -36,9 +35,9 @@ from kiosk.printing import (
     BadgeDocument,
     PrinterBackend,
     PrinterDirectory,
-    SubmitOutcome,
 )
 from kiosk.printing import messages as printer_messages
+from kiosk.printing.worker import deliver
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.event_access import EventFile, as_read
@@ -46,7 +45,7 @@ from kiosk.services.event_setup import event_of
 from kiosk.services.print_service import badge_folder, desk_printers
 from kiosk.store import batch_queries, print_jobs, queries
 from kiosk.store.batch_queries import BatchCandidate
-from kiosk.store.event_store import EventReader, EventStore
+from kiosk.store.event_store import EventStore
 from kiosk.store.print_jobs import PrintJob
 
 Progress = Callable[[int, int], None]  # (badges done, badges in all)
@@ -488,20 +487,6 @@ class BatchSent:
     message: str
 
 
-class _OneStore:
-    """A store used in the caller's thread as the door would be used (the command line's
-    way, and the tests')."""
-
-    def __init__(self, store: EventStore) -> None:
-        self._store = store
-
-    def read(self, op: Callable[[EventReader], T]) -> T:
-        return op(self._store)
-
-    def write(self, op: Callable[[EventStore], T]) -> T:
-        return op(self._store)
-
-
 def send_batch(
     store: EventStore, printers: PrinterDirectory, plan: BatchPlan, printer: str,
     reprint_reason: str = "", progress: Progress = lambda d, t: None,
@@ -514,7 +499,7 @@ def send_batch(
     people are read again first, so someone given a badge at a desk since the batch was
     counted is left out when the batch is for people not yet printed.
     """
-    return _send(_OneStore(store), printers, plan, printer, reprint_reason, progress,
+    return _send(store.door, printers, plan, printer, reprint_reason, progress,
                  cancelled)
 
 
@@ -530,7 +515,7 @@ def send_batch_through(
 
 
 def _send(
-    door: EventFile | _OneStore, printers: PrinterDirectory, plan: BatchPlan, printer: str,
+    door: EventFile, printers: PrinterDirectory, plan: BatchPlan, printer: str,
     reprint_reason: str, progress: Progress, cancelled: Cancelled,
 ) -> BatchSent:
     if plan.problem:
@@ -613,7 +598,7 @@ def _failing(jobs: list[PrintJob], failure: str) -> Callable[[EventStore], None]
     return fail
 
 
-def _print_chunk(door: EventFile | _OneStore, backend: PrinterBackend, printer: str,
+def _print_chunk(door: EventFile, backend: PrinterBackend, printer: str,
                  layout: Layout, jobs: list[PrintJob]) -> str:
     """Draw and send one sheet (or badge); the reason it failed, or "" once accepted."""
     ids = [job.attendee_id for job in jobs]
@@ -628,21 +613,8 @@ def _print_chunk(door: EventFile | _OneStore, backend: PrinterBackend, printer: 
     # file in a PDF folder, or its title at the spooler, leads back to its jobs.
     document = BadgeDocument(jobs[0].document, pdf, layout.page.width, layout.page.height,
                              layout.dpi)
-    submission = backend.submit(printer, document)
+    # The desk's own delivery: the printer's answer, then each badge logged once.
+    submission, _spooled = deliver(door, jobs, backend, printer, document)
     if not submission.accepted:
         return submission.message or printer_messages.printer_refused(printer, "no reason given")
-    at = datetime.now().isoformat(timespec="seconds")
-
-    def spooled(store: EventStore) -> None:
-        for job in jobs:
-            # None: the job was cancelled from the queue meanwhile; its sheet is out already.
-            print_jobs.mark_spooled(
-                store, job.id, submission.spooler_job_id,
-                done=submission.outcome is SubmitOutcome.PRINTED,
-                printed={"attendee_id": job.attendee_id, "layout": job.layout,
-                         "printer": printer, "reprint_reason": job.reprint_reason,
-                         "operator": job.operator, "at": at},
-            )
-
-    door.write(spooled)
     return ""
