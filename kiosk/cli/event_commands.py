@@ -105,11 +105,11 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
     with open_store(args.event) as store:
         done = []
-        if args.add:
+        if args.add is not None:
             done.append(_saved(event_settings.save_workshop(store, event_settings.WorkshopForm(
                 args.add, args.room or "", args.starts or "", args.ends or "",
                 args.capacity or ""))))
-        if args.edit:
+        if args.edit is not None:
             existing = event_settings.find_workshop(store, args.edit)
             if existing is None:
                 raise UserError(f"There is no workshop called “{args.edit}”. "
@@ -121,7 +121,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                     (before.name, before.room, before.starts, before.ends, before.capacity),
                     strict=True)))
             done.append(_saved(event_settings.save_workshop(store, form, editing=existing.id)))
-        if args.remove:
+        if args.remove is not None:
             found = event_settings.find_workshop(store, args.remove)
             if found is None:
                 raise UserError(f"There is no workshop called “{args.remove}”. "
@@ -226,13 +226,13 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
 
     with open_store(args.event) as store:
         done = []
-        if args.remove:
+        if args.remove is not None:
             point = event_settings.find_checkpoint(store, args.remove)
             if point is None:
                 raise UserError(f"There is no checkpoint called “{args.remove}”. "
                                 f"See `kiosk checkpoints {args.event}`.")
             done.append(_saved(event_settings.remove_checkpoint(store, point.id)))
-        if args.add:
+        if args.add is not None:
             session = None
             if args.session:
                 session = event_settings.find_workshop(store, args.session)
