@@ -332,3 +332,20 @@ def test_a_running_door_desk_whose_checkpoint_is_removed_carries_on_at_the_main_
     assert "no longer in the event" in window.fault_label.text()
     person = event_file["unbooked"]  # not booked on the door's workshop: fine at the main desk
     assert scan(qtbot, window, event_file["codes"][person.id]).outcome is Outcome.OK
+
+
+def test_a_second_desk_window_on_a_file_a_desk_has_open_is_refused_in_plain_words(
+        qtbot, event_file) -> None:
+    first = open_desk(qtbot, event_file["path"])
+    second = DeskWindow(DeskHandle(str(event_file["path"])))
+    _open_windows.append(second)
+    with qtbot.wait_signal(second.ready, timeout=10_000):
+        second.desk.open()
+    assert second.desk.session is None
+    assert "already open as a desk on this computer" in second.fault_label.text()
+    person = event_file["active"][3]
+    assert scan(qtbot, first, event_file["codes"][person.id]).outcome is Outcome.OK
+    dispose(_open_windows.pop())  # the second goes; the first still has the file
+    dispose(_open_windows.pop())
+    again = open_desk(qtbot, event_file["path"])  # closed, the file is free for a desk again
+    assert again.desk.session is not None
