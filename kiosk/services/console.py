@@ -208,7 +208,7 @@ class Dashboard:
 def dashboard(store: EventStore, unless_version: int | None = None) -> Dashboard | None:
     """Everything the dashboard shows, or None when nothing has changed since
     ``unless_version`` (so a refresh every few seconds costs nothing while the event is idle)."""
-    version = console_queries.data_version(store.conn) + store.change_count()
+    version = console_queries.log_position(store.conn)
     if unless_version is not None and version == unless_version:
         return None
     conn = store.conn

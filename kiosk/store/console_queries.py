@@ -54,9 +54,13 @@ class AttendeeLine:
     sessions_json: str
 
 
-def data_version(conn: sqlite3.Connection) -> int:
-    """Moves whenever another connection has committed: nothing to re-read while it stands."""
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+def log_position(conn: sqlite3.Connection) -> int:
+    """Where the change log stands (its length and its last row): what the dashboard shows
+    all derives from the log, so nothing needs reading again while this stands — whichever
+    connection asks, and whoever wrote (a wipe that empties the log moves it too)."""
+    count, last = conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM changes"
+                               ).fetchone()
+    return int(count) * 1_000_000_007 + int(last)
 
 
 def attendee_order(
