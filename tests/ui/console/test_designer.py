@@ -20,6 +20,7 @@ from kiosk.printing.qt_backend import render_pdf_pages
 from kiosk.services import badge_design as design
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.designer_screen import BadgeDesignerScreen
 from tests.ui.conftest import dispose
@@ -280,12 +281,9 @@ def test_a_saved_layout_becomes_the_events_layout(qtbot, designer, event, tmp_pa
     qtbot.mouseClick(designer.use_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: designer.message.text().startswith("Badges printed from"),
                     timeout=30_000)
-    store = EventStore.open(event["path"])
-    try:
-        assert PrintService(store, PrinterDirectory([])).settings().layout == \
+    with EventFile.open(event["path"]) as door:
+        assert PrintService(door, PrinterDirectory([])).settings().layout == \
             str(target.resolve())
-    finally:
-        store.close()
 
 
 def test_zoom_one_is_true_size_on_this_screen(qtbot, designer) -> None:
