@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import after_event, common
+from kiosk.core.refusal import Refusal
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import Desk
 from kiosk.store import queries
@@ -36,7 +37,7 @@ def test_export_and_report(event: Path, tmp_path: Path, capsys) -> None:
     assert "row(s) (noshows)" in capsys.readouterr().out
     assert _run("report", str(event), "--out", str(tmp_path / "r.pdf")) == 0
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
-    with pytest.raises(cli.UserError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(Refusal, match=r"\.csv or \.xlsx"):
         _run("export", str(event), "--out", str(tmp_path / "a.ods"))
 
 
@@ -49,7 +50,7 @@ def test_backups_take_list_restore(event: Path, capsys) -> None:
     assert "  1  " in listing and "20 people, 5 check-ins" in listing
     assert _run("backups", str(event), "--restore", "1") == 0
     assert "Restored backup 1" in capsys.readouterr().out
-    with pytest.raises(cli.UserError, match="no backup number 7"):
+    with pytest.raises(Refusal, match="no backup number 7"):
         _run("backups", str(event), "--restore", "7")
 
 
