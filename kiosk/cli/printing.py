@@ -79,7 +79,8 @@ def wait_and_report(service: Any, event: str, job_ids: list[int], as_json: bool,
         worker.stop()
     jobs = _jobs(service, job_ids)
     if as_json:
-        _print_json([_job_json(job) for job in jobs])
+        listed = [_job_json(job) for job in jobs]
+        _print_json(listed if extra is None else {**extra, "print_jobs": listed})
     else:
         from kiosk.printing import job_line
 

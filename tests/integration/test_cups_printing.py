@@ -33,6 +33,7 @@ from kiosk.services.print_service import (
     print_worker,
 )
 from kiosk.store import queries
+from kiosk.store.event_file import EventFile
 from tests.conftest import need_real_part
 
 pytestmark = pytest.mark.cups
@@ -102,21 +103,25 @@ def cups_pdf() -> Iterator[str]:
 
 
 class PrintingDesk:
-    """An event with a desk, a print service and a worker on the real spooler."""
+    """An event with a desk, a print service and a worker on the real spooler, all on the
+    event file's one door (threaded, as in the app): the worker prints on its threads, and
+    the test reads and writes through the same door."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.store, _ = create_demo_event(path, attendees=40, seed=11)
+        store, _ = create_demo_event(path, attendees=40, seed=11)
+        store.close()
+        self.event = EventFile.open(path, threaded=True)
         self.printers = desk_printers(badge_folder(path))
         self.events: list[JobEvent] = []
         self._changed = threading.Condition()
         self.worker = self.new_worker()
-        self.service = PrintService(self.store, self.printers, operator="Sam",
+        self.service = PrintService(self.event, self.printers, operator="Sam",
                                     wake=lambda: self.worker.wake())
-        self.people = queries.list_attendees(self.store.conn)
+        self.people = self.event.read(lambda r: queries.list_attendees(r.conn))
 
     def new_worker(self) -> PrintWorker:
-        return print_worker(self.path, self.printers, self._listen, poll_seconds=0.1,
+        return print_worker(self.event, self.printers, self._listen, poll_seconds=0.1,
                             hold_seconds=0.1)
 
     def _listen(self, event: JobEvent) -> None:
@@ -134,15 +139,19 @@ class PrintingDesk:
         return found
 
     def logged_prints(self) -> list[str]:
-        return [row[0] for row in self.store.conn.execute("SELECT attendee_id FROM prints")]
+        return self.event.read(lambda r: [
+            row[0] for row in r.conn.execute("SELECT attendee_id FROM prints")])
+
+    def close(self) -> None:
+        self.worker.stop()
+        self.event.close()
 
 
 @pytest.fixture
 def desk(cups_pdf: str, tmp_path: Path) -> Iterator[PrintingDesk]:
     at_desk = PrintingDesk(tmp_path / "event.db")
     yield at_desk
-    at_desk.worker.stop()
-    at_desk.store.close()
+    at_desk.close()
 
 
 @pytest.mark.parametrize(("layout", "size"), [("cr80", (85.6, 53.98)), ("a6", (105, 148))])
@@ -234,11 +243,11 @@ def test_check_ins_in_a_row_with_auto_print_each_print_once_through_cups(
 ) -> None:
     people = desk.people[9:29]
     desk.service.save_settings(auto=True, preview=False, printer=QUEUE, layout="cr80")
-    checkin_desk = Desk(desk.store, "Desk 1", "Sam")
+    checkin_desk = desk.event.write(lambda store: Desk(store, "Desk 1", "Sam"))
     desk.worker.start()
     jobs = []
     for person in people:
-        result = checkin_desk.check_in(person.id)
+        result = desk.event.write(lambda store, person=person: checkin_desk.check_in(person.id))
         assert result.outcome is Outcome.OK
         request = desk.service.on_checked_in(result)
         assert request.outcome is PrintOutcome.QUEUED

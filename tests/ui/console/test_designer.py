@@ -21,6 +21,7 @@ from kiosk.services import badge_design as design
 from kiosk.services.event_access import EventFile
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.designer_screen import BadgeDesignerScreen
 from tests.ui.conftest import dispose
@@ -284,12 +285,9 @@ def test_a_saved_layout_becomes_the_events_layout(qtbot, designer, event, tmp_pa
     qtbot.mouseClick(designer.use_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: designer.message.text().startswith("Badges printed from"),
                     timeout=30_000)
-    door = EventFile.open(event["path"])
-    try:
+    with EventFile.open(event["path"]) as door:
         assert PrintService(door, PrinterDirectory([])).settings().layout == \
             str(target.resolve())
-    finally:
-        door.close()
 
 
 def test_zoom_one_is_true_size_on_this_screen(qtbot, designer) -> None:

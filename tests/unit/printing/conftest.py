@@ -10,6 +10,7 @@ from printing_fakes import FakeBackend
 
 from kiosk.printing import PrinterState
 from kiosk.services.demo import create_demo_event
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 
 
@@ -23,9 +24,19 @@ def event_path(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def desk_store(event_path: Path) -> Iterator[EventStore]:
+    """The event file's store, inline: for tests where nothing runs on another thread."""
     store = EventStore.open(event_path)
     yield store
     store.close()
+
+
+@pytest.fixture
+def event(event_path: Path) -> Iterator[EventFile]:
+    """The event file's one door with its writer thread, as in the app: a worker's threads
+    and the test's own reads and writes all go through it."""
+    door = EventFile.open(event_path, threaded=True)
+    yield door
+    door.close()
 
 
 @pytest.fixture

@@ -21,24 +21,30 @@ from kiosk.printing import (
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.print_service import rasterise_pages, render_job
 from kiosk.store import print_jobs, queries
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 
 
-def _badge(store: EventStore, layout: str) -> tuple[BadgeDocument, str, str]:
-    person = queries.list_attendees(store.conn)[0]
-    job = print_jobs.add_job(store.conn, person.id, layout, "qt-pdf")
-    return render_job(store, job), person.first_name, badge_code(store, person)
+def _badge(event: EventFile, layout: str) -> tuple[BadgeDocument, str, str]:
+    """A print job's badge as the worker makes it (through the door), the person's first name
+    and the code its QR should hold."""
+    def queue(store: EventStore) -> tuple[print_jobs.PrintJob, str, str]:
+        person = queries.list_attendees(store.conn)[0]
+        job = print_jobs.add_job(store.conn, person.id, layout, "qt-pdf")
+        return job, person.first_name, badge_code(store, person)
+    job, first_name, code = event.write(queue)
+    return render_job(event, job), first_name, code
 
 
 @pytest.mark.parametrize(("layout", "size"), [("cr80", (85.6, 53.98)),
                                               ("brother-62x100", (62, 100))])
 def test_qt_prints_the_badge_image_on_a_page_of_the_layouts_size(
-    qapp: object, desk_store: EventStore, tmp_path: Path, layout: str,
+    qapp: object, event: EventFile, tmp_path: Path, layout: str,
     size: tuple[float, float],
 ) -> None:
     from kiosk.printing.qt_backend import QT_PDF, QtPrintBackend
 
-    document, _, code = _badge(desk_store, layout)
+    document, _, code = _badge(event, layout)
     backend = QtPrintBackend(rasterise_pages, pdf_folder=tmp_path)
     assert backend.printer(QT_PDF).state is PrinterState.READY
     submission = backend.submit(QT_PDF, document)
@@ -60,8 +66,8 @@ def test_qt_refuses_a_printer_it_does_not_have(qapp: object, tmp_path: Path) -> 
     assert "There is no printer called “No Such Printer”" in submission.message
 
 
-def test_the_pdf_folder_writes_each_badge_whole(desk_store: EventStore, tmp_path: Path) -> None:
-    document, name, _ = _badge(desk_store, "insert-4x3in")
+def test_the_pdf_folder_writes_each_badge_whole(event: EventFile, tmp_path: Path) -> None:
+    document, name, _ = _badge(event, "insert-4x3in")
     folder = PdfFolderBackend(tmp_path / "badges")
     assert folder.printer("PDF-Folder").state is PrinterState.READY
     assert folder.printer("KioskPDF").state is PrinterState.MISSING

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from printing_fakes import FakeBackend, Timeline, wait_for_status
+
 from kiosk.core.changes import ChangeKind
+from kiosk.printing import PrinterDirectory, PrintWorker
 from kiosk.services.desk import Desk
+from kiosk.services.print_service import render_job
 from kiosk.store import print_jobs, queries
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 from kiosk.store.print_jobs import PrintJobStatus
 
@@ -63,17 +68,21 @@ def test_spooling_logs_badge_printed_once_whatever_the_retries(
 ) -> None:
     person = _someone(desk_store)
     job = print_jobs.add_job(desk_store.conn, person, "cr80", "Label")
-    worker_store = EventStore.open(event_path)
+    # The worker has no connection of its own: each of its steps is a write through the
+    # file's one door (here inline, on the test's thread), mark_spooled inside one of them.
+    door = EventFile.open(event_path)
     try:
         for attempt in range(2):  # printed, failed at the printer afterwards, retried
-            assert print_jobs.claim(worker_store.conn, job.id)
-            spooled = print_jobs.mark_spooled(worker_store, job.id, f"Label-{attempt}", False,
-                                              _printed(worker_store, person))
-            assert spooled is not None and spooled.spooler_job_id == f"Label-{attempt}"
-            assert print_jobs.finish(worker_store.conn, job.id, PrintJobStatus.FAILED, "jam")
+            spooler_id = f"Label-{attempt}"
+            assert door.write(lambda store: print_jobs.claim(store.conn, job.id))
+            spooled = door.write(lambda store, spooler_id=spooler_id: print_jobs.mark_spooled(
+                store, job.id, spooler_id, False, _printed(store, person)))
+            assert spooled is not None and spooled.spooler_job_id == spooler_id
+            assert door.write(lambda store: print_jobs.finish(store.conn, job.id,
+                                                              PrintJobStatus.FAILED, "jam"))
             assert print_jobs.requeue(desk_store.conn, job.id)
     finally:
-        worker_store.close()
+        door.close()
     prints = desk_store.conn.execute(
         "SELECT attendee_id, printer, operator FROM prints").fetchall()
     assert prints == [(person, "Label", "Sam")]
@@ -92,25 +101,31 @@ def test_a_cancelled_job_is_not_logged_when_the_spooler_answers_late(
 
 
 def test_the_desk_and_the_worker_append_to_one_log_without_colliding(
-    event_path: Path, desk_store: EventStore,
+    event: EventFile, fake: FakeBackend,
 ) -> None:
-    """The worker logs prints from its own connection while the desk checks people in from
-    another; both go on numbering this device's changes in one sequence."""
-    desk = Desk(desk_store, "Desk 1")
-    people = [a.id for a in queries.list_attendees(desk_store.conn)[:4]]
-    worker_store = EventStore.open(event_path)
+    """The worker logs prints from its threads while the desk checks people in from another;
+    both go on numbering this device's changes in one sequence.
+
+    Each used to write on a connection of its own; now both write through the file's one
+    door (opened threaded, as in the app), so this runs a real worker beside the desk."""
+    feed = Timeline()
+    worker = PrintWorker(event, PrinterDirectory([fake]), render_job, feed, poll_seconds=0.02)
+    desk = event.write(lambda store: Desk(store, "Desk 1"))
+    people = event.read(lambda r: [a.id for a in queries.list_attendees(r.conn)[:4]])
+    worker.start()
     try:
         for person in people:
-            assert desk.check_in(person).checkin_id is not None
-            job = print_jobs.add_job(desk_store.conn, person, "cr80", "Label")
-            print_jobs.claim(worker_store.conn, job.id)
-            print_jobs.mark_spooled(worker_store, job.id, "Label-1", True,
-                                    _printed(worker_store, person))
+            def check_in(store: EventStore, person: str = person) -> print_jobs.PrintJob:
+                assert desk.check_in(person).checkin_id is not None
+                return print_jobs.add_job(store.conn, person, "cr80", "Label")
+            job = event.write(check_in)
+            worker.wake()
+            wait_for_status(feed, job.id, PrintJobStatus.DONE)
     finally:
-        worker_store.close()
-    mine = desk_store.conn.execute(
+        worker.stop()
+    mine = event.read(lambda r: r.conn.execute(
         "SELECT device_seq, hlc, kind FROM changes WHERE device_id = ? AND kind IN "
-        "('checkin', 'badge.printed') ORDER BY device_seq", (desk_store.device_id,)).fetchall()
+        "('checkin', 'badge.printed') ORDER BY device_seq", (r.device_id,)).fetchall())
     assert [kind for _, _, kind in mine] == ["checkin", "badge.printed"] * 4
     assert [hlc for _, hlc, _ in mine] == sorted(hlc for _, hlc, _ in mine)
     sequence = [seq for seq, _, _ in mine]

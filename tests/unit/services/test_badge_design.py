@@ -18,6 +18,7 @@ from kiosk.services import badge_design as design
 from kiosk.services.demo import create_demo_event
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 
 
@@ -199,8 +200,9 @@ def test_a_saved_layout_can_become_the_events_layout(demo: EventStore, tmp_path:
     design.save_document(design.template_document("cr80"), tmp_path / "card.json")
     assert design.event_layout(demo) == "insert-4x3in"
     design.use_for_event(demo, tmp_path / "card.json")
-    assert PrintService(demo, PrinterDirectory([])).settings().layout == \
-        str((tmp_path / "card.json").resolve())
+    with EventFile.open(tmp_path / "demo.db") as event:  # the demo store's own door
+        assert PrintService(event, PrinterDirectory([])).settings().layout == \
+            str((tmp_path / "card.json").resolve())
 
 
 def test_a_change_of_attendee_name_changes_the_chooser(demo: EventStore) -> None:

@@ -39,6 +39,7 @@ from kiosk.services.print_service import (
     print_worker,
 )
 from kiosk.store import print_jobs, queries
+from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 
 SAFETY_TIMEOUT = 120.0  # seconds; only a hung test waits this long
@@ -72,11 +73,28 @@ class Spooler:
 
 
 @pytest.fixture
-def event(tmp_path: Path) -> Iterator[tuple[Path, EventStore]]:
+def event_path(tmp_path: Path) -> Path:
     path = tmp_path / "event.db"
     store, _ = create_demo_event(path, attendees=230, seed=7)
-    yield path, store
     store.close()
+    return path
+
+
+@pytest.fixture
+def event(event_path: Path) -> Iterator[tuple[EventFile, EventStore]]:
+    """The event file's door, inline (no worker runs: the test's thread is its only user),
+    and the door's store for the test's own steps."""
+    door = EventFile.open(event_path)
+    yield door, door.store
+    door.close()
+
+
+@pytest.fixture
+def threaded_event(event_path: Path) -> Iterator[EventFile]:
+    """The door with its writer thread, as in the app: for a test running the print worker."""
+    door = EventFile.open(event_path, threaded=True)
+    yield door
+    door.close()
 
 
 @pytest.fixture
@@ -84,8 +102,8 @@ def folder(tmp_path: Path) -> PdfFolderBackend:
     return PdfFolderBackend(tmp_path / "badges")
 
 
-def _service(store: EventStore, backend: object, **options: object) -> PrintService:
-    return PrintService(store, PrinterDirectory([backend]), operator="Sam",  # type: ignore[list-item]
+def _service(event: EventFile, backend: object, **options: object) -> PrintService:
+    return PrintService(event, PrinterDirectory([backend]), operator="Sam",  # type: ignore[list-item]
                         **options)  # type: ignore[arg-type]
 
 
@@ -93,10 +111,10 @@ def _people(store: EventStore) -> list[str]:
     return [a.id for a in queries.list_attendees(store.conn)]
 
 
-def test_the_print_settings_are_the_desks_print_options(event: tuple[Path, EventStore],
+def test_the_print_settings_are_the_desks_print_options(event: tuple[EventFile, EventStore],
                                                          folder: PdfFolderBackend) -> None:
-    _, store = event
-    service = _service(store, folder)
+    door, store = event
+    service = _service(door, folder)
     saved = service.save_settings(auto=False, preview=True, printer="pdf-folder", layout="cr80")
     assert service.settings() == saved
     options = DeskSettings(store)
@@ -105,10 +123,10 @@ def test_the_print_settings_are_the_desks_print_options(event: tuple[Path, Event
 
 
 def test_auto_print_queues_a_badge_on_a_successful_first_check_in_only(
-    event: tuple[Path, EventStore], folder: PdfFolderBackend,
+    event: tuple[EventFile, EventStore], folder: PdfFolderBackend,
 ) -> None:
-    _, store = event
-    service = _service(store, folder)
+    door, store = event
+    service = _service(door, folder)
     desk = Desk(store, "Desk 1", "Sam")
     first, second, third = _people(store)[:3]
     service.save_settings(auto=False, printer="pdf-folder")
@@ -128,12 +146,12 @@ def test_auto_print_queues_a_badge_on_a_successful_first_check_in_only(
 
 
 def test_a_second_badge_needs_a_reason_and_at_a_kiosk_a_supervisor(
-    event: tuple[Path, EventStore], folder: PdfFolderBackend,
+    event: tuple[EventFile, EventStore], folder: PdfFolderBackend,
 ) -> None:
-    _, store = event
+    door, store = event
     person = _people(store)[0]
-    desk_service = _service(store, folder)
-    kiosk_service = _service(store, folder, self_service=True)
+    desk_service = _service(door, folder)
+    kiosk_service = _service(door, folder, self_service=True)
     assert desk_service.print_badge(person, printer="pdf-folder").outcome is PrintOutcome.QUEUED
     refused = desk_service.print_badge(person, printer="pdf-folder")
     assert refused.outcome is PrintOutcome.NEEDS_REASON and "say why" in refused.message
@@ -146,10 +164,10 @@ def test_a_second_badge_needs_a_reason_and_at_a_kiosk_a_supervisor(
 
 
 def test_unknown_people_and_layouts_are_not_queued(
-    event: tuple[Path, EventStore], folder: PdfFolderBackend,
+    event: tuple[EventFile, EventStore], folder: PdfFolderBackend,
 ) -> None:
-    _, store = event
-    service = _service(store, folder)
+    door, store = event
+    service = _service(door, folder)
     assert service.print_badge("NOBODY").outcome is PrintOutcome.UNKNOWN_ATTENDEE
     wrong = service.print_badge(_people(store)[0], layout="no-such-layout")
     assert wrong.outcome is PrintOutcome.UNKNOWN_LAYOUT and "no-such-layout" in wrong.message
@@ -157,11 +175,11 @@ def test_unknown_people_and_layouts_are_not_queued(
 
 
 def test_retry_on_another_printer_and_cancel_take_a_badge_off_the_spooler(
-    event: tuple[Path, EventStore],
+    event: tuple[EventFile, EventStore],
 ) -> None:
-    _, store = event
+    door, store = event
     spooler = Spooler()
-    service = _service(store, spooler)
+    service = _service(door, spooler)
     one, two = _people(store)[:2]
     failed = service.print_badge(one, printer="Label").job
     print_jobs.claim(store.conn, failed.id)
@@ -189,42 +207,44 @@ def test_the_test_page_shows_the_layout_its_size_and_a_qr_that_scans() -> None:
 
 
 def test_200_check_ins_in_a_row_with_auto_print_each_print_exactly_once(
-    event: tuple[Path, EventStore], folder: PdfFolderBackend,
+    threaded_event: EventFile, folder: PdfFolderBackend,
 ) -> None:
-    path, store = event
-    people = _people(store)[:200]
+    event = threaded_event  # the worker prints on its threads: everything goes through the door
+    people = event.read(lambda r: [a.id for a in queries.list_attendees(r.conn)])[:200]
     finished: set[int] = set()
     all_out = threading.Event()
 
-    def listen(event: JobEvent) -> None:
-        if event.job.status.final:
-            finished.add(event.job.id)
+    def listen(job_event: JobEvent) -> None:
+        if job_event.job.status.final:
+            finished.add(job_event.job.id)
             if len(finished) == len(people):
                 all_out.set()
 
     printers = PrinterDirectory([folder])
-    worker = print_worker(path, printers, listen, poll_seconds=0.05)
-    service = PrintService(store, printers, wake=worker.wake)
+    worker = print_worker(event, printers, listen, poll_seconds=0.05)
+    service = PrintService(event, printers, wake=worker.wake)
     service.save_settings(auto=True, preview=False, printer="pdf-folder", layout="cr80")
-    desk = Desk(store, "Desk 1", "Sam")
+    desk = event.write(lambda store: Desk(store, "Desk 1", "Sam"))
     worker.start()
     try:
         for person in people:
-            result = desk.check_in(person)
+            result = event.write(lambda store, person=person: desk.check_in(person))
             assert result.outcome is Outcome.OK
             assert service.on_checked_in(result).outcome is PrintOutcome.QUEUED
             # the same ticket read again must not print a second badge
-            assert service.on_checked_in(desk.check_in(person)).outcome is PrintOutcome.SKIPPED
+            again = event.write(lambda store, person=person: desk.check_in(person))
+            assert service.on_checked_in(again).outcome is PrintOutcome.SKIPPED
         assert all_out.wait(SAFETY_TIMEOUT)
     finally:
         worker.stop()
     jobs = service.jobs()
     assert [j.status for j in jobs] == [PrintJobStatus.DONE] * 200
     assert sorted(j.attendee_id for j in jobs) == sorted(people)
-    printed = store.conn.execute("SELECT attendee_id FROM prints").fetchall()
+    printed = event.read(lambda r: r.conn.execute("SELECT attendee_id FROM prints").fetchall())
     assert sorted(row[0] for row in printed) == sorted(people)
     assert len(list(folder.folder.glob("*.pdf"))) == 200
-    assert store.conn.execute("SELECT count(*) FROM checkins").fetchone()[0] == 200
+    assert event.read(lambda r: r.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]) \
+        == 200
 
 
 def test_the_check_in_to_spooler_measure_runs_over_real_check_ins() -> None:
