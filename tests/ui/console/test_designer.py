@@ -21,7 +21,6 @@ from kiosk.services import badge_design as design
 from kiosk.services.event_access import EventFile
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.print_service import PrintService
-from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore
 from kiosk.ui.console.designer_screen import BadgeDesignerScreen
 from tests.ui.conftest import dispose
