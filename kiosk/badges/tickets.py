@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from kiosk.badges.badge_data import BadgeData
 from kiosk.badges.catalogue import load_layout
@@ -23,11 +24,16 @@ def ticket_layout() -> Layout:
 
 
 def render_ticket(
-    attendee: Attendee, event: Event, code: str, out: Path, file_format: str
+    attendee: Attendee, event: Event, code: str, out: Path | BinaryIO, file_format: str
 ) -> None:
-    """Write one ticket to ``out`` (``pdf``, or ``png`` at 150 dpi for e-mail)."""
+    """Write one ticket to ``out``, a file name or an open file (``pdf``, or ``png`` at
+    150 dpi for e-mail)."""
     badge = BadgeData(attendee=attendee, code=code, event=event)
     if file_format == "pdf":
         render_badges(ticket_layout(), [badge], out)
+        return
+    png = render_preview_png(ticket_layout(), badge, dpi=150)
+    if isinstance(out, Path):
+        out.write_bytes(png)
     else:
-        out.write_bytes(render_preview_png(ticket_layout(), badge, dpi=150))
+        out.write(png)

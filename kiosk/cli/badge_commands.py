@@ -55,17 +55,16 @@ def cmd_badges(args: argparse.Namespace) -> int:
 
 def cmd_badge_preview(args: argparse.Namespace) -> int:
     from kiosk.badges import PreviewUnavailable
-    from kiosk.services.badge_printing import preview_badge
+    from kiosk.services.badge_printing import write_preview
 
     layout = _layout(args.layout)
     with open_store(args.event) as store:
         try:
-            png = preview_badge(store, layout, args.attendee, dpi=args.dpi)
+            write_preview(store, layout, args.attendee, args.out, dpi=args.dpi)
         except LookupError as exc:
             raise UserError(str(exc)) from exc
         except PreviewUnavailable as exc:
             raise UserError(f"Previews need poppler's pdftoppm: {exc}") from exc
-    Path(args.out).write_bytes(png)
     print(f"Wrote the preview to {args.out}.")
     return 0
 

@@ -331,14 +331,15 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 
 def _bundle_export(args: argparse.Namespace) -> int:
+    from kiosk.services.event_access import check_output, write_private
     from kiosk.sync.desk_bundles import export_bundle
 
-    out = Path(args.out)
+    out = check_output(args.out, (), "The bundle")
     if out.exists():
         raise UserError(f"{out} already exists. Choose another file name.")
     with open_store(args.event) as store:
         data, count = export_bundle(store, args.since)
-    out.write_bytes(data)
+    write_private(out, data, (), "The bundle")
     print(f"Wrote {count} changes to {out}, signed by this desk and encrypted. "
           f"Import it elsewhere with: kiosk bundle import EVENT.db {out.name}")
     return 0

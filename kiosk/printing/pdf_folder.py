@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from kiosk.printing.printer import (
     Submission,
     SubmitOutcome,
 )
+from kiosk.store.outputs import OutputRefused, private_folder, write_private
 
 PDF_FOLDER = "pdf-folder"
 
@@ -41,14 +40,12 @@ class PdfFolderBackend:
     def submit(self, printer: str, document: BadgeDocument) -> Submission:
         target = self.folder / f"{document.name}.pdf"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # Written beside and renamed, so the folder never shows half a badge.
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".part")
-            with os.fdopen(handle, "wb") as out:
-                out.write(document.pdf)
-            os.replace(temporary, target)
-        except OSError as error:
-            detail = f"cannot write to {self.folder}: {error.strerror or error}"
+            # Private, and written beside then renamed: the folder never shows half a badge.
+            private_folder(self.folder)
+            write_private(target, document.pdf, (".pdf",), "A badge")
+        except (OSError, OutputRefused) as error:
+            reason = error.strerror if isinstance(error, OSError) else None
+            detail = f"cannot write to {self.folder}: {reason or error}"
             return Submission(SubmitOutcome.REFUSED,
                               message=messages.printer_refused(PDF_FOLDER, detail))
         return Submission(SubmitOutcome.PRINTED, target.name)

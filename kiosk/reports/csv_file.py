@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from pathlib import Path
 
 from kiosk.reports.cells import neutralised_row
 from kiosk.reports.tables import Cell, Table
+from kiosk.store.outputs import private_output
 
 
 def _text(value: Cell) -> str:
@@ -20,15 +19,10 @@ def _text(value: Cell) -> str:
 
 
 def write_csv(table: Table, path: Path) -> None:
-    """Write ``table`` to ``path`` (beside, then renamed: never half a file)."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(neutralised_row(table.headers))
-            for row in table.rows:
-                writer.writerow([_text(value) for value in neutralised_row(row)])
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``table`` to ``path``: private, and whole or not at all (kiosk.store.outputs)."""
+    with private_output(path, (".csv",), "A CSV export", text=True, encoding="utf-8-sig",
+                        newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(neutralised_row(table.headers))
+        for row in table.rows:
+            writer.writerow([_text(value) for value in neutralised_row(row)])

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -190,8 +191,9 @@ def _desk_section(figures: EventFigures, regular: str) -> Drawing:
     return _bar_chart([_slot_label(s) for s in slots], series, names, regular)
 
 
-def write_event_report(figures: EventFigures, header: ReportHeader, path: Path) -> None:
-    """Draw the report for ``figures`` into ``path``."""
+def write_event_report(figures: EventFigures, header: ReportHeader,
+                       path: Path | BinaryIO) -> None:
+    """Draw the report for ``figures`` into ``path`` (a file name or an open file)."""
     regular, bold = _fonts()
     s = _styles(regular, bold)
     story: list[object] = [
@@ -231,7 +233,8 @@ def write_event_report(figures: EventFigures, header: ReportHeader, path: Path) 
                  ["Badges reprinted", str(figures.reprints), "reason recorded"]]
     story += [KeepTogether([Paragraph("Sync conflicts and corrections", s["h2"]),
                             _table(conflicts, regular, bold, [75 * mm, 20 * mm, 60 * mm])])]
-    document = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=18 * mm,
+    target = str(path) if isinstance(path, Path) else path  # a name, or the open file
+    document = SimpleDocTemplate(target, pagesize=A4, leftMargin=18 * mm,
                                  rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
                                  title=f"{header.event_name} — event report",
                                  author="kiosk")

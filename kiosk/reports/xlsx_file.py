@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -16,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from kiosk.reports.cells import neutralised_row
 from kiosk.reports.tables import Table
+from kiosk.store.outputs import private_output
 
 # Characters widths are counted in; wide columns stop here and the text runs on.
 MAX_WIDTH = 50
@@ -44,18 +44,14 @@ def write_xlsx(table: Table, path: Path) -> None:
                 # Refused before the sheet is begun, so no half-streamed sheet is left open.
                 raise ValueError(f"an XLSX cell cannot hold a {type(value).__name__}")
             widths[column] = max(widths[column], len(str(value)) if value is not None else 0)
-    # The file beside first: a folder that cannot be written fails before any sheet is begun.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    os.close(handle)
-    try:
-        _write_sheet(table.title, table.headers, rows, widths, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # Private, and whole or not at all: a folder that cannot be written fails before any
+    # sheet is begun (kiosk.store.outputs).
+    with private_output(path, (".xlsx",), "An XLSX export") as out:
+        _write_sheet(table.title, table.headers, rows, widths, out)
 
 
-def _write_sheet(title: str, headers: tuple, rows: list, widths: list[int], target: str) -> None:
+def _write_sheet(title: str, headers: tuple, rows: list, widths: list[int],
+                 target: IO[bytes]) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_title(title))
     for column, width in enumerate(widths, start=1):

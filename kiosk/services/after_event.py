@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from kiosk.core.refusal import Refusal
 from kiosk.services import retention
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.event_access import REBUILT, EventFile
-from kiosk.services.event_report import ReportError, figures_for, write_report
-from kiosk.services.exports import ExportError, export, export_through
+from kiosk.services.event_report import figures_for, write_report
+from kiosk.services.exports import export, export_through
 from kiosk.store import queries
 from kiosk.store.attendance import AuditEntry, EventFigures, audit_trail
 from kiosk.store.backups import Backup, BackupError
@@ -153,7 +154,7 @@ def export_file(store: EventStore, what: str, out: str | Path) -> Written:
     replaced = Path(out).expanduser().exists()
     try:
         result = export(store, what, out)
-    except ExportError as exc:
+    except Refusal as exc:  # a wrong name, a missing folder, an event file in the way
         return Written(None, problem=str(exc))
     return Written(result.path, result.rows, replaced)
 
@@ -164,7 +165,7 @@ def export_file_through(event: EventFile, what: str, out: str | Path) -> Written
     replaced = Path(out).expanduser().exists()
     try:
         result = export_through(event, what, out)
-    except ExportError as exc:
+    except Refusal as exc:  # a wrong name, a missing folder, an event file in the way
         return Written(None, problem=str(exc))
     return Written(result.path, result.rows, replaced)
 
@@ -173,7 +174,7 @@ def report_file(store: EventStore, out: str | Path) -> Written:
     replaced = Path(out).expanduser().exists()
     try:
         return Written(write_report(store, out), replaced=replaced)
-    except ReportError as exc:
+    except Refusal as exc:
         return Written(None, problem=str(exc))
 
 

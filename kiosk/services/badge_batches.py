@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -46,6 +45,7 @@ from kiosk.services.print_service import badge_folder, desk_printers
 from kiosk.store import batch_queries, print_jobs, queries
 from kiosk.store.batch_queries import BatchCandidate
 from kiosk.store.event_store import EventStore
+from kiosk.store.outputs import OutputRefused, write_private
 from kiosk.store.print_jobs import PrintJob
 
 Progress = Callable[[int, int], None]  # (badges done, badges in all)
@@ -437,10 +437,9 @@ def save_pdf(document: BatchDocument, path: str | os.PathLike[str],
         return Saved(SaveOutcome.REFUSED, str(target),
                      f"There is no folder {target.parent}. Choose where to save the badges.")
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        with os.fdopen(handle, "wb") as out:
-            out.write(document.pdf)
-        os.replace(temporary, target)
+        write_private(target, document.pdf, (".pdf",), "The badges")
+    except OutputRefused as refused:
+        return Saved(SaveOutcome.REFUSED, str(target), str(refused))
     except OSError as error:
         return Saved(SaveOutcome.REFUSED, str(target),
                      f"The badges could not be saved to {target} "

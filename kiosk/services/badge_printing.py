@@ -11,6 +11,7 @@ from kiosk.core.models import Attendee
 from kiosk.services.event_setup import SIGNING_KEY, event_of
 from kiosk.store import batch_queries, checkins, queries
 from kiosk.store.event_store import EventReader, EventStore
+from kiosk.store.outputs import check_output, private_output, write_private
 
 _SORTS = {
     "last_name": lambda a: (a.last_name.casefold(), a.first_name.casefold()),
@@ -67,11 +68,15 @@ def select_attendees(store: EventStore, selection: BadgeSelection) -> list[Atten
 
 
 def write_badges(store: EventStore, layout: Layout, out: Path, selection: BadgeSelection) -> int:
+    """The selected people's badges in one PDF at ``out``: never over an event file, private,
+    and whole or not at all."""
+    check_output(out, (".pdf",), "The badges")
     people = select_attendees(store, selection)
     if not people:
         raise ValueError("No attendees match; nothing to print.")
     event = event_of(store)
-    render_badges(layout, [BadgeData(a, badge_code(store, a), event) for a in people], out)
+    with private_output(out, (".pdf",), "The badges") as pdf:
+        render_badges(layout, [BadgeData(a, badge_code(store, a), event) for a in people], pdf)
     return len(people)
 
 
@@ -81,3 +86,12 @@ def preview_badge(store: EventStore, layout: Layout, attendee_id: str, dpi: int 
         raise LookupError(f"No attendee with id {attendee_id}.")
     return render_preview_png(layout, BadgeData(attendee, badge_code(store, attendee),
                                                 event_of(store)), dpi=dpi)
+
+
+
+def write_preview(store: EventStore, layout: Layout, attendee_id: str, out: str | Path,
+                  dpi: int = 203) -> Path:
+    """One badge as a PNG at ``out``: never over an event file, private, whole or not at all."""
+    check_output(out, (".png",), "The badge preview")
+    return write_private(out, preview_badge(store, layout, attendee_id, dpi), (".png",),
+                         "The badge preview")

@@ -34,7 +34,7 @@ from kiosk.services.print_service import (
     print_worker,
 )
 from kiosk.store import checkins, queries
-from kiosk.store.backups import backup_due, take_backup
+from kiosk.store.backups import backup_due, remove_leftovers, take_backup
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.desk_lock import DeskLock, DeskLocked
 from kiosk.store.event_file import EventFile, Priority
@@ -151,6 +151,7 @@ class DeskSession:
                 raise DeskOpenFailed(plain_message(exc, path)) from exc
         try:
             event = EventFile.open(path, threaded=threaded)
+            remove_leftovers(path)  # a backup killed half-way last time
         except (EventFileError, DatabaseFault, OSError) as exc:
             if lock is not None:
                 lock.release()

@@ -9,9 +9,23 @@ from typing import TypeVar, cast
 from kiosk.store.database import EventFileError
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import ChangeRefused, EventReader, EventStore, Written
+from kiosk.store.outputs import OutputRefused, check_output, private_output, write_private
 
-__all__ = ["REBUILT", "ChangeRefused", "EventFile", "EventFileError", "EventReader",
-           "EventStore", "Priority", "Written", "as_read"]
+__all__ = [
+    "REBUILT",
+    "ChangeRefused",
+    "EventFile",
+    "EventFileError",
+    "EventReader",
+    "EventStore",
+    "OutputRefused",
+    "Priority",
+    "Written",
+    "as_read",
+    "check_output",
+    "private_output",
+    "write_private",
+]
 
 # In ``Written.local`` when a write rebuilt the file under everyone reading it (a wipe, an
 # anonymise, a backup put back): whatever a screen shows from it must be read again whole.

@@ -9,6 +9,7 @@ from kiosk.reports.event_report_pdf import ReportHeader, write_event_report
 from kiosk.store import queries
 from kiosk.store.attendance import EventFigures, event_figures
 from kiosk.store.event_store import EventStore
+from kiosk.store.outputs import check_output, private_output
 from kiosk.store.retention import kept_figures, log_action
 
 
@@ -23,17 +24,14 @@ def figures_for(store: EventStore) -> tuple[EventFigures, bool]:
 
 
 def write_report(store: EventStore, out: str | Path) -> Path:
-    path = Path(out).expanduser()
-    if path.suffix.lower() != ".pdf":
-        raise ReportError(f"Name the report file .pdf (got “{path.name}”).")
-    if not path.parent.is_dir():
-        raise ReportError(f"The folder {path.parent} does not exist.")
+    path = check_output(out, (".pdf",), "The event report")
     event = queries.get_event(store.conn)
     figures, wiped = figures_for(store)
     header = ReportHeader(event.name if event else "Event report",
                           event.date if event else "", event.venue if event else "", wiped)
     try:
-        write_event_report(figures, header, path)
+        with private_output(path, (".pdf",), "The event report") as pdf:
+            write_event_report(figures, header, pdf)
     except OSError as exc:
         raise ReportError(f"Could not write {path} ({exc.strerror or exc}). Is it open in "
                           "a PDF viewer? Close it, or choose another name.") from exc

@@ -13,6 +13,7 @@ from kiosk.services import checkin_exports
 from kiosk.services.event_access import EventFile, as_read
 from kiosk.store import attendance
 from kiosk.store.event_store import EventStore
+from kiosk.store.outputs import check_output
 from kiosk.store.retention import log_action
 
 
@@ -124,15 +125,10 @@ _WRITERS = {".csv": write_csv, ".xlsx": _write_xlsx}
 
 def _target(what: str, out: str | Path) -> tuple[Path, Callable[[Table, Path], object]]:
     """Where an export goes and what writes it, checked before anything is read."""
-    path = Path(out).expanduser()
-    writer = _WRITERS.get(path.suffix.lower())
-    if writer is None:
-        raise ExportError(f"Name the file .csv or .xlsx (got “{path.name}”).")
     if what not in EXPORTS:
         raise ExportError(f"There is no “{what}” export; choose one of {', '.join(EXPORTS)}.")
-    if not path.parent.is_dir():
-        raise ExportError(f"The folder {path.parent} does not exist.")
-    return path, writer
+    path = check_output(out, tuple(_WRITERS), "The export")
+    return path, _WRITERS[path.suffix.lower()]
 
 
 def _rows(store: EventStore, what: str, system: str | None) -> Table:

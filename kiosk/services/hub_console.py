@@ -21,6 +21,7 @@ from kiosk.store.database import DatabaseFault
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.hub_records import HUB_ID, DeviceRole, EnrolGrant, HubDevice, WipeNotAllowed
+from kiosk.store.outputs import write_private
 from kiosk.store.sync_attention import AttentionItem, needs_attention
 from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
 
@@ -428,15 +429,12 @@ def write_bundle_file(store: EventStore, out: str) -> BundleWritten:
         data, count = export_bundle(store)
     except BundleRefused as exc:
         raise HubConsoleError(str(exc)) from exc
-    try:
-        with target.open("xb") as file:  # never over a bundle that may not be imported yet
-            file.write(data)
-    except FileExistsError as exc:
+    if target.exists():  # never over a bundle that may not be imported yet
         raise HubConsoleError(f"{target} already exists. Choose another file name: nothing "
-                              "was overwritten.") from exc
+                              "was overwritten.")
+    try:
+        write_private(target, data, (".bundle",), "The bundle")
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            target.unlink(missing_ok=True)
         raise HubConsoleError(f"The bundle could not be written to {target} "
                               f"({exc.strerror or exc}). Choose another place.") from exc
     return BundleWritten(target, count)

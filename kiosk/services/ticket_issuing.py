@@ -10,6 +10,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.services.event_setup import SIGNING_KEY
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
+from kiosk.store.outputs import OutputRefused, check_output
 
 
 class NoSigningKey(Refusal):
@@ -61,8 +62,8 @@ def public_key(store: EventStore) -> tuple[str, str]:
 
 def make_desk_package(store: EventStore, out: str | Path) -> Path:
     """A copy of the event for a desk: registrations and public key, no signing key."""
-    target = Path(out)
+    target = check_output(out, (".db",), "A desk copy")
     if target.exists():
-        raise FileExistsError(f"{target} already exists. Choose another file name.")
+        raise OutputRefused(f"{target} already exists. Choose another file name.")
     store.copy_for_desk(target)
     return target

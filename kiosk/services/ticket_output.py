@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from kiosk.core.models import Attendee, Event
 from kiosk.services.event_setup import event_of
 from kiosk.services.ticket_issuing import active_ticket_codes
 from kiosk.store.event_store import EventStore
+from kiosk.store.outputs import private_folder, private_output
 
 
 def write_tickets(
@@ -43,15 +45,19 @@ def write_ticket_files(
     from kiosk.badges.tickets import render_ticket
 
     event, issued = tickets
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
+    private_folder(out)
     rows = []
     for attendee, code in issued:
         name = f"ticket-{attendee.id}.{file_format}"
-        render_ticket(attendee, event, code, out / name, file_format)
+        with private_output(out / name, (f".{file_format}",), "A ticket") as ticket:
+            render_ticket(attendee, event, code, ticket, file_format)
         rows.append([attendee.email, attendee.first_name, attendee.last_name, name, code])
         if progress is not None:
             progress(len(rows), len(issued))
-    with (out / "mail-merge.csv").open("w", newline="", encoding="utf-8-sig") as sheet:
+    with private_output(out / "mail-merge.csv", (".csv",), "The mail-merge file", text=True,
+                        newline="", encoding="utf-8-sig") as sheet:
         writer = csv.writer(sheet)
         writer.writerow(["email", "first_name", "last_name", "ticket_file", "code"])
         writer.writerows(rows)

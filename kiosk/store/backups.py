@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.refusal import Refusal
+from kiosk.store.outputs import leftovers, new_private_file, private_folder
 
 # Snapshots kept beside an event file; the oldest go first.
 KEEP_BACKUPS = 5
@@ -62,12 +63,12 @@ def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS, event: Any = N
     source = Path(event_path).expanduser().resolve()
     if not source.is_file():
         raise BackupError(f"There is no event file at {source}.")
-    folder = backup_folder(source)
-    folder.mkdir(exist_ok=True)
+    folder = private_folder(backup_folder(source))
     now = datetime.now()
     target = folder / f"{source.stem}-{now:%Y%m%d-%H%M%S-%f}.db"
     partial = target.with_suffix(".part")
     partial.unlink(missing_ok=True)
+    new_private_file(partial)  # the snapshot is private from its first byte
     if event is None:
         from kiosk.store.event_file import EventFile
 
@@ -172,12 +173,7 @@ def destroy_folder(folder: Path) -> int:
     count = 0
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file() and not path.is_symlink():
-            size = path.stat().st_size
-            with path.open("r+b") as handle:
-                handle.write(b"\0" * size)
-                handle.flush()
-                os.fsync(handle.fileno())
-            path.unlink()
+            _overwrite_and_delete(path)
             count += 1
         elif path.is_dir():
             path.rmdir()
@@ -185,3 +181,21 @@ def destroy_folder(folder: Path) -> int:
             path.unlink()
     folder.rmdir()
     return count
+
+
+def _overwrite_and_delete(path: Path) -> None:
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.write(b"\0" * size)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
+
+
+def remove_leftovers(event_path: str | Path) -> int:
+    """Half-made snapshots a killed backup or restore left in ``EVENT-backups/`` (they hold
+    personal data and are listed nowhere): overwritten and deleted. Returns how many."""
+    found = leftovers(backup_folder(event_path))
+    for path in found:
+        _overwrite_and_delete(path)
+    return len(found)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from kiosk.core.refusal import Refusal
+from kiosk.store.outputs import make_private, new_private_file
 from kiosk.store.retention_schema import retention_migrations
 from kiosk.store.schema import migrations
 from kiosk.store.sync_schema import sync_migrations
@@ -29,9 +30,15 @@ def connect(path: str | Path) -> Database:
     """Open (creating if need be) an event database and bring its schema up to date."""
     target = str(path)
     if target != ":memory:":
-        parent = Path(target).expanduser().resolve().parent
-        if not parent.is_dir():
-            raise EventFileError(f"The folder {parent} does not exist.")
+        file = Path(target).expanduser().resolve()
+        if not file.parent.is_dir():
+            raise EventFileError(f"The folder {file.parent} does not exist.")
+        # Personal data: this user only, the write-ahead log too (SQLite gives it the
+        # database file's permissions). A file made by an older version is tightened.
+        if not file.exists():
+            new_private_file(file)
+        for part in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
+            make_private(part)
     try:
         conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")

@@ -30,6 +30,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.store.appliers import apply_change, apply_changes
 from kiosk.store.appliers import payload_json as _payload_json
 from kiosk.store.database import BUSY_TIMEOUT_MS, connect
+from kiosk.store.outputs import new_private_file
 from kiosk.store.schema import DERIVED_TABLES
 
 log = logging.getLogger(__name__)
@@ -403,7 +404,9 @@ class EventStore(EventReader):
         )
 
     def copy_for_desk(self, target: Path) -> None:
-        """Write a copy for another device: same event and log, no secrets, no local state."""
+        """Write a copy for another device: same event and log, no secrets, no local state.
+        The copy is private (0600) from the moment it exists."""
+        new_private_file(target)
         self.conn.execute("VACUUM INTO ?", (str(target),))
         copy = sqlite3.connect(target, isolation_level=None)
         try:

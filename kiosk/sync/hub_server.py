@@ -15,6 +15,7 @@ from typing import Any
 import uvicorn
 
 from kiosk.store.hub_records import HUB_ID, PUBLIC_URL, TLS_CERT, TLS_KEY
+from kiosk.store.outputs import new_private_file
 from kiosk.sync.hub_app import create_app
 from kiosk.sync.hub_storage import HubLog
 from kiosk.sync.tls import fingerprint, self_signed
@@ -74,7 +75,7 @@ def _config(hub: HubLog, host: str, port: int, certificate: Certificate | None,
     if certificate is not None:
         cert_path, key_path = folder / "hub-cert.pem", folder / "hub-key.pem"
         cert_path.write_text(certificate.cert_pem)
-        key_path.touch(mode=0o600)
+        new_private_file(key_path)  # the hub's private key: this user only, from the start
         key_path.write_text(certificate.key_pem)
         ssl = {"ssl_certfile": str(cert_path), "ssl_keyfile": str(key_path)}
     # The access log shows method, path and status only: never bodies, so never names.

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kiosk.printing.qt_backend import render_pdf_pages
 from kiosk.services import badge_design as design
 from kiosk.services.badge_design import Box, DesignError, Document, TrialName
-from kiosk.services.event_access import EventFile, EventReader
+from kiosk.services.event_access import EventFile, EventReader, write_private
 from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas
 from kiosk.ui.console.designer_properties import PropertyPanel
 from kiosk.ui.ops import EventOps
@@ -625,8 +625,7 @@ class BadgeDesignerScreen(QWidget):
         pdf, target = self.sheet_pdf, Path(path)
 
         def write() -> str:
-            target.write_bytes(pdf)
-            return str(target)
+            return str(write_private(target, pdf, (".pdf",), "The hard names sheet"))
 
         self.ops.run(write, lambda saved: self.message.setText(
             f"Saved the hard names sheet as {saved}."), self._show_problem)

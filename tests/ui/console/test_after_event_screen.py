@@ -179,7 +179,9 @@ def test_a_bad_export_name_gets_a_plain_message(qtbot, known, tmp_path, open_scr
     screen = open_screen(known)
     written = _export(qtbot, screen, "attendees", tmp_path / "people.txt", xlsx=False)
     assert not written.ok
-    assert screen.export_message.text() == "⚠ Name the file .csv or .xlsx (got “people.txt”)."
+    assert screen.export_message.text() == (
+        "⚠ The export can only be written to a file ending in .csv or .xlsx (for example "
+        "people.csv); nothing was written.")
     _export(qtbot, screen, "attendees", tmp_path / "no-such-folder" / "a.csv", xlsx=False)
     assert "does not exist" in screen.export_message.text()
     assert not (tmp_path / "people.txt").exists()

@@ -11,10 +11,11 @@ import pytest
 from PIL import Image
 
 from kiosk.core.changes import ChangeKind
+from kiosk.core.refusal import Refusal
 from kiosk.services import retention
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import Desk
-from kiosk.services.event_report import ReportError, figures_for, write_report
+from kiosk.services.event_report import figures_for, write_report
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 
@@ -87,7 +88,7 @@ def test_after_a_wipe_the_report_uses_the_kept_figures(event: EventStore,
 
 
 def test_report_refusals(event: EventStore, tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match=r"\.pdf"):
+    with pytest.raises(Refusal, match=r"\.pdf"):
         write_report(event, tmp_path / "report.png")
-    with pytest.raises(ReportError, match="does not exist"):
+    with pytest.raises(Refusal, match="does not exist"):
         write_report(event, tmp_path / "no" / "report.pdf")

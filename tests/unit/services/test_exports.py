@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.models import Session
+from kiosk.core.refusal import Refusal
 from kiosk.importing.records import SourceRecord
 from kiosk.services.desk import Desk
 from kiosk.services.event_setup import NewEvent, add_session, create_event
@@ -196,11 +197,11 @@ def test_audit_trail_has_ids_and_no_personal_data(event: EventStore, tmp_path: P
 
 
 def test_refusals_say_what_to_do(event: EventStore, tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(Refusal, match=r"\.csv or \.xlsx"):
         export(event, "attendees", tmp_path / "a.txt")
     with pytest.raises(ExportError, match="choose one of"):
         export(event, "everything", tmp_path / "a.csv")
-    with pytest.raises(ExportError, match="does not exist"):
+    with pytest.raises(Refusal, match="does not exist"):
         export(event, "attendees", tmp_path / "nowhere" / "a.csv")
     assert set(EXPORTS) == {"attendees", "workshops", "noshows", "walkins", "conflicts",
                             "audit", "checkins"}

@@ -1,0 +1,163 @@
+"""Files the kiosk writes: private to this user, never over an event file, whole or not at
+all — tried through the commands an organiser runs, with the usual umask (022)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main as kiosk
+from kiosk.services.demo import create_demo_event
+from kiosk.store import queries
+
+
+@pytest.fixture(autouse=True)
+def usual_umask() -> Iterator[None]:
+    """A person's session: new files would be readable by everyone unless the app says so."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+@pytest.fixture
+def event(tmp_path: Path) -> Path:
+    path = tmp_path / "conference.db"
+    store, _ = create_demo_event(path, attendees=20, seed=2)
+    store.close()
+    return path
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _someone(event: Path) -> str:
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(event)
+    try:
+        return queries.list_attendees(store.conn)[0].id
+    finally:
+        store.close()
+
+
+def test_every_file_with_personal_data_is_this_users_only(event: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    person = _someone(event)
+    assert kiosk(["backups", str(event), "--take"]) == 0
+    assert kiosk(["package", str(event), "--out", str(out / "desk.db")]) == 0
+    assert kiosk(["badges", str(event), "--layout", "cr80", "--out", str(out / "b.pdf")]) == 0
+    assert kiosk(["badge-preview", str(event), person, "--layout", "cr80", "--out",
+                  str(out / "one.png")]) == 0
+    assert kiosk(["tickets", str(event), "--out", str(out / "tickets")]) == 0
+    assert kiosk(["export", str(event), "--out", str(out / "people.xlsx")]) == 0
+    assert kiosk(["export", str(event), "--out", str(out / "people.csv")]) == 0
+    assert kiosk(["report", str(event), "--out", str(out / "report.pdf")]) == 0
+    assert kiosk(["bundle", "export", str(event), "--out", str(out / "changes.bundle")]) == 0
+    assert kiosk(["print", str(event), person, "--printer", "pdf-folder", "--layout",
+                  "cr80"]) == 0
+    files = [event, Path(f"{event}-wal"), *(event.parent / "conference-backups").iterdir(),
+             out / "desk.db", out / "b.pdf", out / "one.png", out / "people.xlsx",
+             out / "people.csv", out / "report.pdf", out / "changes.bundle",
+             *(out / "tickets").iterdir(), *(event.parent / "conference-badges").iterdir()]
+    assert (out / "tickets" / "mail-merge.csv") in files
+    assert {str(f.relative_to(tmp_path)): oct(_mode(f)) for f in files if f.exists()} == {
+        str(f.relative_to(tmp_path)): oct(0o600) for f in files if f.exists()}
+    assert len([f for f in files if f.exists()]) >= 14
+    for folder in (event.parent / "conference-backups", out / "tickets",
+                   event.parent / "conference-badges"):
+        assert _mode(folder) == 0o700, folder
+
+
+def test_an_event_file_made_by_an_older_version_is_tightened_when_opened(
+        event: Path) -> None:
+    os.chmod(event, 0o644)
+    assert kiosk(["attendees", str(event)]) == 0
+    assert _mode(event) == 0o600
+
+
+@pytest.mark.parametrize("command", [
+    ["badges", "{event}", "--layout", "cr80", "--out", "{target}"],
+    ["badge-preview", "{event}", "{person}", "--layout", "cr80", "--out", "{target}"],
+    ["export", "{event}", "--out", "{target}"],
+    ["report", "{event}", "--out", "{target}"],
+    ["package", "{event}", "--out", "{target}"],
+    ["bundle", "export", "{event}", "--out", "{target}"],
+])
+@pytest.mark.parametrize("target", ["event", "wal", "backup", "other_event"])
+def test_no_output_is_ever_written_over_an_event_file_its_log_or_a_backup(
+        event: Path, tmp_path: Path, capsys, command: list[str], target: str) -> None:
+    assert kiosk(["backups", str(event), "--take"]) == 0
+    other, _ = create_demo_event(tmp_path / "other.db", attendees=3, seed=9)
+    other.close()
+    paths = {"event": event, "wal": Path(f"{event}-wal"),
+             "backup": next((event.parent / "conference-backups").iterdir()),
+             "other_event": tmp_path / "other.db"}
+    victim = paths[target]
+    if not victim.exists():
+        victim.write_bytes(b"")
+    before = victim.read_bytes()
+    capsys.readouterr()
+    argv = [part.format(event=event, target=victim, person=_someone(event)) for part in command]
+    assert kiosk(argv) == 2
+    said = capsys.readouterr().err
+    assert "was not written over" in said or "can only be written to" in said, said
+    if target != "wal":  # SQLite itself removes the log when the last connection closes
+        assert victim.read_bytes() == before
+    assert kiosk(["attendees", str(event)]) == 0  # the event file still opens
+
+
+@pytest.mark.parametrize(("command", "wanted"), [
+    (["badges", "{event}", "--layout", "cr80", "--out", "{folder}/badges.png"], ".pdf"),
+    (["badge-preview", "{event}", "{person}", "--layout", "cr80", "--out",
+      "{folder}/badge.pdf"], ".png"),
+    (["report", "{event}", "--out", "{folder}/report.xlsx"], ".pdf"),
+    (["export", "{event}", "--out", "{folder}/people.pdf"], ".csv or .xlsx"),
+])
+def test_a_file_name_that_does_not_fit_the_output_is_refused(
+        event: Path, tmp_path: Path, capsys, command: list[str], wanted: str) -> None:
+    argv = [part.format(event=event, folder=tmp_path, person=_someone(event))
+            for part in command]
+    assert kiosk(argv) == 2
+    assert f"can only be written to a file ending in {wanted}" in capsys.readouterr().err
+    assert not Path(argv[argv.index("--out") + 1]).exists()
+
+
+def test_an_output_interrupted_half_way_leaves_the_old_file_whole(
+        event: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.services.badge_printing as badge_printing
+
+    target = tmp_path / "badges.pdf"
+    assert kiosk(["badges", str(event), "--layout", "cr80", "--out", str(target)]) == 0
+    good = target.read_bytes()
+
+    def dies_half_way(layout, badges, out):  # a kill, a full disk: half a PDF, then nothing
+        out.write(good[: len(good) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(badge_printing, "render_badges", dies_half_way)
+    assert kiosk(["badges", str(event), "--layout", "cr80", "--out", str(target)]) == 3
+    assert target.read_bytes() == good
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".part")) == []
+
+
+def test_a_killed_backups_leftovers_are_removed_at_the_next_start_and_by_wipe(
+        event: Path) -> None:
+    from kiosk.services.desk_session import DeskSession
+
+    assert kiosk(["backups", str(event), "--take"]) == 0
+    folder = event.parent / "conference-backups"
+    for name in ("conference-20261128-101010-000001.part",
+                 "conference-20261128-101010-000001.part-journal"):
+        (folder / name).write_bytes(b"SQLite format 3\x00 Zofia")
+    session = DeskSession.open(event, threaded=False)
+    session.close(backup=False)
+    assert sorted(p.suffix for p in folder.iterdir()) == [".db"]
+    (folder / "again.part").write_bytes(b"Zofia")
+    assert kiosk(["wipe", str(event), "--yes"]) == 0
+    assert not folder.exists()
