@@ -149,8 +149,10 @@ def bench_import_scans(workdir: Path, attendees: int) -> list[Figure]:
     # New references: every row is a new registration, none matches the people at the desk.
     write_registrations_csv(late, demo_records(attendees, seed=12), ref_prefix="L")
 
+    # The floor: the same import with no desk, once before and once after the one with the
+    # desk (the first also warms the caches the others find warm), the faster of the two.
     gc.collect()
-    alone = ConsoleImport(copy_event(base, folder / "alone.db"), late).start().finish()
+    quiet = [ConsoleImport(copy_event(base, folder / "alone-1.db"), late).start().finish()]
 
     busy = copy_event(base, folder / "busy.db")
     codes = itertools.cycle([code for _, code in people_to_scan(busy, at_desk)])
@@ -164,6 +166,9 @@ def bench_import_scans(workdir: Path, attendees: int) -> list[Figure]:
         running.finish()
     finally:
         session.close(backup=False)
+    gc.collect()
+    quiet.append(ConsoleImport(copy_event(base, folder / "alone-2.db"), late).start().finish())
+    alone = min(quiet, key=lambda run: run.seconds)
 
     writing = sum(running.writing <= at <= running.ended for at in during.at)
     name = f"scans during an import of {attendees:,}"
@@ -183,5 +188,5 @@ def bench_import_scans(workdir: Path, attendees: int) -> list[Figure]:
                budget=15.0, floor=alone.seconds,
                note=f"{running.created:,} created; planning took "
                     f"{running.writing - running.started:.1f} s of it; floor: the same import "
-                    "on the same path with no desk"),
+                    "on the same path with no desk, the faster of one before and one after"),
     ]
