@@ -7,9 +7,6 @@ console calls them on its worker threads, never on the UI thread).
 from __future__ import annotations
 
 import json
-import statistics
-import time
-import tracemalloc
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +25,7 @@ from kiosk.services.registration_import import (
     write_plan,
 )
 from kiosk.store import checkins, console_queries, queries
-from kiosk.store.attendee_keys import SORTS, AttendeeKeys
+from kiosk.store.attendee_keys import AttendeeKeys
 from kiosk.store.console_queries import SORT_KEYS, STATE_FILTERS, AttendeeLine
 from kiosk.store.event_store import EventStore
 
@@ -387,62 +384,3 @@ def import_plan_through(event: EventFile, plan: ImportPlan) -> ImportReport:
     """Write the dry run's plan in batches between the desk's scans; refused if the file
     or the event's registrations changed since the dry run."""
     return write_plan(event, plan)
-
-
-# -- the benchmark --------------------------------------------------------------------------
-
-
-def _p(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def attendee_keys_timings(event_path: str | Path, words: Sequence[str]) -> dict[str, float]:
-    """For `kiosk bench`: reading the attendee table's keys into memory on their own, the
-    memory they take, filters by ``words`` and every sort from memory, and what a filter
-    cost as an SQLite query (milliseconds, megabytes)."""
-    event = EventFile.open(event_path)
-    try:
-        return event.read(lambda reader: _keys_timings(reader, words))
-    finally:
-        event.close()
-
-
-def _keys_timings(store: EventReader, words: Sequence[str]) -> dict[str, float]:
-    started = time.perf_counter()
-    keys = AttendeeKeys()
-    keys.refresh(store.conn)
-    loaded = (time.perf_counter() - started) * 1000
-    keys.order("all", "zz", "name", False)  # the joined search texts, made once
-    in_memory = []
-    for word in words:
-        started = time.perf_counter()
-        keys.order("all", word, "name", False)
-        in_memory.append((time.perf_counter() - started) * 1000)
-    sorts = []
-    for sort in SORTS:
-        for descending in (False, True):
-            started = time.perf_counter()
-            keys.order("expected", "", sort, descending)
-            sorts.append((time.perf_counter() - started) * 1000)
-    # What each filter cost when it was a query: the figure the keys replace.
-    sql = []
-    for word in words[:8]:
-        started = time.perf_counter()
-        console_queries.attendee_order(store.conn, "all", word, "name", False)
-        sql.append((time.perf_counter() - started) * 1000)
-    del keys
-    # The memory the keys hold, counted by Python (resident size moves in big steps).
-    tracemalloc.start()
-    counted = AttendeeKeys()
-    counted.refresh(store.conn)
-    counted.order("all", "zz", "name", False)
-    grown = tracemalloc.get_traced_memory()[0] / 1e6
-    tracemalloc.stop()
-    del counted
-    return {"keys_load_ms": round(loaded, 1), "keys_memory_mb": round(grown, 1),
-            "keys_filter_p50_ms": round(statistics.median(in_memory), 1),
-            "keys_filter_p99_ms": round(_p(in_memory, 0.99), 1),
-            "keys_sort_p50_ms": round(statistics.median(sorts), 1),
-            "keys_sort_max_ms": round(max(sorts), 1),
-            "sql_filter_p50_ms": round(statistics.median(sql), 1)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -28,7 +27,6 @@ from kiosk.printing import (
     BadgeDocument,
     BadgeUnavailable,
     CupsBackend,
-    JobFeed,
     JobListener,
     PdfFolderBackend,
     PrinterBackend,
@@ -38,7 +36,6 @@ from kiosk.printing import (
     SubmitOutcome,
     cups_available,
 )
-from kiosk.printing.benchmark import time_checkins_to_spooler
 from kiosk.services.badge_printing import badge_code
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.event_setup import event_of
@@ -395,39 +392,3 @@ def print_test_page(printers: PrinterDirectory, printer: str, layout: str) -> Su
         message = for_printer(found[1]) if found else printer_missing(printer)
         return Submission(SubmitOutcome.REFUSED, message=message)
     return found[0].submit(found[1].name, document)
-
-
-# -- benchmark --------------------------------------------------------------------------
-
-
-def measure_checkin_to_spooler(n: int, printer: str) -> tuple[float, float]:
-    """(p50, p95) ms from a check-in at the desk to the spooler accepting its badge, over
-    ``n`` check-ins with auto-print on, on a fresh demo event (for ``kiosk bench``)."""
-    from kiosk.services.demo import create_demo_event
-    from kiosk.services.desk_session import DeskListeners, DeskSession
-
-    with tempfile.TemporaryDirectory(prefix="kiosk-print-bench-") as folder:
-        path = Path(folder) / "bench.db"
-        store, _ = create_demo_event(path, attendees=2 * n)  # some are cancelled
-        people = iter([a.id for a in queries.list_attendees(store.conn, status="active")])
-        store.close()
-        feed = JobFeed()
-        session = DeskSession.open(path, listeners=DeskListeners(print_changed=feed),
-                                   printers=desk_printers(Path(folder) / "badges"))
-        try:
-            session.save_settings({"desk_name": "Bench desk"})
-            session.event.write(lambda s: DeskSettings(s).update(
-                {"print.auto": True, "print.preview": False, "print.printer": printer}))
-            session.start_workers(sync=False, backups=False)
-
-            def check_in() -> int:
-                answer = session.check_in(next(people))
-                job = answer.printing.job if answer.printing else None
-                if job is None:
-                    raise RuntimeError(answer.printing.message if answer.printing
-                                       else answer.result.message)
-                return job.id
-
-            return time_checkins_to_spooler(n, check_in, feed)
-        finally:
-            session.close(backup=False)

@@ -1,4 +1,4 @@
-"""Sheets: slots, cut marks, mirrored backs; double-sided badges; previews; the benchmark."""
+"""Sheets: slots, cut marks, mirrored backs; double-sided badges; previews."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from kiosk.badges import (
     render_badges,
     render_preview_png,
 )
-from kiosk.badges.benchmark import measure_one_badge, measure_sheet_batch, sample_badges
 from kiosk.badges.imposition import back_slots, cut_marks, slots
 from kiosk.badges.layout import Flip
+from kiosk.bench.badges import sample_badges
 
 DATA = Path(__file__).parents[2] / "data" / "badges"
 
@@ -121,9 +121,3 @@ def test_rendering_nothing_is_an_error() -> None:
     with pytest.raises(ValueError, match="no badges"):
         render_badges(load_layout("cr80"), [], io.BytesIO())
 
-
-def test_the_benchmark_measures_badges_and_their_floor() -> None:
-    ours, floor = measure_one_badge(3)
-    assert floor > 0
-    assert ours > 0
-    assert measure_sheet_batch(9) > 0

@@ -35,7 +35,6 @@ from kiosk.services.print_service import (
     PrintOutcome,
     PrintService,
     layout_test_page,
-    measure_checkin_to_spooler,
     print_worker,
 )
 from kiosk.store import print_jobs, queries
@@ -246,7 +245,3 @@ def test_200_check_ins_in_a_row_with_auto_print_each_print_exactly_once(
     assert event.read(lambda r: r.conn.execute("SELECT count(*) FROM checkins").fetchone()[0]) \
         == 200
 
-
-def test_the_check_in_to_spooler_measure_runs_over_real_check_ins() -> None:
-    p50, p95 = measure_checkin_to_spooler(5, "pdf-folder")
-    assert 0 < p50 <= p95

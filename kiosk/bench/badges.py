@@ -1,4 +1,4 @@
-"""Timing badge PDFs for ``python -m kiosk bench``: one badge beside its floor, and a batch."""
+"""Badge PDFs: one badge beside bare ReportLab drawing the same, and a batch on sheets."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import io
 import statistics
 import time
 from itertools import cycle, islice
+from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -18,6 +19,7 @@ from kiosk.badges.layout import BadgeLayout, QrElement, TextElement
 from kiosk.badges.qr_drawing import encode_qr
 from kiosk.badges.qr_drawing import row_runs as _row_runs
 from kiosk.badges.render import render_badges
+from kiosk.bench.figures import Figure
 from kiosk.core.models import DEFAULT_CATEGORIES, Attendee, Event
 from kiosk.core.tickets import new_attendee_id, sign_ticket
 
@@ -127,3 +129,16 @@ def _bare_badge(layout: BadgeLayout, badge: BadgeData) -> bytes:
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def bench_badges(workdir: Path, attendees: int) -> list[Figure]:
+    # A trial run (a few hundred attendees) draws a few badges, not the budget's thousand.
+    full = attendees >= 10_000
+    one, floor = measure_one_badge(200 if full else 5)
+    count = 1_000 if full else 16
+    batch = measure_sheet_batch(count)
+    return [
+        Figure("one badge PDF, p50", one * 1000, "ms", budget=60.0, floor=floor * 1000,
+               note="floor: bare ReportLab drawing of the same strings and QR"),
+        Figure(f"{count:,} badges imposed on A4 sheets", batch, "s", budget=30.0 * count / 1000),
+    ]

@@ -1,14 +1,15 @@
-"""Sync timings for ``python -m kiosk bench``: bulk push and pull, many desks, desk to desk."""
+"""Sync: bulk push and pull, many desks pushing at once, a check-in from desk to desk."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.bench.figures import Figure
 from kiosk.core.changes import checkin
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
@@ -17,17 +18,6 @@ from kiosk.sync.client import HubClient
 from kiosk.sync.enrolment import connect_desk, issue_token
 from kiosk.sync.hub_server import HubThread
 from kiosk.sync.hub_storage import HubLog, open_hub_log
-
-
-@dataclass(frozen=True)
-class SyncFigure:
-    """One measured sync figure; ``budget`` in the same unit when the design sets one."""
-
-    name: str
-    value: float
-    unit: str
-    budget: float | None = None
-    note: str = ""
 
 
 def _checkins(store: EventStore, count: int, tag: str) -> None:
@@ -70,7 +60,7 @@ def _pull_all(store: EventStore, client: HubClient) -> int:
 
 
 def push_and_pull(hub_location: Callable[[Path], str], changes: int = 10_000
-                  ) -> list[SyncFigure]:
+                  ) -> list[Figure]:
     """A desk pushes ``changes`` check-ins over HTTPS on loopback; a new desk pulls them."""
     with tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-") as tmp:
         folder = Path(tmp)
@@ -88,14 +78,14 @@ def push_and_pull(hub_location: Callable[[Path], str], changes: int = 10_000
             a.close()
             b.close()
         hub.close()
-    return [SyncFigure(f"push {changes:,} changes to the hub", pushed, "s",
+    return [Figure(f"push {changes:,} changes to the hub", pushed, "s",
                        note=f"{changes / pushed:,.0f} changes/s, HTTPS on loopback"),
-            SyncFigure(f"pull {changes:,} changes from the hub", pulled, "s",
+            Figure(f"pull {changes:,} changes from the hub", pulled, "s",
                        note=f"{changes / pulled:,.0f} changes/s, applied at the desk")]
 
 
 def many_desks(hub_location: Callable[[Path], str], label: str, desks: int = 20,
-               per_desk: int = 200) -> SyncFigure:
+               per_desk: int = 200) -> Figure:
     """Hub throughput: ``desks`` desks each pushing check-ins one at a time, all at once."""
     with tempfile.TemporaryDirectory(prefix="kiosk-sync-bench-") as tmp:
         folder = Path(tmp)
@@ -126,12 +116,12 @@ def many_desks(hub_location: Callable[[Path], str], label: str, desks: int = 20,
                 store.close()
         hub.close()
     total = desks * per_desk
-    return SyncFigure(f"hub throughput, {desks} desks pushing check-ins ({label})",
+    return Figure(f"hub throughput, {desks} desks pushing check-ins ({label})",
                       total / elapsed, "/s", note=f"{total:,} single-change pushes in "
                       f"{elapsed:.1f} s")
 
 
-def desk_to_desk(hub_location: Callable[[Path], str], rounds: int = 30) -> SyncFigure:
+def desk_to_desk(hub_location: Callable[[Path], str], rounds: int = 30) -> Figure:
     """A check-in at desk A until it is applied at desk B (budget 2 s): A pushes as soon as
     it records, as the desk's syncer does when nudged; B waits in a long-poll pull."""
     timings: list[float] = []
@@ -163,7 +153,7 @@ def desk_to_desk(hub_location: Callable[[Path], str], rounds: int = 30) -> SyncF
             b.close()
         hub.close()
     timings.sort()
-    return SyncFigure("check-in at desk A visible at desk B, p95",
+    return Figure("check-in at desk A visible at desk B, p95",
                       timings[int(0.95 * (len(timings) - 1))], "s", budget=2.0,
                       note=f"{rounds} check-ins; median {timings[len(timings) // 2] * 1000:.0f} ms")
 
@@ -172,12 +162,18 @@ def sqlite_hub(folder: Path) -> str:
     return str(folder / "hub.db")
 
 
-def run_sync_benchmarks(postgres_url: str | None = None) -> list[SyncFigure]:
-    """Every sync figure: on a SQLite hub, and on PostgreSQL when a server URL is given."""
-    figures = [*push_and_pull(sqlite_hub), many_desks(sqlite_hub, "SQLite"),
-               desk_to_desk(sqlite_hub)]
+def bench_sync(workdir: Path, attendees: int) -> list[Figure]:
+    """Every sync figure: on a SQLite hub, and on PostgreSQL when ``KIOSK_BENCH_POSTGRES``
+    names a server. A trial run (a few hundred attendees) moves less."""
+    full = attendees >= 10_000
+    changes, per_desk, rounds = (10_000, 200, 30) if full else (200, 5, 3)
+    figures = [*push_and_pull(sqlite_hub, changes), many_desks(sqlite_hub, "SQLite",
+                                                               per_desk=per_desk),
+               desk_to_desk(sqlite_hub, rounds)]
+    postgres_url = os.environ.get("KIOSK_BENCH_POSTGRES")
     if postgres_url:
-        figures.append(many_desks(_fresh_postgres(postgres_url), "PostgreSQL"))
+        figures.append(many_desks(_fresh_postgres(postgres_url), "PostgreSQL",
+                                  per_desk=per_desk))
     return figures
 
 
