@@ -44,7 +44,7 @@ T = TypeVar("T")
 READ_CONNECTIONS = 2
 # After a batch of bulk work, the lock is let go this long: a desk in another process
 # waiting to write gets in between batches (it looks for the lock every millisecond).
-BULK_PAUSE_S = 0.01
+BULK_PAUSE_S = 0.003
 # How often the threaded door copies the write-ahead log back into the file.
 CHECKPOINT_EVERY_S = 2.0
 
