@@ -63,6 +63,11 @@ def _remove(args: argparse.Namespace, anonymise: bool) -> int:
     done = "Anonymised" if anonymise else "Wiped"
     print(f"{done}: {counts.attendees} people's personal data is gone from {args.event}, its "
           "backups and its badge PDFs. `kiosk report` still gives the anonymous figures.")
+    if counts.print_copies_removed:
+        print(f"The print system forgot {counts.print_copies_removed} copies of badges "
+              "(spooled jobs, a PDF printer's files).")
+    for left in counts.not_reached:
+        print(f"Not reached: {left}.")
     return 0
 
 

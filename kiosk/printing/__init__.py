@@ -7,10 +7,12 @@ from kiosk.printing.events import JobEvent, JobFeed, JobListener
 from kiosk.printing.messages import job_line
 from kiosk.printing.pdf_folder import PDF_FOLDER, PdfFolderBackend
 from kiosk.printing.printer import (
+    Forgotten,
     JobProgress,
     PrinterBackend,
     PrinterInfo,
     PrinterState,
+    SpoolCopy,
     SpooledJob,
     Submission,
     SubmitOutcome,
@@ -23,6 +25,7 @@ __all__ = [
     "BadgeDocument",
     "BadgeUnavailable",
     "CupsBackend",
+    "Forgotten",
     "JobEvent",
     "JobFeed",
     "JobListener",
@@ -36,6 +39,7 @@ __all__ = [
     "PrinterInfo",
     "PrinterState",
     "Renderer",
+    "SpoolCopy",
     "SpooledJob",
     "Submission",
     "SubmitOutcome",

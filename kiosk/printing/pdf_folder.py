@@ -8,14 +8,21 @@ from pathlib import Path
 from kiosk.printing import messages
 from kiosk.printing.document import BadgeDocument
 from kiosk.printing.printer import (
+    Forgotten,
     JobProgress,
     PrinterInfo,
     PrinterState,
+    SpoolCopy,
     SpooledJob,
     Submission,
     SubmitOutcome,
 )
-from kiosk.store.outputs import OutputRefused, private_folder, write_private
+from kiosk.store.outputs import (
+    OutputRefused,
+    overwrite_and_delete,
+    private_folder,
+    write_private,
+)
 
 PDF_FOLDER = "pdf-folder"
 
@@ -57,3 +64,13 @@ class PdfFolderBackend:
 
     def withdraw(self, printer: str, spooler_job_id: str) -> None:
         """A written file is a finished badge; it stays for whoever prints the folder."""
+
+    def forget(self, printer: str, copies: Sequence[SpoolCopy]) -> Forgotten:
+        """The badges' files in the folder (a wipe also removes the whole folder)."""
+        removed = 0
+        for copy in copies:
+            target = self.folder / f"{copy.document}.pdf"
+            if target.is_file():
+                overwrite_and_delete(target)
+                removed += 1
+        return Forgotten(removed)

@@ -78,6 +78,27 @@ class SpooledJob:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class SpoolCopy:
+    """A badge this device sent to a printer, as the print system knows it (no personal
+    data: the spooler's job id and the document's name)."""
+
+    spooler_job_id: str
+    document: str
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What a print system was made to forget of the badges sent to it: copies removed
+    (spooled jobs purged, output files deleted), and what could not be reached, in words."""
+
+    removed: int = 0
+    left: tuple[str, ...] = ()
+
+    def __add__(self, other: Forgotten) -> Forgotten:
+        return Forgotten(self.removed + other.removed, self.left + other.left)
+
+
 class PrinterBackend(Protocol):
     """A print system: CUPS, Qt's print support, or a folder of PDFs."""
 
@@ -100,4 +121,9 @@ class PrinterBackend(Protocol):
 
     def withdraw(self, printer: str, spooler_job_id: str) -> None:
         """Take a spooled job back off the printer's queue, if it is still there."""
+        ...
+
+    def forget(self, printer: str, copies: Sequence[SpoolCopy]) -> Forgotten:
+        """Remove every copy of these badges the print system keeps (its spool, a PDF
+        printer's output), and say what it cannot reach (a printer's own memory)."""
         ...

@@ -14,9 +14,11 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from kiosk.printing import messages
 from kiosk.printing.document import BadgeDocument
 from kiosk.printing.printer import (
+    Forgotten,
     JobProgress,
     PrinterInfo,
     PrinterState,
+    SpoolCopy,
     SpooledJob,
     Submission,
     SubmitOutcome,
@@ -137,6 +139,15 @@ class QtPrintBackend:
 
     def withdraw(self, printer: str, spooler_job_id: str) -> None:
         """Qt cannot take back pages it handed over."""
+
+    def forget(self, printer: str, copies: Sequence[SpoolCopy]) -> Forgotten:
+        """Qt hands pages to the system's print queue and keeps no handle on them."""
+        if not copies:
+            return Forgotten()
+        return Forgotten(0, (f"{len(copies)} badge(s) sent to “{printer}” through the "
+                             "system's print queue: if that queue keeps printed documents, "
+                             "clear them there, and from the printer's own memory if it has "
+                             "one.",))
 
 
 def render_pdf_pages(pdf: bytes, dpi: int) -> list[QImage]:

@@ -293,6 +293,9 @@ def remove_personal_data(store: EventStore, pin: str, typed: str,
     # (After a wipe cut short, the second press finds no one left to count.)
     whose = f"{counts.attendees:,} people's personal data is" if counts.attendees else \
         "the personal data is"
+    spool = (f" The print system forgot {counts.print_copies_removed} copies of badges."
+             if counts.print_copies_removed else "")
+    left = "".join(f" Not reached: {item}." for item in counts.not_reached)
     return Removal(True, f"{done}: {whose} gone from this event file, its backups and its "
-                         "badge PDFs. The event report still gives the anonymous figures.",
-                   removed=counts)
+                         f"badge PDFs.{spool} The event report still gives the anonymous "
+                         f"figures.{left}", removed=counts)

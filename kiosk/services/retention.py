@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kiosk.services.print_service import badge_folder
-from kiosk.store import backups, retention
+from kiosk.printing import Forgotten, SpoolCopy
+from kiosk.services.print_service import badge_folder, desk_printers
+from kiosk.store import backups, print_jobs, retention
 from kiosk.store.backups import Backup, BackupError, take_backup
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention import PersonalDataCounts, WipeRefused
@@ -37,6 +38,9 @@ class RetentionPlan:
                  f"{c.import_runs} import report(s)",
                  f"- {self.backups} backup(s) in {self.backup_folder}",
                  f"- {self.badge_files} badge PDF(s) in {self.badge_folder}"]
+        if c.print_jobs and not anonymise:
+            lines.append("- what the print system keeps of the badges printed here (CUPS's "
+                         "spool, a PDF printer's files)")
         if c.unsent_changes and not anonymise:
             lines.append(f"- WARNING: {c.unsent_changes} changes made here have not reached "
                          "the hub yet; sync first if they should count")
@@ -64,11 +68,33 @@ def _remove_files(path: Path) -> None:
     backups.destroy_folder(badge_folder(path))
 
 
+def forget_printed_badges(store: EventStore) -> Forgotten:
+    """Make the print systems forget the badges this device sent them: CUPS's spool keeps
+    each whole badge for a day after printing, a PDF printer keeps its files. What cannot
+    be reached (a printer's own memory) is said, in words."""
+    path = _event_path(store)
+    printers = desk_printers(badge_folder(path))
+    forgotten = Forgotten()
+    for printer, sent in print_jobs.sent_badges(store.conn).items():
+        found = printers.find(printer)
+        copies = [SpoolCopy(job_id, document) for job_id, document in sent]
+        if found is None:
+            forgotten += Forgotten(0, (f"the printer “{printer}” is not on this computer "
+                                       f"any more: {len(copies)} badge(s) sent to it may be "
+                                       "kept in its own memory or queue",))
+            continue
+        forgotten += found[0].forget(found[1].name, copies)
+    return forgotten
+
+
 def wipe_event(store: EventStore) -> PersonalDataCounts:
-    """Remove everyone's personal data from the file, its log, backups and badge PDFs."""
+    """Remove everyone's personal data from the file, its log, backups and badge PDFs, and
+    the copies of their badges print systems keep."""
+    forgotten = forget_printed_badges(store)
     counts = retention.wipe(store)
     _remove_files(_event_path(store))
-    return counts
+    return replace(counts, print_copies_removed=forgotten.removed,
+                   not_reached=forgotten.left)
 
 
 def anonymise_event(store: EventStore) -> PersonalDataCounts:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -11,7 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.refusal import Refusal
-from kiosk.store.outputs import leftovers, new_private_file, private_folder
+from kiosk.store.outputs import (
+    leftovers,
+    new_private_file,
+    overwrite_and_delete,
+    private_folder,
+)
 
 # Snapshots kept beside an event file; the oldest go first.
 KEEP_BACKUPS = 5
@@ -173,7 +177,7 @@ def destroy_folder(folder: Path) -> int:
     count = 0
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file() and not path.is_symlink():
-            _overwrite_and_delete(path)
+            overwrite_and_delete(path)
             count += 1
         elif path.is_dir():
             path.rmdir()
@@ -183,19 +187,10 @@ def destroy_folder(folder: Path) -> int:
     return count
 
 
-def _overwrite_and_delete(path: Path) -> None:
-    size = path.stat().st_size
-    with path.open("r+b") as handle:
-        handle.write(b"\0" * size)
-        handle.flush()
-        os.fsync(handle.fileno())
-    path.unlink()
-
-
 def remove_leftovers(event_path: str | Path) -> int:
     """Half-made snapshots a killed backup or restore left in ``EVENT-backups/`` (they hold
     personal data and are listed nowhere): overwritten and deleted. Returns how many."""
     found = leftovers(backup_folder(event_path))
     for path in found:
-        _overwrite_and_delete(path)
+        overwrite_and_delete(path)
     return len(found)

@@ -152,3 +152,14 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(handle)
         finally:
             os.close(handle)
+
+
+def overwrite_and_delete(path: Path) -> None:
+    """Overwrite a file with zeros, then delete it (best effort on SSDs and copy-on-write
+    file systems, which may keep old blocks elsewhere)."""
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.write(b"\0" * size)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()

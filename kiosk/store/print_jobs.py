@@ -240,3 +240,13 @@ def _atomic(conn: sqlite3.Connection) -> Iterator[None]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def sent_badges(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """Per printer, every badge handed to it: (spooler job id, document name)."""
+    sent: dict[str, list[tuple[str, str]]] = {}
+    for printer, job_id, document in conn.execute(
+            "SELECT printer, spooler_job_id, document FROM print_jobs "
+            "WHERE spooler_job_id != '' OR status IN ('done', 'printing')"):
+        sent.setdefault(printer, []).append((job_id, document))
+    return sent

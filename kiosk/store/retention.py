@@ -34,6 +34,10 @@ class PersonalDataCounts:
     print_jobs: int
     import_runs: int
     unsent_changes: int  # recorded here, not yet at the hub (lost to the hub by a wipe)
+    # Badges the print system was made to forget (purged spool jobs, a PDF printer's
+    # files), and what it could not reach, in words (a printer's own memory).
+    print_copies_removed: int = 0
+    not_reached: tuple[str, ...] = ()
 
 
 def personal_data_counts(conn: sqlite3.Connection) -> PersonalDataCounts:

@@ -258,3 +258,57 @@ def test_check_ins_in_a_row_with_auto_print_each_print_once_through_cups(
     assert sorted(desk.logged_prints()) == sorted(p.id for p in people)
     spooled = {job.spooler_job_id for job in desk.service.jobs()}
     assert len(spooled) == len(people)
+
+
+def _spool_files(job: str) -> list[Path]:
+    """The files CUPS keeps for a job in its spool: control (c) and data (d) files."""
+    number = int(job.rpartition("-")[2])
+    return [p for p in (Path("/var/spool/cups") / f"c{number:05d}",
+                        Path("/var/spool/cups") / f"d{number:05d}-001") if p.exists()]
+
+
+def _holds(path: Path, name: str) -> bool:
+    """Whether a file holds ``name``: in its bytes, or in the text of a PDF it is."""
+    data = path.read_bytes()
+    if name.encode() in data:
+        return True
+    if data.startswith(b"%PDF"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+        return name in text.stdout
+    return False
+
+
+def test_a_wipe_leaves_no_badge_in_the_spool_or_the_pdf_printers_folder(
+        cups_pdf, tmp_path: Path) -> None:
+    from kiosk.cli import main as kiosk
+
+    if not os.access("/var/spool/cups", os.R_OK | os.X_OK):
+        need_real_part("reading /var/spool/cups (the test runs as root in CI)")
+    import uuid
+
+    from kiosk.services.attendee_admin import edit_attendee
+
+    desk = PrintingDesk(tmp_path / "event.db")
+    people = desk.people[:2]
+    # Names no other test prints: the spool keeps other tests' badges for a day.
+    names = [f"Zyx{uuid.uuid4().hex[:10]}" for _ in people]
+    for person, name in zip(people, names, strict=True):
+        desk.event.write(lambda store, person=person, name=name: edit_attendee(
+            store, person.id, {"last_name": name}))
+    try:
+        desk.worker.start()
+        jobs = [desk.service.print_badge(p.id, printer=QUEUE, layout="cr80").job
+                for p in people]
+        done = [desk.wait(job.id, PrintJobStatus.DONE).job for job in jobs]
+    finally:
+        desk.close()
+    outputs = [_cups_pdf_output(job.document) for job in done]
+    spooled = [f for job in done for f in _spool_files(job.spooler_job_id)]
+    # Before: the whole badge is in the spool and in CUPS-PDF's folder.
+    assert spooled and all(any(_holds(f, n) for f in outputs) for n in names)
+    assert kiosk(["wipe", str(desk.path), "--yes"]) == 0
+    assert [f for f in spooled if f.exists()] == []
+    assert [f for f in outputs if f.exists()] == []
+    left = [f for folder in (Path("/var/spool/cups"), *_cups_pdf_folders()) if folder.is_dir()
+            for f in folder.rglob("*") if f.is_file() and any(_holds(f, n) for n in names)]
+    assert left == []

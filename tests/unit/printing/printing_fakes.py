@@ -10,11 +10,13 @@ from pathlib import Path
 
 from kiosk.printing import (
     BadgeDocument,
+    Forgotten,
     JobEvent,
     JobProgress,
     PrinterInfo,
     PrinterState,
     PrintJobStatus,
+    SpoolCopy,
     SpooledJob,
     Submission,
     SubmitOutcome,
@@ -33,6 +35,7 @@ class FakeBackend:
     progress: dict[str, SpooledJob] = field(default_factory=dict)
     submitted: list[tuple[str, BadgeDocument]] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
+    forgotten: list[SpoolCopy] = field(default_factory=list)
     kind: str = "fake"
 
     def __post_init__(self) -> None:
@@ -63,6 +66,10 @@ class FakeBackend:
 
     def withdraw(self, printer: str, spooler_job_id: str) -> None:
         self.withdrawn.append(spooler_job_id)
+
+    def forget(self, printer: str, copies: Sequence[SpoolCopy]) -> Forgotten:
+        self.forgotten.extend(copies)
+        return Forgotten(len(copies))
 
 
 class Timeline:
