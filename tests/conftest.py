@@ -30,6 +30,6 @@ def wall() -> FakeWall:
 
 @pytest.fixture
 def store(tmp_path: Path, wall: FakeWall) -> EventStore:
-    event_store = EventStore.open(tmp_path / "event.db", wall)
+    event_store = EventStore.open(tmp_path / "event.db", wall, create=True)
     yield event_store
     event_store.close()

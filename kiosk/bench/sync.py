@@ -28,7 +28,7 @@ def _checkins(store: EventStore, count: int, tag: str) -> None:
 
 
 def _desk(folder: Path, hub: HubLog, name: str) -> EventStore:
-    store = EventStore.open(folder / f"{name}.db")
+    store = EventStore.open(folder / f"{name}.db", create=True)
     connect_desk(store, issue_token(hub, EnrolGrant(name, DeviceRole.DESK)).text())
     return store
 

@@ -32,7 +32,7 @@ def open_event(path: str, *, threaded: bool = False, create: bool = False) -> It
         raise UserError(f"There is no event file at {path}. Create one with `kiosk init {path}`"
                         f" or try `kiosk demo {path}`.")
     try:
-        event = EventFile.open(path, threaded=threaded)
+        event = EventFile.open(path, threaded=threaded, create=create)
     except EventFileError as exc:
         raise UserError(str(exc)) from exc
     try:

@@ -138,7 +138,7 @@ def enrol_desk(location: str, token: str) -> Opened:
     path, problem = _event_path(location)
     if path is None:
         return Opened(problem=problem)
-    store = EventStore.open(path)
+    store = EventStore.open(path, create=True)
     try:
         store.set_setting("role", "desk")
         link = connect_desk(store, token)

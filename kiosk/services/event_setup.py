@@ -31,7 +31,7 @@ def create_event(path: str | Path, details: NewEvent) -> EventStore:
     target = Path(path)
     if target.exists() and target.stat().st_size > 0:
         raise EventExists(f"{target} already exists. Choose another file name.")
-    store = EventStore.open(target)
+    store = EventStore.open(target, create=True)
     private = tickets.new_signing_key()
     public = tickets.public_key_of(private)
     with store.transaction():

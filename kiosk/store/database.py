@@ -7,7 +7,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from kiosk.core.refusal import Refusal
+from kiosk.store.faults import EventFileError, EventFileFault, Fault, described, fault_of
+
+__all__ = ["BUSY_TIMEOUT_MS", "DatabaseFault", "EventFileError", "EventFileFault", "Fault",
+           "connect", "connect_reader"]
 from kiosk.store.outputs import make_private, new_private_file
 from kiosk.store.retention_schema import retention_migrations
 from kiosk.store.schema import migrations
@@ -22,23 +25,34 @@ DatabaseFault = sqlite3.Error
 BUSY_TIMEOUT_MS = 5000
 
 
-class EventFileError(Refusal):
-    """The event file cannot be used; the message says why and what to do."""
+# Tables every kiosk event file has, from its first migration on.
+_KIOSK_TABLES = frozenset({"changes", "event", "settings", "attendees"})
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def connect(path: str | Path) -> Database:
-    """Open (creating if need be) an event database and bring its schema up to date."""
+def connect(path: str | Path, create: bool = False) -> Database:
+    """Open an event database and bring its schema up to date; ``create`` makes a new one
+    (only ``kiosk init``, a new desk's first connection and the demo do). Anything that is
+    not a kiosk event file is refused before a byte of it changes. Raises EventFileFault."""
     target = str(path)
     if target != ":memory:":
         file = Path(target).expanduser().resolve()
         if not file.parent.is_dir():
             raise EventFileError(f"The folder {file.parent} does not exist.")
-        # Personal data: this user only, the write-ahead log too (SQLite gives it the
-        # database file's permissions). A file made by an older version is tightened.
-        if not file.exists():
-            new_private_file(file)
-        for part in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
-            make_private(part)
+        if not file.exists() or (create and file.stat().st_size == 0):
+            if not create:
+                raise described(Fault.MISSING, file)
+            # Personal data: this user only, the write-ahead log too (SQLite gives it the
+            # database file's permissions).
+            if not file.exists():
+                try:
+                    new_private_file(file)
+                except OSError as exc:
+                    raise _as_fault(exc, file) from exc
+        else:
+            _check_is_kiosk_file(file)
+            for part in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
+                make_private(part)  # a file made by an older version is tightened
     try:
         conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -50,11 +64,40 @@ def connect(path: str | Path) -> Database:
         sync_migrations.apply(db)
         retention_migrations.apply(db)
     except sqlite3.DatabaseError as exc:
-        raise EventFileError(
-            f"{target} is not a kiosk event file, or it is damaged ({exc}). "
-            "Open another file, or restore a backup."
-        ) from exc
+        raise _as_fault(exc, Path(target)) from exc
     return db
+
+
+def _as_fault(exc: BaseException, file: Path) -> EventFileError:
+    fault = fault_of(exc)
+    if fault is None:
+        return EventFileError(f"{file.name} could not be opened ({exc}). Try again, or ask "
+                              "staff; nothing recorded before is lost.")
+    return described(fault, file)
+
+
+def _check_is_kiosk_file(file: Path) -> None:
+    """Refuse anything but a kiosk event file (another program's database, an empty file,
+    a PDF), reading it only: nothing in it may change."""
+    try:
+        with file.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise _as_fault(exc, file) from exc
+    if header != _SQLITE_HEADER:
+        raise described(Fault.NOT_KIOSK, file)
+    try:
+        probe = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in probe.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        fault = fault_of(exc)
+        raise described(fault or Fault.DAMAGED, file) from exc
+    if not tables >= _KIOSK_TABLES:
+        raise described(Fault.NOT_KIOSK, file)
 
 
 def connect_reader(path: str | Path) -> sqlite3.Connection:

@@ -68,11 +68,11 @@ class EventFile:
     _open_files: ClassVar[dict[str, EventFile]] = {}
     _registry_lock: ClassVar[threading.Lock] = threading.Lock()
 
-    def __init__(self, path: str, wall: Callable[[], int]) -> None:
+    def __init__(self, path: str, wall: Callable[[], int], create: bool = False) -> None:
         self.path = path
         self._wall = wall
         self._users = 0
-        self._store = EventStore.connect(path, wall)
+        self._store = EventStore.connect(path, wall, create)
         self._store.door = self
         self._lock = threading.RLock()  # inline mode: one caller at a time on the connection
         self._threaded = False
@@ -93,7 +93,7 @@ class EventFile:
     @classmethod
     def open(
         cls, path: str | Path, *, threaded: bool = False,
-        wall: Callable[[], int] = system_wall_ms,
+        wall: Callable[[], int] = system_wall_ms, create: bool = False,
     ) -> EventFile:
         """This process's door to the event file at ``path`` (opened on first use).
 
@@ -105,7 +105,7 @@ class EventFile:
         with cls._registry_lock:
             found = cls._open_files.get(key)
             if found is None:
-                found = cls(key, wall)
+                found = cls(key, wall, create)
                 if key != ":memory:":  # each in-memory database is a file of its own
                     cls._open_files[key] = found
             elif wall is not system_wall_ms and wall is not found._wall:

@@ -131,19 +131,21 @@ class EventStore(EventReader):
         self.door: Any = None  # the EventFile this store belongs to (it sets this)
 
     @classmethod
-    def connect(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms) -> EventStore:
+    def connect(cls, path: str | Path, wall: Callable[[], int] = system_wall_ms,
+                create: bool = False) -> EventStore:
         """A store on a connection of its own: only the door calls this."""
-        return cls(connect(path), wall)
+        return cls(connect(path, create), wall)
 
     @classmethod
     def open(
-        cls, path: str | Path, wall: Callable[[], int] = system_wall_ms,
+        cls, path: str | Path, wall: Callable[[], int] = system_wall_ms, create: bool = False,
     ) -> EventStore:
         """The store of this process's door to ``path``, for inline use in this thread (the
-        command line, tests); :meth:`close` gives the door back."""
+        command line, tests); :meth:`close` gives the door back. ``create`` makes a new
+        event file (only ``kiosk init``, a new desk and the demo do)."""
         from kiosk.store.event_file import EventFile
 
-        door = EventFile.open(path, wall=wall)
+        door = EventFile.open(path, wall=wall, create=create)
         try:
             store = door.store
         except RuntimeError:

@@ -40,7 +40,7 @@ def _raw(hub, key: str | None = None) -> httpx.Client:
 
 def test_a_new_desk_enrols_receives_the_event_and_checks_in(hub, tmp_path: Path, event: Event
                                                             ) -> None:
-    store = EventStore.open(tmp_path / "new-desk.db")
+    store = EventStore.open(tmp_path / "new-desk.db", create=True)
     syncer = enrol(hub.hub, store, "Desk 2")
     report = syncer.sync_once()
     assert report.pulled == hub.hub.high_water() > 0
@@ -58,26 +58,26 @@ def test_a_new_desk_enrols_receives_the_event_and_checks_in(hub, tmp_path: Path,
 
 def test_a_token_works_once_and_a_wrong_fingerprint_is_refused(hub, tmp_path: Path) -> None:
     token = issue_token(hub.hub, EnrolGrant("Desk 3", DeviceRole.DESK))
-    connect_desk(EventStore.open(tmp_path / "a.db"), token.text())
+    connect_desk(EventStore.open(tmp_path / "a.db", create=True), token.text())
     with pytest.raises(HubRefused, match="used already or has expired"):
-        connect_desk(EventStore.open(tmp_path / "b.db"), token.text())
+        connect_desk(EventStore.open(tmp_path / "b.db", create=True), token.text())
     other_cert, _ = self_signed("127.0.0.1")
     from kiosk.sync.tls import fingerprint
 
     fresh = issue_token(hub.hub, EnrolGrant("Desk 4", DeviceRole.DESK))
     forged = EnrolToken(fresh.url, fingerprint(other_cert), fresh.secret)
     with pytest.raises(EnrolmentRefused, match="not the hub this token was made for"):
-        connect_desk(EventStore.open(tmp_path / "c.db"), forged.text())
+        connect_desk(EventStore.open(tmp_path / "c.db", create=True), forged.text())
 
 
 def test_an_expired_token_is_refused(hub, tmp_path: Path) -> None:
     token = issue_token(hub.hub, EnrolGrant("Late desk", DeviceRole.DESK), lifetime_s=-1)
     with pytest.raises(HubRefused, match="expired"):
-        connect_desk(EventStore.open(tmp_path / "late.db"), token.text())
+        connect_desk(EventStore.open(tmp_path / "late.db", create=True), token.text())
 
 
 def test_replayed_pushes_are_stored_once(hub, tmp_path: Path, event: Event) -> None:
-    store = EventStore.open(tmp_path / "d.db")
+    store = EventStore.open(tmp_path / "d.db", create=True)
     syncer = enrol(hub.hub, store, "Desk R")
     syncer.sync_once()
     Desk(store, "Desk R").scan(event.codes[1])
@@ -93,7 +93,7 @@ def test_replayed_pushes_are_stored_once(hub, tmp_path: Path, event: Event) -> N
 
 def test_wrong_and_revoked_keys_garbage_and_oversized_bodies_are_refused(
         hub, tmp_path: Path) -> None:
-    store = EventStore.open(tmp_path / "e.db")
+    store = EventStore.open(tmp_path / "e.db", create=True)
     syncer = enrol(hub.hub, store, "Desk K")
     key = store.secret(sync_state.DEVICE_KEY).decode()
     with _raw(hub) as anonymous:
@@ -124,8 +124,8 @@ def test_wrong_and_revoked_keys_garbage_and_oversized_bodies_are_refused(
 
 
 def test_only_organisers_list_and_revoke_devices(hub, tmp_path: Path) -> None:
-    desk = EventStore.open(tmp_path / "f.db")
-    organiser = EventStore.open(tmp_path / "g.db")
+    desk = EventStore.open(tmp_path / "f.db", create=True)
+    organiser = EventStore.open(tmp_path / "g.db", create=True)
     desk_sync = enrol(hub.hub, desk, "Desk L")
     org_sync = enrol(hub.hub, organiser, "Console", DeviceRole.ORGANISER)
     names = {d.name for d in desk_sync.client().devices()}
@@ -138,7 +138,7 @@ def test_only_organisers_list_and_revoke_devices(hub, tmp_path: Path) -> None:
 
 
 def test_a_long_poll_wakes_within_moments_of_a_push(hub, tmp_path: Path, event: Event) -> None:
-    a, b = EventStore.open(tmp_path / "a.db"), EventStore.open(tmp_path / "b.db")
+    a, b = EventStore.open(tmp_path / "a.db", create=True), EventStore.open(tmp_path / "b.db", create=True)
     sync_a, sync_b = enrol(hub.hub, a, "Desk A"), enrol(hub.hub, b, "Desk B")
     sync_a.sync_once()
     sync_b.sync_once()
@@ -161,7 +161,7 @@ def test_clocks_a_day_apart_agree_and_the_skew_is_reported(tmp_path: Path, event
     stores, syncers = {}, {}
     for name, wall in walls.items():
         shutil.copy(event.package, tmp_path / f"{name}.db")
-        stores[name] = EventStore.open(tmp_path / f"{name}.db", wall)
+        stores[name] = EventStore.open(tmp_path / f"{name}.db", wall, create=True)
         syncers[name] = enrol(hub.hub, stores[name], name)
         syncers[name].sync_once()
     person = event.codes[3]
@@ -185,7 +185,7 @@ def test_clocks_a_day_apart_agree_and_the_skew_is_reported(tmp_path: Path, event
 
 
 def test_pull_pages_and_cursor_move_together(hub, tmp_path: Path) -> None:
-    store = EventStore.open(tmp_path / "p.db")
+    store = EventStore.open(tmp_path / "p.db", create=True)
     syncer = enrol(hub.hub, store, "Desk P")
     client = syncer.client()
     first = client.pull(0, limit=5)
@@ -196,7 +196,7 @@ def test_pull_pages_and_cursor_move_together(hub, tmp_path: Path) -> None:
 
 def test_a_push_of_changes_clashing_on_device_and_number_is_refused(hub, tmp_path: Path
                                                                     ) -> None:
-    store = EventStore.open(tmp_path / "q.db")
+    store = EventStore.open(tmp_path / "q.db", create=True)
     syncer = enrol(hub.hub, store, "Desk Q")
     existing = hub.hub.read(0, 1)[0]
     forged = Change("01900000-0000-7000-8000-000000000001", existing.device_id,

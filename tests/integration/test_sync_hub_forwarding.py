@@ -24,7 +24,7 @@ def test_a_venue_hub_forwards_everything_once_to_the_central_hub(tmp_path: Path)
         token = issue_token(central, EnrolGrant("Venue hub", DeviceRole.DESK),
                             central_server.address)
         connect_upstream(venue, token.text())
-        desk = EventStore.open(tmp_path / "desk.db")
+        desk = EventStore.open(tmp_path / "desk.db", create=True)
         syncer = enrol(venue, desk, "Desk 1")
         syncer.sync_once()
         Desk(desk, "Desk 1").scan(event.codes[0])

@@ -34,7 +34,7 @@ def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
 
 def _desk(tmp_path: Path, event: Event, hub, name: str):
     shutil.copy(event.package, tmp_path / f"{name}.db")
-    store = EventStore.open(tmp_path / f"{name}.db")
+    store = EventStore.open(tmp_path / f"{name}.db", create=True)
     syncer = enrol(hub.hub, store, name)
     syncer.sync_once()
     return store, syncer

@@ -107,8 +107,8 @@ def test_sixteen_pushers_and_a_puller_see_each_hub_seq_exactly_once(pg_hub: Post
 def test_desks_sync_through_a_postgres_hub(pg_hub: PostgresHubLog, tmp_path: Path) -> None:
     event = make_event(tmp_path)
     with running_hub(pg_hub, event):
-        a = EventStore.open(tmp_path / "a.db")
-        b = EventStore.open(tmp_path / "b.db")
+        a = EventStore.open(tmp_path / "a.db", create=True)
+        b = EventStore.open(tmp_path / "b.db", create=True)
         sync_a, sync_b = enrol(pg_hub, a, "Desk A"), enrol(pg_hub, b, "Desk B")
         sync_a.sync_once()
         sync_b.sync_once()

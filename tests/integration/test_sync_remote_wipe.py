@@ -95,7 +95,7 @@ def _leaks(path: Path, secrets: list[bytes]) -> list[tuple[str, bytes]]:
 def _lost_desk(folder: Path, hub: Any, event: Event) -> tuple[Path, Syncer, EventStore]:
     """A desk that synced, checked people in, then recorded more before it went missing."""
     path = folder / "lost.db"
-    store = EventStore.open(path)
+    store = EventStore.open(path, create=True)
     syncer = enrol(hub, store, "Desk lost")
     syncer.sync_once()
     desk = Desk(store, "Desk lost", "Volunteer")
@@ -116,7 +116,7 @@ def test_a_lost_desk_sends_what_it_holds_wipes_confirms_and_is_refused_after(
     hub = open_hub_log(hub_location)
     with running_hub(hub, event) as server:
         path, lost_sync, lost = _lost_desk(tmp_path, hub, event)
-        other = EventStore.open(tmp_path / "other.db")
+        other = EventStore.open(tmp_path / "other.db", create=True)
         other_sync = enrol(hub, other, "Desk other")
         other_sync.sync_once()
         unsent = {c.change_id for c in sync_state.unacknowledged(lost, 100)}
@@ -186,7 +186,7 @@ def test_the_order_survives_a_hub_restart(hub_location: str, tmp_path: Path, eve
     hub = open_hub_log(hub_location)
     with running_hub(hub, event) as server:
         port = int(server.address.url.rsplit(":", 1)[1])
-        store = EventStore.open(tmp_path / "desk.db")
+        store = EventStore.open(tmp_path / "desk.db", create=True)
         syncer = enrol(hub, store, "Desk R")
         syncer.sync_once()
         assert hub.order_wipe(store.device_id, 1_700_000_000_000) is not None
@@ -210,7 +210,7 @@ def test_a_desk_that_was_told_finishes_its_wipe_without_the_hub_and_reports_late
     hub = open_hub_log(str(tmp_path / "hub.db"))
     with running_hub(hub, event) as server:
         port = int(server.address.url.rsplit(":", 1)[1])
-        store = EventStore.open(tmp_path / "desk.db")
+        store = EventStore.open(tmp_path / "desk.db", create=True)
         syncer = enrol(hub, store, "Desk H")
         syncer.sync_once()
         ordered = hub.order_wipe(store.device_id, 1_700_000_000_000)
@@ -234,7 +234,7 @@ def test_no_one_without_the_desks_key_hears_or_triggers_its_order(
         tmp_path: Path, event: Event) -> None:
     hub = open_hub_log(str(tmp_path / "hub.db"))
     with running_hub(hub, event) as server:
-        lost, other = EventStore.open(tmp_path / "l.db"), EventStore.open(tmp_path / "o.db")
+        lost, other = EventStore.open(tmp_path / "l.db", create=True), EventStore.open(tmp_path / "o.db", create=True)
         enrol(hub, lost, "Lost")
         other_sync = enrol(hub, other, "Other")
         hub.order_wipe(lost.device_id, 1_700_000_000_000)
@@ -297,7 +297,7 @@ def test_a_forged_wipe_answer_from_anyone_but_the_pinned_hub_does_nothing(
         store = EventStore.open(desk)
         syncer = enrol(hub, store, "Desk F")
         syncer.sync_once()
-        neighbour = EventStore.open(tmp_path / "n.db")
+        neighbour = EventStore.open(tmp_path / "n.db", create=True)
         neighbour_sync = enrol(hub, neighbour, "Neighbour")
         hub.order_wipe(neighbour.device_id, 1_700_000_000_000)
         # A real order for the neighbour, signed by the hub, as someone listening caught it.
@@ -352,7 +352,7 @@ def test_a_removed_desk_still_hears_its_order_and_the_changes_it_could_not_send_
         tmp_path: Path, event: Event) -> None:
     hub = open_hub_log(str(tmp_path / "hub.db"))
     with running_hub(hub, event):
-        store = EventStore.open(tmp_path / "desk.db")
+        store = EventStore.open(tmp_path / "desk.db", create=True)
         syncer = enrol(hub, store, "Desk X")
         syncer.sync_once()
         Desk(store, "Desk X").scan(event.codes[2])
@@ -375,7 +375,7 @@ def test_a_wiped_desk_found_again_joins_with_a_new_token_and_takes_the_event_afr
         tmp_path: Path, event: Event) -> None:
     hub = open_hub_log(str(tmp_path / "hub.db"))
     with running_hub(hub, event):
-        store = EventStore.open(tmp_path / "desk.db")
+        store = EventStore.open(tmp_path / "desk.db", create=True)
         syncer = enrol(hub, store, "Desk Y")
         syncer.sync_once()
         people = store.conn.execute("SELECT count(*) FROM attendees").fetchone()[0]

@@ -76,7 +76,7 @@ def _loaded_hub(folder: Path, event: Event, location: str | None = None) -> str:
 
     db = location or str(folder / "hub.db")
     shutil.copy(event.organiser, folder / "org.db")
-    organiser = EventStore.open(folder / "org.db")
+    organiser = EventStore.open(folder / "org.db", create=True)
     hub = open_hub_log(db)
     load_event_into_hub(hub, organiser)
     hub.close()
@@ -100,7 +100,7 @@ def _busy_desk(folder: Path, event: Event, name: str, walkins: int) -> EventStor
     import shutil
 
     shutil.copy(event.package, folder / f"{name}.db")
-    store = EventStore.open(folder / f"{name}.db")
+    store = EventStore.open(folder / f"{name}.db", create=True)
     desk = Desk(store, name)
     for code in event.codes:
         desk.scan(code)
@@ -190,7 +190,7 @@ def test_a_desk_killed_at_random_moments_of_syncing_ends_consistent(
             time.sleep(rng.uniform(0.3, 1.2))
             child.send_signal(signal.SIGKILL)
             child.wait()
-        store = EventStore.open(tmp_path / "Desk V.db")
+        store = EventStore.open(tmp_path / "Desk V.db", create=True)
         cursor = sync_state.cursor(store)
         held = {r[0] for r in store.conn.execute(
             "SELECT hub_seq FROM changes WHERE hub_seq IS NOT NULL")}
@@ -208,7 +208,7 @@ def test_a_pull_that_fails_half_way_keeps_the_cursor_with_the_data(
         tmp_path: Path, event: Event, monkeypatch: pytest.MonkeyPatch) -> None:
     hub = sqlite_hub(tmp_path)
     with running_hub(hub, event) as server:
-        store = EventStore.open(tmp_path / "new.db")
+        store = EventStore.open(tmp_path / "new.db", create=True)
         connect_desk(store, issue_token(hub, EnrolGrant("Desk F", DeviceRole.DESK)).text())
         syncer = Syncer(store)
         original = store.receive

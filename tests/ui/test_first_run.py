@@ -61,7 +61,7 @@ def refused_by(qtbot, window, button) -> str:
 
 def test_the_last_event_opened_is_offered_first(qtbot, first_run, event_file, tmp_path):
     older = tmp_path / "older.db"
-    EventStore.open(older).close()
+    EventStore.open(older, create=True).close()
     remember_event(older, first_run.config)
     remember_event(event_file["path"], first_run.config)
     window = first_run()

@@ -19,7 +19,7 @@ def test_attention_list_and_a_desk_token(qtbot, tmp_path: Path) -> None:
     event = make_event(tmp_path)
     shutil.copy(event.package, tmp_path / "a.db")
     shutil.copy(event.package, tmp_path / "b.db")
-    a, b = EventStore.open(tmp_path / "a.db"), EventStore.open(tmp_path / "b.db")
+    a, b = EventStore.open(tmp_path / "a.db", create=True), EventStore.open(tmp_path / "b.db", create=True)
     Desk(a, "Desk A").scan(event.codes[1])
     Desk(b, "Desk B").scan(event.codes[1])
     a.receive(list(b.changes()))

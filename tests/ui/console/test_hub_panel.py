@@ -98,7 +98,7 @@ def test_a_desk_enrols_with_a_token_from_the_tab_and_its_check_in_reaches_the_ev
     screen.desk_name.setText("Desk 7")
     with qtbot.wait_signal(screen.token_made, timeout=10_000) as made:
         screen.make_token()
-    desk = EventStore.open(tmp_path / "desk7.db")
+    desk = EventStore.open(tmp_path / "desk7.db", create=True)
     connect_desk(desk, made.args[0])  # over HTTPS, pinned to the certificate shown
     syncer = Syncer(desk)
     syncer.sync_once()

@@ -212,7 +212,7 @@ def test_walk_in_is_checked_in_with_a_code_that_works_on_a_synced_desk(
     result = desk.walk_in("Amani", "Tesfay", organisation="Hope Trust", category="press")
     assert result.outcome is Outcome.OK and result.code.startswith("W1")
     assert result.attendee.category == "press"
-    other_store = EventStore.open(tmp_path / "other.db")
+    other_store = EventStore.open(tmp_path / "other.db", create=True)
     other_store.receive(event.changes())
     other = Desk(other_store, "Desk 2")
     again = other.scan(result.code)
@@ -260,7 +260,7 @@ def test_two_desks_offline_both_check_in_earliest_wins_duplicate_flagged(
 
 def test_a_desk_package_cannot_sign_but_verifies(event: EventStore, tmp_path: Path) -> None:
     make_desk_package(event, tmp_path / "desk.db")
-    desk_store = EventStore.open(tmp_path / "desk.db")
+    desk_store = EventStore.open(tmp_path / "desk.db", create=True)
     assert desk_store.secret("event_signing_key") is None
     private = event.secret("event_signing_key")
     assert private is not None and private not in (tmp_path / "desk.db").read_bytes()

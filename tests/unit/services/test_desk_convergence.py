@@ -61,7 +61,7 @@ def test_merging_in_either_order_converges(
     for name, start in (("a", 1_800_000_000_000), ("b", 1_800_000_000_007)):
         shutil.copy(package, folder / f"{name}.db")
         wall = FakeWall(start)
-        stores[name] = (EventStore.open(folder / f"{name}.db", wall), wall)
+        stores[name] = (EventStore.open(folder / f"{name}.db", wall, create=True), wall)
     desks = {name: Desk(store, f"Desk {name.upper()}") for name, (store, _) in stores.items()}
     for n, (who, (kind, arg)) in enumerate(ops):
         store, wall = stores[who]

@@ -61,7 +61,7 @@ def test_a_new_event_gets_a_db_name_and_never_replaces_a_file(tmp_path) -> None:
 
 def test_an_empty_database_is_not_an_event(tmp_path) -> None:
     empty = tmp_path / "empty.db"
-    EventStore.open(empty).close()
+    EventStore.open(empty, create=True).close()
     checked = event_files.check_event_file(empty)
     assert checked.path is None
     assert checked.problem == ("empty.db has no event in it. Choose the event file the "

@@ -102,7 +102,7 @@ def test_the_hub_here_serves_a_desk_and_brings_its_check_ins_into_the_event(
     assert started.url == f"https://{HOST}:{port}"
     assert started.loaded == organiser.read(lambda r: r.change_count()) > 0
     assert port_problem(HOST, port) is not None  # it really listens
-    desk = EventStore.open(tmp_path / "desk.db")
+    desk = EventStore.open(tmp_path / "desk.db", create=True)
     connect_desk(desk, token_for(location, "Desk 2"))
     syncer = Syncer(desk)
     syncer.sync_once()
@@ -271,7 +271,7 @@ def test_a_bundle_from_a_desk_of_the_hub_here_needs_no_question_and_reaches_the_
     organiser = organiser_event
     location = str(tmp_path / "hub.db")
     venue.start(organiser, location, free_port(), HOST)
-    desk = EventStore.open(tmp_path / "desk.db")
+    desk = EventStore.open(tmp_path / "desk.db", create=True)
     connect_desk(desk, token_for(location, "Desk 5"))
     syncer = Syncer(desk)
     syncer.sync_once()
@@ -296,7 +296,7 @@ def test_a_busy_event_file_is_reported_and_the_desks_changes_arrive_once_it_is_f
     organiser = organiser_event
     location = str(tmp_path / "hub.db")
     venue.start(organiser, location, free_port(), HOST)
-    desk = EventStore.open(tmp_path / "desk.db")
+    desk = EventStore.open(tmp_path / "desk.db", create=True)
     connect_desk(desk, token_for(location, "Desk 6"))
     syncer = Syncer(desk)
     syncer.sync_once()

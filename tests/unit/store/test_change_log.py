@@ -18,7 +18,7 @@ from kiosk.store.schema import DERIVED_TABLES
 
 
 def test_database_uses_wal_full_sync_and_foreign_keys(tmp_path: Path) -> None:
-    db = connect(tmp_path / "e.db")
+    db = connect(tmp_path / "e.db", create=True)
     conn = db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
@@ -58,11 +58,11 @@ def test_record_appends_a_change_and_applies_it(store: EventStore) -> None:
 
 
 def test_device_seq_and_clock_continue_after_reopening(tmp_path: Path, wall: FakeWall) -> None:
-    first = EventStore.open(tmp_path / "e.db", wall)
+    first = EventStore.open(tmp_path / "e.db", wall, create=True)
     a = first.record(ChangeKind.EVENT_UPDATE, {"fields": {"name": "Conf"}})
     first.close()
     wall.advance(-60_000)  # the machine's clock was set back while it was off
-    second = EventStore.open(tmp_path / "e.db", wall)
+    second = EventStore.open(tmp_path / "e.db", wall, create=True)
     b = second.record(ChangeKind.EVENT_UPDATE, {"fields": {"name": "Conf 2"}})
     assert second.device_id == a.device_id
     assert b.device_seq == a.device_seq + 1
@@ -124,12 +124,12 @@ def test_rebuild_gives_identical_tables(store: EventStore, wall: FakeWall) -> No
 
 
 def test_changes_applied_in_any_order_give_the_same_state(tmp_path: Path, wall: FakeWall) -> None:
-    origin = EventStore.open(tmp_path / "origin.db", wall)
+    origin = EventStore.open(tmp_path / "origin.db", wall, create=True)
     _desk_changes(origin, wall)
     changes = list(origin.changes())
     states = []
     for n, order in enumerate(itertools.islice(itertools.permutations(changes), 0, None, 97)):
-        replica = EventStore.open(tmp_path / f"replica{n}.db", FakeWall())
+        replica = EventStore.open(tmp_path / f"replica{n}.db", FakeWall(), create=True)
         replica.receive(order)
         replica.receive(order[:3])  # delivered twice: applying again changes nothing
         states.append(_derived_state(replica))
@@ -141,8 +141,8 @@ def test_changes_applied_in_any_order_give_the_same_state(tmp_path: Path, wall: 
 def test_receive_reports_only_new_changes_and_records_hub_seq(
     tmp_path: Path, wall: FakeWall
 ) -> None:
-    a = EventStore.open(tmp_path / "a.db", wall)
-    b = EventStore.open(tmp_path / "b.db", FakeWall(wall.ms + 10_000_000))
+    a = EventStore.open(tmp_path / "a.db", wall, create=True)
+    b = EventStore.open(tmp_path / "b.db", FakeWall(wall.ms + 10_000_000), create=True)
     change = a.record(ChangeKind.EVENT_UPDATE, {"fields": {"name": "Conf"}})
     assert len(b.receive([change])) == 1
     assert b.receive([change]) == []
@@ -154,7 +154,7 @@ def test_receive_reports_only_new_changes_and_records_hub_seq(
 
 
 def test_database_is_durable_across_a_crash(tmp_path: Path, wall: FakeWall) -> None:
-    store = EventStore.open(tmp_path / "e.db", wall)
+    store = EventStore.open(tmp_path / "e.db", wall, create=True)
     store.record(ChangeKind.EVENT_UPDATE, {"fields": {"name": "Kept"}})
     # No close(): another connection must see the committed change straight away.
     other = sqlite3.connect(tmp_path / "e.db")

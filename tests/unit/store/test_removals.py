@@ -51,7 +51,7 @@ def test_removals_and_upserts_end_the_same_in_every_order_of_arrival(
     for n, order in enumerate(itertools.permutations(_HISTORY)):
         if n % 7:  # 720 orders; every seventh is plenty and keeps the test quick
             continue
-        store = EventStore.open(tmp_path / f"e{n}.db", wall)
+        store = EventStore.open(tmp_path / f"e{n}.db", wall, create=True)
         store.receive(order)
         states.add(_state(store))
         assert store.rebuild() == len(_HISTORY)  # and a replay of the log agrees

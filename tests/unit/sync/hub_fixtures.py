@@ -67,7 +67,7 @@ def enrol(hub: HubLog, store: EventStore, name: str,
 
 
 def open_desk(path: Path, wall: FakeWall | None = None) -> EventStore:
-    return EventStore.open(path, wall) if wall else EventStore.open(path)
+    return EventStore.open(path, wall, create=True) if wall else EventStore.open(path, create=True)
 
 
 def derived_state(store: EventStore) -> dict[str, list[tuple]]:

@@ -31,7 +31,7 @@ def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
 def desks(tmp_path: Path, event: Event) -> tuple[EventStore, EventStore]:
     for name in "ab":
         shutil.copy(event.package, tmp_path / f"{name}.db")
-    a, b = EventStore.open(tmp_path / "a.db"), EventStore.open(tmp_path / "b.db")
+    a, b = EventStore.open(tmp_path / "a.db", create=True), EventStore.open(tmp_path / "b.db", create=True)
     Desk(a, "Desk A").scan(event.codes[0])
     Desk(a, "Desk A").walk_in("Amani", "Tesfay")
     yield a, b
@@ -100,7 +100,7 @@ def test_the_hub_imports_bundles_from_enrolled_devices_only(desks, tmp_path: Pat
     a, _ = desks
     hub = SqliteHubLog(tmp_path / "hub.db")
     shutil.copy(event.organiser, tmp_path / "org.db")
-    organiser = EventStore.open(tmp_path / "org.db")
+    organiser = EventStore.open(tmp_path / "org.db", create=True)
     load_event_into_hub(hub, organiser)
     data, _ = export_bundle(a)
     with pytest.raises(BundleRefused, match="does not know"):
