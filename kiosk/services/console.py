@@ -24,7 +24,7 @@ from kiosk.services.registration_import import (
     plan_file,
     write_plan,
 )
-from kiosk.store import checkins, console_queries, queries
+from kiosk.store import checkins, console_queries, queries, self_checkin
 from kiosk.store.attendee_keys import AttendeeKeys
 from kiosk.store.console_queries import SORT_KEYS, STATE_FILTERS, AttendeeLine
 from kiosk.store.event_store import EventStore
@@ -175,6 +175,7 @@ class DeskContact:
     last: str  # its latest check-in ("" when none)
     last_contact: str = ""  # its latest change of any kind, as synced here ("" never heard)
     expected: bool = False  # named in the event's setup as a desk at the event
+    find_me_failed: int = 0  # self check-in "find me" tries that checked nobody in
 
     @property
     def line(self) -> str:
@@ -182,7 +183,10 @@ class DeskContact:
             return f"{self.desk}: expected, not heard from yet"
         done = (f"{self.checkins:,} check-in{'' if self.checkins == 1 else 's'}, latest "
                 f"{self.last}" if self.checkins else "no check-ins yet")
-        return f"{self.desk}: {done} — last heard from {self.last_contact}"
+        failed = (f" — ⚠ {self.find_me_failed:,} find-me "
+                  f"{'try' if self.find_me_failed == 1 else 'tries'} found nobody"
+                  if self.find_me_failed else "")
+        return f"{self.desk}: {done}{failed} — last heard from {self.last_contact}"
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,12 @@ class Dashboard:
     @property
     def not_arrived(self) -> int:
         return self.expected - self.checked_in
+
+    @property
+    def find_me_failed(self) -> int:
+        """Self check-in "find me" tries that found nobody, at every kiosk heard from: many
+        may be someone trying names to learn who is here."""
+        return sum(desk.find_me_failed for desk in self.desks)
 
 
 def dashboard(store: EventStore, unless_version: int | None = None) -> Dashboard | None:
@@ -255,18 +265,23 @@ def _desk_contacts(store: EventStore) -> list[DeskContact]:
     heard = {device: Stamp.parse(hlc).wall_ms
              for device, _count, hlc in console_queries.device_last_changes(conn) if hlc}
     expected = {name.casefold(): name for name in expected_desks(store)}
+    failures = self_checkin.failures_by_device(conn)
     desks: list[tuple[int, DeskContact]] = []
     for desk, device, count, last in activity:
         name = desk or device[:8]
         contact = heard.get(device, 0)
+        # A device listed under two desk names shows its failures once, on the first.
+        failed = failures.pop(device, ("", 0))[1]
         desks.append((contact, DeskContact(name, count, _local_at(last), _clock_at(contact),
-                                           name.casefold() in expected)))
+                                           name.casefold() in expected, failed)))
     listed = {contact.desk.casefold() for _, contact in desks}
     for device, contact in heard.items():
-        if device in with_checkins or device == store.device_id:
+        if device in with_checkins or (device == store.device_id and device not in failures):
             continue
-        name = device[:8]
-        desks.append((contact, DeskContact(name, 0, "", _clock_at(contact), False)))
+        desk, failed = failures.get(device, ("", 0))
+        name = desk or device[:8]
+        desks.append((contact, DeskContact(name, 0, "", _clock_at(contact),
+                                           name.casefold() in expected, failed)))
         listed.add(name.casefold())
     desks.sort(key=lambda pair: -pair[0])
     missing = [DeskContact(name, 0, "", "", True) for key, name in expected.items()

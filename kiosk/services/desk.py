@@ -21,6 +21,7 @@ from kiosk.core.checkin_rules import (
     Tone,
     decide,
 )
+from kiosk.core.find_me import detail_key
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import DESK_EDITABLE_FIELDS, MAIN_CHECKPOINT_ID, Attendee, Checkpoint
 from kiosk.core.refusal import Refusal
@@ -28,7 +29,7 @@ from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, name_key, words
 from kiosk.core.tickets import TicketVerdict
 from kiosk.services.attendee_admin import category_named, edit_attendee
-from kiosk.store import checkins, queries
+from kiosk.store import checkins, queries, self_checkin
 from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.search import TypoIndex
 
@@ -271,22 +272,25 @@ class Desk:
             self._typo_index_at = time.monotonic()
         return self._typo_index
 
-    def find_exact(self, first_name: str, last_name: str,
+    def find_exact(self, first_name: str, last_name: str, detail: str,
                    view: EventReader | None = None) -> Attendee | None:
-        """For self check-in: the one active person with exactly this name, else nobody.
+        """For self check-in: the one active person with exactly this name *and* this email
+        address or booking reference, else nobody.
 
-        Accents, case and spacing are forgiven; nothing else. Two people with the same
-        name are sent to the staffed desk rather than shown to each other.
+        A name alone is no proof (anyone may know who might attend), so the second detail
+        must match too. Accents, case and spacing in the name are forgiven, case and spaces
+        in the detail; nothing else. The surname may be left blank: someone with one name
+        is found by it and their detail. Two people with the same name and detail are sent
+        to the staffed desk rather than shown to each other.
         """
-        wanted = name_key(first_name, last_name)
-        if not first_name.strip() or not last_name.strip() or not wanted:
+        wanted, said = name_key(first_name, last_name), detail_key(detail)
+        if not wanted or not said:
             return None
-        matches = [a for a in queries.search_attendees((view or self.store).conn,
-                                                       f"{first_name} "
-                                                       f"{last_name}", status="active",
-                                                       limit=50)
-                   if name_key(a.first_name, a.last_name) == wanted]
-        return matches[0] if len(matches) == 1 else None
+        conn = (view or self.store).conn
+        matches = [person.id for person in self_checkin.people_named(conn, wanted.split())
+                   if name_key(person.first_name, person.last_name) == wanted
+                   and said in (detail_key(person.email), detail_key(person.external_ref))]
+        return queries.get_attendee(conn, matches[0]) if len(matches) == 1 else None
 
     def sample_result(self, state: str, view: EventReader | None = None) -> ScanResult:
         """A result as the desk would show it, from real attendees, without writing anything

@@ -11,6 +11,7 @@ worker, the syncer and the rolling backups run on threads of their own, through 
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.changes import ChangeKind
+from kiosk.core.changes import self_checkin as self_checkin_changes
+from kiosk.core.find_me import wait_before_next_try
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Event
 from kiosk.core.refusal import Refusal
 from kiosk.printing import JobEvent, PrinterDirectory, PrintWorker
@@ -33,7 +36,7 @@ from kiosk.services.print_service import (
     desk_printers,
     print_worker,
 )
-from kiosk.store import checkins, queries
+from kiosk.store import checkins, queries, self_checkin
 from kiosk.store.backups import backup_due, remove_leftovers, take_backup
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.desk_lock import DeskLock, DeskLocked
@@ -75,6 +78,24 @@ class DeskAnswer:
 
     result: ScanResult
     printing: PrintRequest | None = None
+
+
+@dataclass(frozen=True)
+class FindMeAnswer:
+    """Self check-in's "find me": the check-in when the name and the second detail found
+    one person; otherwise nothing more than how long the kiosk now waits. A wrong detail,
+    a name nobody has and two people alike all come back the same."""
+
+    answer: DeskAnswer | None = None
+    wait_s: int = 0  # seconds before this kiosk takes another try (0: at once)
+
+
+# Said at the kiosk, and refused in Settings, when self check-in has no supervisor PIN:
+# without one, nobody could be kept from closing the kiosk and reaching the desk behind it.
+SELF_CHECKIN_NEEDS_PIN = ("This kiosk needs a supervisor PIN before it can run self check-in; "
+                          "ask staff.")
+SELF_MODE_NEEDS_PIN = ("Self check-in needs a supervisor PIN, so that only staff can close "
+                       "the kiosk. Set a new supervisor PIN first, then choose self check-in.")
 
 
 def _ignore(*_: Any) -> None:
@@ -173,6 +194,11 @@ class DeskSession:
     ) -> DeskSession:
         def open_desk(store: EventStore) -> tuple[Desk, DeskSettings, DeskOpened]:
             settings = DeskSettings(store)
+            # Asked for by name (``--mode self``): the attendee-facing kiosk. A desk whose
+            # saved mode says self still opens when asked without a mode, so staff can
+            # always reach Settings to set the PIN.
+            if mode == "self" and not settings.has_pin():
+                raise DeskError(SELF_CHECKIN_NEEDS_PIN)
             values = settings.snapshot()
             values.update({key: value for key, value in overrides.items() if value})
             if mode:
@@ -292,16 +318,20 @@ class DeskSession:
         return self._write_answer(lambda store: self._desk.walk_in(**form))
 
     def _write_answer(self, decide: Callable[[EventStore], ScanResult]) -> DeskAnswer:
-        def op(store: EventStore) -> DeskAnswer:
-            result = decide(store)
-            request = self._printing.after_check_in(store, result, auto=self.auto_print)
-            return DeskAnswer(result, None if request.outcome is PrintOutcome.SKIPPED
-                              else request)
-        answer = self.event.write(op, priority=Priority.INTERACTIVE)
+        answer = self.event.write(lambda store: self._answer(store, decide(store)),
+                                  priority=Priority.INTERACTIVE)
+        self._answered(answer)
+        return answer
+
+    def _answer(self, store: EventStore, result: ScanResult) -> DeskAnswer:
+        """The badge for a result, queued in the same write (on the writer)."""
+        request = self._printing.after_check_in(store, result, auto=self.auto_print)
+        return DeskAnswer(result, None if request.outcome is PrintOutcome.SKIPPED else request)
+
+    def _answered(self, answer: DeskAnswer) -> None:
         if answer.printing is not None and answer.printing.outcome is PrintOutcome.QUEUED:
             self._printing.wake()
         self._after_write(answer.result)
-        return answer
 
     def undo(self, checkin_id: str | None = None) -> UndoResult:
         """Void one of this desk's last check-ins (the latest when none is named)."""
@@ -327,10 +357,30 @@ class DeskSession:
     def search(self, text: str) -> list[Attendee]:
         return self.event.read(lambda reader: self._desk.search(text, view=reader))
 
-    def find_exact(self, first_name: str, last_name: str) -> Attendee | None:
-        """Self check-in: one exact match or nothing — never a list of other people."""
-        return self.event.read(lambda reader: self._desk.find_exact(first_name, last_name,
-                                                                     view=reader))
+    def find_me(self, first_name: str, last_name: str, detail: str) -> FindMeAnswer:
+        """Self check-in's "find me": check in the one person with this name (the surname
+        may be blank) and this email address or booking reference, in one write with their
+        badge. Anything else is a failure, recorded without what was typed; after a few in
+        a row this kiosk makes each further try wait longer, and a try while it waits is
+        not looked at."""
+        def op(store: EventStore) -> FindMeAnswer:
+            now = self._desk.now()
+            waiting = wait_before_next_try(
+                self_checkin.recent_failures(store.conn, store.device_id), now)
+            if waiting:
+                return FindMeAnswer(wait_s=_whole_seconds(waiting.total_seconds()))
+            attendee = self._desk.find_exact(first_name, last_name, detail)
+            if attendee is not None:
+                return FindMeAnswer(self._answer(store, self._desk.check_in(attendee.id)))
+            store.record(self_checkin_changes.find_me_failed(
+                self._desk.desk_name, now.isoformat(timespec="seconds")))
+            waiting = wait_before_next_try(
+                self_checkin.recent_failures(store.conn, store.device_id), now)
+            return FindMeAnswer(wait_s=_whole_seconds(waiting.total_seconds()))
+        found = self.event.write(op, priority=Priority.INTERACTIVE)
+        if found.answer is not None:
+            self._answered(found.answer)
+        return found
 
     def sample(self, state: str) -> ScanResult:
         """A result to show for a screenshot, built from real data without writing."""
@@ -339,13 +389,17 @@ class DeskSession:
     # -- settings -------------------------------------------------------------------------------
 
     def check_pin(self, pin: str) -> bool:
-        """The slow PIN hash, off the UI thread (and off the writer: it is a read)."""
+        """Whether ``pin`` is the supervisor PIN (never, when none is set): the slow hash,
+        off the UI thread (and off the writer: it is a read)."""
         return bool(self.event.read(lambda reader: DeskSettings(reader).check_pin(pin)))
 
     def save_settings(self, values: dict[str, Any], pin: str = "") -> tuple[dict[str, Any], bool]:
-        """Save desk settings (and a new PIN); raises ValueError with what is wrong."""
+        """Save desk settings (and a new PIN); raises ValueError with what is wrong, or
+        DeskError when self check-in is chosen on a desk with no supervisor PIN."""
         def save(store: EventStore) -> tuple[dict[str, Any], bool]:
             settings = DeskSettings(store)
+            if values.get("mode") == "self" and not pin and not settings.has_pin():
+                raise DeskError(SELF_MODE_NEEDS_PIN)
             for key, value in values.items():
                 settings[key] = value
             if pin:
@@ -462,6 +516,10 @@ class DeskSession:
         self.event.close()
         if self._lock is not None:
             self._lock.release()
+
+
+def _whole_seconds(seconds: float) -> int:
+    return max(1, math.ceil(seconds)) if seconds > 0 else 0
 
 
 def _counts(view: EventReader, desk: Desk) -> tuple[int, int]:

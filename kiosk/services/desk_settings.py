@@ -84,9 +84,12 @@ class DeskSettings:
         self._store.set_setting("desk.pin_hash", f"{salt.hex()}:{_slow_hash(pin, salt).hex()}")
 
     def check_pin(self, pin: str) -> bool:
+        """Whether ``pin`` is the supervisor PIN. With none set, no PIN is right: a desk
+        that lets people through while it has no PIN asks ``has_pin()`` first, so an
+        attendee at a self check-in kiosk can never close it with any number at all."""
         stored = self._store.setting("desk.pin_hash")
         if stored is None:
-            return True  # no PIN set yet: the desk is not locked
+            return False
         salt_hex, _, digest_hex = stored.partition(":")
         return hmac.compare_digest(_slow_hash(pin, bytes.fromhex(salt_hex)).hex(), digest_hex)
 

@@ -373,6 +373,10 @@ def _badge_printed_following_merges(conn: sqlite3.Connection, change: Change) ->
     _follow_survivor(conn, "prints", change)
 
 
+def _nothing_derived(conn: sqlite3.Connection, change: Change) -> None:
+    """A failed find-me is counted from the log itself; no derived table holds it."""
+
+
 APPLIERS: dict[ChangeKind, Callable[[sqlite3.Connection, Change], None]] = {
     ChangeKind.EVENT_UPDATE: _update_event,
     ChangeKind.ATTENDEE_UPSERT: _upsert_attendee,
@@ -387,6 +391,7 @@ APPLIERS: dict[ChangeKind, Callable[[sqlite3.Connection, Change], None]] = {
     ChangeKind.CHECKIN: _check_in_following_merges,
     ChangeKind.CHECKIN_VOID: _void_check_in,
     ChangeKind.BADGE_PRINTED: _badge_printed_following_merges,
+    ChangeKind.FIND_ME_FAILED: _nothing_derived,
 }
 
 

@@ -309,7 +309,8 @@ class DeskWindow(QMainWindow):
     def _open_settings(self) -> None:
         if self.opened is None:
             return
-        dialog = SettingsDialog(self.opened.settings, self.opened.checkpoints, self)
+        dialog = SettingsDialog(self.opened.settings, self.opened.checkpoints, self,
+                                has_pin=self.locked)
         dialog.accepted.connect(lambda: self._do(
             lambda s: s.save_settings(dialog.values(), dialog.pin()),
             lambda saved: self.on_settings_saved(*saved)))
@@ -340,6 +341,9 @@ class DeskWindow(QMainWindow):
 
         def accepted() -> None:
             reason = dialog.reason()
+            if not self.locked:  # no PIN set: this desk lets its volunteers decide
+                self.check_in(attendee.id, override=reason)
+                return
 
             def then(ok: bool) -> None:
                 if ok:

@@ -17,9 +17,14 @@ from PySide6.QtWidgets import (
 
 from kiosk.badges.resources import RESOURCES_DIR
 from kiosk.core.checkin_rules import Outcome
-from kiosk.core.models import Attendee
 from kiosk.services.desk import ScanResult
-from kiosk.services.desk_session import DeskAnswer, DeskOpened, DeskSession
+from kiosk.services.desk_session import (
+    SELF_CHECKIN_NEEDS_PIN,
+    DeskAnswer,
+    DeskOpened,
+    DeskSession,
+    FindMeAnswer,
+)
 from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.dialogs import PinDialog
 from kiosk.ui.scanner_filter import ScannerFilter
@@ -43,7 +48,8 @@ def _big_button(text: str) -> QPushButton:
 
 
 class SelfCheckInWindow(QMainWindow):
-    """Start screen → (scan | find me by my exact name) → welcome → start screen."""
+    """Start screen → (scan | find me by my exact name and a detail only I know) → welcome
+    → start screen."""
 
     ready = Signal()
     result_shown = Signal(object)
@@ -109,18 +115,29 @@ class SelfCheckInWindow(QMainWindow):
         layout.addWidget(self.no_ticket, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addLayout(languages)
         layout.addWidget(self.scan_input)
-        # Find-me page: surname and first name, exact match only.
+        # Find-me page: the name exactly as registered (the surname may be blank) and a
+        # second detail the person knows, because anyone may know a name.
         self.find_title = QLabel()
         self.find_title.setFont(_font(30, True))
         self.find_title.setWordWrap(True)
-        self.first_label, self.last_label = QLabel(), QLabel()
-        self.first_name, self.last_name = QLineEdit(), QLineEdit()
+        self.first_label, self.last_label, self.detail_label = QLabel(), QLabel(), QLabel()
+        self.first_name, self.last_name, self.detail = QLineEdit(), QLineEdit(), QLineEdit()
+        # An on-screen keyboard must not learn or suggest what someone typed here.
+        self.detail.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
+                                        | Qt.InputMethodHint.ImhNoPredictiveText
+                                        | Qt.InputMethodHint.ImhNoAutoUppercase)
         for label, field in ((self.first_label, self.first_name),
-                             (self.last_label, self.last_name)):
+                             (self.last_label, self.last_name),
+                             (self.detail_label, self.detail)):
             label.setFont(_font(20))
             field.setFont(_font(24))
             field.setMinimumHeight(56)
             field.returnPressed.connect(self._on_find)
+        self.find_hint = QLabel()
+        self.find_hint.setFont(_font(20, True))
+        self.find_hint.setWordWrap(True)
+        self.find_hint.setAccessibleName("Hint")
+        self.find_hint.hide()
         self.find_button = _big_button("")
         self.find_button.clicked.connect(self._on_find)
         self.back_button = _big_button("")
@@ -128,7 +145,8 @@ class SelfCheckInWindow(QMainWindow):
         find = QWidget()
         form = QVBoxLayout(find)
         form.addWidget(self.find_title)
-        for widget in (self.first_label, self.first_name, self.last_label, self.last_name):
+        for widget in (self.first_label, self.first_name, self.last_label, self.last_name,
+                       self.detail_label, self.detail, self.find_hint):
             form.addWidget(widget)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
@@ -152,6 +170,12 @@ class SelfCheckInWindow(QMainWindow):
         result_layout.addWidget(self.result_title)
         result_layout.addWidget(self.result_text)
         result_layout.addStretch(1)
+        # Only when self check-in could not start: nothing runs, so staff may close it.
+        self.close_button = _big_button("")
+        self.close_button.setMinimumWidth(320)
+        self.close_button.clicked.connect(self.exit_requested.emit)
+        self.close_button.hide()
+        result_layout.addWidget(self.close_button, alignment=Qt.AlignmentFlag.AlignCenter)
         self.result_page = result
         for page in (start, find, result):
             self.pages.addWidget(page)
@@ -194,13 +218,19 @@ class SelfCheckInWindow(QMainWindow):
         self.no_ticket.setAccessibleName(self.no_ticket.text())
         self.staff_button.setText(self.tr("Staff"))
         self.staff_button.setAccessibleName(self.tr("Staff"))
-        self.find_title.setText(self.tr("Type your name as you registered it"))
+        self.find_title.setText(self.tr("Type your name as you registered it, and your email "
+                                        "address or booking reference"))
         self.first_label.setText(self.tr("First name"))
-        self.last_label.setText(self.tr("Surname"))
+        self.last_label.setText(self.tr("Surname (leave empty if you have only one name)"))
+        self.detail_label.setText(self.tr("Email address or booking reference"))
         self.first_name.setAccessibleName(self.tr("First name"))
         self.last_name.setAccessibleName(self.tr("Surname"))
+        self.detail.setAccessibleName(self.tr("Email address or booking reference"))
+        self.find_hint.setText(self.tr("Please type your name and your email address or "
+                                       "booking reference."))
         self.find_button.setText(self.tr("Find me"))
         self.back_button.setText(self.tr("Back"))
+        self.close_button.setText(self.tr("Close (staff)"))
 
     # -- flow --------------------------------------------------------------------------------
 
@@ -222,14 +252,25 @@ class SelfCheckInWindow(QMainWindow):
         self.ready.emit()
 
     def _on_open_failed(self, message: str) -> None:
-        self._show_message(self.tr("This kiosk is not ready."),
-                           self.tr("Please go to the staffed desk."), "#b3261e", reset=False)
+        if message == SELF_CHECKIN_NEEDS_PIN:
+            self._show_message(
+                self.tr("This kiosk needs a supervisor PIN before it can run self check-in; "
+                        "ask staff."),
+                self.tr("Staff: open this event as a staffed desk, set a supervisor PIN in "
+                        "Settings, then start self check-in again."), "#b3261e", reset=False)
+        else:
+            self._show_message(self.tr("This kiosk is not ready."),
+                               self.tr("Please go to the staffed desk."), "#b3261e",
+                               reset=False)
+        self.close_button.show()
         self.ready.emit()
 
     def show_start(self) -> None:
         self._reset.stop()
         self.first_name.clear()
         self.last_name.clear()
+        self.detail.clear()
+        self.find_hint.hide()
         self.pages.setCurrentIndex(0)
         self.scan_input.clear()
         self.scan_input.setFocus()
@@ -251,17 +292,28 @@ class SelfCheckInWindow(QMainWindow):
 
     def _on_find(self) -> None:
         first, last = self.first_name.text().strip(), self.last_name.text().strip()
-        if first and last:
-            self.desk.do(lambda s: s.find_exact(first, last), self.on_exact_found,
-                         self.on_fault, "look")
-
-    def on_exact_found(self, attendee: Attendee | None) -> None:
-        if attendee is None:
-            self._show_message(self.tr("We could not find you"),
-                               self.tr("Please check the spelling, or go to the staffed desk "
-                                       "— they will help you."), "#f2b705", dark_text=True)
+        detail = self.detail.text().strip()
+        if not (first or last) or not detail:
+            self.find_hint.show()  # never nothing at all: say what is missing
             return
-        self.desk.do(lambda s: s.check_in(attendee.id), self.on_answered, self.on_fault)
+        self.find_hint.hide()
+        # One write: the kiosk's slow-down, the match and the check-in are decided together.
+        self.desk.do(lambda s: s.find_me(first, last, detail), self.on_find_answered,
+                     self.on_fault)
+
+    def on_find_answered(self, found: FindMeAnswer) -> None:
+        if found.answer is not None:
+            self.on_answered(found.answer)
+            return
+        # One answer for a wrong detail, a name nobody has and two people alike: nothing
+        # on this screen may tell a stranger which it was.
+        text = self.tr("Please go to the desk.")
+        if found.wait_s:
+            minutes = -(-found.wait_s // 60)  # whole minutes, rounded up
+            text += "\n" + self.tr("Find me is paused at this kiosk for %1 min.").replace(
+                "%1", str(minutes))
+        self._show_message(self.tr("We couldn't find that."), text, "#f2b705",
+                           dark_text=True)
 
     def on_scan_decided(self, result: ScanResult) -> None:
         name = result.attendee.display_name if result.attendee else ""

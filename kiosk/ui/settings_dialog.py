@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
+from kiosk.services.desk_session import SELF_MODE_NEEDS_PIN
 from kiosk.services.desk_settings import OPTIONS
 from kiosk.ui.dialogs import _field, _Form
 
@@ -14,9 +15,10 @@ class SettingsDialog(_Form):
     """Edits a snapshot of the settings; the caller saves what comes back."""
 
     def __init__(self, settings: dict[str, Any], checkpoints: list[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, has_pin: bool = False) -> None:
         super().__init__("Desk settings", "Changes apply when the desk restarts its session.",
                          parent)
+        self.has_pin = has_pin
         self.desk_name = _field(OPTIONS["desk_name"].title, settings["desk_name"])
         self.operator = _field(OPTIONS["operator"].title, settings["operator"])
         self.mode = QComboBox()
@@ -60,6 +62,8 @@ class SettingsDialog(_Form):
             return "A supervisor PIN is 4 to 12 digits."
         if not self.desk_name.text().strip():
             return "Give the desk a name, e.g. “Desk 2”."
+        if self.mode.currentData() == "self" and not self.has_pin and not pin:
+            return SELF_MODE_NEEDS_PIN
         return ""
 
     def values(self) -> dict[str, Any]:

@@ -138,7 +138,8 @@ def test_only_organisers_list_and_revoke_devices(hub, tmp_path: Path) -> None:
 
 
 def test_a_long_poll_wakes_within_moments_of_a_push(hub, tmp_path: Path, event: Event) -> None:
-    a, b = EventStore.open(tmp_path / "a.db", create=True), EventStore.open(tmp_path / "b.db", create=True)
+    a = EventStore.open(tmp_path / "a.db", create=True)
+    b = EventStore.open(tmp_path / "b.db", create=True)
     sync_a, sync_b = enrol(hub.hub, a, "Desk A"), enrol(hub.hub, b, "Desk B")
     sync_a.sync_once()
     sync_b.sync_once()
@@ -205,3 +206,26 @@ def test_a_push_of_changes_clashing_on_device_and_number_is_refused(hub, tmp_pat
     with pytest.raises(HubRefused, match="clash"):
         syncer.client().push([forged], 0)
     assert HubClient(hub.address.url, None, None).close() is None
+
+
+def test_a_kiosks_failed_find_me_tries_reach_the_organisers(hub, tmp_path: Path) -> None:
+    """Counted on every console once synced: where and when, never what was typed."""
+    from kiosk.core.changes import self_checkin
+    from kiosk.services import console
+
+    kiosk = EventStore.open(tmp_path / "kiosk.db")
+    organisers = EventStore.open(tmp_path / "organisers.db")
+    try:
+        kiosk_sync = enrol(hub.hub, kiosk, "Self 1")
+        kiosk_sync.sync_once()
+        for minute in range(2):
+            kiosk.record(self_checkin.find_me_failed("Self 1", f"2026-11-28T09:0{minute}:00"))
+        assert kiosk_sync.sync_once().pushed == 2
+        enrol(hub.hub, organisers, "Console").sync_once()
+        board = console.dashboard(organisers)
+        assert board is not None
+        assert [(d.desk, d.find_me_failed) for d in board.desks if d.find_me_failed] == [
+            ("Self 1", 2)]
+    finally:
+        kiosk.close()
+        organisers.close()

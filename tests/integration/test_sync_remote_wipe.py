@@ -234,7 +234,8 @@ def test_no_one_without_the_desks_key_hears_or_triggers_its_order(
         tmp_path: Path, event: Event) -> None:
     hub = open_hub_log(str(tmp_path / "hub.db"))
     with running_hub(hub, event) as server:
-        lost, other = EventStore.open(tmp_path / "l.db", create=True), EventStore.open(tmp_path / "o.db", create=True)
+        lost = EventStore.open(tmp_path / "l.db", create=True)
+        other = EventStore.open(tmp_path / "o.db", create=True)
         enrol(hub, lost, "Lost")
         other_sync = enrol(hub, other, "Other")
         hub.order_wipe(lost.device_id, 1_700_000_000_000)

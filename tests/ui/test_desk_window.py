@@ -349,3 +349,59 @@ def test_a_second_desk_window_on_a_file_a_desk_has_open_is_refused_in_plain_word
     dispose(_open_windows.pop())
     again = open_desk(qtbot, event_file["path"])  # closed, the file is free for a desk again
     assert again.desk.session is not None
+
+
+@pytest.fixture
+def unlocked_file(tmp_path):
+    """An event file whose desk has no supervisor PIN yet."""
+    from kiosk.services.demo import create_demo_event
+
+    path = tmp_path / "unlocked.db"
+    store, _ = create_demo_event(path, attendees=12, seed=2)
+    store.close()
+    return path
+
+
+def test_self_check_in_is_refused_in_settings_until_a_pin_is_set(qtbot, unlocked_file) -> None:
+    from kiosk.ui.settings_dialog import SettingsDialog
+
+    window = open_desk(qtbot, unlocked_file)
+    assert not window.locked
+    window.on_settings_requested()
+    settings = window.findChildren(SettingsDialog)[-1]
+    settings.mode.setCurrentIndex(settings.mode.findData("self"))
+    settings._accept_if_valid()
+    assert settings.isVisible()  # not saved: the organiser is asked for a PIN first
+    assert settings.error.text().startswith("Self check-in needs a supervisor PIN")
+    settings.new_pin.setText("2468")
+    settings._accept_if_valid()
+    qtbot.wait_until(lambda: "Settings saved" in window.result.message.text(), timeout=10_000)
+    assert window.opened.settings["mode"] == "self" and window.locked
+
+
+def test_an_unlocked_desk_can_still_let_someone_in_anyway(qtbot, unlocked_file) -> None:
+    """With no PIN set no PIN is right, so a desk without one must not ask for one."""
+    from kiosk.core.changes import ChangeKind
+    from kiosk.store import queries
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(unlocked_file)
+    try:
+        workshop = queries.list_sessions(store.conn)[0]
+        store.record(ChangeKind.CHECKPOINT_UPSERT, {"id": "door", "name": "Door",
+                                                    "session_id": workshop.id})
+        person = next(a for a in queries.list_attendees(store.conn, status="active")
+                      if workshop.id not in a.sessions)
+    finally:
+        store.close()
+    window = open_desk(qtbot, unlocked_file, mode="door")
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        window.check_in(person.id)
+    assert blocker.args[0].outcome is Outcome.NOT_BOOKED
+    window.on_action_chosen("override")
+    dialog = window.findChildren(PinDialog)[-1]
+    dialog.pin.setText("0000")
+    dialog.reason_field.setText("spare seat")
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        dialog._accept_if_valid()
+    assert blocker.args[0].outcome is Outcome.OK

@@ -1,10 +1,11 @@
 """Every kind of change in the event's log, each in its one home.
 
-A kind's module (``attendee``, ``checkin``, ``badge``, ``workshop``, ``event``) holds its
-payload's shape and the builder that makes one, its validation (run when a change is made
-here and when one arrives from elsewhere), its audit wording, what it says about whom it
-touches, and its privacy class (what a wipe removes, what anonymising keeps). How a kind is
-applied to the derived tables is SQL, in ``kiosk.store.appliers``, keyed by the same kind;
+A kind's module (``attendee``, ``checkin``, ``badge``, ``workshop``, ``event``,
+``self_checkin``) holds its payload's shape and the builder that makes one, its validation
+(run when a change is made here and when one arrives from elsewhere), its audit wording,
+what it says about whom it touches, and its privacy class (what a wipe removes, what
+anonymising keeps). How a kind is applied to the derived tables is SQL, in
+``kiosk.store.appliers``, keyed by the same kind;
 ``tests/unit/core/test_change_kinds.py`` proves every kind complete and classified.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from kiosk.core.changes import attendee, badge, checkin, event, workshop
+from kiosk.core.changes import attendee, badge, checkin, event, self_checkin, workshop
 from kiosk.core.changes.event import KEY_SWAP, key_set_by
 from kiosk.core.changes.record import Change, ChangeKind, NewChange
 from kiosk.core.changes.spec import AuditLine, KindSpec, Privacy, Wipe
@@ -21,12 +22,12 @@ from kiosk.core.changes.spec import AuditLine, KindSpec, Privacy, Wipe
 KINDS: dict[ChangeKind, KindSpec] = {
     spec.kind: spec
     for spec in (*event.SPECS, *attendee.SPECS, *workshop.SPECS, *checkin.SPECS,
-                 *badge.SPECS)
+                 *badge.SPECS, *self_checkin.SPECS)
 }
 
 __all__ = ["KEY_SWAP", "KINDS", "AuditLine", "Change", "ChangeKind", "KindSpec", "LeftOut",
            "NewChange", "Privacy", "Wipe", "attendee", "badge", "checkin", "event",
-           "key_set_by", "payload_problem", "workshop"]
+           "key_set_by", "payload_problem", "self_checkin", "workshop"]
 
 
 def payload_problem(kind: ChangeKind, payload: Any, strict: bool = False) -> str | None:

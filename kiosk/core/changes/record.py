@@ -23,6 +23,7 @@ class ChangeKind(StrEnum):
     CHECKIN_VOID = "checkin.void"
     BADGE_PRINTED = "badge.printed"
     TICKET_REISSUE = "ticket.reissue"
+    FIND_ME_FAILED = "findme.failed"  # a self check-in "find me" that found nobody
 
 
 @dataclass(frozen=True)

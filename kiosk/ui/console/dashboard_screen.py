@@ -85,6 +85,7 @@ class DashboardScreen(QWidget):
         self.overall_bar.setMaximumHeight(14)
         self.not_arrived_label = _big(14, "Not arrived yet")
         self.duplicates_label = _big(14, "Duplicate check-ins")
+        self.find_me_label = _big(14, "Self check-in find-me tries that found nobody")
         self.categories = _table(["Category", "Checked in"])
         header = self.categories.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -101,6 +102,8 @@ class DashboardScreen(QWidget):
 
         figures = QHBoxLayout()
         figures.addWidget(self.not_arrived_label)
+        figures.addStretch(1)
+        figures.addWidget(self.find_me_label)
         figures.addStretch(1)
         figures.addWidget(self.duplicates_label)
         grid = QGridLayout()
@@ -164,6 +167,13 @@ class DashboardScreen(QWidget):
             "No duplicate check-ins" if not count else
             f"⚠ {count} duplicate check-in{'s' if count != 1 else ''} to review")
         self.duplicates_label.setStyleSheet("" if not count else "color: #8a1c14;")
+        failed = dashboard.find_me_failed
+        # Shown only once there is one: most events never have any, and a zero says nothing.
+        self.find_me_label.setText(
+            f"⚠ Self check-in: {failed:,} find-me {'try' if failed == 1 else 'tries'} found "
+            "nobody (see Desks)" if failed else "")
+        self.find_me_label.setStyleSheet("color: #8a1c14;")
+        self.find_me_label.setVisible(bool(failed))
         self._fill_categories(dashboard)
         self._fill_workshops(dashboard)
         self.chart.set_arrivals(dashboard.arrivals)

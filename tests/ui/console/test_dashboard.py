@@ -82,3 +82,40 @@ def test_an_expected_desk_not_heard_from_stands_out(qtbot, open_console, event_f
     lines = [screen.desks.item(i).text() for i in range(screen.desks.count())]
     assert lines[0].startswith("Front desk: 1 check-in, latest ")
     assert lines[1] == "⚠ Side door: expected, not heard from yet"
+
+
+def test_failed_find_me_tries_are_counted_per_self_check_in_kiosk(
+    qtbot, open_console, event_file
+) -> None:
+    """Synced in from a kiosk: its failed find-me tries (where and when, nothing typed)."""
+    from kiosk.core.changes import self_checkin
+
+    store = EventStore.open(event_file["path"])
+    try:
+        later = Stamp.parse(store.changes().__next__().hlc).wall_ms + 10**6
+        failures = [self_checkin.find_me_failed("Self 1", f"2026-11-28T09:0{n}:00")
+                    for n in range(3)]
+        store.receive([Change(uuid7(later + n), "kiosk-device", n + 1,
+                              Stamp(later + n, 0, "kiosk-device").encode(), failure.kind,
+                              failure.payload)
+                       for n, failure in enumerate(failures)])
+    finally:
+        store.close()
+    window = open_console(event_file["path"])
+    window.show_screen("dashboard")
+    screen = window.dashboard
+    qtbot.wait_until(lambda: screen.dashboard is not None, timeout=10_000)
+    assert screen.find_me_label.isVisibleTo(screen)
+    assert screen.find_me_label.text() == ("⚠ Self check-in: 3 find-me tries found nobody "
+                                           "(see Desks)")
+    lines = [screen.desks.item(i).text() for i in range(screen.desks.count())]
+    assert [line for line in lines if line.startswith("Self 1: ")] == [
+        f"Self 1: no check-ins yet — ⚠ 3 find-me tries found nobody — last heard from "
+        f"{screen.dashboard.desks[0].last_contact}"]
+
+
+def test_no_failed_find_me_tries_shows_nothing(qtbot, open_console, event_file) -> None:
+    screen = open_console(event_file["path"]).dashboard
+    qtbot.wait_until(lambda: screen.dashboard is not None, timeout=10_000)
+    assert screen.dashboard.find_me_failed == 0
+    assert not screen.find_me_label.isVisibleTo(screen)

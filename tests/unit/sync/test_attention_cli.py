@@ -20,7 +20,8 @@ def test_double_check_in_is_listed_for_staff(
     event = make_event(tmp_path)
     shutil.copy(event.package, tmp_path / "a.db")
     shutil.copy(event.package, tmp_path / "b.db")
-    a, b = EventStore.open(tmp_path / "a.db", create=True), EventStore.open(tmp_path / "b.db", create=True)
+    a = EventStore.open(tmp_path / "a.db", create=True)
+    b = EventStore.open(tmp_path / "b.db", create=True)
     assert Desk(a, "Desk A").scan(event.codes[0]).outcome.value == "ok"
     assert Desk(b, "Desk B").scan(event.codes[0]).outcome.value == "ok"
     a.receive(list(b.changes()))

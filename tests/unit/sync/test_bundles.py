@@ -31,7 +31,8 @@ def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
 def desks(tmp_path: Path, event: Event) -> tuple[EventStore, EventStore]:
     for name in "ab":
         shutil.copy(event.package, tmp_path / f"{name}.db")
-    a, b = EventStore.open(tmp_path / "a.db", create=True), EventStore.open(tmp_path / "b.db", create=True)
+    a = EventStore.open(tmp_path / "a.db", create=True)
+    b = EventStore.open(tmp_path / "b.db", create=True)
     Desk(a, "Desk A").scan(event.codes[0])
     Desk(a, "Desk A").walk_in("Amani", "Tesfay")
     yield a, b
