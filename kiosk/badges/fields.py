@@ -4,7 +4,8 @@ A placeholder is ``{field}`` or ``{field|other|...}`` (the first non-empty one);
 ``}}`` are literal braces. A legal name that a badge name replaces, and a surname or an
 organisation of someone who asked for their first name only, are withheld: an element
 that needs a withheld field is left off the badge rather than printed with a gap. An
-element whose fields are all empty (no pronouns given) is left off too.
+element whose fields are all empty (no pronouns given) is left off too. ``{category}`` is
+the category's badge label (Event setup), which is empty until set for an imported one.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def field_values(badge: BadgeData) -> dict[str, str | None]:
         "display_name": person.display_name,
         "organisation": None if first_only else person.organisation,
         "pronouns": person.pronouns,
-        "category": person.category,
+        # The organisers' badge label, never the category's own name: an imported ticket
+        # type can say what a person must not have printed on their chest.
+        "category": badge.event.label_of(person.category),
         "event_name": badge.event.name,
         "event_date": badge.event.date,
         "venue": badge.event.venue,

@@ -39,6 +39,8 @@ def _result_json(result: Any) -> dict[str, Any]:
         "outcome": result.outcome.value, "message": result.message,
         "tone": result.tone.value, "attendee": _person_json(result.attendee),
     }
+    if result.attendee is not None:
+        data["category_label"] = result.category_label  # what the desk's screen shows
     if result.prior is not None:
         data["first_checkin"] = {"at": result.prior.at, "device": result.prior.device,
                                  "operator": result.prior.operator}
@@ -66,7 +68,8 @@ def _print_result(result: Any, as_json: bool) -> None:
     print(f"{result.tone.value.upper()}: {result.headline} — {result.message}")
     if result.attendee is not None:
         a = result.attendee
-        print(f"  {a.display_name} ({a.category})  id {a.id}")
+        shown = f" ({result.category_label})" if result.category_label else ""
+        print(f"  {a.display_name}{shown}  id {a.id}")
         if a.desk_note:
             print(f"  Note: {a.desk_note}")
         if a.access_needs:
@@ -145,7 +148,7 @@ def cmd_walkin(args: argparse.Namespace) -> int:
         try:
             result = _desk(args, store).walk_in(args.first or "", args.last or "",
                                                 args.badge_name or "", args.org or "",
-                                                args.category or "delegate")
+                                                args.category or "")
         except DeskError as exc:
             raise UserError(str(exc)) from exc
     _print_result(result, args.json)
@@ -160,16 +163,21 @@ def cmd_edit(args: argparse.Namespace) -> int:
                if getattr(args, name) is not None}
     if not changes:
         raise UserError("Say what to change, e.g. --badge-name 'Kate Nowak'.")
+    from kiosk.store import queries
+
     with open_store(args.event) as store:
         try:
             updated = _desk(args, store).edit(args.attendee, **changes)
         except DeskError as exc:
             raise UserError(str(exc)) from exc
+        event = queries.get_event(store.conn, logo=False)
     if args.json:
         print_json(_person_json(updated) | {"organisation": updated.organisation,
                                               "pronouns": updated.pronouns})
     else:
-        print(f"Saved: {updated.display_name} ({updated.category})"
+        # As the desk's screen shows it: the category's badge label, never its name.
+        label = event.label_of(updated.category) if event is not None else ""
+        print(f"Saved: {updated.display_name}" + (f" ({label})" if label else "")
               + (f", {updated.organisation}" if updated.organisation else ""))
     return 0
 
@@ -210,7 +218,9 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("--last", metavar="NAME")
     p.add_argument("--badge-name", metavar="NAME")
     p.add_argument("--org", metavar="ORGANISATION")
-    p.add_argument("--category", default="delegate")
+    p.add_argument("--category", metavar="NAME",
+                   help="one of the event's categories (see Event setup); default: delegate, "
+                        "else the event's first")
     _desk_options(p)
 
     p = command(sub, "edit", cmd_edit,

@@ -57,7 +57,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json({k: data[k] for k in (
             "read", "created", "updated", "unchanged", "duplicates", "cancelled", "missing",
             "errors", "preset", "sheet", "dry_run", "duplicate_rows", "missing_ids",
-            "new_sessions")})
+            "new_sessions", "new_categories")})
         return 0
     verb = "Would import" if report.dry_run else "Imported"
     print(f"{verb} {args.file} (read as {report.preset}"
@@ -73,6 +73,9 @@ def cmd_import(args: argparse.Namespace) -> int:
               " Cancel them in the console if they are no longer coming.")
     for session in report.new_sessions:
         print(f"  New workshop: {session}")
+    for category in report.new_categories:
+        print(f"  New category: {category} (its badges print no label until you set one in "
+              "Event setup)")
     for error in report.errors:
         print(f"  Row {error.row}: {error.message}")
     if report.dry_run:

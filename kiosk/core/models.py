@@ -148,6 +148,9 @@ class Event:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     # Set in the console's Event setup; shared with every desk through event.update.
     category_colours: tuple[tuple[str, str], ...] = ()  # (category, "#rrggbb")
+    category_labels: tuple[tuple[str, str], ...] = ()  # (category, what its badges print)
+    discreet_categories: tuple[str, ...] = ()  # never named at desks or to others
+    ticket_types: tuple[tuple[str, str], ...] = ()  # (ticket type, the category it goes to)
     logo: bytes = b""  # PNG or JPEG, for badges and tickets
 
     def colour_of(self, category: str, default: str = "") -> str:
@@ -155,3 +158,55 @@ class Event:
         wanted = category.casefold()
         return next((c for name, c in self.category_colours if name.casefold() == wanted),
                     default)
+
+    def label_of(self, category: str) -> str:
+        """What a badge prints for a category: the label the organisers gave it. Until they
+        give one, a default category prints its own name and any other prints nothing, so
+        a ticket type ("Survivor leaders, free") never reaches a badge unless chosen."""
+        wanted = same_category_key(category)
+        label = next((text for name, text in self.category_labels
+                      if same_category_key(name) == wanted), None)
+        if label is not None:
+            return label
+        return category if wanted in _DEFAULT_KEYS else ""
+
+    def is_discreet(self, category: str) -> bool:
+        """Whether a category's name is kept from desks, self check-in and others' files."""
+        wanted = same_category_key(category)
+        return any(same_category_key(name) == wanted for name in self.discreet_categories)
+
+    def category_for_ticket_type(self, ticket_type: str) -> str:
+        """The category an imported ticket type goes to: the one it was renamed or merged
+        into in Event setup, else a category of that name (the event's spelling), else the
+        ticket type itself (a new category)."""
+        wanted = same_category_key(ticket_type)
+        target = next((c for t, c in self.ticket_types if same_category_key(t) == wanted),
+                      ticket_type)
+        key = same_category_key(target)
+        return next((name for name in self.categories if same_category_key(name) == key),
+                    target)
+
+    def desk_choices(self, current: str = "") -> tuple[tuple[str, str], ...]:
+        """(what a desk shows, category) for each of the event's categories, and ``current``
+        (a person's own) when it is not one of them. A discreet category is shown by its
+        badge label, never by its name; two that would look alike are numbered."""
+        names = list(self.categories)
+        if current.strip() and all(same_category_key(n) != same_category_key(current)
+                                   for n in names):
+            names.append(current)
+        seen: dict[str, int] = {}
+        choices = []
+        for name in names:
+            shown = (self.label_of(name) or "No badge label") if self.is_discreet(name) else name
+            key = same_category_key(shown)
+            seen[key] = seen.get(key, 0) + 1
+            choices.append((shown if seen[key] == 1 else f"{shown} ({seen[key]})", name))
+        return tuple(choices)
+
+
+def same_category_key(name: str) -> str:
+    """Two category names that differ only in case or spacing are the same category."""
+    return " ".join(name.split()).casefold()
+
+
+_DEFAULT_KEYS = frozenset(same_category_key(name) for name in DEFAULT_CATEGORIES)

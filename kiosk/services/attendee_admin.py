@@ -145,6 +145,15 @@ def known_categories(view: EventReader) -> list[str]:
     return names
 
 
+def default_category(view: EventReader) -> str:
+    """A walk-in's category when none is chosen: "delegate" where the event has it, else
+    the first of the event's own."""
+    event = queries.get_event(view.conn, logo=False)
+    names = event.categories if event is not None else ()
+    return next((c for c in names if c.casefold() == "delegate"), names[0] if names
+                else "delegate")
+
+
 def category_named(view: EventReader, name: str) -> str:
     """The event's category a person means by ``name`` (any case); refused if there is
     none, so a typo never makes a new category on a badge."""
@@ -152,7 +161,10 @@ def category_named(view: EventReader, name: str) -> str:
     known = known_categories(view)
     found = next((c for c in known if c.casefold() == wanted.casefold()), None)
     if found is None:
-        shown = ", ".join(f"“{c}”" for c in known[:12])
+        event = queries.get_event(view.conn, logo=False)
+        # The refusal is read at a desk: a discreet category is not named in it.
+        offered = [c for c in known if event is None or not event.is_discreet(c)]
+        shown = ", ".join(f"“{c}”" for c in offered[:12])
         raise AdminError(f"There is no category called “{wanted[:60]}”. Choose one of "
                          f"{shown}, or add it in Event setup first.")
     return found

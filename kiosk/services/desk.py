@@ -28,7 +28,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, name_key, words
 from kiosk.core.tickets import TicketVerdict
-from kiosk.services.attendee_admin import category_named, edit_attendee
+from kiosk.services.attendee_admin import category_named, default_category, edit_attendee
 from kiosk.store import checkins, queries, self_checkin
 from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.search import TypoIndex
@@ -49,6 +49,9 @@ class ScanResult:
     prior: PriorCheckin | None = None
     checkin_id: str | None = None
     code: str | None = None  # a walk-in's new code
+    # What a desk shows of the person's category: its badge label, never its name (an
+    # imported ticket type can say what must not be read out over a person's shoulder).
+    category_label: str = ""
 
     @property
     def tone(self) -> Tone:
@@ -162,7 +165,8 @@ class Desk:
         if attendee is None:  # a genuine ticket this desk has not received yet
             return ScanResult(Outcome.UNKNOWN, "A genuine ticket, but this person is not in this "
                               "desk's list yet. Sync the desk, or find them with Search.")
-        return self._check_in(attendee, presented_serial=match.serial, method="scan")
+        return self._shown(self._check_in(attendee, presented_serial=match.serial,
+                                          method="scan"))
 
     def check_in(self, attendee_id: str, override: str = "", method: str = "search") -> ScanResult:
         """Check in a person found by name (same rules as a scan, minus the code checks).
@@ -173,7 +177,15 @@ class Desk:
         attendee = queries.get_attendee(self.store.conn, attendee_id)
         if attendee is None:
             return ScanResult(Outcome.UNKNOWN, "This person is no longer in the list.")
-        return self._check_in(attendee, method=method, override=override)
+        return self._shown(self._check_in(attendee, method=method, override=override))
+
+    def _shown(self, result: ScanResult, view: EventReader | None = None) -> ScanResult:
+        """``result`` with the badge label of the person's category, as the event has it now."""
+        if result.attendee is None:
+            return result
+        event = queries.get_event((view or self.store).conn, logo=False)
+        return replace(result, category_label=event.label_of(result.attendee.category)
+                       if event is not None else "")
 
     def _resolve(self, attendee: Attendee) -> Attendee:
         """Follow merges to the surviving record (the store's one rule)."""
@@ -305,22 +317,23 @@ class Desk:
             return ScanResult(Outcome.UNKNOWN, CODE_MESSAGES[Outcome.UNKNOWN])
         if state == "already":
             prior = PriorCheckin("sample", "2026-11-28T09:12:00", "Desk 2", "Sam")
-            return ScanResult(Outcome.ALREADY, decide(CheckinFacts(
-                person, self.checkpoint, prior=prior)).message, person, prior)
-        return ScanResult(Outcome.OK, decide(CheckinFacts(person, self.checkpoint)).message,
-                          replace(person, checked_in=True))
+            return self._shown(ScanResult(Outcome.ALREADY, decide(CheckinFacts(
+                person, self.checkpoint, prior=prior)).message, person, prior), view)
+        return self._shown(ScanResult(Outcome.OK, decide(CheckinFacts(
+            person, self.checkpoint)).message, replace(person, checked_in=True)), view)
 
     # -- walk-ins and corrections -----------------------------------------------------------
 
     def walk_in(
         self, first_name: str = "", last_name: str = "", badge_name: str = "",
-        organisation: str = "", category: str = "delegate",
+        organisation: str = "", category: str = "",
     ) -> ScanResult:
-        """Register someone who is not on the list and check them in on the spot."""
+        """Register someone who is not on the list and check them in on the spot, in one of
+        the event's categories (refused for a name the event does not have)."""
         fields = {
             "first_name": clean(first_name), "last_name": clean(last_name),
             "badge_name": clean(badge_name), "organisation": clean(organisation),
-            "category": category_named(self.store, category or "delegate"),
+            "category": category_named(self.store, category or default_category(self.store)),
         }
         if not (fields["first_name"] or fields["last_name"] or fields["badge_name"]):
             raise DeskError("A walk-in needs a first name, a last name or a badge name.")

@@ -382,6 +382,14 @@ class DeskSession:
             self._answered(found.answer)
         return found
 
+    def category_choices(self, current: str = "") -> tuple[tuple[str, str], ...]:
+        """The event's categories as this desk offers them now (a discreet one by its badge
+        label), with ``current`` (a person's own) among them: Event.desk_choices."""
+        def choices(reader: EventReader) -> tuple[tuple[str, str], ...]:
+            event = queries.get_event(reader.conn, logo=False)
+            return event.desk_choices(current) if event is not None else ()
+        return self.event.read(choices)
+
     def sample(self, state: str) -> ScanResult:
         """A result to show for a screenshot, built from real data without writing."""
         return self.event.read(lambda reader: self._desk.sample_result(state, view=reader))

@@ -1,5 +1,6 @@
-"""The event's settings as the organisers edit them: details, logo, categories, workshops,
-checkpoints and the desks expected, each checked in plain words and written as a change.
+"""The event's settings as the organisers edit them: details, logo, categories (with their
+badge labels, colours and discretion), workshops, checkpoints and the desks expected, each
+checked in plain words and written as a change.
 
 Every write goes through the change log (``event.update``, ``session.upsert``,
 ``session.remove``, ``checkpoint.upsert``, ``checkpoint.remove``, ``attendee.edit``), so
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core import changes
-from kiosk.core.models import MAIN_CHECKPOINT_ID, Checkpoint, Event, Session
+from kiosk.core.changes import NewChange
+from kiosk.core.models import MAIN_CHECKPOINT_ID, Checkpoint, Event, Session, same_category_key
 from kiosk.core.text import count_people, has, words
 from kiosk.services.event_setup import SIGNING_KEY, event_of, session_id_for
 from kiosk.store import checkins, console_queries, queries
@@ -62,9 +64,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class CategoryLine:
-    name: str
+    name: str  # the organisers' word for it (an imported ticket type, until renamed)
     colour: str
     attendees: int  # expected (active) attendees in it
+    label: str = ""  # what its badges print; "" prints nothing
+    discreet: bool = False  # its name is never shown at desks or in files for others
+    listed: bool = True  # on the event's own list (else only people are in it)
 
 
 @dataclass(frozen=True)
@@ -103,16 +108,12 @@ class WorkshopForm:
 def load_settings(store: EventStore) -> EventSettings:
     event = event_of(store)
     fields = queries.event_fields(store.conn)
-    counts = {category.casefold(): expected for category, _came, expected
-              in console_queries.category_attendance(store.conn)}
     booked = queries.session_bookings(store.conn)
     logo = fields.get("logo")
     return EventSettings(
         event=event,
         logo_name=str(logo.get("file_name", "logo")) if isinstance(logo, dict) else "",
-        categories=tuple(CategoryLine(name, colour_for(event, name),
-                                      counts.get(name.casefold(), 0))
-                         for name in event.categories),
+        categories=category_lines(store, event),
         workshops=tuple(WorkshopLine(s, booked.get(s.id, 0))
                         for s in queries.list_sessions(store.conn)),
         checkpoints=tuple(queries.list_checkpoints(store.conn)),
@@ -294,104 +295,290 @@ def write_logo(store: EventStore, folder: Path) -> Path | None:
     return target
 
 
-# -- categories and their badge colours ---------------------------------------------------
+# -- categories: their badge labels, colours and discretion --------------------------------
+
+# A badge label fits a badge's band; a longer one would shrink to nothing legible.
+LABEL_LIMIT = 40
 
 
-def _categories(store: EventStore) -> tuple[Event, list[str], dict[str, str]]:
-    event = event_of(store)
-    return event, list(event.categories), dict(event.category_colours)
+def category_lines(view: EventReader, event: Event) -> tuple[CategoryLine, ...]:
+    """Every category in use: the event's own list, then any other category people are in
+    (one an import made before imports listed their categories), each with its count."""
+    counts: dict[str, int] = {}
+    spelt: dict[str, str] = {}
+    for _id, category, expected in console_queries.attendee_categories(view.conn):
+        if not category.strip():
+            continue
+        key = same_category_key(category)
+        spelt.setdefault(key, category)
+        counts[key] = counts.get(key, 0) + int(expected)
+    listed = {same_category_key(name) for name in event.categories}
+    others = sorted((name for key, name in spelt.items() if key not in listed), key=str.casefold)
+    return tuple(
+        CategoryLine(name, colour_for(event, name), counts.get(same_category_key(name), 0),
+                     event.label_of(name), event.is_discreet(name),
+                     same_category_key(name) in listed)
+        for name in (*event.categories, *others))
 
 
-def _colour_key(colours: dict[str, str], name: str) -> str | None:
-    return next((key for key in colours if key.casefold() == name.casefold()), None)
+def _drop(mapping: dict[str, str], name: str) -> None:
+    """Forget ``name`` in a mapping keyed by category names (keys compared as names)."""
+    for key in [k for k in mapping if same_category_key(k) == same_category_key(name)]:
+        del mapping[key]
 
 
-def add_category(store: EventStore, name: str, colour: str = "") -> Outcome:
-    name = " ".join(name.split())
+class _Categories:
+    """The event's category fields as one write changes them; ``update()`` holds only the
+    fields that changed, so an edit here never rewrites what another device set meanwhile."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.event = event_of(store)
+        self.lines = category_lines(store, self.event)
+        self.names = list(self.event.categories)
+        self.colours = dict(self.event.category_colours)
+        self.labels = dict(self.event.category_labels)
+        self.discreet = list(self.event.discreet_categories)
+        self.ticket_types = dict(self.event.ticket_types)
+        self._before = self._fields()
+
+    def _fields(self) -> dict[str, Any]:
+        return {"categories": list(self.names), "category_colours": dict(self.colours),
+                "category_labels": dict(self.labels), "discreet_categories": list(self.discreet),
+                "ticket_types": dict(self.ticket_types)}
+
+    def find(self, name: str) -> CategoryLine | None:
+        key = same_category_key(name)
+        return next((line for line in self.lines if same_category_key(line.name) == key), None)
+
+    def list_it(self, line: CategoryLine) -> None:
+        """Put a category people are in on the event's own list (walk-ins can choose it)."""
+        if not line.listed and line.name not in self.names:
+            self.names.append(line.name)
+
+    def set_discreet(self, name: str, discreet: bool) -> None:
+        self.discreet = [n for n in self.discreet
+                         if same_category_key(n) != same_category_key(name)]
+        if discreet:
+            self.discreet.append(name)
+
+    def forget(self, name: str, moved_to: str | None) -> None:
+        """``name`` is gone: its colour, label and discretion go; ticket types that went to
+        it go to ``moved_to`` from now on (or to a new category, when it was removed)."""
+        key = same_category_key(name)
+        self.names = [n for n in self.names if same_category_key(n) != key]
+        _drop(self.colours, name)
+        _drop(self.labels, name)
+        self.set_discreet(name, False)
+        for ticket_type, category in list(self.ticket_types.items()):
+            if same_category_key(category) == key:
+                if moved_to is None:
+                    del self.ticket_types[ticket_type]
+                else:
+                    self.ticket_types[ticket_type] = moved_to
+        if moved_to is not None:
+            _drop(self.ticket_types, name)
+            self.ticket_types[name] = moved_to
+        for ticket_type, category in list(self.ticket_types.items()):
+            if same_category_key(ticket_type) == same_category_key(category):
+                del self.ticket_types[ticket_type]  # goes to its namesake anyway
+
+    def update(self) -> NewChange | None:
+        fields = {key: value for key, value in self._fields().items()
+                  if value != self._before[key]}
+        return changes.event.update(**fields) if fields else None
+
+
+def _people_in(store: EventStore, name: str) -> list[str]:
+    key = same_category_key(name)
+    return [attendee_id for attendee_id, category, _expected
+            in console_queries.attendee_categories(store.conn)
+            if same_category_key(category) == key]
+
+
+def _record(store: EventStore, state: _Categories,
+            moves: Sequence[tuple[str, str]] = ()) -> None:
+    """The event's new category fields and each person's move (attendee id, category), in
+    one transaction: the list and the people in it never disagree, even after a crash."""
+    update = state.update()
+    store.record_many([
+        *([update] if update is not None else []),
+        *(changes.attendee.correction(attendee_id, {"category": category}, "Event setup")
+          for attendee_id, category in moves),
+    ])
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _gone(name: str) -> Outcome:
+    return Outcome(f"There is no category called “{name}” any more.")
+
+
+def _prints(label: str) -> str:
+    return f"its badges print “{label}”" if label else "its badges print no label"
+
+
+def check_label(label: str) -> tuple[str, str]:
+    """(label as printed, problem): a label is short enough for a badge's band."""
+    label = _clean(label)
+    if len(label) > LABEL_LIMIT:
+        return "", (f"A badge label can be at most {LABEL_LIMIT} characters (this one has "
+                    f"{len(label)}). Use a short word, like “Guest”.")
+    return label, ""
+
+
+def add_category(store: EventStore, name: str, colour: str = "", label: str = "",
+                 discreet: bool = False) -> Outcome:
+    """A category of the organisers' own: its badges print ``label``, or its name when no
+    label is typed (they chose the word themselves) unless it is discreet."""
+    name = _clean(name)
     if not name:
         return Outcome("Type the new category's name first.")
-    event, names, colours = _categories(store)
-    clash = next((n for n in names if n.casefold() == name.casefold()), None)
+    state = _Categories(store)
+    clash = state.find(name)
     if clash is not None:
-        return Outcome(f"There is already a category called “{clash}”.")
+        return Outcome(f"There is already a category called “{clash.name}”.")
+    label, problem = check_label(label or ("" if discreet else name))
+    if problem:
+        return Outcome(problem)
     if colour.strip():
         chosen, problem = check_colour(colour)
         if problem:
             return Outcome(problem)
     else:
-        used = {colour_for(event, n) for n in names}
+        used = {line.colour for line in state.lines}
         chosen = next((c for c in _NEW_COLOURS if c not in used), OTHER_COLOUR)
-    colours[name] = chosen
-    _update_event(store, {"categories": [*names, name], "category_colours": colours})
-    return Outcome(done=f"Added the category “{name}”.")
+    state.names.append(name)
+    state.colours[name] = chosen
+    state.labels[name] = label
+    state.set_discreet(name, discreet)
+    _drop(state.ticket_types, name)  # its own ticket type comes to it again
+    _record(store, state)
+    return Outcome(done=f"Added the category “{name}”; {_prints(label)}.")
 
 
 def set_category_colour(store: EventStore, name: str, colour: str) -> Outcome:
     chosen, problem = check_colour(colour)
     if problem:
         return Outcome(problem)
-    _event, names, colours = _categories(store)
-    current = next((n for n in names if n.casefold() == name.casefold()), None)
-    if current is None:
-        return Outcome(f"There is no category called “{name}” any more.")
-    old_key = _colour_key(colours, current)
-    if old_key is not None:
-        del colours[old_key]
-    colours[current] = chosen
-    _update_event(store, {"category_colours": colours})
-    return Outcome(done=f"Badges for “{current}” are now {chosen}.")
+    state = _Categories(store)
+    line = state.find(name)
+    if line is None:
+        return _gone(name)
+    state.list_it(line)
+    _drop(state.colours, line.name)
+    state.colours[line.name] = chosen
+    _record(store, state)
+    return Outcome(done=f"Badges for “{line.name}” are now {chosen}.")
+
+
+def set_category_label(store: EventStore, name: str, label: str) -> Outcome:
+    """What the badges of a category print (empty: nothing); never the name itself unless
+    the organisers type it here."""
+    label, problem = check_label(label)
+    if problem:
+        return Outcome(problem)
+    state = _Categories(store)
+    line = state.find(name)
+    if line is None:
+        return _gone(name)
+    state.list_it(line)
+    _drop(state.labels, line.name)
+    state.labels[line.name] = label
+    _record(store, state)
+    return Outcome(done=f"Badges for “{line.name}” now print “{label}”." if label
+                   else f"Badges for “{line.name}” now print no label.")
+
+
+def set_category_discreet(store: EventStore, name: str, discreet: bool) -> Outcome:
+    """A discreet category's name is never shown at a desk, at self check-in or in a file
+    for others; desks see its badge label instead."""
+    state = _Categories(store)
+    line = state.find(name)
+    if line is None:
+        return _gone(name)
+    state.list_it(line)
+    state.set_discreet(line.name, discreet)
+    named = discreet and same_category_key(line.label) == same_category_key(line.name)
+    if named:  # a label that is the name would show the name on every badge and desk
+        _drop(state.labels, line.name)
+        state.labels[line.name] = ""
+    _record(store, state)
+    if named:
+        return Outcome(done=f"“{line.name}” is discreet: desks show only its badge label, "
+                            "and its badges now print no label (the label was its name). "
+                            "Type another label if its badges should say something.")
+    if discreet:
+        return Outcome(done=f"“{line.name}” is discreet: desks show only its badge label.")
+    return Outcome(done=f"“{line.name}” is no longer discreet: desks can show its name.")
 
 
 def rename_category(store: EventStore, old: str, new: str) -> Outcome:
-    """Rename a category, and move the people in it to the new name (one change each)."""
-    new = " ".join(new.split())
+    """Rename a category, and move the people in it to the new name (one change each). Its
+    badges go on printing what they printed: the label is changed on its own."""
+    new = _clean(new)
     if not new:
         return Outcome("Type the category's new name.")
-    event, names, colours = _categories(store)
-    current = next((n for n in names if n.casefold() == old.casefold()), None)
-    if current is None:
-        return Outcome(f"There is no category called “{old}” any more.")
-    clash = next((n for n in names if n.casefold() == new.casefold() and n != current), None)
-    if clash is not None:
-        return Outcome(f"There is already a category called “{clash}”.")
-    if new == current:
+    state = _Categories(store)
+    line = state.find(old)
+    if line is None:
+        return _gone(old)
+    clash = state.find(new)
+    if clash is not None and clash is not line:
+        return Outcome(f"There is already a category called “{clash.name}”. To put "
+                       "everyone in one category, choose this one and Merge it into that one.")
+    if new == line.name:
         return Outcome(done="The name is as it was.")
-    colour = colour_for(event, current)
-    old_key = _colour_key(colours, current)
-    if old_key is not None:
-        del colours[old_key]
-    colours[new] = colour
-    people = [a.id for a in queries.list_attendees(store.conn, status="all")
-              if a.category.casefold() == current.casefold()]
-    # One transaction: the list and the people in it never disagree, even after a crash.
-    store.record_many([
-        changes.event.update(categories=[new if n == current else n for n in names],
-                             category_colours=colours),
-        *(changes.attendee.correction(attendee_id, {"category": new}, "Event setup")
-          for attendee_id in people),
-    ])
+    place = state.names.index(line.name) if line.name in state.names else len(state.names)
+    state.forget(line.name, moved_to=new)
+    state.names.insert(place, new)
+    state.colours[new] = line.colour
+    state.labels[new] = line.label
+    state.set_discreet(new, line.discreet)
+    people = _people_in(store, line.name)
+    _record(store, state, [(attendee_id, new) for attendee_id in people])
     moved = f" and moved {len(people)} attendee(s) to it" if people else ""
-    return Outcome(done=f"Renamed “{current}” to “{new}”{moved}.")
+    return Outcome(done=f"Renamed “{line.name}” to “{new}”{moved}; {_prints(line.label)}.")
+
+
+def merge_category(store: EventStore, name: str, into: str) -> Outcome:
+    """Move everyone in ``name`` to ``into``, and ``name`` goes (with its label, colour and
+    discretion); ticket types that went to it go to ``into`` from now on."""
+    state = _Categories(store)
+    source, target = state.find(name), state.find(into)
+    if source is None:
+        return _gone(name)
+    if target is None:
+        return _gone(into)
+    if source is target:
+        return Outcome("Choose another category to merge it into.")
+    state.list_it(target)
+    state.forget(source.name, moved_to=target.name)
+    if not any(same_category_key(n) == same_category_key(target.name) for n in state.names):
+        state.names.append(target.name)
+    people = _people_in(store, source.name)
+    _record(store, state, [(attendee_id, target.name) for attendee_id in people])
+    moved = (f"Moved {len(people)} attendee(s) from “{source.name}” to “{target.name}”"
+             if people else f"Nobody was in “{source.name}”")
+    return Outcome(done=f"{moved}; “{source.name}” is gone. "
+                        f"{_prints(target.label).capitalize()}.")
 
 
 def remove_category(store: EventStore, name: str) -> Outcome:
-    _event, names, colours = _categories(store)
-    current = next((n for n in names if n.casefold() == name.casefold()), None)
-    if current is None:
-        return Outcome(f"There is no category called “{name}” any more.")
-    people = sum(1 for a in queries.list_attendees(store.conn, status="all")
-                 if a.category.casefold() == current.casefold())
+    state = _Categories(store)
+    line = state.find(name)
+    if line is None or not line.listed:
+        return _gone(name)
+    people = len(_people_in(store, line.name))
     if people:
-        return Outcome(f"{people} attendee(s) are in “{current}”. Rename it instead, or move "
-                       "them to another category first.")
-    if len(names) == 1:
+        return Outcome(f"{people} attendee(s) are in “{line.name}”. Rename it instead, or "
+                       "merge it into another category (everyone in it moves there).")
+    if len(state.names) == 1:
         return Outcome("An event needs at least one category.")
-    old_key = _colour_key(colours, current)
-    if old_key is not None:
-        del colours[old_key]
-    _update_event(store, {"categories": [n for n in names if n != current],
-                          "category_colours": colours})
-    return Outcome(done=f"Removed the category “{current}”.")
+    state.forget(line.name, moved_to=None)
+    _record(store, state)
+    return Outcome(done=f"Removed the category “{line.name}”.")
 
 
 # -- workshops ------------------------------------------------------------------------------

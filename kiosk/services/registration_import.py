@@ -18,6 +18,7 @@ from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
 from kiosk.importing.records import ImportRefused, RowError, SourceRecord
 from kiosk.services.event_setup import session_id_for
+from kiosk.services.import_categories import CategoryPlacer, list_new_categories
 from kiosk.store import queries
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventReader, EventStore
@@ -44,6 +45,8 @@ class ImportReport:
     missing_ids: list[str] = field(default_factory=list)
     new_sessions: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # Ticket types that became categories of their own: their badges print no label yet.
+    new_categories: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -168,6 +171,7 @@ class ImportPlan:
     source: str
     event_state: str  # a digest of the registrations it was planned against
     file: FileStamp | None = None
+    new_categories: tuple[str, ...] = ()  # to be listed, with no badge label
 
 
 def _state_digest(state: dict[str, tuple[str, dict[str, Any]]]) -> str:
@@ -191,10 +195,12 @@ def plan_records(
         session_ids, new_sessions = _session_changes(view, records)
         report.new_sessions = [s.name for s in new_sessions]
         existing = queries.import_state(view.conn)
+        placer = CategoryPlacer(queries.get_event(view.conn, logo=False))
         planned: list[_Planned] = []
         keys = _import_keys(records)
         for record, key in zip(records, keys, strict=True):
             values = _payload_fields(record, session_ids)
+            values["category"] = placer.place(values["category"])
             if values["status"] == "cancelled":
                 report.cancelled += 1
             known = existing.get(key)
@@ -207,6 +213,8 @@ def plan_records(
                 report.created += 1
                 continue
             attendee_id, source_values = known
+            source_values = {**source_values, "category": placer.known(
+                source_values.get("category", TEXT_DEFAULTS["category"]))}
             changed = {n: v for n, v in values.items()
                        if source_values.get(n, TEXT_DEFAULTS.get(n)) != v}
             if changed:
@@ -220,8 +228,9 @@ def plan_records(
         report.missing = len(report.missing_ids)
         report.duplicate_rows = _duplicate_groups(records)
         report.duplicates = sum(len(rows) - 1 for rows in report.duplicate_rows)
+        report.new_categories = list(placer.new)
         return ImportPlan(report, tuple(new_sessions), tuple(planned), source,
-                          _state_digest(existing))
+                          _state_digest(existing), new_categories=tuple(placer.new))
 
 
 def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport:
@@ -246,6 +255,9 @@ def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport
             store.record(changes.workshop.workshop(session.id, session.name))
     if plan.new_sessions:
         event.write(workshops, priority=Priority.BULK)
+    if plan.new_categories:
+        event.write(partial(list_new_categories, names=plan.new_categories),
+                    priority=Priority.BULK)
     last_hlc = ""
     with collector_paused():
         for start in range(0, len(plan.planned), BATCH):

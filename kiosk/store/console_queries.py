@@ -106,6 +106,14 @@ def category_attendance(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
     ).fetchall()
 
 
+def attendee_categories(conn: sqlite3.Connection) -> list[tuple[str, str, bool]]:
+    """(attendee id, category, expected) for every record not merged into another: the
+    categories people are in, as spelt on each record."""
+    return [(attendee_id, category, bool(expected)) for attendee_id, category, expected in
+            conn.execute("SELECT a.id, a.category, a.status = 'active' FROM attendees a "
+                         "WHERE a.merged_into IS NULL")]
+
+
 def workshop_attendance(conn: sqlite3.Connection) -> list[tuple[str, str, int | None, int, int]]:
     """(session id, name, capacity, booked, booked and checked in at the main desk)."""
     return conn.execute(

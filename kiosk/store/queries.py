@@ -143,8 +143,11 @@ def event_fields(conn: sqlite3.Connection) -> dict[str, Any]:
     return {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM event")}
 
 
-def get_event(conn: sqlite3.Connection) -> Event | None:
-    fields = event_fields(conn)
+def get_event(conn: sqlite3.Connection, logo: bool = True) -> Event | None:
+    """The event; ``logo=False`` leaves the logo out (a scan needs only the categories)."""
+    fields = (event_fields(conn) if logo else
+              {key: json.loads(value) for key, value in
+               conn.execute("SELECT key, value FROM event WHERE key != 'logo'")})
     if "name" not in fields:
         return None
     categories = fields.get("categories")
@@ -154,10 +157,20 @@ def get_event(conn: sqlite3.Connection) -> Event | None:
         venue=fields.get("venue", ""),
         event_tag=fields.get("event_tag", ""),
         **({"categories": tuple(categories)} if categories else {}),
-        category_colours=tuple((str(k), str(v)) for k, v in
-                               (fields.get("category_colours") or {}).items()),
-        logo=_logo_bytes(fields.get("logo")),
+        category_colours=_pairs(fields.get("category_colours")),
+        category_labels=_pairs(fields.get("category_labels")),
+        discreet_categories=tuple(str(name) for name in
+                                  fields.get("discreet_categories") or ()),
+        ticket_types=_pairs(fields.get("ticket_types")),
+        logo=_logo_bytes(fields.get("logo")) if logo else b"",
     )
+
+
+def _pairs(mapping: Any) -> tuple[tuple[str, str], ...]:
+    """An event field that maps category names to text, as (name, text) pairs."""
+    if not isinstance(mapping, dict):
+        return ()
+    return tuple((str(k), str(v)) for k, v in mapping.items())
 
 
 def _logo_bytes(logo: Any) -> bytes:

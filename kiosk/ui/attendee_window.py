@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QTableView, QVBoxLayout, QWidget
 
-from kiosk.core.models import Attendee
+from kiosk.core.models import Attendee, Event
 from kiosk.services.attendee_directory import EventOverview, load_overview
 
 _COLUMNS = ("Name", "Badge name", "Organisation", "Category", "Status", "Checked in")
@@ -15,11 +15,19 @@ class AttendeeTableModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._attendees: list[Attendee] = []
+        self._event: Event | None = None
 
-    def set_attendees(self, attendees: list[Attendee]) -> None:
+    def set_attendees(self, attendees: list[Attendee], event: Event | None = None) -> None:
         self.beginResetModel()
         self._attendees = attendees
+        self._event = event
         self.endResetModel()
+
+    def _category(self, attendee: Attendee) -> str:
+        """A discreet category by its badge label: this list is opened at a desk."""
+        if self._event is not None and self._event.is_discreet(attendee.category):
+            return self._event.label_of(attendee.category)
+        return attendee.category
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._attendees)
@@ -31,7 +39,7 @@ class AttendeeTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         a = self._attendees[index.row()]
-        return (a.full_name, a.badge_name, a.organisation, a.category, a.status.value,
+        return (a.full_name, a.badge_name, a.organisation, self._category(a), a.status.value,
                 "yes" if a.checked_in else "")[index.column()]
 
     def headerData(
@@ -92,7 +100,7 @@ class AttendeeWindow(QMainWindow):
             f"{overview.event.name} — {overview.checked_in} of {overview.expected} checked in"
         )
         self.setWindowTitle(f"kiosk — {overview.event.name}")
-        self.model.set_attendees(overview.attendees)
+        self.model.set_attendees(overview.attendees, overview.event)
         self.table.resizeColumnsToContents()
         self.overview_loaded.emit()
 

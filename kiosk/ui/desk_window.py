@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -30,7 +31,14 @@ if TYPE_CHECKING:
     from kiosk.printing.events import JobEvent
     from kiosk.services.print_service import PrintRequest
     from kiosk.services.syncer import SyncStatus
-from kiosk.ui.dialogs import EditDialog, PinDialog, ReasonDialog, TokenDialog, WalkInDialog
+from kiosk.ui.dialogs import (
+    CategoryBox,
+    EditDialog,
+    PinDialog,
+    ReasonDialog,
+    TokenDialog,
+    WalkInDialog,
+)
 from kiosk.ui.result_panel import ResultPanel
 from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.search_panel import SearchPanel
@@ -331,10 +339,24 @@ class DeskWindow(QMainWindow):
                              lambda: self._open_edit(attendee))
 
     def _open_edit(self, attendee: Attendee) -> None:
-        dialog = EditDialog(attendee, self)
+        dialog = EditDialog(attendee, self, self._category_choices(attendee.category))
         dialog.accepted.connect(lambda: self._do(lambda s: s.edit(attendee.id, dialog.changes()),
                                                  self.on_attendee_saved))
+        self._refresh_categories(dialog.category, attendee.category)
         self._open_dialog(dialog)
+
+    def _category_choices(self, current: str = "") -> tuple[tuple[str, str], ...]:
+        """The event's categories as the desk opened with them (refreshed once a form is
+        open: Event setup may have changed them since)."""
+        return self.opened.event.desk_choices(current) if self.opened is not None else ()
+
+    def _refresh_categories(self, box: CategoryBox, current: str = "") -> None:
+        def show(choices: tuple[tuple[str, str], ...]) -> None:
+            if shiboken6.isValid(box):  # the form may be gone by the time the answer comes
+                box.set_choices(choices, current)
+
+        # Not a fault if it fails: the form keeps the categories the desk opened with.
+        self.desk.do(lambda s: s.category_choices(current), show, lambda _text: None, "look")
 
     def _override(self, attendee: Attendee) -> None:
         dialog = PinDialog("A supervisor can let this person in anyway.", self, ask_reason=True)
@@ -457,9 +479,10 @@ class DeskWindow(QMainWindow):
     def on_walkin_requested(self) -> None:
         if self.wiped:
             return
-        dialog = WalkInDialog(self)
+        dialog = WalkInDialog(self, self._category_choices())
         dialog.accepted.connect(lambda: self._do(lambda s: s.walk_in(dialog.values()),
                                                  self.on_answered))
+        self._refresh_categories(dialog.category)
         self._open_dialog(dialog)
 
     def _open_dialog(self, dialog: QDialog) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.models import DEFAULT_CATEGORIES, Attendee
+from kiosk.core.models import DEFAULT_CATEGORIES, Attendee, same_category_key
 
 
 def _field(name: str, text: str = "") -> QLineEdit:
@@ -56,28 +58,49 @@ class _Form(QDialog):
         self.accept()
 
 
-def _categories(current: str = "delegate") -> QComboBox:
-    box = QComboBox()
-    box.setAccessibleName("Category")
-    box.setMinimumHeight(44)
-    box.addItems(list(DEFAULT_CATEGORIES))
-    if current not in DEFAULT_CATEGORIES:
-        box.addItem(current)
-    box.setCurrentText(current)
-    return box
+# (what the desk shows, the category's name): Event.desk_choices.
+Choices = Sequence[tuple[str, str]]
+
+
+class CategoryBox(QComboBox):
+    """The event's categories as a desk offers them: a discreet one by its badge label."""
+
+    def __init__(self, choices: Choices, current: str = "") -> None:
+        super().__init__()
+        self.setAccessibleName("Category")
+        self.setMinimumHeight(44)
+        self.set_choices(choices, current)
+
+    def set_choices(self, choices: Choices, current: str = "") -> None:
+        """Offer ``choices`` (the event's, read afresh), keeping the one chosen."""
+        chosen = self.category() or current
+        self.clear()
+        for shown, name in choices or [(name, name) for name in DEFAULT_CATEGORIES]:
+            self.addItem(shown, name)
+        found = next((i for i in range(self.count())
+                      if same_category_key(self.itemData(i)) == same_category_key(chosen)), -1)
+        if found < 0:
+            found = next((i for i in range(self.count())
+                          if same_category_key(self.itemData(i)) == "delegate"), 0)
+        self.setCurrentIndex(found)
+
+    def category(self) -> str:
+        """The chosen category's name (what is recorded), whatever the desk shows for it."""
+        data = self.currentData()
+        return data if isinstance(data, str) else ""
 
 
 class WalkInDialog(_Form):
     """The minimum a badge needs: a name, optionally an organisation, and a category."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, categories: Choices = ()) -> None:
         super().__init__("Register a walk-in", "Someone who is not on the list. They are "
                          "checked in straight away.", parent)
         self.first = _field("First name")
         self.last = _field("Last name")
         self.badge = _field("Name on badge (if different)")
         self.organisation = _field("Organisation (optional)")
-        self.category = _categories()
+        self.category = CategoryBox(categories)
         self.form.addRow("First name", self.first)
         self.form.addRow("Last name", self.last)
         self.form.addRow("Name on badge", self.badge)
@@ -93,20 +116,23 @@ class WalkInDialog(_Form):
     def values(self) -> dict[str, str]:
         return {"first_name": self.first.text(), "last_name": self.last.text(),
                 "badge_name": self.badge.text(), "organisation": self.organisation.text(),
-                "category": self.category.currentText()}
+                "category": self.category.category()}
 
 
 class EditDialog(_Form):
     """Correct what goes on the badge."""
 
-    def __init__(self, attendee: Attendee, parent: QWidget | None = None) -> None:
+    def __init__(self, attendee: Attendee, parent: QWidget | None = None,
+                 categories: Choices = ()) -> None:
         super().__init__("Correct the badge", "", parent)
         self.attendee = attendee
         self.badge = _field("Name on badge", attendee.badge_name)
         self.badge.setPlaceholderText(attendee.full_name)
         self.pronouns = _field("Pronouns", attendee.pronouns)
         self.organisation = _field("Organisation", attendee.organisation)
-        self.category = _categories(attendee.category)
+        # Without the event's list, only "as it is": never a default that would move them.
+        self.category = CategoryBox(categories or (("As it is", attendee.category),),
+                                    attendee.category)
         self.form.addRow("Name on badge", self.badge)
         self.form.addRow("Pronouns", self.pronouns)
         self.form.addRow("Organisation", self.organisation)
@@ -115,7 +141,7 @@ class EditDialog(_Form):
     def changes(self) -> dict[str, str]:
         return {"badge_name": self.badge.text(), "pronouns": self.pronouns.text(),
                 "organisation": self.organisation.text(),
-                "category": self.category.currentText()}
+                "category": self.category.category()}
 
 
 class PinDialog(_Form):

@@ -120,7 +120,10 @@ class ResultPanel(QFrame):
         self.name.setVisible(attendee is not None)
         details = []
         if attendee is not None and self._staff_view:
-            details.append(attendee.category)
+            # The badge label only: a category's own name (an imported ticket type) can say
+            # what must not be read over a person's shoulder.
+            if result.category_label:
+                details.append(result.category_label)
             if attendee.pronouns:
                 details.append(attendee.pronouns)
             if attendee.desk_note:

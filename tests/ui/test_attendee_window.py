@@ -38,6 +38,25 @@ def test_window_lists_the_attendees(qtbot, demo: Path) -> None:
     window.close()
 
 
+def test_the_list_names_a_discreet_category_by_its_badge_label(qtbot, demo: Path) -> None:
+    from kiosk.services import event_settings
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(demo)
+    try:
+        assert event_settings.set_category_label(store, "press", "Guest").saved
+        assert event_settings.set_category_discreet(store, "press", True).saved
+    finally:
+        store.close()
+    window = AttendeeWindow(str(demo))
+    qtbot.addWidget(window)
+    with qtbot.wait_signal(window.overview_loaded, timeout=10_000):
+        window.show()
+    shown = {window.model.index(r, 3).data() for r in range(window.model.rowCount())}
+    assert "Guest" in shown and "press" not in shown and "delegate" in shown
+    window.close()
+
+
 def test_a_broken_file_shows_a_message_not_a_traceback(qtbot, tmp_path: Path) -> None:
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"not a database" * 1000)

@@ -11,6 +11,7 @@ from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.dialogs import PinDialog, WalkInDialog
 from kiosk.ui.theme import DEFAULT
+from tests.ticket_types import SURVIVORS
 from tests.ui.conftest import dispose
 
 _open_windows: list[DeskWindow] = []
@@ -405,3 +406,81 @@ def test_an_unlocked_desk_can_still_let_someone_in_anyway(qtbot, unlocked_file) 
     with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
         dialog._accept_if_valid()
     assert blocker.args[0].outcome is Outcome.OK
+
+def in_an_imported_category(path, person_id: str, discreet: bool, label: str = "") -> None:
+    """Put one person in a ticket type's category (no label yet), as an import leaves the
+    event file, then mark it discreet and label it as Event setup would."""
+    from kiosk.core import changes
+    from kiosk.services import event_settings
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(path)
+    try:
+        store.record(changes.attendee.correction(person_id, {"category": SURVIVORS},
+                                                 "Event setup"))
+        if discreet:
+            assert event_settings.set_category_discreet(store, SURVIVORS, True).saved
+        if label:
+            assert event_settings.set_category_label(store, SURVIVORS, label).saved
+    finally:
+        store.close()
+
+
+def walk_in_choices(window: DeskWindow) -> list[str]:
+    window.on_walkin_requested()
+    box = window.findChildren(WalkInDialog)[-1].category
+    return [box.itemText(i) for i in range(box.count())]
+
+
+def test_the_result_shows_the_badge_label_never_the_categorys_name(qtbot, event_file) -> None:
+    person = event_file["active"][0]
+    in_an_imported_category(event_file["path"], person.id, discreet=False)
+    window = open_desk(qtbot, event_file["path"])
+    scan(qtbot, window, event_file["codes"][person.id])
+    assert window.result.name.text() == person.display_name
+    assert SURVIVORS not in window.result.details.text()  # no label yet: nothing shown
+    other = event_file["active"][1]
+    scan(qtbot, window, event_file["codes"][other.id])
+    assert window.result.details.text().startswith(other.category)  # a default's own name
+
+
+def test_a_discreet_category_is_offered_and_shown_by_its_label_only(qtbot, event_file) -> None:
+    person = event_file["active"][0]
+    in_an_imported_category(event_file["path"], person.id, discreet=True, label="Guest")
+    window = open_desk(qtbot, event_file["path"])
+    scan(qtbot, window, event_file["codes"][person.id])
+    assert window.result.details.text().startswith("Guest")
+    assert SURVIVORS not in window.result.details.text()
+    choices = walk_in_choices(window)
+    assert "Guest" in choices and not any(SURVIVORS in text for text in choices)
+    dialog = window.findChildren(WalkInDialog)[-1]
+    dialog.first.setText("Noor")
+    dialog.category.setCurrentText("Guest")
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        dialog._accept_if_valid()
+    walked_in = blocker.args[0].attendee
+    assert walked_in.category == SURVIVORS  # recorded by name, shown by label
+    assert window.result.details.text().startswith("Guest")
+
+
+def test_the_walk_in_form_offers_the_events_own_categories(qtbot, event_file) -> None:
+    from kiosk.services import event_settings
+    from tests.ui.console.screens import write
+
+    write(event_file["path"], lambda s: event_settings.rename_category(s, "press", "Media"))
+    window = open_desk(qtbot, event_file["path"])
+    choices = walk_in_choices(window)
+    assert "Media" in choices and "press" not in choices
+    # Event setup changes them while the desk is open: the form offers the new list.
+    write(event_file["path"], lambda s: event_settings.add_category(s, "Interpreter"))
+    for dialog in window.findChildren(WalkInDialog):
+        dialog.reject()
+    window.on_walkin_requested()
+    box = window.findChildren(WalkInDialog)[-1].category
+    qtbot.wait_until(lambda: box.findText("Interpreter") >= 0, timeout=10_000)
+    dialog = window.findChildren(WalkInDialog)[-1]
+    dialog.first.setText("Amani")
+    dialog.category.setCurrentText("Media")
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as blocker:
+        dialog._accept_if_valid()
+    assert blocker.args[0].attendee.category == "Media"

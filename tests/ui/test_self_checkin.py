@@ -191,3 +191,17 @@ def test_a_running_kiosk_offers_no_close_button(qtbot, event_file) -> None:
     window = open_self(qtbot, event_file["path"])
     find(qtbot, window, "Nobody", "Atall", "x@example.org")
     assert not window.close_button.isVisibleTo(window)
+
+
+def test_self_check_in_never_shows_a_discreet_categorys_name(qtbot, event_file) -> None:
+    from tests.ticket_types import SURVIVORS
+    from tests.ui.test_desk_window import in_an_imported_category
+
+    person = event_file["active"][0]
+    in_an_imported_category(event_file["path"], person.id, discreet=True, label="Guest")
+    window = open_self(qtbot, event_file["path"])
+    window.scan_input.setText(event_file["codes"][person.id])
+    with qtbot.wait_signal(window.result_shown, timeout=10_000):
+        window.scan_input.returnPressed.emit()
+    assert window.result_title.text() == f"Welcome, {person.display_name}!"
+    assert SURVIVORS.casefold() not in all_text(window).casefold()

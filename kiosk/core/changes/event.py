@@ -1,5 +1,6 @@
-"""Changes to the event itself: its name, date, venue, logo, categories and their colours,
-the desks expected, and its ticket key (set once, when the event is made)."""
+"""Changes to the event itself: its name, date, venue, logo, categories (their colours,
+badge labels, which are discreet, which ticket types go to them), the desks expected, and
+its ticket key (set once, when the event is made)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ def _colours(value: Any, what: str) -> None:
         raise Bad(f"{what} must map names to colours")
 
 
+def _names_to_texts(value: Any, what: str) -> None:
+    if not isinstance(value, dict):
+        raise Bad(f"{what} must map category names to text")
+    for key, item in value.items():
+        text(key, f"a name in {what}")
+        text(item, f"an item of {what}")
+
+
 def _logo(value: Any, what: str) -> None:
     if value is None:
         return
@@ -50,6 +59,11 @@ FIELDS: dict[str, Rule] = {
     "categories": texts,
     "desks": texts,
     "category_colours": _colours,
+    # The organisers' words for each category: what its badges print ("" prints nothing),
+    # the categories never named at a desk or to others, and where each ticket type goes.
+    "category_labels": _names_to_texts,
+    "discreet_categories": texts,
+    "ticket_types": _names_to_texts,
     "logo": _logo,
 }
 

@@ -87,6 +87,9 @@ def report_lines(report: ImportReport) -> list[str]:
     ]
     if report.new_sessions:
         lines.append("New workshops: " + ", ".join(report.new_sessions))
+    if report.new_categories:
+        lines.append("New categories: " + ", ".join(report.new_categories) + " — their "
+                     "badges print no label until you set one in Event setup")
     return lines
 
 

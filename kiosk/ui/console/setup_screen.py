@@ -1,5 +1,6 @@
-"""The Event setup screen: the event's details and logo, categories and their badge colours,
-workshops, checkpoints at workshop doors, and the desks expected at the event."""
+"""The Event setup screen: the event's details and logo, categories (badge labels, colours,
+discretion; rename and merge), workshops, checkpoints at workshop doors, and the desks
+expected at the event."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QColorDialog,
     QComboBox,
     QFileDialog,
@@ -36,6 +38,7 @@ from kiosk.ui.console.listening import EventListener, Heard
 from kiosk.ui.ops import EventOps
 
 Write = Callable[[EventStore], Outcome]
+NO_LABEL = "(none: prints nothing)"
 
 
 def _field(name: str, placeholder: str = "") -> QLineEdit:
@@ -169,30 +172,53 @@ class SetupScreen(QWidget):
         return box
 
     def _categories_box(self) -> QGroupBox:
-        box = QGroupBox("Categories and badge colours")
-        self.categories = _table(["Colour", "Category", "People"], "Categories", stretch=1)
+        box = QGroupBox("Categories, badge labels and colours")
+        self.categories = _table(["Colour", "Category", "Badge label", "Discreet", "People"],
+                                 "Categories", stretch=1)
         self.categories.itemSelectionChanged.connect(self._on_category_chosen)
+        note = QLabel("Badges and desks show a category's badge label, never its name. A "
+                      "category an import made prints no label until you type one.")
+        note.setWordWrap(True)
         self.category_name = _field("Category name", "Category name")
+        self.category_label = _field("Badge label", "Badge label (empty: none)")
         self.category_colour = _field("Badge colour", "#1f5fa8")
         self.pick_colour_button = _button("Pick…", self.pick_colour)
         self.colour_dialog: QColorDialog | None = None
+        self.category_discreet = QCheckBox("Discreet: its name is never shown at a desk, at "
+                                           "self check-in or in files for others")
+        self.category_discreet.setAccessibleName("Discreet")
+        self.category_discreet.clicked.connect(self._on_discreet_clicked)
         self.add_category_button = _button("Add", self.add_category)
         self.rename_category_button = _button("Rename", self.rename_category)
+        self.label_category_button = _button("Set label", self.set_category_label)
         self.colour_category_button = _button("Set colour", self.set_category_colour)
         self.remove_category_button = _button("Remove", self.remove_category)
+        self.merge_target = QComboBox()
+        self.merge_target.setAccessibleName("Merge into category")
+        self.merge_category_button = _button("Merge into", self.merge_category)
+        self.merge_category_button.setToolTip("Move everyone in the chosen category to the "
+                                              "one on the right; the chosen one goes.")
         self.categories_message = Message("Categories message")
         fields = QHBoxLayout()
         fields.addWidget(self.category_name, 2)
+        fields.addWidget(self.category_label, 2)
         fields.addWidget(self.category_colour, 1)
         fields.addWidget(self.pick_colour_button)
         buttons = QHBoxLayout()
         for button in (self.add_category_button, self.rename_category_button,
-                       self.colour_category_button, self.remove_category_button):
+                       self.label_category_button, self.colour_category_button,
+                       self.remove_category_button):
             buttons.addWidget(button)
+        merge = QHBoxLayout()
+        merge.addWidget(self.merge_category_button)
+        merge.addWidget(self.merge_target, 1)
         layout = QVBoxLayout(box)
+        layout.addWidget(note)
         layout.addWidget(self.categories, 1)
         layout.addLayout(fields)
+        layout.addWidget(self.category_discreet)
         layout.addLayout(buttons)
+        layout.addLayout(merge)
         layout.addWidget(self.categories_message)
         return box
 
@@ -318,6 +344,7 @@ class SetupScreen(QWidget):
     def _fill_categories(self, current: EventSettings) -> None:
         chosen = self._chosen_category()
         self.categories.blockSignals(True)
+        self.categories.clearSelection()
         self.categories.setRowCount(len(current.categories))
         for row, line in enumerate(current.categories):
             swatch = QTableWidgetItem(line.colour)
@@ -326,10 +353,37 @@ class SetupScreen(QWidget):
             swatch.setForeground(QColor("#000000" if colour.lightness() > 140 else "#ffffff"))
             self.categories.setItem(row, 0, swatch)
             self.categories.setItem(row, 1, QTableWidgetItem(line.name))
-            self.categories.setItem(row, 2, QTableWidgetItem(str(line.attendees)))
+            label = QTableWidgetItem(line.label or NO_LABEL)
+            if not line.label:
+                label.setForeground(QColor("#6b6b6b"))
+            self.categories.setItem(row, 2, label)
+            self.categories.setItem(row, 3, QTableWidgetItem("Yes" if line.discreet else ""))
+            self.categories.setItem(row, 4, QTableWidgetItem(str(line.attendees)))
             if line.name == chosen:
                 self.categories.selectRow(row)
+                # What was just saved for it (marking it discreet can empty its label).
+                self.category_label.setText(line.label)
+                self.category_discreet.setChecked(line.discreet)
         self.categories.blockSignals(False)
+        if chosen is not None and self._chosen_category() is None:
+            # It was renamed, merged or removed: its label must not become the next one's.
+            self.category_name.clear()
+            self.category_label.clear()
+            self.category_discreet.setChecked(False)
+        self._fill_merge_targets()
+
+    def _fill_merge_targets(self) -> None:
+        """Every category but the chosen one: where its people can go."""
+        chosen = self._chosen_category()
+        before = self.merge_target.currentData()
+        self.merge_target.clear()
+        for line in self.current.categories if self.current is not None else ():
+            if line.name != chosen:
+                self.merge_target.addItem(line.name, line.name)
+        found = self.merge_target.findData(before)
+        self.merge_target.setCurrentIndex(max(found, 0))
+        self.merge_category_button.setEnabled(chosen is not None
+                                              and self.merge_target.count() > 0)
 
     def _fill_workshops(self, current: EventSettings) -> None:
         self.workshops.blockSignals(True)
@@ -375,12 +429,15 @@ class SetupScreen(QWidget):
         return item.text() if item is not None else None
 
     def _on_category_chosen(self) -> None:
+        self._fill_merge_targets()
         row = self._chosen_row(self.categories)
         if row is None or self.current is None:
             return
         line = self.current.categories[row]
         self.category_name.setText(line.name)
+        self.category_label.setText(line.label)
         self.category_colour.setText(line.colour)
+        self.category_discreet.setChecked(line.discreet)
 
     def _on_workshop_chosen(self) -> None:
         row = self._chosen_row(self.workshops)
@@ -468,9 +525,13 @@ class SetupScreen(QWidget):
 
     def add_category(self) -> None:
         name, colour = self.category_name.text(), self.category_colour.text()
+        # The label box shows the chosen category's label until the organiser types in it:
+        # only typed words become the new category's label.
+        label = self.category_label.text() if self.category_label.isModified() else ""
+        discreet = self.category_discreet.isChecked()
         self._write(self.categories_message,
-                    lambda store: settings.add_category(store, name, colour),
-                    cleared=(self.category_name,))
+                    lambda store: settings.add_category(store, name, colour, label, discreet),
+                    cleared=(self.category_name, self.category_label))
 
     def _with_chosen_category(self, then: Callable[[str], Write]) -> None:
         chosen = self._chosen_category()
@@ -489,6 +550,26 @@ class SetupScreen(QWidget):
         colour = self.category_colour.text()
         self._with_chosen_category(
             lambda name: lambda store: settings.set_category_colour(store, name, colour))
+
+    def set_category_label(self) -> None:
+        label = self.category_label.text()
+        self._with_chosen_category(
+            lambda name: lambda store: settings.set_category_label(store, name, label))
+
+    def _on_discreet_clicked(self, discreet: bool) -> None:
+        """Ticked or unticked by the organiser: it applies to the chosen category at once
+        (with none chosen, it is for the category about to be added)."""
+        if self._chosen_category() is not None:
+            self._with_chosen_category(
+                lambda name: lambda store: settings.set_category_discreet(store, name,
+                                                                          discreet))
+
+    def merge_category(self) -> None:
+        into = self.merge_target.currentData()
+        if not isinstance(into, str):
+            return
+        self._with_chosen_category(
+            lambda name: lambda store: settings.merge_category(store, name, into))
 
     def remove_category(self) -> None:
         self._with_chosen_category(

@@ -83,3 +83,20 @@ def test_a_mapping_without_any_name_column_is_refused_in_plain_words(
         qtbot.wait_until(lambda: wizard.ops.pending == 0, timeout=10_000)
     qtbot.wait_until(lambda: "name column" in wizard.message.text(), timeout=10_000)
     assert wizard.message.text().startswith("⚠ We could not find a name column")
+
+
+def test_the_report_names_the_categories_an_import_makes(qtbot, open_console, event_file,
+                                                         tmp_path) -> None:
+    from tests.ticket_types import IMPORTS, SURVIVORS, with_ticket_type
+
+    sample = with_ticket_type(IMPORTS / "pretix_order_positions.csv", tmp_path / "pretix.csv")
+    window = open_console(event_file["path"])
+    window.show_screen("import")
+    wizard = window.importer
+    with qtbot.wait_signal(wizard.preview_shown, timeout=10_000):
+        wizard.load_file(sample)
+    with qtbot.wait_signal(wizard.report_shown, timeout=10_000):
+        qtbot.mouseClick(wizard.dry_run_button, Qt.MouseButton.LeftButton)
+    lines = [wizard.report_list.item(i).text() for i in range(wizard.report_list.count())]
+    assert (f"New categories: {SURVIVORS} — their badges print no label until you set one in "
+            "Event setup") in lines

@@ -193,7 +193,7 @@ def test_renaming_a_category_moves_its_people(qtbot, event_file, open_setup) -> 
     type_into(qtbot, screen.category_name, "Interpreter")
     type_into(qtbot, screen.category_colour, "")
     assert click_and_wait(qtbot, screen, screen.add_category_button) == (
-        "Added the category “Interpreter”.")
+        "Added the category “Interpreter”; its badges print “Interpreter”.")
     screen.categories.selectRow(rows(screen.categories, 1).index("Interpreter"))
     assert click_and_wait(qtbot, screen, screen.remove_category_button) == (
         "Removed the category “Interpreter”.")
@@ -307,3 +307,72 @@ def test_a_booked_workshop_and_the_main_desk_cannot_be_removed(
     screen.checkpoints.selectRow(rows(screen.checkpoints).index("Main desk"))
     assert screen.save_checkpoint_button.isEnabled()
     assert not screen.remove_checkpoint_button.isEnabled()
+
+
+def cell(table, name: str, column: int) -> str:
+    return table.item(rows(table, 1).index(name), column).text()
+
+
+def badge_text(path, category: str, tmp_path) -> str:
+    from kiosk.badges.catalogue import load_layout
+    from kiosk.services.badge_printing import write_badges
+    from tests.ticket_types import pdf_text
+
+    out = tmp_path / "badges.pdf"
+    read(path, lambda s: write_badges(s, load_layout("insert-4x3in"), out,
+                                      BadgeSelection(category=category)))
+    return pdf_text(out)
+
+
+def test_categories_an_import_made_are_listed_then_labelled_and_made_discreet_here(
+        qtbot, event_file, open_setup, tmp_path) -> None:
+    from kiosk.services.registration_import import import_file
+    from kiosk.store.event_store import EventStore
+    from tests.ticket_types import IMPORTS, SURVIVORS, with_ticket_type
+
+    store = EventStore.open(event_file["path"])
+    try:
+        import_file(store, with_ticket_type(IMPORTS / "tickettailor_issued_tickets.csv",
+                                            tmp_path / "tickettailor.csv"))
+        in_it = [a for a in queries.list_attendees(store.conn) if a.category == SURVIVORS]
+    finally:
+        store.close()
+    screen = open_setup(event_file["path"])
+    # Listed with its people, printing nothing until the organisers type a label.
+    assert SURVIVORS in rows(screen.categories, 1)
+    from kiosk.ui.console.setup_screen import NO_LABEL
+
+    assert cell(screen.categories, SURVIVORS, 2) == NO_LABEL
+    assert cell(screen.categories, SURVIVORS, 4) == str(len(in_it))
+    assert "SURVIVOR" not in badge_text(event_file["path"], SURVIVORS, tmp_path).upper()
+
+    screen.categories.selectRow(rows(screen.categories, 1).index(SURVIVORS))
+    assert screen.category_label.text() == ""
+    type_into(qtbot, screen.category_label, "Guest")
+    assert click_and_wait(qtbot, screen, screen.label_category_button) == (
+        f"Badges for “{SURVIVORS}” now print “Guest”.")
+    assert cell(screen.categories, SURVIVORS, 2) == "Guest"
+    printed = badge_text(event_file["path"], SURVIVORS, tmp_path)
+    assert "GUEST" in printed and "SURVIVOR" not in printed.upper()
+
+    # Discreet: ticked for the chosen category, saved at once.
+    assert click_and_wait(qtbot, screen, screen.category_discreet) == (
+        f"“{SURVIVORS}” is discreet: desks show only its badge label.")
+    assert cell(screen.categories, SURVIVORS, 3) == "Yes"
+    assert read(event_file["path"], lambda s: event_of(s).is_discreet(SURVIVORS))
+
+    # Renamed, it keeps its label, discretion and people; merged, its people move.
+    type_into(qtbot, screen.category_name, "Survivor leaders")
+    assert click_and_wait(qtbot, screen, screen.rename_category_button).startswith(
+        f"Renamed “{SURVIVORS}” to “Survivor leaders” and moved")
+    assert (cell(screen.categories, "Survivor leaders", 2),
+            cell(screen.categories, "Survivor leaders", 3)) == ("Guest", "Yes")
+    assert "GUEST" in badge_text(event_file["path"], "Survivor leaders", tmp_path)
+    screen.categories.selectRow(rows(screen.categories, 1).index("Survivor leaders"))
+    screen.merge_target.setCurrentIndex(screen.merge_target.findText("delegate"))
+    assert click_and_wait(qtbot, screen, screen.merge_category_button).startswith(
+        "Moved ")
+    assert "Survivor leaders" not in rows(screen.categories, 1)
+    moved = read(event_file["path"], lambda s: {a.category for a in queries.list_attendees(
+        s.conn) if a.id in {p.id for p in in_it}})
+    assert moved == {"delegate"}

@@ -94,6 +94,10 @@ def test_every_change_the_app_makes_is_well_formed(tmp_path: Path) -> None:
     assert event_settings.save_checkpoint(store, "Quiet door", None).saved
     assert event_settings.remove_checkpoint(store, "cp-quiet-door").saved
     assert event_settings.add_category(store, "trustee", "#123456").saved
+    assert event_settings.set_category_label(store, "trustee", "Board").saved
+    assert event_settings.set_category_discreet(store, "trustee", True).saved
+    assert event_settings.rename_category(store, "press", "Media").saved
+    assert event_settings.merge_category(store, "Media", "delegate").saved
     store.record(ChangeKind.BADGE_PRINTED, {"attendee_id": people[0][0],
                                             "at": "2026-11-28T09:00", "layout": "cr80",
                                             "printer": "KioskPDF"})

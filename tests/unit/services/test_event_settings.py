@@ -162,12 +162,16 @@ def test_renaming_a_category_moves_its_people_and_removing_needs_it_empty(tmp_pa
         assert press
         refused = settings.remove_category(store, "press")
         assert refused.problem == (f"{len(press)} attendee(s) are in “press”. Rename it "
-                                   "instead, or move them to another category first.")
+                                   "instead, or merge it into another category (everyone in "
+                                   "it moves there).")
         assert settings.rename_category(store, "press", "Speaker").problem == (
-            "There is already a category called “speaker”.")
+            "There is already a category called “speaker”. To put everyone in one category, "
+            "choose this one and Merge it into that one.")
         outcome = settings.rename_category(store, "press", "Media")
+        # Renamed, its badges go on printing what they printed until the label is changed.
         assert outcome.done == (f"Renamed “press” to “Media” and moved {len(press)} "
-                                "attendee(s) to it.")
+                                "attendee(s) to it; its badges print “press”.")
+        assert event_of(store).label_of("Media") == "press"
         assert "press" not in event_of(store).categories
         assert "Media" in event_of(store).categories
         moved = select_attendees(store, BadgeSelection(category="Media"))
@@ -227,6 +231,9 @@ def test_desks_expected_are_one_shared_event_field(organisers) -> None:
 
 def test_a_rebuilt_event_file_has_the_same_settings(organisers) -> None:
     settings.set_category_colour(organisers, "staff", "#000000")
+    settings.set_category_label(organisers, "volunteer", "Crew")
+    settings.set_category_discreet(organisers, "press", True)
+    settings.rename_category(organisers, "speaker", "Panellist")
     settings.add_desk(organisers, "Desk 1")
     settings.save_workshop(organisers, WorkshopForm("Quiet room", capacity="8"))
     before = settings.load_settings(organisers)

@@ -81,6 +81,10 @@ def test_event_details_categories_and_desks_as_typed(name: str, colour: str, whe
             store, name, colour))
         _made_well_formed_or_refused(store, lambda: event_settings.rename_category(
             store, "delegate", name))
+        _made_well_formed_or_refused(store, lambda: event_settings.set_category_label(
+            store, "speaker", venue))
+        _made_well_formed_or_refused(store, lambda: event_settings.merge_category(
+            store, "press", name))
         _made_well_formed_or_refused(store, lambda: event_settings.add_desk(store, desk))
 
 
