@@ -32,7 +32,7 @@ class ColumnPlan:
     ref_parts: tuple[int, int] | None = None
 
     def columns(self) -> dict[str, str]:
-        """Heading -> field, for every column (unmapped ones say "extra")."""
+        """Heading -> field, for every column (kept ones say "keep", the rest "ignore")."""
         return dict(zip(self.headers, self.fields, strict=True))
 
     def indices(self, field: str) -> list[int]:
@@ -87,7 +87,7 @@ def plan_columns(
             if guessed:
                 field, rank = guessed, _KEYWORD_RANK + index
             else:
-                field, rank = lookup.get(without_brackets(key), (f.EXTRA, _UNMAPPED))
+                field, rank = lookup.get(without_brackets(key), (f.IGNORE, _UNMAPPED))
         fields.append(field)
         ranks.append(rank)
 
@@ -127,6 +127,7 @@ def _apply_mapping(
     chosen: dict[int, str] = {}
     for heading, field in mapping.items():
         field_key = field.strip().casefold()
+        field_key = f.ALIASES.get(field_key, field_key)
         if field_key not in f.MAPPABLE_FIELDS:
             raise ImportRefused(
                 f"“{field}” (for the column “{heading}”) is not a field we know. "
@@ -142,7 +143,7 @@ def _apply_mapping(
     replaced = {field for field in chosen.values() if field in f.SINGLE_FIELDS}
     for index, field in enumerate(fields):
         if index not in chosen and field in replaced:
-            fields[index], ranks[index] = f.EXTRA, _UNMAPPED
+            fields[index], ranks[index] = f.IGNORE, _UNMAPPED
     for index, field in chosen.items():
         fields[index], ranks[index] = field, _EXPLICIT
 

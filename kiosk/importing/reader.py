@@ -40,7 +40,8 @@ def read_registrations(
     ``preset`` names the system that made the file (see ``preset_names()``); by default it
     is recognised from the column headings. ``mapping`` ("Surname" -> "last_name") overrides
     the preset for the columns it names; besides the attendee fields it may say
-    "sessions", "name" (a full name to split), "cancelled", "extra" or "ignore".
+    "sessions", "name" (a full name to split), "cancelled", "keep" (kept in the organisers'
+    copy only) or "ignore". A column neither mapped nor kept is dropped.
     ``sheet`` picks a worksheet of an .xlsx file (a CSV has none, and ignores it); by
     default the one that looks most like an attendee list.
     ``workshops`` are the event's workshop titles, so that a title with a comma in it is

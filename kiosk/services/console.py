@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.core.damaged_text import damaged_names
 from kiosk.core.hlc import Stamp
 from kiosk.importing import ImportRefused, preset_names, read_registrations
-from kiosk.importing.fields import MAPPABLE_FIELDS
+from kiosk.importing.fields import MAPPABLE_FIELDS, fate_of
 from kiosk.services.event_access import EventFile, EventReader
 from kiosk.services.event_settings import expected_desks
 from kiosk.services.registration_import import (
@@ -47,6 +48,7 @@ __all__ = [
     "attendee_order",
     "attendee_rows",
     "dashboard",
+    "fate_of",
     "import_plan_through",
     "plan_import_through",
     "preview_import",
@@ -84,6 +86,7 @@ class AttendeeRow:
     checked_in: str  # "" or the local time of the check-in that counts
     badge: str  # "" or "printed" / "printed ×2"
     workshops: str
+    name_check: str = ""  # "" or why the name (or organisation) looks damaged
 
 
 def attendee_order(
@@ -142,8 +145,25 @@ def attendee_rows(
         rows[line.rowid] = AttendeeRow(
             line.rowid, line.attendee_id, name, line.organisation, line.email, line.category,
             line.status, _clock_time(line.checked_in_hlc), badge, workshops,
+            name_check(line.first_name, line.last_name, line.badge_name, line.organisation),
         )
     return rows
+
+
+_NAME_TITLES = {"first_name": "First name", "last_name": "Last name",
+                "badge_name": "Badge name", "organisation": "Organisation"}
+
+
+def name_check(first_name: str, last_name: str, badge_name: str = "",
+               organisation: str = "") -> str:
+    """Why a person's name or organisation looks damaged ("" when it does not), in words
+    an organiser can act on; nothing is changed until they correct it."""
+    values = {"first_name": first_name, "last_name": last_name, "badge_name": badge_name,
+              "organisation": organisation}
+    return "; ".join(
+        f"{_NAME_TITLES[name]} “{values[name]}”: {damage.problem}"
+        + (f" — probably “{damage.suggestion}”" if damage.suggestion else "")
+        for name, damage in damaged_names(values))
 
 
 def workshop_names(store: EventStore) -> dict[str, str]:

@@ -10,7 +10,7 @@ applied to the derived tables is SQL, in ``kiosk.store.appliers``, keyed by the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kiosk.core.changes import attendee, badge, checkin, event, workshop
@@ -25,8 +25,14 @@ KINDS: dict[ChangeKind, KindSpec] = {
 }
 
 __all__ = ["KEY_SWAP", "KINDS", "AuditLine", "Change", "ChangeKind", "KindSpec", "LeftOut",
-           "NewChange", "Privacy", "Wipe", "attendee", "badge", "checkin", "event",
+           "NewChange", "Privacy", "Wipe", "as_received", "attendee", "badge", "checkin", "event",
            "key_set_by", "payload_problem", "workshop"]
+
+
+def as_received(change: Change) -> Change:
+    """A change from another device as this version keeps it (retired fields left out)."""
+    payload = KINDS[change.kind].received(change.payload)
+    return change if payload is change.payload else replace(change, payload=payload)
 
 
 def payload_problem(kind: ChangeKind, payload: Any, strict: bool = False) -> str | None:

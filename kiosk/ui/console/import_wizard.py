@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.services import console
 from kiosk.services.event_access import EventFile
-from kiosk.services.registration_import import ImportReport
+from kiosk.services.registration_import import DamagedName, ImportReport
 from kiosk.ui.ops import EventOps
 
 _PREVIEW_COLUMNS = (("row", "Row"), ("first_name", "First name"), ("last_name", "Last name"),
@@ -49,9 +49,20 @@ FIELD_TITLES: dict[str, str] = {
     "status": "Registration status",
     "cancelled": "Cancelled when filled in",
     "sessions": "Workshops",
-    "extra": "Keep as extra information",
-    "ignore": "Ignore",
+    "keep": "Keep in the organisers' copy only",
+    "ignore": "Drop (not imported)",
 }
+
+# What becomes of a column, by the field it is given (kiosk.importing.fields.fate_of).
+FATE_TITLES: dict[str, str] = {
+    "mapped": "Imported: every desk gets it",
+    "kept": "Kept in this copy only, never on a desk",
+    "dropped": "Dropped",
+}
+
+
+def fate_title(field: str) -> str:
+    return FATE_TITLES[console.fate_of(field)]
 
 
 def _heading(text: str) -> QLabel:
@@ -87,7 +98,26 @@ def report_lines(report: ImportReport) -> list[str]:
     ]
     if report.new_sessions:
         lines.append("New workshops: " + ", ".join(report.new_sessions))
+    for fate, title in (("mapped", "Columns imported"),
+                        ("kept", "Columns kept in this copy only (never on a desk)"),
+                        ("dropped", "Columns dropped")):
+        headings = [c.heading for c in report.columns if c.fate == fate]
+        if headings:
+            lines.append(f"{title} ({len(headings)}): " + ", ".join(headings))
+    if report.kept_removed:
+        lines.append(f"Columns kept before {would} removed for {report.kept_removed:,} "
+                     "people (this import keeps none of them)")
+    if report.damaged_names:
+        lines.append(f"{len(report.damaged_names):,} names look damaged (listed below)")
     return lines
+
+
+def damaged_name_line(damaged: DamagedName) -> str:
+    """A damaged name as the list of rows to look at shows it."""
+    hint = f" Probably “{damaged.suggestion}”." if damaged.suggestion else ""
+    return (f"Row {damaged.row}: {damaged.field.replace('_', ' ')} “{damaged.value}” looks "
+            f"damaged — {damaged.problem}.{hint} Imported as it is: correct it in Attendees "
+            "(it is marked ⚠), or export the file again as UTF-8.")
 
 
 class ImportWizard(QWidget):
@@ -142,11 +172,12 @@ class ImportWizard(QWidget):
         self.preset_box = QComboBox()
         self.preset_box.setAccessibleName("Made by")
         self.preset_box.currentIndexChanged.connect(self.on_preset_chosen)
-        self.mapping_table = _table(["Column in the file", "Imported as"])
+        self.mapping_table = _table(["Column in the file", "Imported as", "What happens"])
         self.mapping_table.setAccessibleName("Column mapping")
         self.mapping_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
         self.mapping_table.horizontalHeader().resizeSection(1, 240)
+        self.mapping_table.horizontalHeader().resizeSection(2, 250)
         self.preview_table = _table([title for _, title in _PREVIEW_COLUMNS])
         self.preview_table.setAccessibleName("Preview")
         self.preview_table.horizontalHeader().setStretchLastSection(True)
@@ -176,6 +207,12 @@ class ImportWizard(QWidget):
         buttons.addWidget(self.dry_run_button)
         layout = QVBoxLayout(page)
         layout.addWidget(_heading("2. Check what each column is"))
+        minimal = QLabel("Only what a desk needs is imported. A column you do not need is "
+                         "dropped; choose “Keep in the organisers' copy only” for one you "
+                         "want to see here later: it never goes to a desk, the hub or a "
+                         "bundle, and wipe removes it.")
+        minimal.setWordWrap(True)
+        layout.addWidget(minimal)
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
@@ -268,6 +305,14 @@ class ImportWizard(QWidget):
                 lambda _i, heading=heading, box=box: self.on_field_chosen(heading,
                                                                           box.currentData()))
             self.mapping_table.setCellWidget(row, 1, box)
+            self.mapping_table.setItem(row, 2, QTableWidgetItem(fate_title(field)))
+
+    def fate_shown(self, heading: str) -> str:
+        """What the mapping page says becomes of a column."""
+        for row in range(self.mapping_table.rowCount()):
+            if self.mapping_table.item(row, 0).text() == heading:
+                return self.mapping_table.item(row, 2).text()
+        raise KeyError(heading)
 
     def mapping_box(self, heading: str) -> QComboBox:
         for row in range(self.mapping_table.rowCount()):
@@ -276,6 +321,9 @@ class ImportWizard(QWidget):
         raise KeyError(heading)
 
     def on_field_chosen(self, heading: str, field: str) -> None:
+        for row in range(self.mapping_table.rowCount()):
+            if self.mapping_table.item(row, 0).text() == heading:
+                self.mapping_table.item(row, 2).setText(fate_title(field))
         if self._detected.get(heading) == field:
             self.mapping.pop(heading, None)
         else:
@@ -340,7 +388,9 @@ class ImportWizard(QWidget):
             self.problems.addItem(f"Row {error.row}: {error.message}")
         for rows in report.duplicate_rows:
             self.problems.addItem("Possible duplicates: rows " + ", ".join(map(str, rows)))
-        if not report.errors and not report.duplicate_rows:
+        for damaged in report.damaged_names:
+            self.problems.addItem(damaged_name_line(damaged))
+        if not report.errors and not report.duplicate_rows and not report.damaged_names:
             self.problems.addItem("Nothing to look at: every row reads cleanly.")
         self.pages.setCurrentIndex(2)
         if report.dry_run:
