@@ -54,8 +54,9 @@ def _import_text(report: Any) -> list[str]:
                               for c in columns)
             lines.append(f"  {title} ({len(columns)}): {shown}")
     if report.kept or report.kept_removed:
-        lines.append(f"  Kept columns written for {report.kept} people"
-                     + (f"; removed for {report.kept_removed} whose columns this file does "
+        would = "would be" if report.dry_run else "were"
+        lines.append(f"  Kept columns {would} written for {report.kept} people"
+                     + (f"; removed for {report.kept_removed} whose columns this import does "
                         "not keep" if report.kept_removed else ""))
     for damaged in report.damaged_names:
         hint = f" — probably “{damaged.suggestion}”" if damaged.suggestion else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kiosk.importing import fields as f
@@ -70,11 +70,13 @@ def _keyword_field(key: str) -> str | None:
 
 
 def plan_columns(
-    headers: Sequence[str], preset: Preset, mapping: Mapping[str, str] | None, source: str
+    headers: Sequence[str], preset: Preset, mapping: Mapping[str, str] | None, source: str,
+    kept_before: Iterable[str] = (),
 ) -> ColumnPlan:
     """The meaning of each column; refuses a mapping that does not fit the file.
 
-    ``source`` is the file (and sheet) name used in messages.
+    ``source`` is the file (and sheet) name used in messages. ``kept_before`` names columns
+    the organisers chose to keep at an earlier import: kept again unless mapped otherwise.
     """
     lookup = preset.lookup()
     fields: list[str] = []
@@ -91,6 +93,10 @@ def plan_columns(
         fields.append(field)
         ranks.append(rank)
 
+    remembered = {header_key(h) for h in kept_before}
+    for index, heading in enumerate(headers):
+        if fields[index] == f.IGNORE and header_key(heading) in remembered:
+            fields[index] = f.KEEP
     if mapping:
         _apply_mapping(headers, fields, ranks, mapping, source)
 

@@ -25,6 +25,7 @@ from kiosk.services.registration_import import (
     ImportPlan,
     ImportReport,
     import_file,
+    kept_headings,
     plan_file,
     write_plan,
 )
@@ -340,7 +341,7 @@ def preview_import(
     """Read the file with the given preset and mapping; raises ImportRefused with a message
     an organiser can act on."""
     workshops = [s.name for s in queries.list_sessions(store.conn)]
-    return _preview(path, workshops, preset, mapping, sheet, rows)
+    return _preview(path, (workshops, kept_headings(store)), preset, mapping, sheet, rows)
 
 
 def preview_import_through(
@@ -353,24 +354,29 @@ def preview_import_through(
 ) -> ImportPreview:
     """:func:`preview_import` through the event file's door: only the workshops' names are
     read from it; the registration file (seconds, for a large workbook) is read outside."""
-    return _preview(path, event.read(_workshop_names_in_order), preset, mapping, sheet, rows)
+    return _preview(path, event.read(_what_the_event_knows), preset, mapping, sheet, rows)
 
 
-def _workshop_names_in_order(reader: EventReader) -> list[str]:
-    return [s.name for s in queries.list_sessions(reader.conn)]
+def _what_the_event_knows(reader: EventReader) -> tuple[list[str], list[str]]:
+    """Its workshops' names in order, and the columns kept at its last import."""
+    return [s.name for s in queries.list_sessions(reader.conn)], kept_headings(reader)
 
 
 def _preview(
-    path: str | Path, workshops: list[str], preset: str | None,
+    path: str | Path, known: tuple[list[str], list[str]], preset: str | None,
     mapping: Mapping[str, str] | None, sheet: str | None, rows: int,
 ) -> ImportPreview:
+    workshops, kept_before = known
     result = read_registrations(path, preset=preset, mapping=mapping or None, sheet=sheet,
-                                workshops=workshops)
+                                workshops=workshops, kept_before=kept_before)
     first = []
     for record in result.records[:rows]:
         shown = {name: record.fields.get(name, "") for name in PREVIEW_FIELDS}
         shown["row"] = str(record.row)
         shown["workshops"] = ", ".join(record.sessions)
+        shown["name_check"] = name_check(*(record.fields.get(name, "") for name in (
+            "first_name", "last_name", "badge_name", "organisation")))
+        shown["damaged"] = " ".join(name for name, _ in damaged_names(record.fields))
         first.append(shown)
     return ImportPreview(
         str(path), result.preset, result.sheet, list(result.columns.items()), first,

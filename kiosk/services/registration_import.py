@@ -312,6 +312,10 @@ def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport
     def finish(store: EventStore) -> None:
         if last_hlc:
             store.set_setting("last_import_hlc", last_hlc)
+        if report.columns:  # remembered, so the next import of a newer export keeps them too
+            store.set_setting(_KEPT_HEADINGS, json.dumps(
+                [c.heading for c in report.columns if c.fate is Fate.KEPT],
+                ensure_ascii=False))
         store.record_import_run(store.next_stamp(), plan.source, report.preset, note)
     event.write(finish, priority=Priority.BULK)
     return report
@@ -323,6 +327,16 @@ def _note(report: ImportReport) -> dict[str, Any]:
     data = report.as_json()
     data["damaged_names"] = [{"row": d.row, "field": d.field} for d in report.damaged_names]
     return data
+
+
+# The headings the organisers chose to keep at the last import (a local setting).
+_KEPT_HEADINGS = "import.kept_columns"
+
+
+def kept_headings(view: EventReader) -> list[str]:
+    """The columns kept at the last import: kept again by default, dropped only when the
+    organisers say so."""
+    return list(json.loads(view.setting(_KEPT_HEADINGS) or "[]"))
 
 
 def _keep(store: EventStore, rows: tuple[tuple[str, dict[str, str]], ...]) -> None:
@@ -369,10 +383,12 @@ def plan_file(
 
     source = Path(path)
     stamp = FileStamp.of(source) if source.is_file() else None
-    workshops = event.read(lambda reader: [s.name for s in queries.list_sessions(reader.conn)])
+    workshops, kept_before = event.read(
+        lambda reader: ([s.name for s in queries.list_sessions(reader.conn)],
+                        kept_headings(reader)))
     with collector_paused():
         result = read_registrations(source, preset=preset, mapping=mapping, sheet=sheet,
-                                    workshops=workshops)
+                                    workshops=workshops, kept_before=kept_before)
     plan = event.read(lambda reader: plan_records(
         reader, result.records, result.errors, source=source.name, preset=result.preset,
         sheet=result.sheet, columns=result.columns))

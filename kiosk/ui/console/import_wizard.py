@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from kiosk.services import console
 from kiosk.services.event_access import EventFile
 from kiosk.services.registration_import import DamagedName, ImportReport
+from kiosk.ui.console.attendee_model import NAME_TO_CHECK
 from kiosk.ui.ops import EventOps
 
 _PREVIEW_COLUMNS = (("row", "Row"), ("first_name", "First name"), ("last_name", "Last name"),
@@ -55,14 +56,23 @@ FIELD_TITLES: dict[str, str] = {
 
 # What becomes of a column, by the field it is given (kiosk.importing.fields.fate_of).
 FATE_TITLES: dict[str, str] = {
-    "mapped": "Imported: every desk gets it",
-    "kept": "Kept in this copy only, never on a desk",
+    "mapped": "Every desk",
+    "kept": "This copy only",
     "dropped": "Dropped",
+}
+FATE_EXPLAINED: dict[str, str] = {
+    "mapped": "Imported: every desk, the hub and bundles get it.",
+    "kept": "Kept in the organisers' copy only: never on a desk, the hub or a bundle. Wipe "
+            "and anonymise remove it.",
+    "dropped": "Not imported: it is not read or stored anywhere.",
 }
 
 
-def fate_title(field: str) -> str:
-    return FATE_TITLES[console.fate_of(field)]
+def _fate_item(field: str) -> QTableWidgetItem:
+    fate = console.fate_of(field)
+    item = QTableWidgetItem(FATE_TITLES[fate])
+    item.setToolTip(FATE_EXPLAINED[fate])
+    return item
 
 
 def _heading(text: str) -> QLabel:
@@ -172,12 +182,12 @@ class ImportWizard(QWidget):
         self.preset_box = QComboBox()
         self.preset_box.setAccessibleName("Made by")
         self.preset_box.currentIndexChanged.connect(self.on_preset_chosen)
-        self.mapping_table = _table(["Column in the file", "Imported as", "What happens"])
+        self.mapping_table = _table(["Column in the file", "Imported as", "Goes to"])
         self.mapping_table.setAccessibleName("Column mapping")
         self.mapping_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
         self.mapping_table.horizontalHeader().resizeSection(1, 240)
-        self.mapping_table.horizontalHeader().resizeSection(2, 250)
+        self.mapping_table.horizontalHeader().resizeSection(2, 110)
         self.preview_table = _table([title for _, title in _PREVIEW_COLUMNS])
         self.preview_table.setAccessibleName("Preview")
         self.preview_table.horizontalHeader().setStretchLastSection(True)
@@ -200,7 +210,7 @@ class ImportWizard(QWidget):
         split = QSplitter()
         split.addWidget(self.mapping_table)
         split.addWidget(preview)
-        split.setSizes([420, 700])
+        split.setSizes([540, 640])
         buttons = QHBoxLayout()
         buttons.addWidget(back)
         buttons.addStretch(1)
@@ -225,6 +235,7 @@ class ImportWizard(QWidget):
         self.report_list.setAccessibleName("Import report")
         self.problems = QListWidget()
         self.problems.setAccessibleName("Row errors and duplicates")
+        self.problems.setWordWrap(True)  # a damaged name's line says what to do: all of it
         self.import_button = QPushButton("Import")
         self.import_button.setMinimumHeight(44)
         self.import_button.clicked.connect(self.on_import_requested)
@@ -305,13 +316,13 @@ class ImportWizard(QWidget):
                 lambda _i, heading=heading, box=box: self.on_field_chosen(heading,
                                                                           box.currentData()))
             self.mapping_table.setCellWidget(row, 1, box)
-            self.mapping_table.setItem(row, 2, QTableWidgetItem(fate_title(field)))
+            self.mapping_table.setItem(row, 2, _fate_item(field))
 
     def fate_shown(self, heading: str) -> str:
-        """What the mapping page says becomes of a column."""
+        """What the mapping page says becomes of a column (its tooltip, in full)."""
         for row in range(self.mapping_table.rowCount()):
             if self.mapping_table.item(row, 0).text() == heading:
-                return self.mapping_table.item(row, 2).text()
+                return self.mapping_table.item(row, 2).toolTip()
         raise KeyError(heading)
 
     def mapping_box(self, heading: str) -> QComboBox:
@@ -323,7 +334,7 @@ class ImportWizard(QWidget):
     def on_field_chosen(self, heading: str, field: str) -> None:
         for row in range(self.mapping_table.rowCount()):
             if self.mapping_table.item(row, 0).text() == heading:
-                self.mapping_table.item(row, 2).setText(fate_title(field))
+                self.mapping_table.setItem(row, 2, _fate_item(field))
         if self._detected.get(heading) == field:
             self.mapping.pop(heading, None)
         else:
@@ -342,7 +353,11 @@ class ImportWizard(QWidget):
         self.preview_table.setRowCount(len(preview.rows))
         for row, record in enumerate(preview.rows):
             for column, (key, _title) in enumerate(_PREVIEW_COLUMNS):
-                self.preview_table.setItem(row, column, QTableWidgetItem(record.get(key, "")))
+                item = QTableWidgetItem(record.get(key, ""))
+                if key in record.get("damaged", "").split():
+                    item.setText(NAME_TO_CHECK + item.text())  # as the attendee table marks it
+                    item.setToolTip(f"This name may be damaged. {record['name_check']}.")
+                self.preview_table.setItem(row, column, item)
         self.preview_table.resizeColumnsToContents()
         errors = f", {preview.errors:,} with errors" if preview.errors else ""
         changed = f" — {len(self.mapping)} column(s) changed by you" if self.mapping else ""

@@ -270,6 +270,21 @@ def test_every_column_is_mapped_kept_or_dropped_and_only_kept_ones_stay_here(
     assert kept_columns.kept_for(event.conn, lukasz.id)["Mobile number"] == "+44 7700 900005"
     import_file(event, path, mapping={"Mobile number": "keep"})
     assert kept_columns.kept_for(event.conn, lukasz.id)["Mobile number"] == "+44 7700 900555"
-    # An import that keeps nothing leaves nothing kept: the latest choice is what stays.
+    # The next import keeps what the organisers kept before, until they drop it.
     again = import_file(event, path)
-    assert again.kept_removed == len(RESAVED) and kept_columns.all_kept(event.conn) == {}
+    assert ("kept", "") in {(c.fate, c.field) for c in again.columns
+                            if c.heading == "Mobile number"}
+    assert (again.kept, again.kept_removed) == (0, 0)
+    dropped = import_file(event, path, mapping={"Mobile number": "ignore"})
+    assert dropped.kept_removed == len(RESAVED) and kept_columns.all_kept(event.conn) == {}
+    assert {c.fate for c in import_file(event, path, dry_run=True).columns
+            if c.heading == "Mobile number"} == {"dropped"}
+
+
+def test_a_column_cannot_be_both_mapped_and_kept(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _resaved_export(tmp_path / "tickets.csv")
+    assert main(["import", str(event_path(event)), str(path), "--map", "Mobile number=desk_note",
+                 "--keep", "Mobile number", "--dry-run"]) == 2
+    assert "given to both --map and --keep" in capsys.readouterr().err
