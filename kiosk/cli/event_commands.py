@@ -24,7 +24,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+def _parse_mapping(pairs: Sequence[str], keep: Sequence[str] = ()) -> dict[str, str]:
     mapping = {}
     for pair in pairs:
         column, sep, target = pair.rpartition("=")
@@ -33,7 +33,37 @@ def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
                 f"--map needs COLUMN=FIELD, e.g. --map 'Surname=last_name' (got {pair!r})."
             )
         mapping[column.strip()] = target.strip()
+    for column in keep:
+        if column.strip() in mapping:
+            raise UserError(f"“{column}” is given to both --map and --keep: a column is "
+                            "either read into a field or kept as it is. Choose one.")
+        mapping[column.strip()] = "keep"
     return mapping
+
+
+def _import_text(report: Any) -> list[str]:
+    """What became of each column, and the names that look damaged."""
+    from kiosk.importing.fields import Fate
+
+    lines = []
+    for fate, title in ((Fate.MAPPED, "Read"), (Fate.KEPT, "Kept in this copy only"),
+                        (Fate.DROPPED, "Dropped")):
+        columns = [c for c in report.columns if c.fate == fate]
+        if columns:
+            shown = ", ".join(f"{c.heading} → {c.field}" if c.field else c.heading
+                              for c in columns)
+            lines.append(f"  {title} ({len(columns)}): {shown}")
+    if report.kept or report.kept_removed:
+        would = "would be" if report.dry_run else "were"
+        lines.append(f"  Kept columns {would} written for {report.kept} people"
+                     + (f"; removed for {report.kept_removed} whose columns this import does "
+                        "not keep" if report.kept_removed else ""))
+    for damaged in report.damaged_names:
+        hint = f" — probably “{damaged.suggestion}”" if damaged.suggestion else ""
+        lines.append(f"  Row {damaged.row}: {damaged.field.replace('_', ' ')} "
+                     f"“{damaged.value}” looks damaged: {damaged.problem}{hint}. Correct it in "
+                     "the console (Attendees → Edit) or export the file again as UTF-8.")
+    return lines
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -43,7 +73,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_store(args.event) as store:
         try:
             report = import_file(
-                store, args.file, preset=args.preset, mapping=_parse_mapping(args.map),
+                store, args.file, preset=args.preset,
+                mapping=_parse_mapping(args.map, args.keep),
                 sheet=args.sheet, dry_run=args.dry_run,
             )
         except ImportRefused as exc:
@@ -57,7 +88,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json({k: data[k] for k in (
             "read", "created", "updated", "unchanged", "duplicates", "cancelled", "missing",
             "errors", "preset", "sheet", "dry_run", "duplicate_rows", "missing_ids",
-            "new_sessions", "new_categories")})
+            "new_sessions", "new_categories", "columns", "damaged_names", "kept",
+            "kept_removed")})
         return 0
     verb = "Would import" if report.dry_run else "Imported"
     print(f"{verb} {args.file} (read as {report.preset}"
@@ -76,6 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     for category in report.new_categories:
         print(f"  New category: {category} (its badges print no label until you set one in "
               "Event setup)")
+    for line in _import_text(report):
+        print(line)
     for error in report.errors:
         print(f"  Row {error.row}: {error.message}")
     if report.dry_run:
@@ -281,6 +315,10 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("--preset", help="the source system, if not recognised from the headers")
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                    help="read COLUMN as FIELD, e.g. --map 'Surname=last_name' (repeatable)")
+    p.add_argument("--keep", action="append", default=[], metavar="COLUMN",
+                   help="keep COLUMN as it is in this (the organisers') copy only: never sent "
+                        "to desks, the hub or bundles; every column not mapped or kept is "
+                        "dropped (repeatable)")
     p.add_argument("--sheet", help="the XLSX sheet that holds the attendees")
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -39,7 +39,6 @@ ATTENDEE_FIELDS: tuple[str, ...] = (
     "access_needs",
     "photo_consent",
     "first_name_only",
-    "extra",
     "sessions",
 )
 
@@ -69,7 +68,6 @@ TEXT_DEFAULTS: dict[str, object] = {
     "access_needs": "",
     "photo_consent": None,
     "first_name_only": False,
-    "extra": {},
     "sessions": [],
 }
 
@@ -93,7 +91,6 @@ class Attendee:
     access_needs: str = ""
     photo_consent: bool | None = None
     first_name_only: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
     sessions: tuple[str, ...] = ()
     ticket_serial: int = 0
     merged_into: str | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-# One value wins: the first non-empty column in preference order (the others go to extra).
+from enum import StrEnum
+
+# One value wins: the first non-empty column in preference order (the others are dropped).
 SINGLE_FIELDS: tuple[str, ...] = (
     "external_ref",
     "external_barcode",
@@ -26,8 +28,13 @@ CANCELLED = "cancelled"
 SESSIONS = "sessions"
 # A full name in one column, split into first and last name when those are not given.
 NAME = "name"
-EXTRA = "extra"
+# A column the organisers chose to keep: in their own copy only (never synced, never in a
+# desk copy, the hub or a bundle), removed by wipe and anonymise.
+KEEP = "keep"
+# A column that is not read: what becomes of every column nobody mapped or kept.
 IGNORE = "ignore"
+# Older words for the same choices ("extra" was kept in the change log before).
+ALIASES: dict[str, str] = {"extra": KEEP, "drop": IGNORE, "dropped": IGNORE, "kept": KEEP}
 
 MAPPABLE_FIELDS: tuple[str, ...] = (
     *SINGLE_FIELDS,
@@ -35,9 +42,26 @@ MAPPABLE_FIELDS: tuple[str, ...] = (
     STATUS,
     CANCELLED,
     SESSIONS,
-    EXTRA,
+    KEEP,
     IGNORE,
 )
+
+
+class Fate(StrEnum):
+    """What becomes of a column's values."""
+
+    MAPPED = "mapped"  # read into a field every desk gets
+    KEPT = "kept"  # kept in the organisers' copy only
+    DROPPED = "dropped"  # not read at all
+
+
+def fate_of(field: str) -> Fate:
+    """A column's fate by the field it was given."""
+    if field == KEEP:
+        return Fate.KEPT
+    if field == IGNORE:
+        return Fate.DROPPED
+    return Fate.MAPPED
 
 # Fields that tell who a person is; a file needs a column for at least one of them.
 NAME_FIELDS: tuple[str, ...] = ("first_name", "last_name", "badge_name", NAME)

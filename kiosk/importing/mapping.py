@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kiosk.importing import fields as f
@@ -32,7 +32,7 @@ class ColumnPlan:
     ref_parts: tuple[int, int] | None = None
 
     def columns(self) -> dict[str, str]:
-        """Heading -> field, for every column (unmapped ones say "extra")."""
+        """Heading -> field, for every column (kept ones say "keep", the rest "ignore")."""
         return dict(zip(self.headers, self.fields, strict=True))
 
     def indices(self, field: str) -> list[int]:
@@ -70,11 +70,13 @@ def _keyword_field(key: str) -> str | None:
 
 
 def plan_columns(
-    headers: Sequence[str], preset: Preset, mapping: Mapping[str, str] | None, source: str
+    headers: Sequence[str], preset: Preset, mapping: Mapping[str, str] | None, source: str,
+    kept_before: Iterable[str] = (),
 ) -> ColumnPlan:
     """The meaning of each column; refuses a mapping that does not fit the file.
 
-    ``source`` is the file (and sheet) name used in messages.
+    ``source`` is the file (and sheet) name used in messages. ``kept_before`` names columns
+    the organisers chose to keep at an earlier import: kept again unless mapped otherwise.
     """
     lookup = preset.lookup()
     fields: list[str] = []
@@ -87,10 +89,14 @@ def plan_columns(
             if guessed:
                 field, rank = guessed, _KEYWORD_RANK + index
             else:
-                field, rank = lookup.get(without_brackets(key), (f.EXTRA, _UNMAPPED))
+                field, rank = lookup.get(without_brackets(key), (f.IGNORE, _UNMAPPED))
         fields.append(field)
         ranks.append(rank)
 
+    remembered = {header_key(h) for h in kept_before}
+    for index, heading in enumerate(headers):
+        if fields[index] == f.IGNORE and header_key(heading) in remembered:
+            fields[index] = f.KEEP
     if mapping:
         _apply_mapping(headers, fields, ranks, mapping, source)
 
@@ -127,6 +133,7 @@ def _apply_mapping(
     chosen: dict[int, str] = {}
     for heading, field in mapping.items():
         field_key = field.strip().casefold()
+        field_key = f.ALIASES.get(field_key, field_key)
         if field_key not in f.MAPPABLE_FIELDS:
             raise ImportRefused(
                 f"“{field}” (for the column “{heading}”) is not a field we know. "
@@ -142,7 +149,7 @@ def _apply_mapping(
     replaced = {field for field in chosen.values() if field in f.SINGLE_FIELDS}
     for index, field in enumerate(fields):
         if index not in chosen and field in replaced:
-            fields[index], ranks[index] = f.EXTRA, _UNMAPPED
+            fields[index], ranks[index] = f.IGNORE, _UNMAPPED
     for index, field in chosen.items():
         fields[index], ranks[index] = field, _EXPLICIT
 

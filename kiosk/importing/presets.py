@@ -13,7 +13,7 @@ class Preset:
     """How one system names its columns.
 
     ``columns`` lists (heading key, field) in order of preference: when two columns fill the
-    same field, the earlier one wins and the other is kept in extra. ``signature`` holds
+    same field, the earlier one wins and the other is dropped. ``signature`` holds
     headings that this system writes and plain spreadsheets rarely have; detection counts
     them. ``ref_parts`` names two columns joined by "-" into the external reference (pretix
     numbers positions within an order).
@@ -263,7 +263,7 @@ PRETIX = Preset(
         ("Status", "status"),
         ("Company", "organisation"),
         ("Order comment", "desk_note"),
-        ("Invoice address name", "extra"),
+        ("Invoice address name", "ignore"),
     ),
     signature=frozenset(
         header_key(h)
@@ -310,9 +310,9 @@ TITO = Preset(
         ("Ticket Company Name", "organisation"),
         ("Ticket", "category"),
         ("Void Status", "cancelled"),
-        ("Order Name", "extra"),
-        ("Registration Name", "extra"),
-        ("Number", "extra"),
+        ("Order Name", "ignore"),
+        ("Registration Name", "ignore"),
+        ("Number", "ignore"),
     ),
     signature=frozenset(
         header_key(h)
@@ -355,8 +355,8 @@ HIEVENTS = Preset(
         ("Product Name", "category"),
         ("Ticket Name", "category"),
         ("Notes", "desk_note"),
-        ("Event ID", "extra"),
-        ("Product ID", "extra"),
+        ("Event ID", "ignore"),
+        ("Product ID", "ignore"),
     ),
     signature=frozenset(
         header_key(h)
@@ -384,8 +384,8 @@ GOOGLE_FORMS = Preset(
     name="google_forms",
     title="Google Forms responses",
     columns=_columns(
-        ("Timestamp", "extra"),
-        ("Score", "extra"),
+        ("Timestamp", "ignore"),
+        ("Score", "ignore"),
     ),
     signature=frozenset({header_key("Timestamp")}),
     min_signature=1,
@@ -411,9 +411,9 @@ MICROSOFT_FORMS = Preset(
         ("ID", "external_ref"),
         ("Email", "email"),
         ("Name", "name"),
-        ("Start time", "extra"),
-        ("Completion time", "extra"),
-        ("Last modified time", "extra"),
+        ("Start time", "ignore"),
+        ("Completion time", "ignore"),
+        ("Last modified time", "ignore"),
     ),
     signature=frozenset(
         header_key(h) for h in ("Start time", "Completion time", "Last modified time")

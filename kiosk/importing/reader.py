@@ -34,17 +34,20 @@ def read_registrations(
     mapping: Mapping[str, str] | None = None,
     sheet: str | None = None,
     workshops: Iterable[str] = (),
+    kept_before: Iterable[str] = (),
 ) -> ReadResult:
     """Read every attendee of a CSV or .xlsx registration export.
 
     ``preset`` names the system that made the file (see ``preset_names()``); by default it
     is recognised from the column headings. ``mapping`` ("Surname" -> "last_name") overrides
     the preset for the columns it names; besides the attendee fields it may say
-    "sessions", "name" (a full name to split), "cancelled", "extra" or "ignore".
+    "sessions", "name" (a full name to split), "cancelled", "keep" (kept in the organisers'
+    copy only) or "ignore". A column neither mapped nor kept is dropped.
     ``sheet`` picks a worksheet of an .xlsx file (a CSV has none, and ignores it); by
     default the one that looks most like an attendee list.
     ``workshops`` are the event's workshop titles, so that a title with a comma in it is
-    not split into two choices.
+    not split into two choices. ``kept_before``: headings the organisers kept at an earlier
+    import, kept again unless ``mapping`` says otherwise.
 
     Rows that cannot become an attendee are reported in ``errors`` and the rest still
     import. Raises ImportRefused, with a message saying what to do, when the file cannot
@@ -53,7 +56,7 @@ def read_registrations(
     path = Path(path)
     chosen = _preset_named(preset)
     with collector_paused():
-        return _read(path, chosen, mapping, sheet, workshops)
+        return _read(path, chosen, mapping, sheet, workshops, kept_before)
 
 
 def _read(
@@ -62,6 +65,7 @@ def _read(
     mapping: Mapping[str, str] | None,
     sheet: str | None,
     workshops: Iterable[str],
+    kept_before: Iterable[str],
 ) -> ReadResult:
     table = read_table(path, sheet, _rank_sheet)
     source = f"“{path.name}”" + (f" (sheet “{table.sheet}”)" if table.sheet else "")
@@ -74,7 +78,7 @@ def _read(
     body = table.rows[header_at + 1 :]
     headers = _headers(table.rows[header_at][1], body, widen=not table.strict_width)
     used = chosen or detect_preset(headers)
-    plan = plan_columns(headers, used, mapping, source)
+    plan = plan_columns(headers, used, mapping, source, kept_before)
     known = known_choices(workshops) | _titles_seen_twice(plan, body)
     reader = RowReader(plan, known, table.strict_width)
 

@@ -17,14 +17,15 @@ class SourceRecord:
 
     ``row`` is the row number a person sees in a spreadsheet program (the header is row 1).
     ``fields`` holds attendee fields (names from ``kiosk.core.models.ATTENDEE_FIELDS``,
-    except ``sessions`` and ``extra``) as clean text; ``sessions`` the workshop names
-    booked; ``extra`` the columns that map to no field, by their header.
+    except ``sessions``) as clean text; ``sessions`` the workshop names booked; ``kept`` the
+    columns the organisers chose to keep in their own copy only, by their heading. Every
+    other column is dropped as it is read.
     """
 
     row: int
     fields: dict[str, str]
     sessions: tuple[str, ...] = ()
-    extra: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class RowReader:
         self.status_columns = plan.indices(f.STATUS)
         self.cancelled_columns = plan.indices(f.CANCELLED)
         self.session_columns = plan.indices(f.SESSIONS)
-        self.extra_columns = plan.indices(f.EXTRA)
+        self.kept_columns = plan.indices(f.KEEP)
         self.email_heading = plan.heading_for("email") or "email"
         self.consent_heading = plan.heading_for("photo_consent") or "photo consent"
         self.name_hint = _name_hint(plan)
@@ -94,8 +94,10 @@ class RowReader:
 
     def _prepare(self, index: int, column: tuple[str, ...]) -> list[Any]:
         field = self.fields[index]
-        if field == f.IGNORE:
-            return [""] * len(column)
+        if field == f.IGNORE and not (self.ref_parts and index in self.ref_parts):
+            # Never read: only whether the cell is filled, so a row holding nothing but
+            # dropped columns is still told apart from a blank one ("no name").
+            return [bool(raw.strip()) for raw in column]
         distinct = set(column)
         if field == f.SESSIONS:
             option = self.options.get(index)
@@ -120,28 +122,24 @@ class RowReader:
             tidied = {raw: "" if t.casefold() in _NOTHING else t for raw, t in tidied.items()}
         return [tidied[raw] for raw in column]
 
-    def _choices(self, raw: str, option: str | None) -> tuple[tuple[str, ...], str] | None:
-        """A workshop cell as (choices, text to keep in extra); None when empty."""
+    def _choices(self, raw: str, option: str | None) -> tuple[str, ...] | None:
+        """A workshop cell as the workshops chosen; None when empty. A bare yes or no in a
+        column that names no workshop chooses none."""
         if not raw.strip():
             return None
         if is_yes(raw) or is_no(raw):
-            if option is None:
-                return (), tidy(raw)
-            return ((option,) if is_yes(raw) else ()), ""
-        return tuple(split_choices(raw, self.known)), ""
+            return (option,) if option is not None and is_yes(raw) else ()
+        return tuple(split_choices(raw, self.known))
 
     def _record(self, number: int, row: tuple[Any, ...]) -> SourceRecord | RowError:
         headers = self.headers
-        extra = {headers[i]: row[i] for i in self.extra_columns if row[i]}
+        kept = {headers[i]: row[i] for i in self.kept_columns if row[i]}
         values = {name: row[i] for name, i in self.only_columns if row[i]}
         for name, columns in self.ranked_columns:
             for index in columns:
                 value = row[index]
-                if value:
-                    if name in values:
-                        extra[headers[index]] = value
-                    else:
-                        values[name] = value
+                if value and name not in values:
+                    values[name] = value  # the preferred filled column wins
         for name, columns in self.joined:
             text = "; ".join(row[i] for i in columns if row[i])
             if text:
@@ -149,11 +147,8 @@ class RowReader:
 
         sessions: tuple[str, ...] = ()
         for index in self.session_columns:
-            cell = row[index]
-            if cell:
-                choices, leftover = cell
-                if leftover:
-                    extra[headers[index]] = leftover
+            choices = row[index]
+            if choices:
                 if not sessions:
                     sessions = choices
                 else:
@@ -161,12 +156,8 @@ class RowReader:
         status = ACTIVE
         for index in self.status_columns:
             cell = row[index]
-            if cell:
-                meaning, text = cell
-                if meaning is None:
-                    extra[headers[index]] = text
-                elif meaning == CANCELLED:
-                    status = CANCELLED
+            if cell and cell[0] == CANCELLED:
+                status = CANCELLED
         if self.cancelled_columns and any(row[i] for i in self.cancelled_columns):
             status = CANCELLED
         if self.ref_parts:
@@ -174,10 +165,10 @@ class RowReader:
             if code and position:
                 values["external_ref"] = f"{code}-{position}"
         values["status"] = status
-        return self._finish(number, values, extra, sessions)
+        return self._finish(number, values, kept, sessions)
 
     def _finish(
-        self, number: int, values: dict[str, str], extra: dict[str, str], sessions: tuple[str, ...]
+        self, number: int, values: dict[str, str], kept: dict[str, str], sessions: tuple[str, ...]
     ) -> SourceRecord | RowError:
         full_name = values.pop(f.NAME, "")
         if full_name and "first_name" not in values and "last_name" not in values:
@@ -198,11 +189,9 @@ class RowReader:
         if "photo_consent" in values:
             answer = values.pop("photo_consent")
             consent = consent_of(answer)
-            if consent is None:
-                extra[self.consent_heading] = answer
-            else:
+            if consent is not None:  # an answer that is neither yes nor no says nothing
                 values["photo_consent"] = consent
-        return SourceRecord(row=number, fields=values, sessions=sessions, extra=extra)
+        return SourceRecord(row=number, fields=values, sessions=sessions, kept=kept)
 
     def _too_many_cells(self, number: int, count: int) -> str:
         return (

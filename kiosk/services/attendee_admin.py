@@ -16,7 +16,7 @@ from kiosk.core.hlc import Stamp
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Status
 from kiosk.core.refusal import Refusal
 from kiosk.core.text import clean
-from kiosk.store import checkins, console_queries, queries
+from kiosk.store import checkins, console_queries, kept_columns, queries
 from kiosk.store.event_store import EventReader, EventStore
 
 # Recorded as the desk of every console change (the audit trail shows where a change was made).
@@ -326,6 +326,8 @@ class EditForm:
     attendee: Attendee
     categories: tuple[str, ...]
     workshops: tuple[WorkshopChoice, ...] = ()
+    # Columns of the registration file kept in the organisers' copy: (heading, value).
+    kept: tuple[tuple[str, str], ...] = ()
 
 
 def edit_form(store: EventStore, attendee_id: str) -> EditForm:
@@ -334,4 +336,5 @@ def edit_form(store: EventStore, attendee_id: str) -> EditForm:
     booked = queries.session_bookings(store.conn)
     workshops = tuple(WorkshopChoice(s.id, s.name, booked.get(s.id, 0), s.capacity)
                       for s in queries.list_sessions(store.conn))
-    return EditForm(attendee, event.categories if event else (), workshops)
+    kept = tuple(kept_columns.kept_for(store.conn, attendee.id).items())
+    return EditForm(attendee, event.categories if event else (), workshops, kept)

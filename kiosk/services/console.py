@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.core.damaged_text import damaged_names
 from kiosk.core.hlc import Stamp
 from kiosk.importing import ImportRefused, preset_names, read_registrations
-from kiosk.importing.fields import MAPPABLE_FIELDS
+from kiosk.importing.fields import MAPPABLE_FIELDS, fate_of
 from kiosk.services.event_access import EventFile, EventReader
 from kiosk.services.event_settings import expected_desks
 from kiosk.services.registration_import import (
     ImportPlan,
     ImportReport,
     import_file,
+    kept_headings,
     plan_file,
     write_plan,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "attendee_order",
     "attendee_rows",
     "dashboard",
+    "fate_of",
     "import_plan_through",
     "plan_import_through",
     "preview_import",
@@ -81,6 +84,7 @@ class AttendeeRow:
     checked_in: str  # "" or the local time of the check-in that counts
     badge: str  # "" or "printed" / "printed ×2"
     workshops: str
+    name_check: str = ""  # "" or why the name (or organisation) looks damaged
 
 
 def attendee_order(
@@ -139,8 +143,25 @@ def attendee_rows(
         rows[line.rowid] = AttendeeRow(
             line.rowid, line.attendee_id, name, line.organisation, line.email, line.category,
             line.status, _clock_time(line.checked_in_hlc), badge, workshops,
+            name_check(line.first_name, line.last_name, line.badge_name, line.organisation),
         )
     return rows
+
+
+_NAME_TITLES = {"first_name": "First name", "last_name": "Last name",
+                "badge_name": "Badge name", "organisation": "Organisation"}
+
+
+def name_check(first_name: str, last_name: str, badge_name: str = "",
+               organisation: str = "") -> str:
+    """Why a person's name or organisation looks damaged ("" when it does not), in words
+    an organiser can act on; nothing is changed until they correct it."""
+    values = {"first_name": first_name, "last_name": last_name, "badge_name": badge_name,
+              "organisation": organisation}
+    return "; ".join(
+        f"{_NAME_TITLES[name]} “{values[name]}”: {damage.problem}"
+        + (f" — probably “{damage.suggestion}”" if damage.suggestion else "")
+        for name, damage in damaged_names(values))
 
 
 def workshop_names(store: EventStore) -> dict[str, str]:
@@ -332,7 +353,7 @@ def preview_import(
     """Read the file with the given preset and mapping; raises ImportRefused with a message
     an organiser can act on."""
     workshops = [s.name for s in queries.list_sessions(store.conn)]
-    return _preview(path, workshops, preset, mapping, sheet, rows)
+    return _preview(path, (workshops, kept_headings(store)), preset, mapping, sheet, rows)
 
 
 def preview_import_through(
@@ -345,24 +366,29 @@ def preview_import_through(
 ) -> ImportPreview:
     """:func:`preview_import` through the event file's door: only the workshops' names are
     read from it; the registration file (seconds, for a large workbook) is read outside."""
-    return _preview(path, event.read(_workshop_names_in_order), preset, mapping, sheet, rows)
+    return _preview(path, event.read(_what_the_event_knows), preset, mapping, sheet, rows)
 
 
-def _workshop_names_in_order(reader: EventReader) -> list[str]:
-    return [s.name for s in queries.list_sessions(reader.conn)]
+def _what_the_event_knows(reader: EventReader) -> tuple[list[str], list[str]]:
+    """Its workshops' names in order, and the columns kept at its last import."""
+    return [s.name for s in queries.list_sessions(reader.conn)], kept_headings(reader)
 
 
 def _preview(
-    path: str | Path, workshops: list[str], preset: str | None,
+    path: str | Path, known: tuple[list[str], list[str]], preset: str | None,
     mapping: Mapping[str, str] | None, sheet: str | None, rows: int,
 ) -> ImportPreview:
+    workshops, kept_before = known
     result = read_registrations(path, preset=preset, mapping=mapping or None, sheet=sheet,
-                                workshops=workshops)
+                                workshops=workshops, kept_before=kept_before)
     first = []
     for record in result.records[:rows]:
         shown = {name: record.fields.get(name, "") for name in PREVIEW_FIELDS}
         shown["row"] = str(record.row)
         shown["workshops"] = ", ".join(record.sessions)
+        shown["name_check"] = name_check(*(record.fields.get(name, "") for name in (
+            "first_name", "last_name", "badge_name", "organisation")))
+        shown["damaged"] = " ".join(name for name, _ in damaged_names(record.fields))
         first.append(shown)
     return ImportPreview(
         str(path), result.preset, result.sheet, list(result.columns.items()), first,

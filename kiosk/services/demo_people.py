@@ -112,7 +112,7 @@ _DIETS = ("Vegetarian",) * 4 + ("Vegan",) * 2 + ("Halal",) * 2 + (
 )
 _NOT_EMAIL = re.compile(r"[^a-z0-9-]")
 _T = TypeVar("_T")
-_Registration = tuple[dict[str, str], dict[str, str]]  # fields, extra columns
+_Registration = tuple[dict[str, str], dict[str, str]]  # fields, columns kept by organisers
 
 
 class _Name(NamedTuple):
@@ -397,8 +397,8 @@ def demo_records(count: int = 300, seed: int = 1) -> list[SourceRecord]:
     if count >= _QUIRKS_FROM:
         _add_quirks(people, emails)
     return [
-        SourceRecord(row=i + 2, fields=fields, sessions=sessions.get(i, ()), extra=extra)
-        for i, (fields, extra) in enumerate(people)
+        SourceRecord(row=i + 2, fields=fields, sessions=sessions.get(i, ()), kept=kept)
+        for i, (fields, kept) in enumerate(people)
     ]
 
 
@@ -424,7 +424,7 @@ def _person(
     rng: random.Random, i: int, culture: _Culture, category: str, cancelled: bool,
     emails: dict[str, int], barcodes: set[str],
 ) -> _Registration:
-    """The fields and extra columns of one registration."""
+    """The fields of one registration, and the columns its organisers keep to themselves."""
     rnd = rng.random
     female = rnd() < 0.55
     given = _pick(culture.female if female else culture.male, rnd)
@@ -449,8 +449,8 @@ def _person(
         "access_needs": _pick(_ACCESS_NEEDS, rnd) if rnd() < 0.04 else "",
         "photo_consent": "no" if rnd() < 0.15 else "yes",
     }
-    extra = {"Dietary": _pick(_DIETS, rnd)} if rnd() < 0.25 else {}
-    return fields, extra
+    kept = {"Dietary": _pick(_DIETS, rnd)} if rnd() < 0.25 else {}
+    return fields, kept
 
 
 def _pick(pool: Sequence[_T], rnd: Callable[[], float]) -> _T:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -14,17 +14,41 @@ from typing import Any
 from kiosk.core import changes, tickets
 from kiosk.core.bulk_work import collector_paused
 from kiosk.core.changes import Change, NewChange
+from kiosk.core.damaged_text import damaged_names
 from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
+from kiosk.importing.fields import Fate, fate_of
 from kiosk.importing.records import ImportRefused, RowError, SourceRecord
 from kiosk.services.event_setup import session_id_for
 from kiosk.services.import_categories import CategoryPlacer, list_new_categories
-from kiosk.store import queries
+from kiosk.store import kept_columns, queries
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventReader, EventStore
 
 _CONSENT = {"yes": True, "no": False}
 _UNSET = object()
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """A column of the file and what becomes of it: ``mapped`` to ``field`` (every desk gets
+    it), ``kept`` in the organisers' copy only, or ``dropped`` (never read)."""
+
+    heading: str
+    fate: Fate
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class DamagedName:
+    """A name (or organisation) in the file that looks damaged. Imported as it is: an
+    organiser corrects it (Attendees → Edit), or exports the file again as UTF-8."""
+
+    row: int
+    field: str
+    value: str
+    problem: str
+    suggestion: str = ""  # what it probably said, when that can be told
 
 
 @dataclass
@@ -47,6 +71,10 @@ class ImportReport:
     dry_run: bool = False
     # Ticket types that became categories of their own: their badges print no label yet.
     new_categories: list[str] = field(default_factory=list)
+    columns: list[ImportColumn] = field(default_factory=list)
+    damaged_names: list[DamagedName] = field(default_factory=list)
+    kept: int = 0  # people whose kept columns are written (new or changed)
+    kept_removed: int = 0  # people whose columns kept before this file keeps no more
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -68,7 +96,6 @@ def _payload_fields(record: SourceRecord, session_ids: dict[str, str]) -> dict[s
     values["category"] = values.get("category") or "delegate"
     values["status"] = values.get("status") or "active"
     values["photo_consent"] = _CONSENT.get(values.get("photo_consent", "").lower())
-    values["extra"] = dict(sorted(record.extra.items()))
     values["sessions"] = sorted({session_ids[fold(name)] for name in record.sessions})
     return values
 
@@ -172,6 +199,8 @@ class ImportPlan:
     event_state: str  # a digest of the registrations it was planned against
     file: FileStamp | None = None
     new_categories: tuple[str, ...] = ()  # to be listed, with no badge label
+    # (attendee id, heading -> value) for the organisers' copy only; {} removes
+    kept: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 def _state_digest(state: dict[str, tuple[str, dict[str, Any]]]) -> str:
@@ -187,15 +216,26 @@ def plan_records(
     source: str = "",
     preset: str = "",
     sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ImportPlan:
-    """Match the file's rows with the event's registrations and work out what changes."""
+    """Match the file's rows with the event's registrations and work out what changes.
+    ``columns`` (heading -> field) says what becomes of each column, for the report."""
     with collector_paused():
         report = ImportReport(preset=preset, sheet=sheet, dry_run=True, errors=list(errors))
         report.read = len(records) + len({e.row for e in errors})
+        report.columns = [ImportColumn(heading, fate_of(name),
+                                       name if fate_of(name) is Fate.MAPPED else "")
+                          for heading, name in (columns or {}).items()]
+        report.damaged_names = [
+            DamagedName(record.row, name, record.fields[name], damage.problem,
+                        damage.suggestion)
+            for record in records for name, damage in damaged_names(record.fields)]
         session_ids, new_sessions = _session_changes(view, records)
         report.new_sessions = [s.name for s in new_sessions]
         existing = queries.import_state(view.conn)
         placer = CategoryPlacer(queries.get_event(view.conn, logo=False))
+        kept_now = kept_columns.all_kept(view.conn)
+        kept: list[tuple[str, dict[str, str]]] = []
         planned: list[_Planned] = []
         keys = _import_keys(records)
         for record, key in zip(records, keys, strict=True):
@@ -208,13 +248,17 @@ def plan_records(
                 # A new registration's change carries only what differs from the defaults.
                 values = {n: v for n, v in values.items()
                           if TEXT_DEFAULTS.get(n, _UNSET) != v}
-                planned.append(_Planned(record.row, tickets.new_attendee_id(), key, values,
-                                        True))
+                attendee_id = tickets.new_attendee_id()
+                planned.append(_Planned(record.row, attendee_id, key, values, True))
                 report.created += 1
+                if record.kept:
+                    kept.append((attendee_id, dict(record.kept)))
                 continue
             attendee_id, source_values = known
             source_values = {**source_values, "category": placer.known(
                 source_values.get("category", TEXT_DEFAULTS["category"]))}
+            if record.kept != kept_now.get(attendee_id, {}):
+                kept.append((attendee_id, dict(record.kept)))
             changed = {n: v for n, v in values.items()
                        if source_values.get(n, TEXT_DEFAULTS.get(n)) != v}
             if changed:
@@ -229,8 +273,11 @@ def plan_records(
         report.duplicate_rows = _duplicate_groups(records)
         report.duplicates = sum(len(rows) - 1 for rows in report.duplicate_rows)
         report.new_categories = list(placer.new)
+        report.kept = sum(1 for _, columns in kept if columns)
+        report.kept_removed = len(kept) - report.kept
         return ImportPlan(report, tuple(new_sessions), tuple(planned), source,
-                          _state_digest(existing), new_categories=tuple(placer.new))
+                          _state_digest(existing), new_categories=tuple(placer.new),
+                          kept=tuple(kept))
 
 
 def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport:
@@ -269,14 +316,44 @@ def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport
                 items.append(changes.attendee.registration(row.attendee_id, fields, base))
             last = event.write(partial(_record_all, items=items), priority=Priority.BULK)
             last_hlc = last.hlc if last is not None else last_hlc
-    note = json.dumps(report.as_json(), ensure_ascii=False)
+    # The columns the organisers keep: a local table of this copy, never the change log.
+    for start in range(0, len(plan.kept), BATCH):
+        event.write(partial(_keep, rows=plan.kept[start:start + BATCH]),
+                    priority=Priority.BULK)
+    note = json.dumps(_note(report), ensure_ascii=False)
 
     def finish(store: EventStore) -> None:
         if last_hlc:
             store.set_setting("last_import_hlc", last_hlc)
+        if report.columns:  # remembered, so the next import of a newer export keeps them too
+            store.set_setting(_KEPT_HEADINGS, json.dumps(
+                [c.heading for c in report.columns if c.fate is Fate.KEPT],
+                ensure_ascii=False))
         store.record_import_run(store.next_stamp(), plan.source, report.preset, note)
     event.write(finish, priority=Priority.BULK)
     return report
+
+
+def _note(report: ImportReport) -> dict[str, Any]:
+    """The report as kept in this file's list of imports: the damaged names by row and
+    field only (the names themselves are in the registrations)."""
+    data = report.as_json()
+    data["damaged_names"] = [{"row": d.row, "field": d.field} for d in report.damaged_names]
+    return data
+
+
+# The headings the organisers chose to keep at the last import (a local setting).
+_KEPT_HEADINGS = "import.kept_columns"
+
+
+def kept_headings(view: EventReader) -> list[str]:
+    """The columns kept at the last import: kept again by default, dropped only when the
+    organisers say so."""
+    return list(json.loads(view.setting(_KEPT_HEADINGS) or "[]"))
+
+
+def _keep(store: EventStore, rows: tuple[tuple[str, dict[str, str]], ...]) -> None:
+    kept_columns.keep(store.conn, rows)
 
 
 def _record_all(store: EventStore, items: list[NewChange]) -> Change | None:
@@ -319,13 +396,15 @@ def plan_file(
 
     source = Path(path)
     stamp = FileStamp.of(source) if source.is_file() else None
-    workshops = event.read(lambda reader: [s.name for s in queries.list_sessions(reader.conn)])
+    workshops, kept_before = event.read(
+        lambda reader: ([s.name for s in queries.list_sessions(reader.conn)],
+                        kept_headings(reader)))
     with collector_paused():
         result = read_registrations(source, preset=preset, mapping=mapping, sheet=sheet,
-                                    workshops=workshops)
+                                    workshops=workshops, kept_before=kept_before)
     plan = event.read(lambda reader: plan_records(
         reader, result.records, result.errors, source=source.name, preset=result.preset,
-        sheet=result.sheet))
+        sheet=result.sheet, columns=result.columns))
     return replace(plan, file=stamp)
 
 

@@ -28,14 +28,16 @@ class RetentionPlan:
 
     def lines(self, anonymise: bool = False) -> list[str]:
         c = self.counts
-        people = ("the names, emails, organisations, pronouns, notes, access needs, extra "
-                  f"fields and barcodes of {c.attendees} people, and volunteers' names (ids, "
+        people = ("the names, emails, organisations, pronouns, notes, access needs and "
+                  f"barcodes of {c.attendees} people, and volunteers' names (ids, "
                   "categories and check-in times stay)" if anonymise else
                   f"{c.attendees} people with their check-ins ({c.checkins}), badge prints "
                   f"and {c.print_jobs} print jobs (only anonymous counts stay)")
         lines = [f"- {people}",
                  f"- the same details in the change log ({c.changes} changes) and in "
                  f"{c.import_runs} import report(s)",
+                 *([f"- the registration file's columns kept in this copy for "
+                    f"{c.kept_columns} people"] if c.kept_columns else []),
                  f"- {self.backups} backup(s) in {self.backup_folder}",
                  f"- {self.badge_files} badge PDF(s) in {self.badge_folder}"]
         if c.print_jobs and not anonymise:

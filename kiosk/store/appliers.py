@@ -28,7 +28,7 @@ _COLUMN_DEFAULTS: dict[str, Any] = {
     "ticket_serial": 0,
     "merged_into": None,
 }
-_JSON_COLUMNS = {"extra", "sessions"}
+_JSON_COLUMNS = {"sessions"}
 _BOOL_COLUMNS = {"first_name_only"}
 _CONVERTED = _JSON_COLUMNS | _BOOL_COLUMNS | {"photo_consent"}
 _NAMES = ("first_name", "last_name", "badge_name")

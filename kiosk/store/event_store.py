@@ -21,6 +21,7 @@ from kiosk.core.changes import (
     ChangeKind,
     LeftOut,
     NewChange,
+    as_received,
     key_set_by,
     payload_problem,
 )
@@ -360,6 +361,7 @@ class EventStore(EventReader):
                 if problem is not None:
                     self._leave_out(change, problem)
                     continue
+                change = as_received(change)  # an older device's retired fields stay out
                 cursor = self.conn.execute(
                     _INSERT_CHANGE.replace("INSERT", "INSERT OR IGNORE", 1),
                     (change.change_id, change.device_id, change.device_seq, change.hlc,
@@ -418,6 +420,7 @@ class EventStore(EventReader):
             copy.execute("DELETE FROM import_runs")
             copy.execute("DELETE FROM settings")
             copy.execute("DELETE FROM print_jobs")
+            copy.execute("DELETE FROM kept_columns")  # the organisers' own, never a desk's
             for table in ("sync_hub", "sync_cursor", "sync_devices"):
                 copy.execute(f"DELETE FROM {table}")
             copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.changes import Change, ChangeKind, as_received
 from kiosk.store.appliers import payload_json
 from kiosk.store.hub_records import (
     DeviceRole,
@@ -139,7 +139,8 @@ class SqliteHubLog:
                     "INSERT INTO hub_changes (hub_seq, change_id, device_id, device_seq, hlc, "
                     "kind, payload, pushed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (next_seq, change.change_id, change.device_id, change.device_seq,
-                     change.hlc, change.kind.value, payload_json(change.payload), pushed_by),
+                     change.hlc, change.kind.value, payload_json(as_received(change).payload),
+                     pushed_by),
                 )
             except sqlite3.IntegrityError as exc:
                 raise DuplicateSequence(change.device_id, change.device_seq) from exc

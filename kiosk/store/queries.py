@@ -18,19 +18,19 @@ from kiosk.store.search import find_candidates
 _ATTENDEE_COLUMNS = (
     "id, first_name, last_name, badge_name, pronouns, organisation, email, category, status, "
     "external_ref, external_barcode, desk_note, access_needs, photo_consent, first_name_only, "
-    "extra, sessions, ticket_serial, merged_into, checked_in_hlc"
+    "sessions, ticket_serial, merged_into, checked_in_hlc"
 )
 
 
 def attendee_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Attendee:
     (id_, first, last, badge, pronouns, org, email, category, status, ref, barcode, note, needs,
-     consent, first_only, extra, sessions, serial, merged, checked_in) = row
+     consent, first_only, sessions, serial, merged, checked_in) = row
     return Attendee(
         id=id_, first_name=first, last_name=last, badge_name=badge, pronouns=pronouns,
         organisation=org, email=email, category=category, status=Status(status),
         external_ref=ref, external_barcode=barcode, desk_note=note, access_needs=needs,
         photo_consent=None if consent is None else bool(consent),
-        first_name_only=bool(first_only), extra=json.loads(extra),
+        first_name_only=bool(first_only),
         sessions=tuple(json.loads(sessions)), ticket_serial=serial, merged_into=merged,
         checked_in=checked_in is not None,
     )

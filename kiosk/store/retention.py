@@ -10,6 +10,7 @@ from typing import Any
 
 from kiosk.core.changes import KINDS, ChangeKind, Wipe
 from kiosk.core.refusal import Refusal
+from kiosk.store import kept_columns
 from kiosk.store.attendance import EventFigures, event_figures
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention_schema import ensure_retention_tables
@@ -38,6 +39,7 @@ class PersonalDataCounts:
     # files), and what it could not reach, in words (a printer's own memory).
     print_copies_removed: int = 0
     not_reached: tuple[str, ...] = ()
+    kept_columns: int = 0  # people with columns of the registration file kept here
 
 
 def personal_data_counts(conn: sqlite3.Connection) -> PersonalDataCounts:
@@ -54,6 +56,7 @@ def personal_data_counts(conn: sqlite3.Connection) -> PersonalDataCounts:
         import_runs=count("SELECT count(*) FROM import_runs"),
         unsent_changes=count("SELECT count(*) FROM changes WHERE hub_seq IS NULL")
         if enrolled else 0,
+        kept_columns=kept_columns.count(conn),
     )
 
 
@@ -110,7 +113,7 @@ def wipe(store: EventStore) -> PersonalDataCounts:
         marks = ", ".join("?" * len(_EVENT_KINDS))
         conn.execute(f"DELETE FROM changes WHERE kind NOT IN ({marks})", _EVENT_KINDS)
         for table in ("bookings", "attendees", "checkins", "checkin_voids", "prints",
-                      "print_jobs", "import_runs"):
+                      "print_jobs", "import_runs", kept_columns.TABLE):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
         _recreate_search_index(conn)
@@ -133,8 +136,9 @@ def anonymised_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 def anonymise(store: EventStore) -> PersonalDataCounts:
     """Keep every person as an id with category, status, bookings and check-in times; remove
-    names, emails, organisations, pronouns, notes, needs, extra fields and barcodes (and the
-    volunteers' names), in the derived tables and in the change log."""
+    names, emails, organisations, pronouns, notes, needs and barcodes (and the volunteers'
+    names), in the derived tables and in the change log, and every column of the registration
+    file kept in this copy."""
     conn = store.conn
     ensure_retention_tables(conn)
     before = personal_data_counts(conn)
@@ -146,6 +150,7 @@ def anonymise(store: EventStore) -> PersonalDataCounts:
                         separators=(",", ":")), change_id)
             for change_id, kind, payload in rows])
         conn.execute("DELETE FROM import_runs")
+        kept_columns.remove_all(conn)
         conn.execute("UPDATE print_jobs SET operator = '', last_error = ''")
         conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
         conn.execute("DELETE FROM attendees")

@@ -179,3 +179,40 @@ def m003_removals(db: Database) -> None:
         ) WITHOUT ROWID;
         """
     )
+
+
+# The kinds that carry a person's fields (kiosk.core.changes.attendee).
+_ATTENDEE_KINDS = ("attendee.upsert", "attendee.edit", "walkin", "attendee.merge",
+                   "ticket.reissue")
+
+
+@migrations()
+def m004_kept_columns(db: Database) -> None:
+    """Columns of the registration file travel no more. Until now every column the import
+    did not map rode in each registration's ``extra`` to every desk, the hub and bundles
+    (IP addresses, payment references, home addresses…). The organisers' copy keeps what it
+    had in a local table; every copy takes them out of its change log and attendees."""
+    conn = db.conn
+    conn.execute(
+        """
+        -- Local to the organisers' copy: columns of their registration file they chose to
+        -- keep. Never in the change log, so never synced, bundled or sent to the hub; emptied
+        -- in a desk copy; removed by wipe and anonymise.
+        CREATE TABLE kept_columns (
+            attendee_id TEXT PRIMARY KEY,
+            columns TEXT NOT NULL  -- JSON: {heading: value}
+        ) WITHOUT ROWID
+        """
+    )
+    role = conn.execute("SELECT value FROM settings WHERE key = 'role'").fetchone()
+    if role is None or role[0] != "desk":
+        conn.execute("INSERT INTO kept_columns (attendee_id, columns) SELECT id, extra "
+                     "FROM attendees WHERE extra NOT IN ('', '{}')")
+    marks = ", ".join("?" * len(_ATTENDEE_KINDS))
+    conn.execute(f"UPDATE changes SET payload = json_remove(payload, '$.fields.extra') "
+                 f"WHERE kind IN ({marks}) AND json_type(payload, '$.fields.extra') "
+                 f"IS NOT NULL", _ATTENDEE_KINDS)
+    conn.execute("UPDATE attendees SET lanes = json_remove(lanes, '$.s.extra', '$.d.extra') "
+                 "WHERE json_type(lanes, '$.s.extra') IS NOT NULL "
+                 "OR json_type(lanes, '$.d.extra') IS NOT NULL")
+    conn.execute("ALTER TABLE attendees DROP COLUMN extra")

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from kiosk.core.changes import Change, ChangeKind
+from kiosk.core.changes import Change, ChangeKind, as_received
 from kiosk.store.appliers import payload_json
 from kiosk.store.hub_records import (
     DeviceRole,
@@ -113,8 +113,8 @@ class PostgresHubLog:
                 known[change.change_id] = last
                 numbers.append(last)
                 rows.append((last, change.change_id, change.device_id, change.device_seq,
-                             change.hlc, change.kind.value, payload_json(change.payload),
-                             pushed_by))
+                             change.hlc, change.kind.value,
+                             payload_json(as_received(change).payload), pushed_by))
             if rows:
                 try:
                     with conn.cursor() as cur:

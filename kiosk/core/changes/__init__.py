@@ -11,7 +11,7 @@ anonymising keeps). How a kind is applied to the derived tables is SQL, in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kiosk.core.changes import attendee, badge, checkin, event, self_checkin, workshop
@@ -26,8 +26,14 @@ KINDS: dict[ChangeKind, KindSpec] = {
 }
 
 __all__ = ["KEY_SWAP", "KINDS", "AuditLine", "Change", "ChangeKind", "KindSpec", "LeftOut",
-           "NewChange", "Privacy", "Wipe", "attendee", "badge", "checkin", "event",
-           "key_set_by", "payload_problem", "self_checkin", "workshop"]
+           "NewChange", "Privacy", "Wipe", "as_received", "attendee", "badge", "checkin",
+           "event", "key_set_by", "payload_problem", "self_checkin", "workshop"]
+
+
+def as_received(change: Change) -> Change:
+    """A change from another device as this version keeps it (retired fields left out)."""
+    payload = KINDS[change.kind].received(change.payload)
+    return change if payload is change.payload else replace(change, payload=payload)
 
 
 def payload_problem(kind: ChangeKind, payload: Any, strict: bool = False) -> str | None:

@@ -44,7 +44,6 @@ FIELDS: dict[str, Rule] = {
     "status": one_of(frozenset(s.value for s in Status)),
     "photo_consent": _photo_consent,
     "first_name_only": true_or_false,
-    "extra": mapping,
     "sessions": texts,
     "ticket_serial": whole(0, MAX_SERIAL),
     "merged_into": id_or_none,
@@ -52,7 +51,10 @@ FIELDS: dict[str, Rule] = {
 
 _SHAPE = Shape(required={"id": an_id, "fields": mapping},
                optional={"base": text, "desk": text, "operator": text, "at": text},
-               fields=FIELDS)
+               fields=FIELDS,
+               # Every column a desk did not need, imported before the organisers chose what
+               # to keep: it travelled to every desk. Now kept in their copy only, if at all.
+               retired_fields=frozenset({"extra"}))
 
 # What anonymising keeps of a person: nothing that names, reaches or describes them.
 _PRIVACY = Privacy(
@@ -63,7 +65,7 @@ _PRIVACY = Privacy(
                            "first_name_only", "merged_into", "ticket_serial", "walkin_code"}),
     dropped_fields=frozenset({"external_ref", "external_barcode", "first_name", "last_name",
                               "badge_name", "pronouns", "organisation", "email", "desk_note",
-                              "access_needs", "import_key", "extra"}),
+                              "access_needs", "import_key"}),
 )
 
 

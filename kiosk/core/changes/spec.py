@@ -103,6 +103,9 @@ class Shape:
     optional: Mapping[str, Rule] = field(default_factory=dict)
     fields: Mapping[str, Rule] | None = None
     at_least_one_field: bool = False
+    # Fields an older version carried and this one no longer takes: refused in a change made
+    # here (like any unknown field), left out of a change taken in from an older device.
+    retired_fields: frozenset[str] = frozenset()
 
     @property
     def keys(self) -> frozenset[str]:
@@ -230,6 +233,15 @@ class KindSpec:
         except Bad as exc:
             return str(exc)
         return None
+
+    def received(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A payload from elsewhere as this version keeps it: without retired fields."""
+        values = payload.get("fields")
+        retired = self.shape.retired_fields
+        if not retired or not isinstance(values, dict) or retired.isdisjoint(values):
+            return payload
+        return {**payload, "fields": {name: value for name, value in values.items()
+                                      if name not in retired}}
 
     def new(self, **payload: Any) -> NewChange:
         """A change of this kind, its payload exactly the keys given (Nones left out)."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.models import Attendee, Status
 from kiosk.services.attendee_admin import MergePlan, RecordSummary, WorkshopChoice
+from kiosk.services.console import name_check
 
 _PROBLEM_STYLE = "color: #b3261e;"
 _FIELD_TITLES = {
@@ -109,7 +110,8 @@ class EditAttendeeDialog(_ActionDialog):
 
     def __init__(self, attendee: Attendee, categories: Sequence[str],
                  workshops: Sequence[WorkshopChoice] = (),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 kept: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__(f"Edit — {attendee.full_name or attendee.badge_name}", "Save", parent)
         self.attendee = attendee
         form = QFormLayout()
@@ -130,6 +132,11 @@ class EditAttendeeDialog(_ActionDialog):
         self.badge_preview = QLabel()
         self.badge_preview.setAccessibleName("Badge will read")
         form.addRow("Badge will read:", self.badge_preview)
+        self.name_warning = QLabel()
+        self.name_warning.setAccessibleName("Name to check")
+        self.name_warning.setWordWrap(True)
+        self.name_warning.setStyleSheet(_PROBLEM_STYLE)
+        form.addRow("", self.name_warning)
         self.category = QComboBox()
         self.category.setAccessibleName("Category")
         self.category.setEditable(True)
@@ -173,6 +180,13 @@ class EditAttendeeDialog(_ActionDialog):
         facts.setWordWrap(True)
         facts.setStyleSheet("color: #555;")
         self.body.addWidget(facts)
+        self.kept = QLabel("From the registration file, kept in this copy only (never on a "
+                           "desk): " + "; ".join(f"{heading}: {value}" for heading, value in kept))
+        self.kept.setAccessibleName("Kept from the registration file")
+        self.kept.setWordWrap(True)
+        self.kept.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kept.setVisible(bool(kept))
+        self.body.addWidget(self.kept)
         self._show_badge_name()
 
     def _values(self) -> dict[str, object]:
@@ -205,6 +219,10 @@ class EditAttendeeDialog(_ActionDialog):
         pronouns = " ".join(str(values["pronouns"]).split())
         shown = preview.display_name or "(no name)"
         self.badge_preview.setText(f"{shown}  ({pronouns})" if pronouns else shown)
+        problem = name_check(*(" ".join(str(values[name]).split()) for name in (
+            "first_name", "last_name", "badge_name", "organisation")))
+        self.name_warning.setText(f"⚠ This may be damaged — {problem}." if problem else "")
+        self.name_warning.setVisible(bool(problem))
 
     def _on_action(self) -> None:
         values = self._values()

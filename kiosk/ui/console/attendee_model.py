@@ -32,6 +32,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 _LOADING = "…"
 _CANCELLED = QColor("#8a1c14")
 _ARRIVED = QColor("#1b6e2d")
+_TO_CHECK = QColor("#8a4b00")
+# Marks a name that looks damaged (letters lost or garbled): shown, never corrected here.
+NAME_TO_CHECK = "⚠ "
 
 
 class AttendeeTableModel(QAbstractTableModel):
@@ -130,6 +133,14 @@ class AttendeeTableModel(QAbstractTableModel):
                 return _LOADING
             return None
         attribute = COLUMNS[index.column()][1]
+        if attribute == "name" and attendee.name_check:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return NAME_TO_CHECK + attendee.name
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (f"This name may be damaged. {attendee.name_check}. Double-click to "
+                        "correct it.")
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return _TO_CHECK
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = getattr(attendee, attribute)
             if attribute == "checked_in" and role == Qt.ItemDataRole.DisplayRole:

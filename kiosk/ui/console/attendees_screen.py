@@ -371,7 +371,8 @@ class AttendeesScreen(QWidget):
         if isinstance(form, _Refused):
             self._say(f"⚠ {form.message}")
             return
-        dialog = EditAttendeeDialog(form.attendee, form.categories, form.workshops, self)
+        dialog = EditAttendeeDialog(form.attendee, form.categories, form.workshops, self,
+                                    kept=form.kept)
         dialog.submitted.connect(partial(self._save_edit, dialog, form.attendee.id))
         self._open(dialog)
 

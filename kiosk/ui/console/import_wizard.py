@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.services import console
 from kiosk.services.event_access import EventFile
-from kiosk.services.registration_import import ImportReport
+from kiosk.services.registration_import import DamagedName, ImportReport
+from kiosk.ui.console.attendee_model import NAME_TO_CHECK
 from kiosk.ui.ops import EventOps
 
 _PREVIEW_COLUMNS = (("row", "Row"), ("first_name", "First name"), ("last_name", "Last name"),
@@ -49,9 +50,29 @@ FIELD_TITLES: dict[str, str] = {
     "status": "Registration status",
     "cancelled": "Cancelled when filled in",
     "sessions": "Workshops",
-    "extra": "Keep as extra information",
-    "ignore": "Ignore",
+    "keep": "Keep in the organisers' copy only",
+    "ignore": "Drop (not imported)",
 }
+
+# What becomes of a column, by the field it is given (kiosk.importing.fields.fate_of).
+FATE_TITLES: dict[str, str] = {
+    "mapped": "Every desk",
+    "kept": "This copy only",
+    "dropped": "Dropped",
+}
+FATE_EXPLAINED: dict[str, str] = {
+    "mapped": "Imported: every desk, the hub and bundles get it.",
+    "kept": "Kept in the organisers' copy only: never on a desk, the hub or a bundle. Wipe "
+            "and anonymise remove it.",
+    "dropped": "Not imported: it is not read or stored anywhere.",
+}
+
+
+def _fate_item(field: str) -> QTableWidgetItem:
+    fate = console.fate_of(field)
+    item = QTableWidgetItem(FATE_TITLES[fate])
+    item.setToolTip(FATE_EXPLAINED[fate])
+    return item
 
 
 def _heading(text: str) -> QLabel:
@@ -90,7 +111,26 @@ def report_lines(report: ImportReport) -> list[str]:
     if report.new_categories:
         lines.append("New categories: " + ", ".join(report.new_categories) + " — their "
                      "badges print no label until you set one in Event setup")
+    for fate, title in (("mapped", "Columns imported"),
+                        ("kept", "Columns kept in this copy only (never on a desk)"),
+                        ("dropped", "Columns dropped")):
+        headings = [c.heading for c in report.columns if c.fate == fate]
+        if headings:
+            lines.append(f"{title} ({len(headings)}): " + ", ".join(headings))
+    if report.kept_removed:
+        lines.append(f"Columns kept before {would} removed for {report.kept_removed:,} "
+                     "people (this import keeps none of them)")
+    if report.damaged_names:
+        lines.append(f"{len(report.damaged_names):,} names look damaged (listed below)")
     return lines
+
+
+def damaged_name_line(damaged: DamagedName) -> str:
+    """A damaged name as the list of rows to look at shows it."""
+    hint = f" Probably “{damaged.suggestion}”." if damaged.suggestion else ""
+    return (f"Row {damaged.row}: {damaged.field.replace('_', ' ')} “{damaged.value}” looks "
+            f"damaged — {damaged.problem}.{hint} Imported as it is: correct it in Attendees "
+            "(it is marked ⚠), or export the file again as UTF-8.")
 
 
 class ImportWizard(QWidget):
@@ -145,11 +185,12 @@ class ImportWizard(QWidget):
         self.preset_box = QComboBox()
         self.preset_box.setAccessibleName("Made by")
         self.preset_box.currentIndexChanged.connect(self.on_preset_chosen)
-        self.mapping_table = _table(["Column in the file", "Imported as"])
+        self.mapping_table = _table(["Column in the file", "Imported as", "Goes to"])
         self.mapping_table.setAccessibleName("Column mapping")
         self.mapping_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
         self.mapping_table.horizontalHeader().resizeSection(1, 240)
+        self.mapping_table.horizontalHeader().resizeSection(2, 110)
         self.preview_table = _table([title for _, title in _PREVIEW_COLUMNS])
         self.preview_table.setAccessibleName("Preview")
         self.preview_table.horizontalHeader().setStretchLastSection(True)
@@ -172,13 +213,19 @@ class ImportWizard(QWidget):
         split = QSplitter()
         split.addWidget(self.mapping_table)
         split.addWidget(preview)
-        split.setSizes([420, 700])
+        split.setSizes([540, 640])
         buttons = QHBoxLayout()
         buttons.addWidget(back)
         buttons.addStretch(1)
         buttons.addWidget(self.dry_run_button)
         layout = QVBoxLayout(page)
         layout.addWidget(_heading("2. Check what each column is"))
+        minimal = QLabel("Only what a desk needs is imported. A column you do not need is "
+                         "dropped; choose “Keep in the organisers' copy only” for one you "
+                         "want to see here later: it never goes to a desk, the hub or a "
+                         "bundle, and wipe removes it.")
+        minimal.setWordWrap(True)
+        layout.addWidget(minimal)
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
@@ -191,6 +238,7 @@ class ImportWizard(QWidget):
         self.report_list.setAccessibleName("Import report")
         self.problems = QListWidget()
         self.problems.setAccessibleName("Row errors and duplicates")
+        self.problems.setWordWrap(True)  # a damaged name's line says what to do: all of it
         self.import_button = QPushButton("Import")
         self.import_button.setMinimumHeight(44)
         self.import_button.clicked.connect(self.on_import_requested)
@@ -271,6 +319,14 @@ class ImportWizard(QWidget):
                 lambda _i, heading=heading, box=box: self.on_field_chosen(heading,
                                                                           box.currentData()))
             self.mapping_table.setCellWidget(row, 1, box)
+            self.mapping_table.setItem(row, 2, _fate_item(field))
+
+    def fate_shown(self, heading: str) -> str:
+        """What the mapping page says becomes of a column (its tooltip, in full)."""
+        for row in range(self.mapping_table.rowCount()):
+            if self.mapping_table.item(row, 0).text() == heading:
+                return self.mapping_table.item(row, 2).toolTip()
+        raise KeyError(heading)
 
     def mapping_box(self, heading: str) -> QComboBox:
         for row in range(self.mapping_table.rowCount()):
@@ -279,6 +335,9 @@ class ImportWizard(QWidget):
         raise KeyError(heading)
 
     def on_field_chosen(self, heading: str, field: str) -> None:
+        for row in range(self.mapping_table.rowCount()):
+            if self.mapping_table.item(row, 0).text() == heading:
+                self.mapping_table.setItem(row, 2, _fate_item(field))
         if self._detected.get(heading) == field:
             self.mapping.pop(heading, None)
         else:
@@ -297,7 +356,11 @@ class ImportWizard(QWidget):
         self.preview_table.setRowCount(len(preview.rows))
         for row, record in enumerate(preview.rows):
             for column, (key, _title) in enumerate(_PREVIEW_COLUMNS):
-                self.preview_table.setItem(row, column, QTableWidgetItem(record.get(key, "")))
+                item = QTableWidgetItem(record.get(key, ""))
+                if key in record.get("damaged", "").split():
+                    item.setText(NAME_TO_CHECK + item.text())  # as the attendee table marks it
+                    item.setToolTip(f"This name may be damaged. {record['name_check']}.")
+                self.preview_table.setItem(row, column, item)
         self.preview_table.resizeColumnsToContents()
         errors = f", {preview.errors:,} with errors" if preview.errors else ""
         changed = f" — {len(self.mapping)} column(s) changed by you" if self.mapping else ""
@@ -343,7 +406,9 @@ class ImportWizard(QWidget):
             self.problems.addItem(f"Row {error.row}: {error.message}")
         for rows in report.duplicate_rows:
             self.problems.addItem("Possible duplicates: rows " + ", ".join(map(str, rows)))
-        if not report.errors and not report.duplicate_rows:
+        for damaged in report.damaged_names:
+            self.problems.addItem(damaged_name_line(damaged))
+        if not report.errors and not report.duplicate_rows and not report.damaged_names:
             self.problems.addItem("Nothing to look at: every row reads cleanly.")
         self.pages.setCurrentIndex(2)
         if report.dry_run:

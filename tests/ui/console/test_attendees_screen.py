@@ -408,3 +408,48 @@ def test_a_change_elsewhere_keeps_the_rows_an_organiser_selected(
                      and screen.model.attendee_at(0).attendee_id == arriving, timeout=10_000)
     assert sorted(screen.selected_rowids()) == sorted(selected)
     assert screen.merge_button.isEnabled()
+
+
+def test_a_damaged_name_is_marked_and_the_edit_form_says_why(
+    qtbot, open_console, event_file, tmp_path: Path
+) -> None:
+    """A name whose letters were lost or garbled on the way is marked in the table; the form
+    says why and what it probably was, with the columns the organisers kept; the name is
+    changed only when the organiser saves."""
+    from kiosk.core.changes import attendee
+    from kiosk.store import kept_columns
+
+    def damage(store: EventStore) -> None:
+        store.record(attendee.registration("A-resaved", {
+            "first_name": "Zbigniew", "last_name": "?ukasiewicz",
+            "organisation": "Fundacja WolnoÅ›Ä‡"}, ""))
+        kept_columns.keep(store.conn, [("A-resaved", {"Mobile number": "+44 7700 900123"})])
+    write(event_file["path"], damage)
+    window = open_console(event_file["path"])
+    screen = _ready(qtbot, window)
+    assert _filtered(qtbot, window, "Zbigniew") == 1
+    row = _row_named(qtbot, screen, "⚠ Zbigniew ?ukasiewicz")
+    tooltip = screen.model.data(screen.model.index(row, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Last name “?ukasiewicz”: a letter was lost" in tooltip
+    assert "probably “Fundacja Wolność”" in tooltip
+    # Everyone else, names in many scripts, is not marked.
+    assert _filtered(qtbot, window, "") > 1
+    marked = [r for r in range(screen.model.rowCount())
+              if screen.visible_text(r, "Name").startswith("⚠")]
+    assert len(marked) == 1
+
+    assert _filtered(qtbot, window, "Zbigniew") == 1
+    dialog = _opened(qtbot, screen, lambda: _click_row(qtbot, screen, 0, double=True))
+    assert isinstance(dialog, EditAttendeeDialog)
+    assert not dialog.name_warning.isHidden()
+    assert "“?ukasiewicz”" in dialog.name_warning.text()
+    assert dialog.kept.text().endswith("Mobile number: +44 7700 900123")
+    assert not dialog.kept.isHidden()
+    dialog.fields["last_name"].setText("Łukasiewicz")
+    dialog.fields["organisation"].setText("Fundacja Wolność")
+    assert dialog.name_warning.isHidden()  # corrected: nothing left to warn about
+    with qtbot.wait_signal(screen.corrected, timeout=10_000):
+        qtbot.mouseClick(dialog.action_button, Qt.MouseButton.LeftButton)
+    assert _person(event_file["path"], "A-resaved").last_name == "Łukasiewicz"
+    qtbot.wait_until(lambda: screen.visible_text(0, "Name") == "Zbigniew Łukasiewicz",
+                     timeout=10_000)

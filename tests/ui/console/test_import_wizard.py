@@ -100,3 +100,56 @@ def test_the_report_names_the_categories_an_import_makes(qtbot, open_console, ev
     lines = [wizard.report_list.item(i).text() for i in range(wizard.report_list.count())]
     assert (f"New categories: {SURVIVORS} — their badges print no label until you set one in "
             "Event setup") in lines
+
+
+RESAVED = ("Issued ticket ID,Order ID,Ticket type,First name,Last name,Email,Mobile number,"
+           "Order IP,Status,Organisation\n"
+           "it_1,or_1,Delegate,Zbigniew,?ukasiewicz,zb@example.pl,+44 7700 900801,198.51.100.7,"
+           "valid,Fundacja Wolność\n"
+           "it_2,or_2,Delegate,MaÅ‚gorzata,Nowak,mn@example.pl,+44 7700 900802,198.51.100.8,"
+           "valid,La Strada\n"
+           "it_3,or_3,Delegate,Hồng Nhung,Nguyễn,hn@example.vn,+44 7700 900803,198.51.100.9,"
+           "valid,Saigon Rescue Network\n")
+
+
+def test_each_column_says_what_becomes_of_it_and_damaged_names_are_listed(
+    qtbot, open_console, event_file, tmp_path
+) -> None:
+    path = tmp_path / "tickets.csv"
+    path.write_text(RESAVED, encoding="utf-8")
+    window = open_console(event_file["path"])
+    window.show_screen("import")
+    wizard = window.importer
+    with qtbot.wait_signal(wizard.preview_shown, timeout=10_000):
+        wizard.load_file(path)
+    assert wizard.fate_shown("Last name").startswith("Imported: every desk")
+    assert wizard.fate_shown("Order IP") == wizard.fate_shown("Mobile number") == (
+        "Not imported: it is not read or stored anywhere.")
+    # The preview marks the damaged names as the attendee table will.
+    assert preview_column(wizard, "Last name")[:2] == ["⚠ ?ukasiewicz", "Nowak"]
+    box = wizard.mapping_box("Mobile number")
+    with qtbot.wait_signal(wizard.preview_shown, timeout=10_000):
+        box.setCurrentIndex(box.findData("keep"))
+    assert wizard.fate_shown("Mobile number").startswith("Kept in the organisers' copy only")
+
+    with qtbot.wait_signal(wizard.report_shown, timeout=10_000):
+        qtbot.mouseClick(wizard.dry_run_button, Qt.MouseButton.LeftButton)
+    lines = [wizard.report_list.item(i).text() for i in range(wizard.report_list.count())]
+    assert "Columns kept in this copy only (never on a desk) (1): Mobile number" in lines
+    assert "Columns dropped (1): Order IP" in lines
+    assert "2 names look damaged (listed below)" in lines
+    problems = [wizard.problems.item(i).text() for i in range(wizard.problems.count())]
+    assert problems[0].startswith("Row 2: last name “?ukasiewicz” looks damaged — a letter "
+                                  "was lost")
+    assert problems[1].startswith("Row 3: first name “MaÅ‚gorzata” looks damaged")
+    assert "Probably “Małgorzata”." in problems[1]
+    assert not any("Nguyễn" in p or "Wolność" in p for p in problems)
+
+    with qtbot.wait_signal(wizard.imported, timeout=10_000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    log = read(event_file["path"], lambda s: [p for (p,) in s.conn.execute(
+        "SELECT payload FROM changes")])
+    assert not any("7700 9008" in p or "198.51.100" in p for p in log)
+    kept = read(event_file["path"], lambda s: [c for (c,) in s.conn.execute(
+        "SELECT columns FROM kept_columns")])
+    assert '{"Mobile number": "+44 7700 900801"}' in kept  # in this copy, for organisers

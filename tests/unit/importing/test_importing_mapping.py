@@ -55,7 +55,7 @@ def test_mapping_names_the_columns_of_a_home_made_sheet(write_csv: WriteCsv) -> 
         "status": "active",
     }
     assert ana.sessions == ("Train the Trainer Taster", "Engaging With Businesses")
-    assert ana.extra == {}  # the ignored seat is not kept
+    assert ana.kept == {}  # the ignored seat is not kept
     assert (hlib.fields["first_name"], hlib.fields["last_name"]) == ("Гліб", "Левченко")
 
 
@@ -65,17 +65,18 @@ def test_mapping_overrides_the_preset_for_its_columns(imports: Path) -> None:
         path,
         mapping={
             "Job Title": "organisation",
-            "Buyer Email": "extra",
+            "Buyer Email": "extra",  # the older word for keep
             "Which workshops will you attend?": "desk_note",
         },
     )
     assert result.preset == "eventbrite"
     assert result.columns["Job Title"] == "organisation"
-    assert result.columns["Company"] == "extra"  # the preset's organisation column steps aside
+    assert result.columns["Buyer Email"] == "keep"
+    assert result.columns["Company"] == "ignore"  # the preset's organisation column steps aside
     assert result.columns["Which workshops will you attend?"] == "desk_note"
     first = result.records[0]
     assert first.fields["organisation"] == "Caseworker"
-    assert first.extra["Company"] == "Saigon Rescue Network"
+    assert first.kept == {"Buyer Email": "hong.nhung@saigonrescue.example"}
     assert first.fields["desk_note"] == "Train the Trainer Taster | Engaging With Businesses"
     assert first.sessions == ()
     assert first.fields["first_name"] == "Hồng Nhung"  # the rest of the preset still applies
@@ -137,7 +138,8 @@ def test_mapping_finds_its_headings_below_a_title(write_csv: WriteCsv) -> None:
             ["Ana", "Popescu", "A12"],
         ]
     )
-    result = read_registrations(path, mapping={"Given": "first_name", "Family": "last_name"})
-    assert [(r.row, r.fields["first_name"], r.extra) for r in result.records] == [
+    result = read_registrations(path, mapping={"Given": "first_name", "Family": "last_name",
+                                               "Seat": "keep"})
+    assert [(r.row, r.fields["first_name"], r.kept) for r in result.records] == [
         (3, "Ana", {"Seat": "A12"})
     ]

@@ -80,10 +80,9 @@ def test_eventbrite(imports: Path) -> None:
         "status": "active",
     }
     assert first.sessions == (T, E)
-    # The order number, fees and buyer are kept, never in fields.
-    assert first.extra["Order #"] == "7301188421"
-    assert first.extra["Total Paid"] == "35.00"
-    assert first.extra["Buyer First Name"] == "Hồng Nhung"
+    # The order number, fees and buyer are dropped: never in fields, kept only when asked.
+    assert first.kept == {}
+    assert result.columns["Total Paid"] == result.columns["Buyer First Name"] == "ignore"
     assert people[4].fields["organisation"] == "Casa Speranței, Iași"
     assert people[4].fields["access_needs"] == "Vegetarian, no mushrooms please"
     # A quoted answer over two lines is one row; the next person is still row 6.
@@ -94,7 +93,6 @@ def test_eventbrite(imports: Path) -> None:
     # The group of three shares the booker's email.
     group = [people[5], people[6], people[7]]
     assert {p.fields["email"] for p in group} == {"bookings@drita-shelter.example"}
-    assert [p.extra["Order #"] for p in group] == ["7301245510"] * 3
     assert people[7].fields["status"] == "cancelled"  # Not Attending
     assert people[10].fields["status"] == "cancelled"  # Refunded
     assert people[4].fields["status"] == "active"  # Checked In
@@ -104,7 +102,7 @@ def test_eventbrite(imports: Path) -> None:
     assert people[8].fields["category"] == "partner NGO"
     assert result.columns["Barcode #"] == "external_barcode"
     assert result.columns["Which workshops will you attend?"] == "sessions"
-    assert result.columns["Job Title"] == "extra"
+    assert result.columns["Job Title"] == "ignore"
 
 
 def test_tickettailor(imports: Path) -> None:
@@ -116,8 +114,7 @@ def test_tickettailor(imports: Path) -> None:
     assert bao.fields["external_barcode"] == "TTK3J9Q2W7"
     assert (bao.fields["first_name"], bao.fields["last_name"]) == ("Đặng Quốc", "Bảo")
     assert bao.sessions == (E, M)  # one per line in the cell
-    assert bao.extra["Order ID"] == "or_5540120"
-    assert "Full name" not in bao.extra
+    assert bao.kept == {} and result.columns["Mobile number"] == "ignore"
     assert people[3].fields["organisation"] == "La Strada Polska, Warszawa"
     assert people[4].fields["status"] == "cancelled"  # voided, order cancelled
     assert people[5].fields["email"] == people[6].fields["email"] == "yurii@lviv-hope.example"
@@ -156,7 +153,7 @@ def test_pretix(imports: Path) -> None:
     assert people[9].fields["status"] == "cancelled"  # canceled position in a paid order
     assert people[8].fields["first_name"] == "美玲" and people[8].fields["last_name"] == "陈"
     assert people[3].fields["category"] == "partner NGO"
-    assert people[2].extra["Invoice address name"] == "Trần Thị Ngọc Ánh"
+    assert result.columns["Invoice address name"] == "ignore" and people[2].kept == {}
 
 
 def test_tito(imports: Path) -> None:
@@ -172,7 +169,10 @@ def test_tito(imports: Path) -> None:
     assert (le.fields["first_name"], le.fields["last_name"]) == ("Lê Văn", "Thưởng")
     assert le.fields["organisation"] == "Hanoi Hope"
     assert le.sessions == (T, C)
-    assert le.extra["Unique Ticket URL"] == "https://ti.to/tickets/ti_p7QxKm2Vb"
+    # The personal "manage your ticket" link, the buyer's IP and payment are dropped.
+    assert le.kept == {}
+    assert {result.columns[c] for c in ("Unique Ticket URL", "Order IP", "Payment Reference")} \
+        == {"ignore"}
     # A ticket without its own email takes the booker's.
     assert people[4].fields["email"] == "team@amal.example"
     assert people[5].fields["email"] == "mariam@amal.example"
@@ -194,7 +194,7 @@ def test_hievents(imports: Path) -> None:
     assert tram.fields["category"] == "delegate"
     assert tram.fields["access_needs"] == "Vegan"
     assert tram.sessions == (T, E)
-    assert tram.extra["Short ID"] == "a_8f3k2m"
+    assert result.columns["Short ID"] == "ignore" and tram.kept == {}
     assert people[3].fields["desk_note"] == "Speaker on the afternoon panel, bring slides on USB"
     assert "access_needs" not in people[3].fields  # "None" is no need
     assert people[4].fields["status"] == "cancelled"
@@ -220,7 +220,7 @@ def test_google_forms(imports: Path) -> None:
     # Sessions come from both workshop-slot questions; checkbox answers split at ", ".
     assert nhung.sessions == (T, C, M)
     assert nhung.fields["photo_consent"] == "yes"
-    assert nhung.extra == {"Timestamp": "10/02/2025 09:14:07"}
+    assert nhung.kept == {} and result.columns["Timestamp"] == "ignore"
     assert people[4].sessions == (T, E, M)
     assert people[4].fields["pronouns"] == "вона"
     assert people[5].fields["access_needs"] == "I am deaf — a BSL interpreter please"
@@ -277,7 +277,7 @@ def test_generic(imports: Path) -> None:
         "status": "active",
     }
     assert ha.sessions == (T, E)
-    assert ha.extra == {}
+    assert ha.kept == {}
     # A first name alone is a name; SPEAKER is a default category, "Day pass" is not.
     assert people[5].fields["category"] == "speaker"
     assert "last_name" not in people[5].fields

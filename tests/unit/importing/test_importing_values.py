@@ -44,13 +44,12 @@ def test_status_of(text: str, status: str | None) -> None:
     assert status_of(text) == status
 
 
-def test_unknown_status_is_active_and_kept(write_csv: WriteCsv) -> None:
+def test_unknown_status_is_active(write_csv: WriteCsv) -> None:
     path = write_csv([["Name", "Status"], ["Ana Popescu", "Maybe"], ["Ion Rusu", "Refunded"]])
     ana, ion = read_registrations(path).records
     assert ana.fields["status"] == "active"
-    assert ana.extra == {"Status": "Maybe"}
     assert ion.fields["status"] == "cancelled"
-    assert ion.extra == {}
+    assert ana.kept == ion.kept == {}  # read for the status, never kept
 
 
 @pytest.mark.parametrize(
@@ -206,5 +205,5 @@ def test_yes_no_workshop_columns(write_csv: WriteCsv) -> None:
     ]
     ana = read_registrations(write_csv(rows)).records[0]
     assert ana.sessions == (WORKSHOPS[0], WORKSHOPS[2])
-    # A bare "yes" under a heading that names no workshop is kept, not made a workshop.
-    assert ana.extra == {"Workshop": "yes"}
+    # A bare "yes" under a heading that names no workshop is not made a workshop.
+    assert ana.kept == {}

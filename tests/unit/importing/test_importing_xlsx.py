@@ -94,18 +94,19 @@ def eventbrite_workbook(path: Path) -> Path:
 
 
 def test_attendees_on_the_second_sheet(tmp_path: Path) -> None:
-    result = read_registrations(eventbrite_workbook(tmp_path / "report.xlsx"))
+    result = read_registrations(eventbrite_workbook(tmp_path / "report.xlsx"), mapping={
+        "Order #": "keep", "Order Date": "keep", "Quantity": "keep"})
     assert result.sheet == "Attendees"
     assert result.preset == "eventbrite"
     first, second = result.records
     assert first.row == 2 and second.row == 4  # the empty row 3 still counts
     assert first.fields["external_ref"] == "13377201"  # 13377201.0 in the cell
     assert first.fields["external_barcode"] == "133772015561001"
-    assert first.extra["Order #"] == "7301188421"
-    assert first.extra["Order Date"] == "2025-01-14 09:12"
-    assert first.extra["Quantity"] == "1"
+    assert first.kept["Order #"] == "7301188421"
+    assert first.kept["Order Date"] == "2025-01-14 09:12"
+    assert first.kept["Quantity"] == "1"
     assert first.sessions == ("Train the Trainer Taster", "Engaging With Businesses")
-    assert second.extra["Order Date"] == "2025-01-15"
+    assert second.kept["Order Date"] == "2025-01-15"
     assert second.fields["status"] == "cancelled"
     assert second.fields["organisation"] == "Fundacja Wolność, Kraków"
     assert second.fields["category"] == "partner NGO"
@@ -225,7 +226,7 @@ def test_heading_row_below_a_title(tmp_path: Path) -> None:
     ]
 
 
-def test_data_beyond_the_headings_is_kept(tmp_path: Path) -> None:
+def test_data_beyond_the_headings_can_be_kept(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["First name", "Surname"])
@@ -233,7 +234,9 @@ def test_data_beyond_the_headings_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "list.xlsx"
     workbook.save(path)
     result = read_registrations(path)
-    assert result.records[0].extra == {"Column C": "wheelchair user"}
+    assert result.columns["Column C"] == "ignore" and result.records[0].kept == {}
+    result = read_registrations(path, mapping={"Column C": "keep"})
+    assert result.records[0].kept == {"Column C": "wheelchair user"}
     assert result.errors == []
 
 

@@ -110,7 +110,7 @@ def test_eighteen_distinct_fictional_partners() -> None:
 
 def test_fields_are_attendee_fields_with_clean_values(records: list[SourceRecord]) -> None:
     for record in records:
-        assert set(record.fields) <= set(ATTENDEE_FIELDS) - {"sessions", "extra"}
+        assert set(record.fields) <= set(ATTENDEE_FIELDS) - {"sessions"}
         assert all(value == clean(value) for value in record.fields.values())
         assert record.fields["category"] in DEFAULT_CATEGORIES
         assert record.fields["status"] in {"active", "cancelled"}
@@ -158,7 +158,7 @@ def test_the_mix_of_people(records: list[SourceRecord]) -> None:
     assert any(r.fields["badge_name"] for r in records)
     assert any(r.fields["access_needs"] for r in records)
     assert any(r.fields["desk_note"] for r in records)
-    assert any(r.extra.get("Dietary") for r in records)
+    assert any(r.kept.get("Dietary") for r in records)
     assert {r.fields["organisation"] for r in records} & set(PARTNER_ORGANISATIONS)
 
 

@@ -13,7 +13,7 @@ from kiosk.core.changes import ChangeKind
 from kiosk.importing.records import ImportRefused
 from kiosk.services.event_setup import NewEvent, create_event
 from kiosk.services.registration_import import import_file
-from kiosk.store import queries
+from kiosk.store import kept_columns, queries
 from kiosk.store.event_store import EventStore
 
 IMPORTS = Path(__file__).resolve().parents[2] / "data" / "imports"
@@ -177,3 +177,114 @@ def test_cli_refusal_exits_2_with_a_message(tmp_path: Path, capsys) -> None:
     assert err.startswith("Not imported:") and "Traceback" not in err
     shutil.copy(IMPORTS / "generic_delegates.csv", tmp_path / "g.csv")
     assert main(["import", path, str(tmp_path / "g.csv"), "--map", "Nope=first_name"]) == 2
+
+
+# -- damaged names and columns kept by the organisers ----------------------------------------
+
+TICKET_TAILOR = ("Issued ticket ID,Order ID,Event name,Ticket type,Barcode,Full name,First name,"
+                 "Last name,Email,Mobile number,Status,Organisation,Pronouns\n")
+# A Ticket Tailor export opened and re-saved in a spreadsheet that wrote it in another
+# character set: five names lost or garbled letters; the others must not be flagged.
+RESAVED = [
+    ("Zbigniew", "?ukasiewicz", "Fundacja Wolno??"),  # Ł, ść lost to "?"
+    ("Nguy?n", "Th? H?ng", "Hanoi Hope"),
+    ("MaÅ‚gorzata", "WiÅ›niewska", "La Strada Polska"),  # UTF-8 read as Windows-1252
+    ("??", "Wang", "Pearl River Women's Network"),  # a Chinese given name, all lost
+    ("Hiwet", "Tesfamar\ufffdam", "Eritrean Community UK"),
+    ("Łukasz", "Wróblewski", "Fundacja Wolność"),  # the rest: real names, many scripts
+    ("Hồng Nhung", "Nguyễn", "Saigon Rescue Network"),
+    ("مريم", "حداد", "Amal Women's Centre"),
+    ("美玲", "陈", "Chinese Community Advice Centre"),
+    ("ሳባ", "ተስፋማርያም", "Habesha Women's Network"),
+    ("Zoë", "Ó Briain", "What Now?"),
+]
+
+
+def _resaved_export(path: Path) -> Path:
+    rows = [f"it_{i},or_{i},Freedom 2025,Delegate,TTK{i:04d},{first} {last},{first},{last},"
+            f"p{i}@example.org,+44 7700 9{i:05d},valid,\"{org}\",\n"
+            for i, (first, last, org) in enumerate(RESAVED)]
+    path.write_text(TICKET_TAILOR + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_damaged_names_are_reported_by_row_and_imported_unchanged(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _resaved_export(tmp_path / "tickets.csv")
+    report = import_file(event, path, dry_run=True)
+    assert report.preset == "tickettailor"
+    assert [(d.row, d.field) for d in report.damaged_names] == [
+        (2, "last_name"), (2, "organisation"), (3, "first_name"), (3, "last_name"),
+        (4, "first_name"), (4, "last_name"), (5, "first_name"), (6, "last_name")]
+    garbled = next(d for d in report.damaged_names if d.value == "WiÅ›niewska")
+    assert garbled.suggestion == "Wiśniewska" and "“Å›” is probably “ś”" in garbled.problem
+    lost = report.damaged_names[0]
+    assert lost.value == "?ukasiewicz" and "“?”" in lost.problem and lost.suggestion == ""
+    # Nothing is changed without an organiser: imported as the file has them.
+    import_file(event, path)
+    assert {a.last_name for a in queries.list_attendees(event.conn, status="all")} >= {
+        "?ukasiewicz", "WiÅ›niewska", "Wróblewski", "ተስፋማርያም"}
+
+    assert main(["import", str(event_path(event)), str(path), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert ("Row 2: last name “?ukasiewicz” looks damaged: a letter was lost and shows as "
+            "“?”") in text
+    assert "Row 4: first name “MaÅ‚gorzata” looks damaged" in text
+    assert "probably “Małgorzata”" in text
+    assert "Wróblewski" not in text and "What Now?" not in text
+    assert main(["import", str(event_path(event)), str(path), "--dry-run", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["damaged_names"][0] == {
+        "row": 2, "field": "last_name", "value": "?ukasiewicz",
+        "problem": "a letter was lost and shows as “?” (the file was saved in a format "
+                   "without it)", "suggestion": ""}
+    assert len(data["damaged_names"]) == 8
+
+
+def event_path(store: EventStore) -> Path:
+    return Path(store.conn.execute("PRAGMA database_list").fetchone()[2])
+
+
+def test_every_column_is_mapped_kept_or_dropped_and_only_kept_ones_stay_here(
+    event: EventStore, tmp_path: Path
+) -> None:
+    path = _resaved_export(tmp_path / "tickets.csv")
+    report = import_file(event, path, mapping={"Mobile number": "keep"})
+    fates = {c.heading: (c.fate, c.field) for c in report.columns}
+    assert fates["Mobile number"] == ("kept", "")
+    assert fates["Event name"] == ("dropped", "")
+    assert fates["Last name"] == ("mapped", "last_name")
+    assert report.kept == len(RESAVED) and report.kept_removed == 0
+    lukasz = queries.list_attendees(event.conn, search="Wróblewski")[0]
+    assert kept_columns.kept_for(event.conn, lukasz.id) == {"Mobile number": "+44 7700 900005"}
+    log = "".join(p for (p,) in event.conn.execute("SELECT payload FROM changes"))
+    assert "7700" not in log and "or_5" not in log and '"extra"' not in log
+
+    # The same file again: nothing to write. A changed number: only that person's.
+    assert import_file(event, path, mapping={"Mobile number": "keep"}).kept == 0
+    changed = path.read_text(encoding="utf-8").replace("+44 7700 900005", "+44 7700 900555")
+    path.write_text(changed, encoding="utf-8")
+    dry = import_file(event, path, mapping={"Mobile number": "keep"}, dry_run=True)
+    assert (dry.kept, dry.created, dry.updated) == (1, 0, 0)
+    assert kept_columns.kept_for(event.conn, lukasz.id)["Mobile number"] == "+44 7700 900005"
+    import_file(event, path, mapping={"Mobile number": "keep"})
+    assert kept_columns.kept_for(event.conn, lukasz.id)["Mobile number"] == "+44 7700 900555"
+    # The next import keeps what the organisers kept before, until they drop it.
+    again = import_file(event, path)
+    assert ("kept", "") in {(c.fate, c.field) for c in again.columns
+                            if c.heading == "Mobile number"}
+    assert (again.kept, again.kept_removed) == (0, 0)
+    dropped = import_file(event, path, mapping={"Mobile number": "ignore"})
+    assert dropped.kept_removed == len(RESAVED) and kept_columns.all_kept(event.conn) == {}
+    assert {c.fate for c in import_file(event, path, dry_run=True).columns
+            if c.heading == "Mobile number"} == {"dropped"}
+
+
+def test_a_column_cannot_be_both_mapped_and_kept(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _resaved_export(tmp_path / "tickets.csv")
+    assert main(["import", str(event_path(event)), str(path), "--map", "Mobile number=desk_note",
+                 "--keep", "Mobile number", "--dry-run"]) == 2
+    assert "given to both --map and --keep" in capsys.readouterr().err
