@@ -213,8 +213,8 @@ def test_a_kiosks_failed_find_me_tries_reach_the_organisers(hub, tmp_path: Path)
     from kiosk.core.changes import self_checkin
     from kiosk.services import console
 
-    kiosk = EventStore.open(tmp_path / "kiosk.db")
-    organisers = EventStore.open(tmp_path / "organisers.db")
+    kiosk = EventStore.open(tmp_path / "kiosk.db", create=True)
+    organisers = EventStore.open(tmp_path / "organisers.db", create=True)
     try:
         kiosk_sync = enrol(hub.hub, kiosk, "Self 1")
         kiosk_sync.sync_once()
