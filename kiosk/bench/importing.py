@@ -21,9 +21,9 @@ from kiosk.bench.event_files import (
 from kiosk.bench.figures import Figure, percentile, rss_mb
 from kiosk.bench.floors import bare_bulk_insert
 from kiosk.core.checkin_rules import Outcome
-from kiosk.services.console import import_plan_through, plan_import_through
 from kiosk.services.demo_people import demo_records
 from kiosk.services.desk_session import DeskSession
+from kiosk.services.import_preview import import_plan_through, plan_import_through
 from kiosk.services.registration_import import BATCH
 from kiosk.store.event_file import EventFile
 

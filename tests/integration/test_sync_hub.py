@@ -211,7 +211,7 @@ def test_a_push_of_changes_clashing_on_device_and_number_is_refused(hub, tmp_pat
 def test_a_kiosks_failed_find_me_tries_reach_the_organisers(hub, tmp_path: Path) -> None:
     """Counted on every console once synced: where and when, never what was typed."""
     from kiosk.core.changes import self_checkin
-    from kiosk.services import console
+    from kiosk.services import dashboard as console
 
     kiosk = EventStore.open(tmp_path / "kiosk.db", create=True)
     organisers = EventStore.open(tmp_path / "organisers.db", create=True)

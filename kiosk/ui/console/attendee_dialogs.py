@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.models import Attendee, Status
 from kiosk.services.attendee_admin import MergePlan, RecordSummary, WorkshopChoice
-from kiosk.services.console import name_check
+from kiosk.services.attendee_table import name_check
 
 _PROBLEM_STYLE = "color: #b3261e;"
 _FIELD_TITLES = {

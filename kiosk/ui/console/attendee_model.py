@@ -12,13 +12,13 @@ from collections import OrderedDict
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
-from kiosk.services.console import AttendeeRow
+from kiosk.services.attendee_table import AttendeeRow
 
 PAGE_SIZE = 200
 # Rows kept in memory; the least recently read are dropped (and read again if needed).
 MAX_ROWS = 60 * PAGE_SIZE
 
-# (heading, attribute of AttendeeRow, sort key in kiosk.services.console.SORT_KEYS)
+# (heading, attribute of AttendeeRow, sort key in kiosk.store.console_queries.SORT_KEYS)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Name", "name", "name"),
     ("Organisation", "organisation", "organisation"),

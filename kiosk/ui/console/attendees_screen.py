@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import attendee_admin, console
+from kiosk.services import attendee_admin, attendee_table
 from kiosk.services.attendee_admin import AdminError
 from kiosk.services.event_access import EventFile, EventReader
 from kiosk.ui.console.attendee_dialogs import (
@@ -86,8 +86,8 @@ class AttendeesScreen(QWidget):
         # One lane: the keys below are only ever touched by reads run on it, one at a time.
         self.ops = EventOps(event, self, "attendees")
         self.listener: EventListener | None = None
-        self.query = console.AttendeeQuery()
-        self._keys = console.AttendeeKeys()
+        self.query = attendee_table.AttendeeQuery()
+        self._keys = attendee_table.AttendeeKeys()
         self._workshops: dict[str, str] = {}
         self._asked_order = 0
         self._following = False
@@ -173,7 +173,7 @@ class AttendeesScreen(QWidget):
         if self.listener is None:
             self.listener = EventListener(self.event_file, self)
             self.listener.heard.connect(self._on_heard)
-        self.ops.read(console.workshop_names, self._on_workshops, self.on_failed)
+        self.ops.read(attendee_table.workshop_names, self._on_workshops, self.on_failed)
 
     def _on_workshops(self, names: dict[str, str]) -> None:
         self._workshops = names
@@ -189,13 +189,14 @@ class AttendeesScreen(QWidget):
 
     def apply_filter(self) -> None:
         self._typing.stop()
-        self.query = console.AttendeeQuery(
+        self.query = attendee_table.AttendeeQuery(
             state=self.state_box.currentData(), text=self.filter_box.text().strip(),
             sort=self.query.sort, descending=self.query.descending)
         self._ask_order()
 
     def on_sort_requested(self, sort: str, descending: bool) -> None:
-        self.query = console.AttendeeQuery(self.query.state, self.query.text, sort, descending)
+        self.query = attendee_table.AttendeeQuery(self.query.state, self.query.text, sort,
+                                                  descending)
         self._ask_order()
 
     def reload(self) -> None:
@@ -210,10 +211,10 @@ class AttendeesScreen(QWidget):
         if not self.model.generation:
             # The very first order comes from SQLite (rows on screen in well under a second);
             # the keys are read right after, by the first look for changes.
-            task = lambda store: console.FollowedOrder(  # noqa: E731
-                console.attendee_order(store, query), frozenset())
+            task = lambda store: attendee_table.FollowedOrder(  # noqa: E731
+                attendee_table.attendee_order(store, query), frozenset())
         else:
-            task = lambda store: console.follow_attendees(  # noqa: E731
+            task = lambda store: attendee_table.follow_attendees(  # noqa: E731
                 store, keys, query, even_if_unchanged=True)
         self.ops.read(task, partial(self._on_order, self._asked_order, False), self.on_failed)
 
@@ -236,21 +237,22 @@ class AttendeesScreen(QWidget):
         self._following = True
         self._follow_again = False
         query, keys = self.query, self._keys
-        self.ops.read(lambda store: console.follow_attendees(store, keys, query),
+        self.ops.read(lambda store: attendee_table.follow_attendees(store, keys, query),
                       partial(self._on_followed, self._asked_order), self._on_follow_failed)
 
     def _on_follow_failed(self, message: str) -> None:
         self._following = False
         self.on_failed(message)
 
-    def _on_followed(self, request: int, followed: console.FollowedOrder | None) -> None:
+    def _on_followed(self, request: int, followed: attendee_table.FollowedOrder | None) -> None:
         self._following = False
         if followed is not None:
             self._on_order(request, True, followed)
         if self._follow_again:
             self.follow(even_hidden=True)
 
-    def _on_order(self, request: int, in_place: bool, followed: console.FollowedOrder) -> None:
+    def _on_order(self, request: int, in_place: bool,
+                  followed: attendee_table.FollowedOrder) -> None:
         if request != self._asked_order:
             return  # the organiser has typed more since; that order reads its rows afresh
         order = followed.order
@@ -293,7 +295,7 @@ class AttendeesScreen(QWidget):
     def on_page_wanted(self, generation: int, page: int) -> None:
         ids = self.model.page_ids(page)
         workshops = self._workshops
-        self.ops.read(lambda store: console.attendee_rows(store, ids, workshops),
+        self.ops.read(lambda store: attendee_table.attendee_rows(store, ids, workshops),
                       partial(self._on_page, generation, page), self.on_failed)
 
     def _on_page(self, generation: int, page: int, rows: dict) -> None:
@@ -318,7 +320,7 @@ class AttendeesScreen(QWidget):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [self.model.rowid_at(row) for row in rows if row < self.model.rowCount()]
 
-    def _selected(self) -> list[console.AttendeeRow | None]:
+    def _selected(self) -> list[attendee_table.AttendeeRow | None]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [self.model.attendee_at(row) for row in rows]
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import console
+from kiosk.services import dashboard
 from kiosk.services.event_access import EventFile
 from kiosk.ui.console.arrivals_chart import ArrivalsChart
 from kiosk.ui.console.listening import EventListener, Heard
@@ -77,7 +77,7 @@ class DashboardScreen(QWidget):
         self.refresh_ms = refresh_ms
         self.listener: EventListener | None = None
         self._again = False  # something was written while the figures were being read
-        self.dashboard: console.Dashboard | None = None
+        self.dashboard: dashboard.Dashboard | None = None
         self.overall_label = _big(26, "Checked in")
         self.overall_label.setText("Reading the event…")
         self.overall_bar = QProgressBar()
@@ -149,9 +149,9 @@ class DashboardScreen(QWidget):
             self._again = True
             return
         self._again = False
-        self.ops.read(console.dashboard, self.on_dashboard, self.on_failed)
+        self.ops.read(dashboard.dashboard, self.on_dashboard, self.on_failed)
 
-    def on_dashboard(self, dashboard: console.Dashboard | None) -> None:
+    def on_dashboard(self, dashboard: dashboard.Dashboard | None) -> None:
         if self._again:
             self.refresh()
         if dashboard is None:
@@ -191,13 +191,13 @@ class DashboardScreen(QWidget):
                                   "they check people in")
         self.refreshed.emit(dashboard)
 
-    def _fill_categories(self, dashboard: console.Dashboard) -> None:
+    def _fill_categories(self, dashboard: dashboard.Dashboard) -> None:
         self.categories.setRowCount(len(dashboard.categories))
         for row, (category, done, of) in enumerate(dashboard.categories):
             self.categories.setItem(row, 0, QTableWidgetItem(category))
             self.categories.setCellWidget(row, 1, _bar(done, of))
 
-    def _fill_workshops(self, dashboard: console.Dashboard) -> None:
+    def _fill_workshops(self, dashboard: dashboard.Dashboard) -> None:
         self.workshops.setRowCount(len(dashboard.workshops))
         for row, workshop in enumerate(dashboard.workshops):
             places = f"{workshop.booked:,} / {workshop.capacity:,}" if workshop.capacity \

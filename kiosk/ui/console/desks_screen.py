@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.event_access import EventFile
-from kiosk.services.hub_console import (
+from kiosk.services.venue_hub import (
     AttentionItem,
     attention_needed,
     hub_devices,

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.services.event_access import EventFile, EventStore
-from kiosk.services.hub_console import (
+from kiosk.services.venue_hub import (
     DEFAULT_PORT,
     EVERYWHERE,
     BundleTaken,

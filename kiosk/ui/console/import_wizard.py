@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import console
+from kiosk.services import import_preview
 from kiosk.services.event_access import EventFile
 from kiosk.services.registration_import import DamagedName, ImportReport
 from kiosk.ui.console.attendee_model import NAME_TO_CHECK
@@ -69,7 +69,7 @@ FATE_EXPLAINED: dict[str, str] = {
 
 
 def _fate_item(field: str) -> QTableWidgetItem:
-    fate = console.fate_of(field)
+    fate = import_preview.fate_of(field)
     item = QTableWidgetItem(FATE_TITLES[fate])
     item.setToolTip(FATE_EXPLAINED[fate])
     return item
@@ -142,9 +142,9 @@ class ImportWizard(QWidget):
     def __init__(self, event: EventFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ops = EventOps(event, self, "import")
-        self.plan: console.ImportPlan | None = None  # the dry run's, which is imported
+        self.plan: import_preview.ImportPlan | None = None  # the dry run's, which is imported
         self.path: str | None = None
-        self.preview: console.ImportPreview | None = None
+        self.preview: import_preview.ImportPreview | None = None
         self._detected: dict[str, str] = {}  # heading -> field the preset chose
         self.mapping: dict[str, str] = {}  # the organiser's changes
         self.pages = QStackedWidget()
@@ -281,13 +281,13 @@ class ImportWizard(QWidget):
         self.message.setText("")
         self.preview_label.setText("Reading…")
         self.ops.call(
-            lambda event: console.preview_import_through(event, path, preset=preset,
+            lambda event: import_preview.preview_import_through(event, path, preset=preset,
                                                          mapping=mapping),
             self.on_preview, self.on_failed)
 
     # -- step 2: the columns ---------------------------------------------------------------
 
-    def on_preview(self, preview: console.ImportPreview) -> None:
+    def on_preview(self, preview: import_preview.ImportPreview) -> None:
         first = not self._detected
         self.preview = preview
         if first:
@@ -306,13 +306,13 @@ class ImportWizard(QWidget):
         self.pages.setCurrentIndex(1)
         self.preview_shown.emit(preview)
 
-    def _fill_mapping(self, preview: console.ImportPreview) -> None:
+    def _fill_mapping(self, preview: import_preview.ImportPreview) -> None:
         self.mapping_table.setRowCount(len(preview.columns))
         for row, (heading, field) in enumerate(preview.columns):
             self.mapping_table.setItem(row, 0, QTableWidgetItem(heading))
             box = QComboBox()
             box.setAccessibleName(f"Imported as, for “{heading}”")
-            for name in console.MAPPABLE_FIELDS:
+            for name in import_preview.MAPPABLE_FIELDS:
                 box.addItem(FIELD_TITLES.get(name, name), name)
             box.setCurrentIndex(max(0, box.findData(field)))
             box.currentIndexChanged.connect(
@@ -352,7 +352,7 @@ class ImportWizard(QWidget):
         self._detected = {}
         self._read(preset)
 
-    def _fill_preview(self, preview: console.ImportPreview) -> None:
+    def _fill_preview(self, preview: import_preview.ImportPreview) -> None:
         self.preview_table.setRowCount(len(preview.rows))
         for row, record in enumerate(preview.rows):
             for column, (key, _title) in enumerate(_PREVIEW_COLUMNS):
@@ -378,11 +378,11 @@ class ImportWizard(QWidget):
         self.import_button.setEnabled(False)
         self.message.setText("")
         self.ops.call(
-            lambda event: console.plan_import_through(event, path, preset=preset,
+            lambda event: import_preview.plan_import_through(event, path, preset=preset,
                                                       mapping=mapping),
             self.on_plan, self.on_failed, lane="work")
 
-    def on_plan(self, plan: console.ImportPlan) -> None:
+    def on_plan(self, plan: import_preview.ImportPlan) -> None:
         self.plan = plan
         self.on_report(plan.report)
 
@@ -394,7 +394,7 @@ class ImportWizard(QWidget):
         self.dry_run_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.message.setText("")
-        self.ops.call(lambda event: console.import_plan_through(event, plan),
+        self.ops.call(lambda event: import_preview.import_plan_through(event, plan),
                       self.on_report, self.on_failed, lane="work")
 
     def on_report(self, report: ImportReport) -> None:

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.services import ticket_console
+from kiosk.services import ticket_overview as ticket_console
 from kiosk.services.event_access import EventFile
-from kiosk.services.ticket_console import ExportReport, PersonLine, Reissued, TicketsOverview
+from kiosk.services.ticket_overview import ExportReport, PersonLine, Reissued, TicketsOverview
 from kiosk.ui.console.qr_pixmap import qr_pixmap
 from kiosk.ui.ops import EventOps
 

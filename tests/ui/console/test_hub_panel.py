@@ -15,8 +15,8 @@ from kiosk.cli import main as kiosk_main
 from kiosk.services.desk import Desk
 from kiosk.services.event_access import EventFile
 from kiosk.services.event_setup import SIGNING_KEY
-from kiosk.services.hub_console import port_problem
 from kiosk.services.syncer import Syncer
+from kiosk.services.venue_hub import port_problem
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 from kiosk.sync.enrolment import connect_desk

@@ -14,7 +14,7 @@ from kiosk.core.changes import ChangeKind
 from kiosk.core.checkin_rules import Outcome
 from kiosk.core.models import Attendee
 from kiosk.core.text import name_key
-from kiosk.services import console
+from kiosk.services import dashboard as console
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import DeskError
 from kiosk.services.desk_session import (

@@ -14,7 +14,8 @@ import pytest
 from kiosk.cli import main as kiosk_main
 from kiosk.services.desk import Desk
 from kiosk.services.event_setup import SIGNING_KEY
-from kiosk.services.hub_console import (
+from kiosk.services.syncer import Syncer
+from kiosk.services.venue_hub import (
     HubConsoleError,
     NewDeskBundle,
     VenueHub,
@@ -23,7 +24,6 @@ from kiosk.services.hub_console import (
     take_bundle_file,
     write_bundle_file,
 )
-from kiosk.services.syncer import Syncer
 from kiosk.store import queries, sync_state
 from kiosk.store.event_file import EventFile
 from kiosk.store.event_store import EventStore

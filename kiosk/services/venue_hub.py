@@ -28,7 +28,7 @@ from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
 if TYPE_CHECKING:  # imported when the hub starts: uvicorn and FastAPI are slow to load
     from kiosk.sync.hub_server import HubThread
 
-log = logging.getLogger("kiosk.hub_console")
+log = logging.getLogger("kiosk.venue_hub")
 
 DEFAULT_PORT = 8765
 EVERYWHERE = "0.0.0.0"  # listen on the venue network, as `kiosk hub --host 0.0.0.0`
