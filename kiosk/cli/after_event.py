@@ -90,9 +90,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
         print(f"Took a backup: {retention.take_backup(args.event)}")
         return 0
     if args.restore is not None:
-        before = retention.restore_backup(args.event, args.restore)
-        print(f"Restored backup {args.restore} into {args.event}. The file as it was "
-              f"just before is kept as {before.name}; sync the desk to catch up.")
+        restored = retention.restore_backup(args.event, args.restore)
+        print(retention.restored_message(args.restore, restored))
         return 0
     found = retention.list_backups(args.event)
     if not found:

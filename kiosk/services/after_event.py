@@ -216,20 +216,20 @@ def take_backup_now(event_path: str | Path) -> BackupDone:
     return BackupDone(f"Took a backup: {path.name}.", True)
 
 
-def restore(event_path: str | Path, number: int) -> BackupDone:
+def restore(event_path: str | Path, number: int,
+            store: EventStore | None = None) -> BackupDone:
     try:
-        before = retention.restore_backup(event_path, number)
+        restored = retention.restore_backup(event_path, number, store)
     except BackupError as exc:
         return BackupDone(str(exc), False)
-    return BackupDone(f"Restored backup {number}. The file as it was just before is kept as "
-                      f"backup 1 ({before.name}); sync the desk to catch up.", True)
+    return BackupDone(retention.restored_message(number, restored), True)
 
 
 def restore_announced(store: EventStore, event_path: str | Path, number: int) -> BackupDone:
     """:func:`restore` as a write of the event file's door (run with ``atomic=False``):
     nothing else writes while the file is put back, and everyone following the file hears
     that it was rebuilt under them."""
-    done = restore(event_path, number)
+    done = restore(event_path, number, store)
     if done.ok:
         store.touch(REBUILT)
     return done

@@ -8,7 +8,7 @@ from pathlib import Path
 from kiosk.printing import Forgotten, SpoolCopy
 from kiosk.services.print_service import badge_folder, desk_printers
 from kiosk.store import backups, print_jobs, retention
-from kiosk.store.backups import Backup, BackupError, take_backup
+from kiosk.store.backups import Backup, BackupError, Restored, take_backup
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention import PersonalDataCounts, WipeRefused
 
@@ -111,5 +111,21 @@ def list_backups(event_path: str | Path) -> list[Backup]:
     return backups.list_backups(event_path)
 
 
-def restore_backup(event_path: str | Path, number: int) -> Path:
-    return backups.restore_backup(event_path, number)
+def restore_backup(event_path: str | Path, number: int,
+                   store: EventStore | None = None) -> Restored:
+    """Put a backup back (through ``store``'s connection when this process has the file
+    open); a damaged current file is set aside whole rather than snapshotted."""
+    return backups.restore_backup(event_path, number, conn=store.conn if store else None)
+
+
+def restored_message(number: int, restored: Restored) -> str:
+    """What a restore did, in the same words for the command line and the console."""
+    words = [f"Restored backup {number}."]
+    if restored.set_aside is not None:
+        words.append(f"The event file could not be read (it is damaged), so it was kept "
+                     f"whole as {restored.set_aside.name} for staff.")
+    if restored.before is not None:
+        words.append(f"The file as it was just before is kept as backup 1 "
+                     f"({restored.before.name}).")
+    words.append("Sync the desk to catch up.")
+    return " ".join(words)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -129,15 +130,60 @@ def list_backups(event_path: str | Path) -> list[Backup]:
     return found
 
 
-def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS) -> Path:
-    """Put snapshot ``number`` back as the event file; returns the snapshot of the file as it
-    was just before, so a wrong restore can itself be undone."""
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: the snapshot of the file as it was just before (None when it
+    could not be read), and where a damaged file was set aside whole (None when it was not
+    damaged)."""
+
+    before: Path | None
+    set_aside: Path | None = None
+
+
+def readable(path: str | Path) -> bool:
+    """Whether an event file opens and passes SQLite's quick integrity check (reading only)."""
+    file = Path(path).expanduser()
+    if not file.is_file() or file.stat().st_size == 0:
+        return False
+    try:
+        conn = _read_only(file)
+        try:
+            return conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
+def set_aside(event_path: str | Path) -> Path:
+    """Move a damaged event file, with its write-ahead log, out of the way whole
+    (``EVENT.damaged-<time>.db``): staff or a specialist may still recover from it."""
+    file = Path(event_path).expanduser().resolve()
+    aside = file.with_name(f"{file.stem}.damaged-{datetime.now():%Y%m%d-%H%M%S}{file.suffix}")
+    for suffix in ("-wal", "-shm"):
+        part = Path(f"{file}{suffix}")
+        if part.exists():
+            os.replace(part, Path(f"{aside}{suffix}"))
+    if file.exists():
+        os.replace(file, aside)
+    return aside
+
+
+def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS,
+                   conn: sqlite3.Connection | None = None) -> Restored:
+    """Put snapshot ``number`` back as the event file, verified with an integrity check.
+
+    The current file is snapshotted first, so a wrong restore can itself be undone; a
+    current file that cannot be read (damaged, truncated, written over) is moved aside
+    whole instead, since no snapshot of it can be taken. ``conn`` is the event file's own
+    write connection when this process has the file open (the console's restore): the
+    backup is copied in through it."""
     backups = list_backups(event_path)
     chosen = next((b for b in backups if b.number == number), None)
     if chosen is None:
         raise BackupError(f"There is no backup number {number}; there are {len(backups)}. "
                           "List them with `kiosk backups EVENT.db`.")
-    if chosen.attendees is None:
+    if chosen.attendees is None or not readable(chosen.path):
         raise BackupError(f"Backup {number} ({chosen.path.name}) cannot be read; choose "
                           "another.")
     # Read it first: the snapshot of the current file may push the chosen one out.
@@ -147,20 +193,33 @@ def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS
         source.backup(held)
     finally:
         source.close()
-    before = take_backup(event_path, keep=keep + 1)
-    target = sqlite3.connect(Path(event_path).expanduser().resolve(), timeout=5,
-                             isolation_level=None)
+    file = Path(event_path).expanduser().resolve()
+    aside = None
+    before = None
+    if readable(file):
+        before = take_backup(file, keep=keep + 1)
+    elif conn is None:
+        aside = set_aside(file)
+    target = conn
     try:
+        if target is None:
+            if aside is not None:
+                new_private_file(file)
+            target = sqlite3.connect(file, timeout=5, isolation_level=None)
         held.backup(target)
         target.execute("PRAGMA journal_mode = WAL")
         target.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise BackupError(f"Backup {number} was put back but does not check out whole; "
+                              "restore another.")
     except sqlite3.OperationalError as exc:
         raise BackupError(f"The event file is in use ({exc}). Close the kiosk app on this "
                           "computer and try again.") from exc
     finally:
-        target.close()
+        if target is not None and target is not conn:
+            target.close()
         held.close()
-    return before
+    return Restored(before, aside)
 
 
 def destroy_backups(event_path: str | Path) -> int:

@@ -182,7 +182,7 @@ def test_backups_roll_and_restore(tmp_path: Path) -> None:
     store = EventStore.open(path)
     store.conn.execute("DELETE FROM checkins")
     store.close()
-    before = retention.restore_backup(path, 1)
+    before = retention.restore_backup(path, 1).before
     assert before.exists()
     store = EventStore.open(path)
     assert store.conn.execute("SELECT count(*) FROM checkins").fetchone() == (1,)
