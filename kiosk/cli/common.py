@@ -33,8 +33,12 @@ def open_event(path: str, *, threaded: bool = False, create: bool = False) -> It
                         f" or try `kiosk demo {path}`.")
     try:
         event = EventFile.open(path, threaded=threaded, create=create)
-    except EventFileError as exc:
-        raise UserError(str(exc)) from exc
+    except EventFileError:
+        raise  # its own words, and (a fault) its own exit status
+    except OSError as exc:
+        from kiosk.services.faults import as_fault
+
+        raise as_fault(exc, path) from exc
     try:
         yield event
     finally:

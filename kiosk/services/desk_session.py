@@ -27,7 +27,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.printing import JobEvent, PrinterDirectory, PrintWorker
 from kiosk.services.desk import Desk, DeskError, ScanResult, UndoResult, usable_checkpoint
 from kiosk.services.desk_settings import DeskSettings
-from kiosk.services.faults import plain_message
+from kiosk.services.faults import EventFileFault, as_fault
 from kiosk.services.print_service import (
     PrintOutcome,
     PrintRequest,
@@ -162,21 +162,25 @@ class DeskSession:
         for their own). ``threaded`` is off for the command line: no writer thread.
         ``overrides`` replace settings for this session only (``desk_name``, ``operator``,
         ``checkpoint``), as the command line's options do."""
-        lock = None
-        if exclusive:
-            try:
-                lock = DeskLock.take(path)
-            except DeskLocked as exc:
-                raise DeskOpenFailed(str(exc)) from exc
-            except OSError as exc:
-                raise DeskOpenFailed(plain_message(exc, path)) from exc
+        # The file first: nothing (not even the desk's lock beside it) is made next to a file
+        # that is no kiosk event file.
         try:
             event = EventFile.open(path, threaded=threaded)
-            remove_leftovers(path)  # a backup killed half-way last time
         except (EventFileError, DatabaseFault, OSError) as exc:
+            raise as_fault(exc, path) from exc
+        lock = None
+        try:
+            if exclusive:
+                lock = DeskLock.take(path)
+            remove_leftovers(path)  # a backup killed half-way last time
+        except DeskLocked as exc:
+            event.close()
+            raise DeskOpenFailed(str(exc)) from exc
+        except OSError as exc:
+            event.close()
             if lock is not None:
                 lock.release()
-            raise DeskOpenFailed(plain_message(exc, path)) from exc
+            raise as_fault(exc, path) from exc
         try:
             return cls._open_on(event, mode, listeners or DeskListeners(), printers, now, lock,
                                 overrides or {})
@@ -222,10 +226,12 @@ class DeskSession:
                 [(c.id, c.name) for c in queries.list_checkpoints(store.conn)], notice)
         try:
             desk, settings, opened = event.write(open_desk)
+        except EventFileFault:
+            raise
         except (EventFileError, DeskError) as exc:
             raise DeskOpenFailed(str(exc)) from exc
         except DatabaseFault as exc:
-            raise DeskOpenFailed(plain_message(exc, event.path)) from exc
+            raise as_fault(exc, event.path) from exc
         directory = printers or desk_printers(badge_folder(event.path))
         printing = PrintService(event, directory, opened.settings["operator"],
                                 self_service=opened.settings["mode"] == "self")

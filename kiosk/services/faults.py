@@ -12,7 +12,8 @@ from kiosk.store.faults import EventFileError, EventFileFault, Fault, described,
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EventFileFault", "Fault", "describe", "exit_status", "is_fault", "plain_message"]
+__all__ = ["EventFileFault", "Fault", "as_fault", "describe", "exit_status", "is_fault",
+           "plain_message"]
 
 
 def plain_message(exc: BaseException, path: str | Path | None = None) -> str:
@@ -20,7 +21,7 @@ def plain_message(exc: BaseException, path: str | Path | None = None) -> str:
     split the day's check-ins over two files)."""
     if isinstance(exc, EventFileError):
         return str(exc)
-    fault = fault_of(exc)
+    fault = fault_of(exc, path)
     if fault is not None:
         return str(described(fault, path or "The event file"))
     if isinstance(exc, DatabaseFault | OSError):
@@ -53,3 +54,14 @@ def exit_status(exc: BaseException) -> int | None:
         return None  # a refusal's words may say "busy"; it is not a fault
     fault = fault_of(exc)
     return fault.exit_status if fault is not None else None
+
+
+def as_fault(exc: BaseException, path: str | Path) -> Refusal:
+    """An error opening or writing the event file as the refusal a person is shown: the
+    fault in its words (with its exit status) when it is one, else the error's own words."""
+    if isinstance(exc, EventFileError):
+        return exc
+    fault = fault_of(exc, path)
+    if fault is not None:
+        return described(fault, path)
+    return EventFileError(plain_message(exc, path))

@@ -69,7 +69,7 @@ def connect(path: str | Path, create: bool = False) -> Database:
 
 
 def _as_fault(exc: BaseException, file: Path) -> EventFileError:
-    fault = fault_of(exc)
+    fault = fault_of(exc, file)
     if fault is None:
         return EventFileError(f"{file.name} could not be opened ({exc}). Try again, or ask "
                               "staff; nothing recorded before is lost.")
@@ -94,8 +94,11 @@ def _check_is_kiosk_file(file: Path) -> None:
         finally:
             probe.close()
     except sqlite3.DatabaseError as exc:
-        fault = fault_of(exc)
-        raise described(fault or Fault.DAMAGED, file) from exc
+        fault = fault_of(exc, file)
+        if fault is None:
+            raise EventFileError(f"{file.name} could not be read ({exc}). Try again, or ask "
+                                 "staff; nothing recorded before is lost.") from exc
+        raise described(fault, file) from exc
     if not tables >= _KIOSK_TABLES:
         raise described(Fault.NOT_KIOSK, file)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 from enum import Enum
 from pathlib import Path
@@ -44,13 +45,18 @@ class EventFileFault(EventFileError):
         self.fault = fault
 
 
-def fault_of(exc: BaseException) -> Fault | None:
-    """Which fault an error from SQLite or the operating system is, if it is one."""
+def fault_of(exc: BaseException, path: str | Path | None = None) -> Fault | None:
+    """Which fault an error from SQLite or the operating system is, if it is one (``path``:
+    the file it concerns, to tell a full disk behind SQLite's "disk I/O error")."""
     if isinstance(exc, EventFileFault):
         return exc.fault
     code = getattr(exc, "errno", None)
-    sqlite_code = getattr(exc, "sqlite_errorcode", None)
+    extended = getattr(exc, "sqlite_errorcode", None)
+    # The primary result code: extended ones (SQLITE_IOERR_SHMSIZE…) carry it in the low byte.
+    sqlite_code = extended & 0xFF if isinstance(extended, int) else None
     text = str(exc).casefold()
+    if sqlite_code == sqlite3.SQLITE_IOERR or "disk i/o error" in text:
+        return Fault.DISK_FULL if path is not None and _nearly_full(Path(path)) else None
     if code == errno.ENOSPC or sqlite_code == sqlite3.SQLITE_FULL or "disk is full" in text:
         return Fault.DISK_FULL
     if code in (errno.EROFS, errno.EACCES, errno.EPERM) or "readonly" in text \
@@ -66,6 +72,14 @@ def fault_of(exc: BaseException) -> Fault | None:
     if sqlite_code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
         return Fault.READ_ONLY
     return None
+
+
+def _nearly_full(path: Path) -> bool:
+    """Whether the disk holding ``path`` has (next to) no room left."""
+    try:
+        return shutil.disk_usage(path.parent if not path.is_dir() else path).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def described(fault: Fault, path: str | Path) -> EventFileFault:
