@@ -46,10 +46,18 @@ def open_event(path: str, *, threaded: bool = False, create: bool = False) -> It
 
 
 @contextmanager
-def open_store(path: str, create: bool = False) -> Iterator[Any]:
-    """The event file's store, for a command that works inline on this thread."""
+def open_store(path: str, create: bool = False, organisers: str = "") -> Iterator[Any]:
+    """The event file's store, for a command that works inline on this thread.
+
+    ``organisers`` names a command only the organisers' copy may run (an import, a new
+    workshop, a desk copy): refused, with what to do, on a desk's copy."""
     with open_event(path, create=create) as event:
-        yield event.store
+        store = event.store
+        if organisers and store.setting("role") == "desk":
+            raise UserError(f"{Path(path).name} is a desk's copy of the event. Run `kiosk "
+                            f"{organisers}` on the organisers' copy (the file made with "
+                            "`kiosk init`); its changes reach the desks when they sync.")
+        yield store
 
 
 def print_json(data: Any) -> None:

@@ -70,7 +70,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.importing.records import ImportRefused
     from kiosk.services.registration_import import import_file
 
-    with open_store(args.event) as store:
+    with open_store(args.event, organisers="import") as store:
         try:
             report = import_file(
                 store, args.file, preset=args.preset,
@@ -140,7 +140,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     from kiosk.services import event_settings
     from kiosk.store import queries
 
-    with open_store(args.event) as store:
+    changing = any(v is not None for v in (args.add, args.edit, args.remove))
+    with open_store(args.event, organisers="sessions" if changing else "") as store:
         done = []
         if args.add is not None:
             done.append(_saved(event_settings.save_workshop(store, event_settings.WorkshopForm(
@@ -223,7 +224,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
 def cmd_package(args: argparse.Namespace) -> int:
     from kiosk.services.ticket_issuing import make_desk_package
 
-    with open_store(args.event) as store:
+    with open_store(args.event, organisers="package") as store:
         try:
             target = make_desk_package(store, args.out)
         except FileExistsError as exc:
@@ -261,7 +262,8 @@ def cmd_checkpoints(args: argparse.Namespace) -> int:
     from kiosk.services import event_settings
     from kiosk.store import checkins, queries
 
-    with open_store(args.event) as store:
+    changing = args.add is not None or args.remove is not None
+    with open_store(args.event, organisers="checkpoints" if changing else "") as store:
         done = []
         if args.remove is not None:
             point = event_settings.find_checkpoint(store, args.remove)

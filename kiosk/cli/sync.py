@@ -67,7 +67,7 @@ def cmd_hub(args: argparse.Namespace) -> int:
 def cmd_hub_import(args: argparse.Namespace) -> int:
     from kiosk.sync.hub_import import load_event_into_hub
 
-    with open_store(args.event) as store:
+    with open_store(args.event, organisers="hub-import") as store:
         hub = _hub_log(args.db)
         try:
             result = load_event_into_hub(hub, store)

@@ -128,9 +128,6 @@ def test_a_full_disk_is_said_to_be_full_and_what_was_recorded_stays(
         small_disk: Path, capsys) -> None:
     path = small_disk / "ev.db"
     store, _ = create_demo_event(path, attendees=30, seed=6)
-    people = [row[0] for row in store.conn.execute(
-        "SELECT external_barcode FROM attendees WHERE status = 'active' AND "
-        "external_barcode != '' LIMIT 1")]
     store.close()
     before = path.read_bytes()
     source = _many_people(small_disk.parent)

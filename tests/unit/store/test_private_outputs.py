@@ -161,3 +161,35 @@ def test_a_killed_backups_leftovers_are_removed_at_the_next_start_and_by_wipe(
     (folder / "again.part").write_bytes(b"Zofia")
     assert kiosk(["wipe", str(event), "--yes"]) == 0
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["import", "{desk}", "{csv}"],
+    ["sessions", "{desk}", "--add", "Late room"],
+    ["checkpoints", "{desk}", "--add", "Side door"],
+    ["package", "{desk}", "--out", "{folder}/another.db"],
+])
+def test_an_organisers_command_on_a_desk_copy_is_refused_with_where_to_run_it(
+        event: Path, tmp_path: Path, capsys, command: list[str]) -> None:
+    desk = tmp_path / "desk.db"
+    assert kiosk(["package", str(event), "--out", str(desk)]) == 0
+    source = tmp_path / "late.csv"
+    source.write_text("First Name,Last Name,Email\nAmani,Tesfay,a@example.org\n")
+    from kiosk.store.event_store import EventStore
+
+    def log_length() -> int:
+        store = EventStore.open(desk)
+        try:
+            return store.change_count()
+        finally:
+            store.close()
+
+    before = log_length()
+    argv = [part.format(desk=desk, csv=source, folder=tmp_path) for part in command]
+    capsys.readouterr()
+    assert kiosk(argv) == 2
+    said = capsys.readouterr().err
+    assert "is a desk's copy of the event" in said and "on the organisers' copy" in said
+    assert log_length() == before  # nothing recorded that a hub would take from a desk
+    assert not (tmp_path / "another.db").exists()
+    assert kiosk(["sessions", str(desk)]) == 0  # looking is fine
