@@ -23,7 +23,13 @@ from kiosk.core.checkin_rules import (
 )
 from kiosk.core.find_me import detail_key
 from kiosk.core.hlc import Stamp
-from kiosk.core.models import DESK_EDITABLE_FIELDS, MAIN_CHECKPOINT_ID, Attendee, Checkpoint
+from kiosk.core.models import (
+    DESK_EDITABLE_FIELDS,
+    MAIN_CHECKPOINT_ID,
+    Attendee,
+    Checkpoint,
+    Event,
+)
 from kiosk.core.refusal import Refusal
 from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, name_key, words
@@ -121,6 +127,7 @@ class Desk:
         public = queries.event_fields(store.conn).get("public_key")
         self.public_key = bytes.fromhex(public) if public else None
         self._typo_index: TypoIndex | None = None
+        self._event_cache: tuple[str | None, Event | None] | None = None
         self._typo_index_at = 0.0
 
     # -- scanning -------------------------------------------------------------------------
@@ -183,12 +190,24 @@ class Desk:
         """``result`` with the badge label of the person's category, as the event has it now."""
         if result.attendee is None:
             return result
-        event = queries.get_event((view or self.store).conn, logo=False)
+        event = self._event_now((view or self.store).conn)
         return replace(result, category_label=event.label_of(result.attendee.category)
                        if event is not None else "")
 
+    def _event_now(self, conn: Any) -> Event | None:
+        """The event's categories and labels, read again only when the event has changed
+        (a scan would otherwise read and decode the whole event each time)."""
+        stamp = conn.execute("SELECT max(hlc) FROM event").fetchone()[0]
+        cached = self._event_cache
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, queries.get_event(conn, logo=False))
+            self._event_cache = cached
+        return cached[1]
+
     def _resolve(self, attendee: Attendee) -> Attendee:
         """Follow merges to the surviving record (the store's one rule)."""
+        if not attendee.merged_into:
+            return attendee
         return queries.get_survivor(self.store.conn, attendee.id) or attendee
 
     def _check_in(
