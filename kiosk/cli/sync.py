@@ -66,18 +66,24 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
 def cmd_hub_import(args: argparse.Namespace) -> int:
     from kiosk.sync.hub_import import load_event_into_hub
+    from kiosk.sync.hub_intake import OtherEvent
 
     with open_store(args.event) as store:
         hub = _hub_log(args.db)
         try:
             result = load_event_into_hub(hub, store)
+        except OtherEvent as exc:
+            raise UserError(f"Not loaded: {exc}") from exc
         finally:
             hub.close()
     if args.json:
-        _print_json({"sent": result.sent, "new": result.new})
+        _print_json({"sent": result.sent, "new": result.new, "refused": result.refused})
     else:
         print(f"Loaded {args.event} into the hub: {result.new} new changes "
-              f"({result.sent - result.new} it already had).")
+              f"({result.sent - result.new - result.refused} it already had).")
+        if result.refused:
+            print(f"{result.refused} change(s) were refused; `kiosk attention {args.event}` "
+                  "says which and why.")
     return 0
 
 

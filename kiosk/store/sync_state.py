@@ -111,7 +111,7 @@ def receive_page(store: EventStore, changes: Sequence[Change], next_cursor: int,
     """Apply a pulled page and move the cursor past it, all or nothing (noting the changes
     the page held that could not be taken in)."""
     with store.transaction():
-        fresh = store.receive(changes)
+        fresh = store.receive(changes, check_authors=True)
         store.note_left_out(left_out)
         store.conn.execute(
             "INSERT INTO sync_cursor (id, hub_seq) VALUES (1, ?) "
