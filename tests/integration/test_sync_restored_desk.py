@@ -66,8 +66,7 @@ def test_a_desk_file_copied_to_another_computer_carries_on_beside_its_original(
         hub: HubThread, tmp_path: Path, event: Event) -> None:
     path = tmp_path / "desk.db"
     store = EventStore.open(path, create=True)
-    syncer = enrol_sync_syncer(store)
-    syncer.sync_once()
+    enrol(hub.hub, store, "Desk 1").sync_once()
     store.close()
     (tmp_path / "elsewhere").mkdir()
     shutil.copy(path, tmp_path / "elsewhere" / "desk.db")
