@@ -287,11 +287,13 @@ def _sync(args: argparse.Namespace, syncer: Any) -> int:
                 return _wiped(args, exc)
             except _sync_errors() as exc:
                 if args.json:
-                    _print_json({"error": str(exc), "pending": syncer.status.pending})
+                    _print_json({"error": str(exc), "pending": syncer.status.pending,
+                                 "clock_warning": syncer.status.clock_warning})
                     return 3
                 raise UserError(str(exc)) from exc
             if args.json:
-                _print_json(_report_json(report))
+                _print_json(_report_json(report) | {
+                    "clock_warning": syncer.status.clock_warning})
             else:
                 print(f"Sent {report.pushed}, received {report.pulled}; {report.pending} waiting "
                       f"to send; {report.conflicts} to look at.")
@@ -306,9 +308,10 @@ def _sync(args: argparse.Namespace, syncer: Any) -> int:
                 if args.json:
                     print(json.dumps(_report_json(report)), flush=True)
                 else:
-                    print(f"sent {report.pushed}, received {report.pulled}, "
+                    print(f"{_now()} sent {report.pushed}, received {report.pulled}, "
                           f"{report.pending} waiting, {report.conflicts} to look at", flush=True)
 
+        syncer.on_status = _status_printer(args.json)
         print(f"Syncing {args.event} with its hub; Ctrl-C stops.", file=sys.stderr, flush=True)
         try:
             syncer.run(stop, on_round=show)
@@ -320,6 +323,37 @@ def _sync(args: argparse.Namespace, syncer: Any) -> int:
         return 0
     finally:
         syncer.close()
+
+
+def _now() -> str:
+    from datetime import datetime
+
+    return datetime.now().strftime("%H:%M:%S")
+
+
+def _status_printer(as_json: bool) -> Any:
+    """Print each change of the desk's sync state as it happens, with the time: connected,
+    refused and why, reconnecting (with the reason), a clock warning."""
+    last: dict[str, Any] = {}
+
+    def show(status: Any) -> None:
+        state, error, clock = status.state.value, status.error, status.clock_warning
+        if (state, error, clock) == (last.get("state"), last.get("error"), last.get("clock")):
+            return
+        if as_json:
+            print(json.dumps({"at": _now(), "state": state, "error": error,
+                              "pending": status.pending, "clock_warning": clock}), flush=True)
+        else:
+            if (state, error) != (last.get("state"), last.get("error")):
+                words = {"online": "connected to the hub",
+                         "offline": f"cannot reach the hub, reconnecting: {error}",
+                         "refused": f"refused by the hub: {error} (trying again)",
+                         "wiped": error}.get(state, state)
+                print(f"{_now()} {words}", flush=True)
+            if clock and clock != last.get("clock"):
+                print(f"{_now()} {clock}", flush=True)
+        last.update(state=state, error=error, clock=clock)
+    return show
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
