@@ -319,7 +319,7 @@ class SqliteHubLog:
                 (author.author_id, author.public_key, author.device_id, author.name, now_ms))
             row = self._conn.execute("SELECT public_key FROM hub_authors WHERE author_id = ?",
                                      (author.author_id,)).fetchone()
-        return bool(row) and row[0] == author.public_key
+        return row is not None and row[0] == author.public_key
 
     def note_clock(self, device_id: str, offset_ms: int, now_ms: int) -> None:
         with self._lock:

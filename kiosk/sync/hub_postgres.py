@@ -287,7 +287,7 @@ class PostgresHubLog:
                 (author.author_id, author.public_key, author.device_id, author.name, now_ms))
             row = conn.execute("SELECT public_key FROM hub_authors WHERE author_id = %s",
                                (author.author_id,)).fetchone()
-        return bool(row) and row[0] == author.public_key
+        return row is not None and row[0] == author.public_key
 
     def note_clock(self, device_id: str, offset_ms: int, now_ms: int) -> None:
         with self._pool.connection() as conn:
