@@ -110,7 +110,8 @@ def cmd_hub_enrol(args: argparse.Namespace) -> int:
         if args.url:
             known = published_address(hub)
             address = HubAddress(args.url, known.fingerprint if known else "")
-        role = DeviceRole.ORGANISER if args.organiser else DeviceRole.DESK
+        role = (DeviceRole.ORGANISER if args.organiser else
+                DeviceRole.HUB if args.hub else DeviceRole.DESK)
         token = issue_token(hub, EnrolGrant(args.name, role), address, args.minutes * 60)
     except EnrolmentRefused as exc:
         raise UserError(str(exc)) from exc
@@ -444,8 +445,12 @@ def register(sub: Any, command: CommandMaker) -> None:
                 "kiosk hub-enrol --db hub.db --name 'Desk 2'")
     p.add_argument("--name", required=True, help="the desk's name, shown to other desks")
     p.add_argument("--db", default=DEFAULT_HUB_DB, metavar="PATH|postgresql://…")
-    p.add_argument("--organiser", action="store_true",
-                   help="an organisers' device: may also list and remove devices")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--organiser", action="store_true",
+                      help="an organisers' device: may also list and remove devices")
+    kind.add_argument("--hub", action="store_true",
+                      help="a venue hub that forwards here (`kiosk hub-forward`): it vouches "
+                           "for its desks' keys")
     p.add_argument("--minutes", type=int, default=15, help="how long the token works")
     p.add_argument("--url", help="the hub's address as desks see it, if not the one it "
                    "published")
@@ -460,7 +465,8 @@ def register(sub: Any, command: CommandMaker) -> None:
 
     p = command(sub, "hub-forward", cmd_hub_forward,
                 "Push this hub's changes to another hub (venue to head office).",
-                "kiosk hub-forward --db venue-hub.db --connect kiosk:eyJ1Ijoi… --every 30")
+                "kiosk hub-forward --db venue-hub.db --connect kiosk:eyJ1Ijoi… --every 30\n"
+                "  (the token from the central hub's `kiosk hub-enrol --hub --name Venue`)")
     p.add_argument("--db", default=DEFAULT_HUB_DB, metavar="PATH|postgresql://…")
     p.add_argument("--connect", metavar="TOKEN",
                    help="a token from the other hub's `kiosk hub-enrol` (once)")

@@ -55,6 +55,10 @@ class SyncState(StrEnum):
     WIPED = "wiped"  # the organisers had this desk's data wiped: it no longer syncs
 
 
+class RegistryUnchecked(HubRefused):
+    """The hub's list of devices is not signed by this desk's hub: nothing taken from it."""
+
+
 class NotConnected(Exception):
     """This event file is not enrolled with a hub."""
 
@@ -246,6 +250,12 @@ class Syncer:
     def pull(self, wait: float = 0) -> int:
         """Take in everything after the cursor (waiting up to ``wait`` s for the first change)."""
         client, pulled = self.client(), 0
+        try:
+            self.refresh_devices()  # first: changes from devices new to this desk check out
+        except RegistryUnchecked:
+            # Nothing is taken from a list that does not check out; changes from devices
+            # this desk does not know are held meanwhile, never applied unchecked.
+            log.warning("the hub's list of devices could not be checked")
         if self._db(lambda: sync_state.cursor(self._store)) == 0:
             pulled += self._pull_snapshot(client)
         while True:
@@ -281,7 +291,7 @@ class Syncer:
                 raw, link.hub_id if link else "", link.hub_key if link else "",
                 bool(link and link.certificate), self._offered_hub_key(raw))
         except RegistryRefused as exc:
-            raise HubRefused(0, str(exc)) from exc
+            raise RegistryUnchecked(0, str(exc)) from exc
         mine = self._db(lambda: event_identity(sync_state.event_updates(self._store)))
         if registry.event and mine and registry.event != mine:
             raise HubRefused(409, "This hub serves another event than this desk's file. "
@@ -311,7 +321,6 @@ class Syncer:
             pushed = self.push()
             # The hub answered: say so now, not after a long poll that may wait a while.
             self._set_status(state=SyncState.ONLINE, error="")
-            self.refresh_devices()  # first: changes from devices new to this desk verify
             pulled = self.pull(wait)
         except WipeOrdered as exc:
             self._carry_out(exc.order, pending_before)

@@ -124,10 +124,10 @@ def take_in(hub: HubLog, changes: Sequence[Change], pushed_by: str, *,
     """Check and store a batch of changes (``by`` is the device that sent them; None for the
     hub machine's own ways in). Raises OtherEvent or IllFormed, storing nothing."""
     check_event(hub, event)
-    check_event(hub, event_identity(c for c in changes if c.kind is ChangeKind.EVENT_UPDATE))
     problem = ill_formed(changes, hub)
     if problem is not None:
         raise IllFormed(problem)
+    check_event(hub, event_identity(c for c in changes if c.kind is ChangeKind.EVENT_UPDATE))
     introduce(hub, authors, by)
     held = hub.known([c.change_id for c in changes])
     keys: dict[str, HubAuthor | None] = {}
