@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 
 from kiosk.core.changes import Change
 from kiosk.store import sync_state
-from kiosk.store.hub_records import CLOCK_WARNING_MS, clock_words
 from kiosk.store.database import EventFileError
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventStore
+from kiosk.store.hub_records import CLOCK_WARNING_MS, clock_words
 from kiosk.store.sync_attention import AttentionItem, AttentionKind, needs_attention
 from kiosk.sync.client import HubClient, HubRefused, HubUnreachable, WipeOrdered
 from kiosk.sync.hub_intake import event_identity
@@ -194,10 +194,10 @@ class Syncer:
         size = PUSH_BATCH
         while True:
             batch: list[Change] = self._db(
-                lambda: sync_state.unacknowledged(self._store, size))
+                partial(sync_state.unacknowledged, self._store, size))
             if not batch:
                 break
-            authors, event = self._db(lambda: self._introductions(batch))
+            authors, event = self._db(partial(self._introductions, batch))
             try:
                 result = client.push(batch, self._wall(), authors, event)
             except HubRefused as exc:

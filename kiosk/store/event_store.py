@@ -29,8 +29,8 @@ from kiosk.core.changes import (
 )
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
-from kiosk.core.signing_keys import new_signing_key
 from kiosk.core.refusal import Refusal
+from kiosk.core.signing_keys import new_signing_key
 from kiosk.store.appliers import apply_change, apply_changes
 from kiosk.store.appliers import payload_json as _payload_json
 from kiosk.store.database import BUSY_TIMEOUT_MS, connect
@@ -534,7 +534,7 @@ class EventStore(EventReader):
     def _trust(self, bundled_by: str | None) -> _Trust:
         keys = dict(self.conn.execute("SELECT device_id, public_key FROM sync_devices"))
         own = self.signer().public_key
-        for device_id in incarnations(self.conn) + [self.device_id]:
+        for device_id in [*incarnations(self.conn), self.device_id]:
             keys[device_id] = own
         legacy = int(_setting(self.conn, LEGACY_UNTIL) or 0)
         return _Trust(keys, legacy, bundled_by)

@@ -56,7 +56,8 @@ class BodyLimit:
 
 async def _too_large(send: Any, limit: int) -> None:
     text = json.dumps({"detail": f"The request is larger than the hub accepts "
-                                 f"({limit // (1024 * 1024)} MB). Nothing was stored; send fewer changes at once."})
+                                 f"({limit // (1024 * 1024)} MB). Nothing was stored; "
+                                 "send fewer changes at once."})
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"connection", b"close")]})

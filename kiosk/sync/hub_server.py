@@ -81,7 +81,8 @@ def _config(hub: HubLog, host: str, port: int, certificate: Certificate | None,
         key_path.write_text(certificate.key_pem)
         ssl = {"ssl_certfile": str(cert_path), "ssl_keyfile": str(key_path)}
     # The access log shows method, path and status only: never bodies, so never names.
-    return uvicorn.Config(create_app(hub, limits=limits), host=host, port=port, access_log=access_log,
+    return uvicorn.Config(create_app(hub, limits=limits), host=host, port=port,
+                          access_log=access_log,
                           log_level="info" if access_log else "warning", timeout_keep_alive=75,
                           timeout_graceful_shutdown=2,
                           # The app has no start-up or shut-down hooks; without lifespan
