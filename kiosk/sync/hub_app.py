@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from kiosk.store.hub_records import HUB_ID, AuthorTaken, DeviceRole, HubAuthor, HubDevice
@@ -89,6 +90,15 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     app.state.bell = bell
     hub_id = hub.setting(HUB_ID) or ""
     signing_key = hub_signing_key(hub)
+
+    @app.exception_handler(RequestValidationError)
+    async def unreadable(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Where the request is wrong, never what it held (it may not even be valid JSON
+        # to send back: NaN, Infinity), and never a person's data in a log.
+        where = sorted({".".join(str(part) for part in error.get("loc", ()))
+                        for error in exc.errors()})[:10]
+        return JSONResponse({"detail": "The hub could not read this request (" +
+                             ", ".join(where) + "). Nothing was stored."}, status_code=422)
 
     @app.exception_handler(_WipeDue)
     async def wipe_due(_request: Request, exc: _WipeDue) -> JSONResponse:
