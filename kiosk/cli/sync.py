@@ -66,18 +66,24 @@ def cmd_hub(args: argparse.Namespace) -> int:
 
 def cmd_hub_import(args: argparse.Namespace) -> int:
     from kiosk.sync.hub_import import load_event_into_hub
+    from kiosk.sync.hub_intake import OtherEvent
 
     with open_store(args.event, organisers="hub-import") as store:
         hub = _hub_log(args.db)
         try:
             result = load_event_into_hub(hub, store)
+        except OtherEvent as exc:
+            raise UserError(f"Not loaded: {exc}") from exc
         finally:
             hub.close()
     if args.json:
-        _print_json({"sent": result.sent, "new": result.new})
+        _print_json({"sent": result.sent, "new": result.new, "refused": result.refused})
     else:
         print(f"Loaded {args.event} into the hub: {result.new} new changes "
-              f"({result.sent - result.new} it already had).")
+              f"({result.sent - result.new - result.refused} it already had).")
+        if result.refused:
+            print(f"{result.refused} change(s) were refused; `kiosk attention {args.event}` "
+                  "says which and why.")
     return 0
 
 
@@ -104,7 +110,8 @@ def cmd_hub_enrol(args: argparse.Namespace) -> int:
         if args.url:
             known = published_address(hub)
             address = HubAddress(args.url, known.fingerprint if known else "")
-        role = DeviceRole.ORGANISER if args.organiser else DeviceRole.DESK
+        role = (DeviceRole.ORGANISER if args.organiser else
+                DeviceRole.HUB if args.hub else DeviceRole.DESK)
         token = issue_token(hub, EnrolGrant(args.name, role), address, args.minutes * 60)
     except EnrolmentRefused as exc:
         raise UserError(str(exc)) from exc
@@ -281,11 +288,13 @@ def _sync(args: argparse.Namespace, syncer: Any) -> int:
                 return _wiped(args, exc)
             except _sync_errors() as exc:
                 if args.json:
-                    _print_json({"error": str(exc), "pending": syncer.status.pending})
+                    _print_json({"error": str(exc), "pending": syncer.status.pending,
+                                 "clock_warning": syncer.status.clock_warning})
                     return 3
                 raise UserError(str(exc)) from exc
             if args.json:
-                _print_json(_report_json(report))
+                _print_json(_report_json(report) | {
+                    "clock_warning": syncer.status.clock_warning})
             else:
                 print(f"Sent {report.pushed}, received {report.pulled}; {report.pending} waiting "
                       f"to send; {report.conflicts} to look at.")
@@ -300,9 +309,10 @@ def _sync(args: argparse.Namespace, syncer: Any) -> int:
                 if args.json:
                     print(json.dumps(_report_json(report)), flush=True)
                 else:
-                    print(f"sent {report.pushed}, received {report.pulled}, "
+                    print(f"{_now()} sent {report.pushed}, received {report.pulled}, "
                           f"{report.pending} waiting, {report.conflicts} to look at", flush=True)
 
+        syncer.on_status = _status_printer(args.json)
         print(f"Syncing {args.event} with its hub; Ctrl-C stops.", file=sys.stderr, flush=True)
         try:
             syncer.run(stop, on_round=show)
@@ -314,6 +324,37 @@ def _sync(args: argparse.Namespace, syncer: Any) -> int:
         return 0
     finally:
         syncer.close()
+
+
+def _now() -> str:
+    from datetime import datetime
+
+    return datetime.now().strftime("%H:%M:%S")
+
+
+def _status_printer(as_json: bool) -> Any:
+    """Print each change of the desk's sync state as it happens, with the time: connected,
+    refused and why, reconnecting (with the reason), a clock warning."""
+    last: dict[str, Any] = {}
+
+    def show(status: Any) -> None:
+        state, error, clock = status.state.value, status.error, status.clock_warning
+        if (state, error, clock) == (last.get("state"), last.get("error"), last.get("clock")):
+            return
+        if as_json:
+            print(json.dumps({"at": _now(), "state": state, "error": error,
+                              "pending": status.pending, "clock_warning": clock}), flush=True)
+        else:
+            if (state, error) != (last.get("state"), last.get("error")):
+                words = {"online": "connected to the hub",
+                         "offline": f"cannot reach the hub, reconnecting: {error}",
+                         "refused": f"refused by the hub: {error} (trying again)",
+                         "wiped": error}.get(state, state)
+                print(f"{_now()} {words}", flush=True)
+            if clock and clock != last.get("clock"):
+                print(f"{_now()} {clock}", flush=True)
+        last.update(state=state, error=error, clock=clock)
+    return show
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
@@ -404,8 +445,12 @@ def register(sub: Any, command: CommandMaker) -> None:
                 "kiosk hub-enrol --db hub.db --name 'Desk 2'")
     p.add_argument("--name", required=True, help="the desk's name, shown to other desks")
     p.add_argument("--db", default=DEFAULT_HUB_DB, metavar="PATH|postgresql://…")
-    p.add_argument("--organiser", action="store_true",
-                   help="an organisers' device: may also list and remove devices")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--organiser", action="store_true",
+                      help="an organisers' device: may also list and remove devices")
+    kind.add_argument("--hub", action="store_true",
+                      help="a venue hub that forwards here (`kiosk hub-forward`): it vouches "
+                           "for its desks' keys")
     p.add_argument("--minutes", type=int, default=15, help="how long the token works")
     p.add_argument("--url", help="the hub's address as desks see it, if not the one it "
                    "published")
@@ -420,7 +465,8 @@ def register(sub: Any, command: CommandMaker) -> None:
 
     p = command(sub, "hub-forward", cmd_hub_forward,
                 "Push this hub's changes to another hub (venue to head office).",
-                "kiosk hub-forward --db venue-hub.db --connect kiosk:eyJ1Ijoi… --every 30")
+                "kiosk hub-forward --db venue-hub.db --connect kiosk:eyJ1Ijoi… --every 30\n"
+                "  (the token from the central hub's `kiosk hub-enrol --hub --name Venue`)")
     p.add_argument("--db", default=DEFAULT_HUB_DB, metavar="PATH|postgresql://…")
     p.add_argument("--connect", metavar="TOKEN",
                    help="a token from the other hub's `kiosk hub-enrol` (once)")

@@ -18,13 +18,16 @@ from functools import partial
 from typing import Any, TypeVar
 
 from kiosk.core.changes import Change
-from kiosk.core.hlc import SKEW_WARNING_MS, Stamp
 from kiosk.store import sync_state
 from kiosk.store.database import EventFileError
 from kiosk.store.event_file import EventFile, Priority
 from kiosk.store.event_store import EventStore
+from kiosk.store.hub_records import CLOCK_WARNING_MS, clock_words
 from kiosk.store.sync_attention import AttentionItem, AttentionKind, needs_attention
 from kiosk.sync.client import HubClient, HubRefused, HubUnreachable, WipeOrdered
+from kiosk.sync.hub_intake import event_identity
+from kiosk.sync.protocol import PROTOCOL
+from kiosk.sync.registry import RegistryRefused, verify_registry
 from kiosk.sync.wipe_orders import ForgedWipeOrder, HubKeys, verify
 
 log = logging.getLogger("kiosk.sync")
@@ -33,6 +36,8 @@ Writer = Callable[[Callable[[], Any]], Any]
 
 PUSH_BATCH = 2_000
 PULL_PAGE = 2_000
+# A clock off the hub's by more than this: the desk stamps its changes with the hub's time.
+CLOCK_CORRECTION_MS = 2_000
 LONG_POLL_S = 20.0
 MAX_BACKOFF_S = 60.0
 # A wipe must also empty the write-ahead log; another connection of this desk (the app's
@@ -48,6 +53,10 @@ class SyncState(StrEnum):
     OFFLINE = "offline"
     REFUSED = "refused"  # the hub said no (removed desk, bad key): retrying will not help
     WIPED = "wiped"  # the organisers had this desk's data wiped: it no longer syncs
+
+
+class RegistryUnchecked(HubRefused):
+    """The hub's list of devices is not signed by this desk's hub: nothing taken from it."""
 
 
 class NotConnected(Exception):
@@ -103,11 +112,6 @@ class SyncReport:
     conflicts: int
 
 
-def _hours(ms: int) -> str:
-    hours = abs(ms) / 3_600_000
-    return f"{hours:.0f} hours" if hours >= 2 else f"{abs(ms) // 60_000} minutes"
-
-
 class Syncer:
     """Sync one desk's event file with its hub."""
 
@@ -120,6 +124,7 @@ class Syncer:
         self._client = client
         self._wall = wall or store.wall  # the store's clock: the one its stamps come from
         self._wake = threading.Event()
+        self._protocol_checked = False
         self._status_lock = threading.Lock()
         # Told of each change of status, on sync's threads (the desk hands it to its window).
         self.on_status: Callable[[SyncStatus], None] | None = None
@@ -179,40 +184,90 @@ class Syncer:
     # -- one round ------------------------------------------------------------------------
 
     def push(self) -> int:
-        """Send every change the hub has not acknowledged, oldest first; returns how many.
+        """Send every change the hub has not acknowledged, oldest first; returns how many
+        the hub took. A change it refuses (with its reason) is kept here and listed under
+        "needs attention", and is not sent again until the hub's list of devices changes.
 
         Raises WipeOrdered once everything is sent, if the hub's replies carried an order."""
         client, pushed, order = self.client(), 0, None
+        self._check_protocol(client)
+        size = PUSH_BATCH
         while True:
             batch: list[Change] = self._db(
-                lambda: sync_state.unacknowledged(self._store, PUSH_BATCH))
+                partial(sync_state.unacknowledged, self._store, size))
             if not batch:
                 break
-            sent_at = self._wall()
-            result = client.push(batch, sent_at)
+            authors, event = self._db(partial(self._introductions, batch))
+            try:
+                result = client.push(batch, self._wall(), authors, event)
+            except HubRefused as exc:
+                if exc.status == 413 and len(batch) > 1:
+                    size = max(1, len(batch) // 2)  # too big for one push: halve it
+                    continue
+                raise
             self._db(partial(sync_state.acknowledge, self._store, result.acks))
-            pushed += len(batch)
-            self._check_our_clock(sent_at - result.hub_time_ms)
+            if result.refused:
+                log.warning("the hub refused %d of this desk's changes", len(result.refused))
+                self._db(partial(sync_state.record_refused, self._store, result.refused))
+            pushed += len(result.acks)
+            self._take_clock(result.clock_offset_ms)
             order = result.wipe if result.wipe is not None else order
         if order is not None:
             raise WipeOrdered(WIPED_MESSAGE, order)
         return pushed
 
+    def _introductions(self, batch: list[Change]) -> tuple[list[dict[str, str]], str | None]:
+        """The device ids of a batch with their keys (this file's own incarnations, and the
+        devices it knows), and the event this file holds."""
+        store = self._store
+        own_key = store.signer().public_key
+        mine = set(sync_state.own_incarnations(store))
+        known = sync_state.known_devices(store)
+        name = store.setting("desk_name") or ""
+        authors = []
+        for device_id in sorted({c.device_id for c in batch}):
+            if device_id in mine:
+                authors.append({"author_id": device_id, "public_key": own_key, "name": name})
+            elif device_id in known:
+                device = known[device_id]
+                authors.append({"author_id": device_id, "public_key": device.public_key,
+                                "name": device.name})
+        return authors, event_identity(sync_state.event_updates(store))
+
+    def _check_protocol(self, client: HubClient) -> None:
+        if self._protocol_checked:
+            return
+        health = client.health()
+        if health.get("status") != "ok" or not isinstance(health.get("protocol", 1), int):
+            raise HubUnreachable("The hub's answer could not be read (is something else "
+                                 "answering at the hub's address?). The desk keeps working "
+                                 "and will try again; nothing is lost.")
+        if health.get("protocol", 1) < PROTOCOL:
+            raise HubRefused(426, "The hub runs an older version of kiosk than this desk. "
+                                  "Update the hub, then sync again; nothing is lost meanwhile.")
+        self._protocol_checked = True
+
     def pull(self, wait: float = 0) -> int:
         """Take in everything after the cursor (waiting up to ``wait`` s for the first change)."""
         client, pulled = self.client(), 0
+        try:
+            self.refresh_devices()  # first: changes from devices new to this desk check out
+        except RegistryUnchecked:
+            # Nothing is taken from a list that does not check out; changes from devices
+            # this desk does not know are held meanwhile, never applied unchecked.
+            log.warning("the hub's list of devices could not be checked")
         if self._db(lambda: sync_state.cursor(self._store)) == 0:
             pulled += self._pull_snapshot(client)
         while True:
             after = self._db(lambda: sync_state.cursor(self._store))
-            page = client.pull(after, PULL_PAGE, wait)
+            page = client.pull(after, PULL_PAGE, wait, clock_ms=self._wall())
             wait = 0
+            self._take_clock(page.clock_offset_ms)
             if not page.changes and not page.left_out:
                 return pulled
             fresh = self._db(partial(sync_state.receive_page, self._store, page.changes,
                                      page.next, page.left_out))
             pulled += len(fresh)
-            self._check_their_clocks(fresh)
             if page.next >= page.high_water:
                 return pulled
 
@@ -227,11 +282,32 @@ class Syncer:
         return pulled
 
     def refresh_devices(self) -> None:
-        """Learn the hub's devices, so bundles from them can be checked here offline."""
-        devices = self.client().devices()
-        self._db(lambda: sync_state.save_known_devices(self._store, [
-            sync_state.KnownDevice(d.device_id, d.name, d.public_key, d.revoked)
-            for d in devices]))
+        """Take the hub's signed registry of device keys: whose changes this desk takes in
+        (also what bundles from them are checked against, offline)."""
+        link = self._db(lambda: sync_state.hub_link(self._store))
+        raw = self.client().registry()
+        try:
+            registry = verify_registry(
+                raw, link.hub_id if link else "", link.hub_key if link else "",
+                bool(link and link.certificate), self._offered_hub_key(raw))
+        except RegistryRefused as exc:
+            raise RegistryUnchecked(0, str(exc)) from exc
+        mine = self._db(lambda: event_identity(sync_state.event_updates(self._store)))
+        if registry.event and mine and registry.event != mine:
+            raise HubRefused(409, "This hub serves another event than this desk's file. "
+                                  "Nothing was taken from it. Connect the desk to its own "
+                                  "event's hub.")
+        self._db(lambda: sync_state.save_known_devices(self._store, registry.devices,
+                                                       registry.legacy_until))
+
+    def _offered_hub_key(self, raw: Any) -> str:
+        """A desk enrolled before hubs had keys learns the key from the hub's health, over
+        the pinned channel."""
+        link = self._db(lambda: sync_state.hub_link(self._store))
+        if link is None or link.hub_key or not link.certificate:
+            return ""
+        key = self.client().health().get("hub_key", "")
+        return key if isinstance(key, str) else ""
 
     def sync_once(self, wait: float = 0) -> SyncReport:
         """Push, then pull. Raises HubUnreachable / HubRefused / NotConnected; DeskWiped when
@@ -246,7 +322,6 @@ class Syncer:
             # The hub answered: say so now, not after a long poll that may wait a while.
             self._set_status(state=SyncState.ONLINE, error="")
             pulled = self.pull(wait)
-            self.refresh_devices()
         except WipeOrdered as exc:
             self._carry_out(exc.order, pending_before)
         except HubUnreachable as exc:
@@ -271,7 +346,8 @@ class Syncer:
                 raise ForgedWipeOrder("This desk is not connected to a hub, so it takes no "
                                       "orders; nothing was wiped.")
             order = verify(raw, HubKeys(link.hub_id, link.hub_key, bool(link.certificate),
-                                        self._store.device_id, key.decode()))
+                                        link.device_id or self._store.device_id,
+                                        key.decode()))
         except ForgedWipeOrder as exc:
             log.warning("a wipe order that could not be verified was ignored")
             self._set_status(state=SyncState.OFFLINE, error=str(exc), pending=self._pending())
@@ -353,9 +429,10 @@ class Syncer:
                     on_round(report)
             except DeskWiped:
                 break  # nothing more to sync, ever
-            except (HubUnreachable, HubRefused, NotConnected, ForgedWipeOrder, WipeUnfinished):
+            except (HubUnreachable, HubRefused, NotConnected, ForgedWipeOrder,
+                    WipeUnfinished) as exc:
                 failures += 1
-                stop.wait(self.backoff(failures))
+                stop.wait(max(self.backoff(failures), getattr(exc, "retry_after_s", 0)))
         self._halt.set()
         self._wake.set()
         pusher.join(5)
@@ -396,24 +473,22 @@ class Syncer:
         return sum(item.kind is not AttentionKind.POSSIBLE_DUPLICATE
                    for item in self.needs_attention())
 
-    def _check_our_clock(self, ahead_ms: int) -> None:
-        if abs(ahead_ms) > SKEW_WARNING_MS:
+    def _take_clock(self, ahead_ms: int | None) -> None:
+        """What the hub measured of this computer's clock (its time minus the hub's): stamp
+        changes with the hub's time when it is off, and tell the desk when it is far off."""
+        if ahead_ms is None:
+            return
+        correction = -ahead_ms if abs(ahead_ms) > CLOCK_CORRECTION_MS else 0
+        if correction != self._store.clock_correction_ms:
+            self._db(lambda: self._store.set_clock_correction(correction))
+        if abs(ahead_ms) > CLOCK_WARNING_MS:
             way = "ahead of" if ahead_ms > 0 else "behind"
             self._set_status(clock_warning=(
-                f"This computer's clock is {_hours(ahead_ms)} {way} the hub's. Set the right "
-                "date and time; check-ins are still kept and synced."))
+                f"This computer's clock is {clock_words(ahead_ms)} {way} the hub's. Set the "
+                "right date and time; meanwhile this desk stamps its check-ins with the hub's "
+                "time, and they are kept and synced."))
         else:
             self._set_status(clock_warning="")
-
-    def _check_their_clocks(self, fresh: list[Change]) -> None:
-        now = self._wall()
-        ahead = [c for c in fresh if Stamp.parse(c.hlc).wall_ms - now > SKEW_WARNING_MS]
-        if ahead:
-            worst = max(ahead, key=lambda c: c.hlc)
-            self._set_status(clock_warning=(
-                f"Device {worst.device_id}'s clock is "
-                f"{_hours(Stamp.parse(worst.hlc).wall_ms - now)} ahead of this one. "
-                "Ask that desk to set the right date and time."))
 
 
 def sync_errors() -> tuple[type[Exception], ...]:

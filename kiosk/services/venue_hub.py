@@ -23,7 +23,9 @@ from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.hub_records import HUB_ID, DeviceRole, EnrolGrant, HubDevice, WipeNotAllowed
 from kiosk.store.outputs import write_private
 from kiosk.store.sync_attention import AttentionItem, needs_attention
+from kiosk.sync.hub_intake import OtherEvent, check_event
 from kiosk.sync.hub_storage import HubLog, is_postgres, open_hub_log
+from kiosk.sync.registry import hub_registry
 
 if TYPE_CHECKING:  # imported when the hub starts: uvicorn and FastAPI are slow to load
     from kiosk.sync.hub_server import HubThread
@@ -124,11 +126,10 @@ def check_hub_holds_this_event(hub: HubLog, store: EventReader) -> None:
         raise HubConsoleError("This event file has no event in it yet, so there is nothing "
                               "for desks to sync. Set up the event first.")
     theirs_updates = hub.event_updates()
-    if theirs_updates and _event_identity(theirs_updates) != mine:
-        raise HubConsoleError(
-            f"The hub database {hub.location} holds another event "
-            f"(“{_event_name(theirs_updates)}”). A hub serves one event: choose another "
-            "hub database for this one (a new file name makes a new hub).")
+    try:
+        check_event(hub, f"{mine[0]} {mine[1]}", _event_name(theirs_updates))
+    except OtherEvent as exc:
+        raise HubConsoleError(str(exc)) from exc
     hub_id = hub.setting(HUB_ID)
     link = sync_state.hub_link(store)
     if link is not None and link.hub_id != hub_id:
@@ -165,7 +166,7 @@ class VenueHub:
         self._wake = threading.Event()
         self._lock = threading.Lock()  # one exchange at a time
         self._life = threading.Lock()  # one start or stop at a time, each start to finish
-        self._devices: list[Any] = []
+        self._devices: Any = None  # the hub's registry as this file last took it
 
     @property
     def running(self) -> bool:
@@ -263,6 +264,10 @@ class VenueHub:
             if hub is None:
                 return 0
             load_event_into_hub(hub, store)
+            registry = hub_registry(hub)
+            if registry != self._devices:
+                sync_state.save_known_devices(store, registry.devices, registry.legacy_until)
+                self._devices = registry
             pulled = 0
             while True:
                 after = sync_state.cursor(store)
@@ -270,12 +275,6 @@ class VenueHub:
                 if not page:
                     break
                 pulled += len(sync_state.receive_page(store, page, page[-1].hub_seq or after))
-            devices = hub.devices()
-            if devices != self._devices:
-                sync_state.save_known_devices(store, [
-                    sync_state.KnownDevice(d.device_id, d.name, d.public_key, d.revoked)
-                    for d in devices])
-                self._devices = devices
             return pulled
 
     def exchange_through(self, event: EventFile) -> int:
@@ -289,6 +288,12 @@ class VenueHub:
             if hub is None:
                 return 0
             load_event_file_into_hub(hub, event)
+            registry = hub_registry(hub)
+            if registry != self._devices:
+                event.write(lambda store: sync_state.save_known_devices(
+                    store, registry.devices, registry.legacy_until),
+                    priority=Priority.NORMAL, atomic=False)
+                self._devices = registry
             pulled = 0
             while True:
                 after = event.read(sync_state.cursor)
@@ -300,13 +305,6 @@ class VenueHub:
                             next_cursor=page[-1].hub_seq or after),
                     priority=Priority.NORMAL, atomic=False)
                 pulled += len(fresh)
-            devices = hub.devices()
-            if devices != self._devices:
-                known = [sync_state.KnownDevice(d.device_id, d.name, d.public_key, d.revoked)
-                         for d in devices]
-                event.write(lambda store: sync_state.save_known_devices(store, known),
-                            priority=Priority.NORMAL, atomic=False)
-                self._devices = devices
             return pulled
 
     def _exchange_until_stopped(self) -> None:

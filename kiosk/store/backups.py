@@ -212,6 +212,7 @@ def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS
         if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise BackupError(f"Backup {number} was put back but does not check out whole; "
                               "restore another.")
+        carry_on_as_new_incarnation(target)
     except sqlite3.OperationalError as exc:
         raise BackupError(f"The event file is in use ({exc}). Close the kiosk app on this "
                           "computer and try again.") from exc
@@ -220,6 +221,28 @@ def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS
             target.close()
         held.close()
     return Restored(before, aside)
+
+
+def carry_on_as_new_incarnation(conn: sqlite3.Connection) -> None:
+    """A file put back from a backup carries on under a new device id: the hub may hold
+    numbers this device used after the backup was taken, and must never be sent them again
+    for other changes. What the backup holds is still recognised by change id."""
+    from sqlite_utils import Database
+
+    from kiosk.store.incarnations import start_new_incarnation
+    from kiosk.store.schema import migrations
+    from kiosk.store.sync_schema import sync_migrations
+
+    db = Database(conn)
+    migrations.apply(db)  # a backup made by an older version gains what this one keeps
+    sync_migrations.apply(db)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        start_new_incarnation(conn, "restored")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def destroy_backups(event_path: str | Path) -> int:

@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from kiosk.core.change_signatures import ChangeSigner, signature_problem
 from kiosk.core.changes import (
     KEY_SWAP,
+    KINDS,
     Change,
     ChangeKind,
     LeftOut,
@@ -28,24 +30,42 @@ from kiosk.core.changes import (
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
 from kiosk.core.ids import new_device_id, uuid7
 from kiosk.core.refusal import Refusal
+from kiosk.core.signing_keys import new_signing_key
 from kiosk.store.appliers import apply_change, apply_changes
 from kiosk.store.appliers import payload_json as _payload_json
 from kiosk.store.database import BUSY_TIMEOUT_MS, connect
+from kiosk.store.incarnations import (
+    incarnations,
+    moved_since_last_use,
+    note_incarnation,
+    start_new_incarnation,
+)
 from kiosk.store.outputs import new_private_file
 from kiosk.store.schema import DERIVED_TABLES
 
 log = logging.getLogger(__name__)
 
 _INSERT_CHANGE = (
-    "INSERT INTO changes (change_id, device_id, device_seq, hlc, kind, payload, hub_seq) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO changes (change_id, device_id, device_seq, hlc, kind, payload, hub_seq, "
+    "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+CHANGE_COLUMNS = "change_id, device_id, device_seq, hlc, kind, payload, hub_seq, signature"
+
+SIGNING_KEY = "sync_signing_key"  # this device's Ed25519 key (secrets table)
+CLOCK_CORRECTION = "clock_correction_ms"  # the hub's time minus this computer's (setting)
+LEGACY_UNTIL = "hub_legacy_until"  # the hub holds unsigned changes up to this number
+_OWN_SIGNED = "own_changes_signed"  # this file's own unsent changes carry signatures
 
 
 def change_from_row(row: Sequence[Any]) -> Change:
-    change_id, device_id, device_seq, hlc, kind, payload, hub_seq = row
+    change_id, device_id, device_seq, hlc, kind, payload, hub_seq, *rest = row
     return Change(change_id, device_id, device_seq, hlc, ChangeKind(kind), json.loads(payload),
-                  hub_seq)
+                  hub_seq, rest[0] if rest else "")
+
+
+# Why a change from elsewhere waits instead of being applied (``sync_held.waits_for``).
+WAITS_FOR_PERSON = "person"
+WAITS_FOR_DEVICE = "device"
 
 
 class ChangeRefused(ValueError, Refusal):
@@ -90,8 +110,7 @@ class EventReader:
 
     def changes(self, after_hlc: str = "") -> Iterator[Change]:
         rows = self.conn.execute(
-            "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq FROM changes "
-            "WHERE hlc > ? ORDER BY hlc",
+            f"SELECT {CHANGE_COLUMNS} FROM changes WHERE hlc > ? ORDER BY hlc",
             (after_hlc,),
         )
         for row in rows:
@@ -120,10 +139,16 @@ class EventStore(EventReader):
             device_id = new_device_id()
             conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?)",
                          (device_id,))
+            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, '1')",
+                         (_OWN_SIGNED,))
+        device_id = _this_incarnation(conn, device_id)
         super().__init__(conn, device_id, wall)
         self._seq = 0
-        self.clock = HybridClock(device_id, wall, None)
+        self._correction = int(_setting(conn, CLOCK_CORRECTION) or 0)
+        self.clock = HybridClock(device_id, self.stamp_wall, None)
+        self._signer: ChangeSigner | None = None
         self._catch_up()
+        self._sign_own_unsent()
         self._appended: list[Change] = []
         self._touched: set[str] = set()
         self._listeners: list[Callable[[Written], None]] = []
@@ -265,12 +290,67 @@ class EventStore(EventReader):
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _catch_up(self) -> None:
+        current = _setting(self.conn, "device_id") or self.device_id
+        if current != self.device_id:
+            # The file was put back from a backup under us: carry on as its new incarnation.
+            self.device_id = current
+            self.clock = HybridClock(current, self.stamp_wall, None)
+            self._signer = None
         seq, last = self.conn.execute(
             "SELECT (SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?), "
             "(SELECT max(hlc) FROM changes)", (self.device_id,)).fetchone()
         self._seq = seq
         if last:
             self.clock.observe(Stamp.parse(last))
+
+    # -- this device's key and clock --------------------------------------------------------
+
+    def signer(self) -> ChangeSigner:
+        """This device's key for signing its changes (and bundles), made on first use."""
+        if self._signer is None:
+            key = self.secret(SIGNING_KEY)
+            if key is None:
+                key = new_signing_key()
+                self.set_secret(SIGNING_KEY, key)
+            self._signer = ChangeSigner(key)
+        return self._signer
+
+    def stamp_wall(self) -> int:
+        """The time this device stamps its changes with: its clock, corrected by what the hub
+        last measured (a desk whose clock is hours off still orders its check-ins right)."""
+        return self.wall() + self._correction
+
+    def set_clock_correction(self, hub_minus_here_ms: int) -> None:
+        """Stamp changes with the hub's time from now on (0: this computer's own clock)."""
+        if hub_minus_here_ms == self._correction:
+            return
+        self._correction = hub_minus_here_ms
+        self.set_setting(CLOCK_CORRECTION, str(hub_minus_here_ms))
+
+    @property
+    def clock_correction_ms(self) -> int:
+        return self._correction
+
+    def _sign_own_unsent(self) -> None:
+        """Sign this device's changes from before changes were signed that no hub has yet
+        (once per file): they are its own, and the hub takes no unsigned change."""
+        if _setting(self.conn, _OWN_SIGNED) is not None:
+            return
+        mine = incarnations(self.conn) or [self.device_id]
+        marks = ", ".join("?" * len(mine))
+        try:
+            with self.transaction():
+                rows = self.conn.execute(
+                    f"SELECT {CHANGE_COLUMNS} FROM changes WHERE device_id IN ({marks}) "
+                    "AND signature = '' AND hub_seq IS NULL", mine).fetchall()
+                signer = self.signer()
+                self.conn.executemany(
+                    "UPDATE changes SET signature = ? WHERE change_id = ?",
+                    [(signed.signature, signed.change_id)
+                     for signed in (signer.sign(change_from_row(row)) for row in rows)])
+                self.set_setting(_OWN_SIGNED, "1")
+        except sqlite3.OperationalError:
+            log.warning("this file's own earlier changes could not be signed yet (read-only?)")
 
     def record(self, kind: ChangeKind | NewChange, payload: dict[str, Any] | None = None
                ) -> Change:
@@ -308,8 +388,9 @@ class EventStore(EventReader):
                 _check(kind, payload)
                 stamp = self.clock.now()
                 self._seq += 1
-                batch.append(Change(uuid7(stamp.wall_ms), self.device_id, self._seq,
-                                    stamp.encode(), kind, payload))
+                batch.append(self.signer().sign(Change(
+                    uuid7(stamp.wall_ms), self.device_id, self._seq, stamp.encode(), kind,
+                    payload)))
                 if len(batch) == 2_000:
                     last = self._store_batch(batch)
                     batch = []
@@ -320,7 +401,8 @@ class EventStore(EventReader):
     def _store_batch(self, batch: list[Change]) -> Change:
         encoded = [_payload_json(c.payload) for c in batch]
         self.conn.executemany(_INSERT_CHANGE, [
-            (c.change_id, c.device_id, c.device_seq, c.hlc, c.kind.value, text, None)
+            (c.change_id, c.device_id, c.device_seq, c.hlc, c.kind.value, text, None,
+             c.signature)
             for c, text in zip(batch, encoded, strict=True)
         ])
         apply_changes(self.conn, batch)
@@ -334,57 +416,141 @@ class EventStore(EventReader):
     def _append(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
         stamp = self.clock.now()
         self._seq += 1
-        change = Change(uuid7(stamp.wall_ms), self.device_id, self._seq, stamp.encode(), kind,
-                        payload)
+        change = self.signer().sign(Change(uuid7(stamp.wall_ms), self.device_id, self._seq,
+                                           stamp.encode(), kind, payload))
         self.conn.execute(
             _INSERT_CHANGE,
             (change.change_id, change.device_id, change.device_seq, change.hlc, change.kind.value,
-             _payload_json(payload), None),
+             _payload_json(payload), None, change.signature),
         )
         apply_change(self.conn, change)
         self._appended.append(change)
         return change
 
-    def receive(self, changes: Iterable[Change]) -> list[Change]:
+    def receive(self, changes: Iterable[Change], check_authors: bool = False,
+                bundled_by: str | None = None) -> list[Change]:
         """Take in changes made elsewhere (a pull, a bundle): each is stored and applied once.
+
         An ill-formed one (a faulty or hostile device's) is left out and noted, so it can
-        never stop this desk's sync.
+        never stop this desk's sync; one that names a person this file does not have yet is
+        held and applied when they arrive. ``check_authors`` (every change from the network
+        or a bundle): each must be its author's, signed with the key the organisers' hub
+        registered for that device (``sync_devices``) or this device's own; a forged or
+        unsigned one is left out, one from a device not heard of yet is held.
+        ``bundled_by``: the changes came in a bundle whose signature by that device was
+        checked (so its own unsigned changes from before signatures are its). Without
+        ``check_authors`` only changes known to be authentic come in (a replay, tests).
 
         Returns the changes that were new here. The caller wraps this in a transaction with
         whatever else must be durable at the same moment (e.g. the sync cursor).
         """
-        fresh = []
+        fresh: list[Change] = []
         with self.transaction():
+            trust = self._trust(bundled_by) if check_authors or bundled_by else None
             for change in changes:
-                problem = payload_problem(change.kind, change.payload) \
-                    or self._changes_ticket_key(change)
-                if problem is not None:
-                    self._leave_out(change, problem)
-                    continue
-                change = as_received(change)  # an older device's retired fields stay out
-                cursor = self.conn.execute(
-                    _INSERT_CHANGE.replace("INSERT", "INSERT OR IGNORE", 1),
-                    (change.change_id, change.device_id, change.device_seq, change.hlc,
-                     change.kind.value, _payload_json(change.payload), change.hub_seq),
-                )
-                if cursor.rowcount:
-                    self.clock.observe(Stamp.parse(change.hlc))
-                    apply_change(self.conn, change)
-                    fresh.append(change)
-                elif change.hub_seq is not None:
-                    self.conn.execute(
-                        "UPDATE changes SET hub_seq = ? WHERE change_id = ? AND hub_seq IS NULL",
-                        (change.hub_seq, change.change_id),
-                    )
+                taken = self._take_in(change, trust)
+                if taken is not None:
+                    fresh.append(taken)
+            if fresh and self._anything_held():
+                fresh.extend(self.release_held(trust))
             self._appended.extend(fresh)
         return fresh
+
+    def _anything_held(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sync_held LIMIT 1").fetchone() is not None
+
+    def release_held(self, trust: _Trust | None = None) -> list[Change]:
+        """Apply the held changes whose person or device has arrived (in a transaction)."""
+        if not self._anything_held():
+            return []
+        trust = trust or self._trust(None)
+        released: list[Change] = []
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {CHANGE_COLUMNS}, waits_for FROM sync_held ORDER BY hlc").fetchall()
+            progress = False
+            for row in rows:
+                change = change_from_row(row[:-1])
+                self.conn.execute("DELETE FROM sync_held WHERE change_id = ?",
+                                  (change.change_id,))
+                # One held for its person had its author checked (if asked) when it came.
+                taken = self._take_in(change, trust if row[-1] == WAITS_FOR_DEVICE else None)
+                if taken is not None:
+                    released.append(taken)
+                    progress = True
+            if not progress:
+                return released
+
+    def _take_in(self, change: Change, trust: _Trust | None) -> Change | None:
+        problem = payload_problem(change.kind, change.payload) \
+            or self._changes_ticket_key(change)
+        if problem is not None:
+            self._leave_out(change, problem)
+            return None
+        row = self.conn.execute("SELECT hub_seq FROM changes WHERE change_id = ?",
+                                (change.change_id,)).fetchone()
+        if row is not None:
+            if row[0] is None and change.hub_seq is not None:
+                self.conn.execute("UPDATE changes SET hub_seq = ? WHERE change_id = ?",
+                                  (change.hub_seq, change.change_id))
+            return None
+        authorship = None if trust is None else trust.problem(change)
+        if authorship is _WAIT:
+            self._hold(change, WAITS_FOR_DEVICE)
+            return None
+        if authorship is not None:
+            self._leave_out(change, authorship)
+            return None
+        if KINDS[change.kind].needs_people and not self._people_here(change):
+            self._hold(change, WAITS_FOR_PERSON)
+            return None
+        change = as_received(change)  # an older device's retired fields stay out
+        self.conn.execute(
+            _INSERT_CHANGE,
+            (change.change_id, change.device_id, change.device_seq, change.hlc,
+             change.kind.value, _payload_json(change.payload), change.hub_seq,
+             change.signature))
+        self.clock.observe(Stamp.parse(change.hlc))
+        apply_change(self.conn, change)
+        return change
+
+    def _people_here(self, change: Change) -> bool:
+        named = [i for i in KINDS[change.kind].names(change.payload) if i]
+        found = sum(self.conn.execute("SELECT 1 FROM attendees WHERE id = ?", (i,)).fetchone()
+                    is not None for i in named)
+        return found == len(named)
+
+    def _hold(self, change: Change, waits_for: str) -> None:
+        self.conn.execute(
+            "INSERT INTO sync_held (change_id, device_id, device_seq, hlc, kind, payload, "
+            "hub_seq, signature, waits_for, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "datetime('now')) ON CONFLICT (change_id) DO UPDATE SET "
+            "hub_seq = coalesce(sync_held.hub_seq, excluded.hub_seq), "
+            "waits_for = excluded.waits_for",
+            (change.change_id, change.device_id, change.device_seq, change.hlc,
+             change.kind.value, _payload_json(change.payload), change.hub_seq,
+             change.signature, waits_for))
+
+    def _trust(self, bundled_by: str | None) -> _Trust:
+        keys = dict(self.conn.execute("SELECT device_id, public_key FROM sync_devices"))
+        own = self.signer().public_key
+        for device_id in [*incarnations(self.conn), self.device_id]:
+            keys[device_id] = own
+        legacy = int(_setting(self.conn, LEGACY_UNTIL) or 0)
+        return _Trust(keys, legacy, bundled_by)
 
     def _changes_ticket_key(self, change: Change) -> str | None:
         key = key_set_by(change.kind, change.payload)
         if key is None:
             return None
         row = self.conn.execute("SELECT value FROM event WHERE key = 'public_key'").fetchone()
-        return KEY_SWAP if row is not None and json.loads(row[0]) != key else None
+        if row is not None and json.loads(row[0]) != key:
+            return KEY_SWAP
+        tag = change.payload.get("fields", {}).get("event_tag")
+        row = self.conn.execute("SELECT value FROM event WHERE key = 'event_tag'").fetchone()
+        if tag and row is not None and json.loads(row[0]) != tag:
+            return OTHER_EVENT
+        return None
 
     def _leave_out(self, change: Change, problem: str) -> None:
         self.note_left_out([LeftOut(str(change.change_id), str(change.device_id),
@@ -421,7 +587,8 @@ class EventStore(EventReader):
             copy.execute("DELETE FROM settings")
             copy.execute("DELETE FROM print_jobs")
             copy.execute("DELETE FROM kept_columns")  # the organisers' own, never a desk's
-            for table in ("sync_hub", "sync_cursor", "sync_devices"):
+            for table in ("sync_hub", "sync_cursor", "sync_devices", "sync_incarnations",
+                          "sync_held", "sync_refused", "sync_left_out"):
                 copy.execute(f"DELETE FROM {table}")
             copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")
             copy.execute("COMMIT")
@@ -440,6 +607,43 @@ class EventStore(EventReader):
             replay = list(self.changes())
             apply_changes(self.conn, replay)
         return len(replay)
+
+
+OTHER_EVENT = "it belongs to another event"
+_WAIT = "wait"  # a change from a device not known here yet: held, not refused
+
+
+@dataclass(frozen=True)
+class _Trust:
+    """Whose changes this file takes in: each device's registered key (its own included),
+    and up to which hub number the hub holds changes from before signatures."""
+
+    keys: dict[str, str]
+    legacy_until: int
+    bundled_by: str | None
+
+    def problem(self, change: Change) -> str | None:
+        if not change.signature:
+            if change.device_id == self.bundled_by:
+                return None  # its bundle's signature covers it
+            if change.hub_seq is not None and change.hub_seq <= self.legacy_until:
+                return None  # the hub held it before changes were signed
+        key = self.keys.get(change.device_id)
+        if key is None and change.signature:
+            return _WAIT
+        return signature_problem(change, key)
+
+
+def _this_incarnation(conn: sqlite3.Connection, device_id: str) -> str:
+    """The device id to carry on under: a file copied or moved since it was last used starts
+    a new incarnation, so it never reuses numbers its other copy may have sent."""
+    try:
+        note_incarnation(conn, device_id, "first")
+        if moved_since_last_use(conn):
+            return start_new_incarnation(conn, "copied")
+    except sqlite3.OperationalError:
+        log.warning("this event file cannot be written to; carrying on as it is")
+    return device_id
 
 
 def _setting(conn: sqlite3.Connection, key: str) -> str | None:

@@ -15,10 +15,13 @@ from sqlite_utils.migrations import Migrations
 from kiosk.core.changes import Change, ChangeKind, as_received
 from kiosk.store.appliers import payload_json
 from kiosk.store.hub_records import (
+    LEGACY_UNTIL,
+    AuthorTaken,
     DeviceRole,
-    DuplicateSequence,
     EnrolGrant,
+    HubAuthor,
     HubDevice,
+    Numbers,
     WipeNotAllowed,
 )
 
@@ -74,16 +77,49 @@ def m002_wipe_orders(db: Database) -> None:
     )
 
 
+@hub_migrations()
+def m003_signed_changes_authors_clocks(db: Database) -> None:
+    # Changes carry their author's signature; the hub keeps the key of every device id it
+    # takes changes from, and how far each device's clock was off. What it held before
+    # holds no signatures: noted as the legacy mark, served as it is.
+    db.executescript(
+        """
+        ALTER TABLE hub_changes ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+        CREATE TABLE hub_authors (
+            author_id TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,
+            device_id TEXT NOT NULL DEFAULT '',
+            name TEXT NOT NULL DEFAULT '',
+            registered_ms INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO hub_authors (author_id, public_key, device_id, name, registered_ms)
+            SELECT device_id, public_key, device_id, name, enrolled_ms FROM hub_devices;
+        ALTER TABLE hub_devices ADD COLUMN clock_offset_ms INTEGER;
+        ALTER TABLE hub_devices ADD COLUMN clock_checked_ms INTEGER;
+        """
+    )
+    db.execute("INSERT OR REPLACE INTO hub_settings (key, value) "
+               "SELECT ?, coalesce(max(hub_seq), 0) FROM hub_changes", (LEGACY_UNTIL,))
+
+
 _DEVICE_COLUMNS = ("device_id, name, role, public_key, enrolled_ms, revoked, wipe_ordered_ms, "
-                   "wiped_ms, wipe_unsent")
+                   "wiped_ms, wipe_unsent, clock_offset_ms, clock_checked_ms")
+_CHANGE_COLUMNS = "change_id, device_id, device_seq, hlc, kind, payload, hub_seq, signature"
 
 
 def _device(row: Sequence[Any]) -> HubDevice:
-    device_id, name, role, public_key, enrolled_ms, revoked, ordered, wiped, unsent = row
+    (device_id, name, role, public_key, enrolled_ms, revoked, ordered, wiped, unsent, clock,
+     checked) = row
     return HubDevice(str(device_id), str(name), DeviceRole(str(role)), str(public_key),
                      int(enrolled_ms), bool(revoked),
                      None if ordered is None else int(ordered),
-                     None if wiped is None else int(wiped), int(unsent))
+                     None if wiped is None else int(wiped), int(unsent),
+                     None if clock is None else int(clock),
+                     None if checked is None else int(checked))
+
+
+def _change(r: Sequence[Any]) -> Change:
+    return Change(r[0], r[1], r[2], r[3], ChangeKind(r[4]), json.loads(r[5]), r[6], r[7])
 
 
 class SqliteHubLog:
@@ -109,8 +145,9 @@ class SqliteHubLog:
 
     # -- the log --------------------------------------------------------------------------
 
-    def append(self, changes: Sequence[Change], pushed_by: str) -> list[int]:
-        """Store the changes not held yet, numbered in order; the hub_seq of each one given."""
+    def append(self, changes: Sequence[Change], pushed_by: str) -> Numbers:
+        """Store the changes not held yet, numbered in order; the hub_seq of each one given
+        (None for one that reuses another change's device and number: not stored)."""
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
@@ -124,8 +161,8 @@ class SqliteHubLog:
 
     @staticmethod
     def _append_locked(conn: sqlite3.Connection, changes: Sequence[Change],
-                       pushed_by: str) -> list[int]:
-        numbers: list[int] = []
+                       pushed_by: str) -> Numbers:
+        numbers: Numbers = []
         next_seq = conn.execute("SELECT coalesce(max(hub_seq), 0) FROM hub_changes"
                                 ).fetchone()[0] + 1
         for change in changes:
@@ -137,13 +174,14 @@ class SqliteHubLog:
             try:
                 conn.execute(
                     "INSERT INTO hub_changes (hub_seq, change_id, device_id, device_seq, hlc, "
-                    "kind, payload, pushed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "kind, payload, pushed_by, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (next_seq, change.change_id, change.device_id, change.device_seq,
                      change.hlc, change.kind.value, payload_json(as_received(change).payload),
-                     pushed_by),
+                     pushed_by, change.signature),
                 )
-            except sqlite3.IntegrityError as exc:
-                raise DuplicateSequence(change.device_id, change.device_seq) from exc
+            except sqlite3.IntegrityError:
+                numbers.append(None)  # its device and number are another change's
+                continue
             numbers.append(next_seq)
             next_seq += 1
         return numbers
@@ -151,22 +189,30 @@ class SqliteHubLog:
     def read(self, after: int, limit: int) -> list[Change]:
         with self._lock:
             rows = self._conn.execute(
-                "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq "
-                "FROM hub_changes WHERE hub_seq > ? ORDER BY hub_seq LIMIT ?",
-                (after, limit),
+                f"SELECT {_CHANGE_COLUMNS} FROM hub_changes WHERE hub_seq > ? "
+                "ORDER BY hub_seq LIMIT ?", (after, limit),
             ).fetchall()
-        return [Change(r[0], r[1], r[2], r[3], ChangeKind(r[4]), json.loads(r[5]), r[6])
-                for r in rows]
+        return [_change(r) for r in rows]
+
+    def known(self, change_ids: Sequence[str]) -> dict[str, int]:
+        """The hub's number of each of these changes it holds already."""
+        found: dict[str, int] = {}
+        with self._lock:
+            for start in range(0, len(change_ids), 500):
+                chunk = list(change_ids[start:start + 500])
+                marks = ", ".join("?" * len(chunk))
+                found.update(self._conn.execute(
+                    f"SELECT change_id, hub_seq FROM hub_changes WHERE change_id IN ({marks})",
+                    chunk).fetchall())
+        return found
 
     def event_updates(self) -> list[Change]:
         """The event's own changes (name, keys…): what bundle keys are derived from."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT change_id, device_id, device_seq, hlc, kind, payload, hub_seq "
-                "FROM hub_changes WHERE kind = ? ORDER BY hlc",
+                f"SELECT {_CHANGE_COLUMNS} FROM hub_changes WHERE kind = ? ORDER BY hlc",
                 (ChangeKind.EVENT_UPDATE.value,)).fetchall()
-        return [Change(r[0], r[1], r[2], r[3], ChangeKind(r[4]), json.loads(r[5]), r[6])
-                for r in rows]
+        return [_change(r) for r in rows]
 
     def high_water(self) -> int:
         with self._lock:
@@ -206,6 +252,10 @@ class SqliteHubLog:
                     "UPDATE hub_tokens SET used = 1 WHERE token_hash = ? AND used = 0 "
                     "AND expires_ms > ? RETURNING name, role", (token_hash, now_ms)).fetchone()
                 enrolled = None
+                taken = conn.execute("SELECT public_key FROM hub_authors WHERE author_id = ?",
+                                     (device.device_id,)).fetchone()
+                if row is not None and taken is not None and taken[0] != device.public_key:
+                    raise AuthorTaken("This device id is already registered with another key.")
                 if row is not None:
                     enrolled = HubDevice(device.device_id, row[0], DeviceRole(row[1]),
                                          device.public_key, now_ms)
@@ -214,6 +264,12 @@ class SqliteHubLog:
                         "public_key, enrolled_ms, revoked) VALUES (?, ?, ?, ?, ?, ?, 0)",
                         (enrolled.device_id, enrolled.name, enrolled.role.value, key_hash,
                          enrolled.public_key, now_ms))
+                    conn.execute(
+                        "INSERT INTO hub_authors (author_id, public_key, device_id, name, "
+                        "registered_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (author_id) DO "
+                        "UPDATE SET device_id = excluded.device_id, name = excluded.name",
+                        (enrolled.device_id, enrolled.public_key, enrolled.device_id,
+                         enrolled.name, now_ms))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -239,6 +295,37 @@ class SqliteHubLog:
             rows = self._conn.execute(
                 f"SELECT {_DEVICE_COLUMNS} FROM hub_devices ORDER BY enrolled_ms").fetchall()
         return [_device(r) for r in rows]
+
+    def authors(self) -> list[HubAuthor]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT author_id, public_key, device_id, name FROM hub_authors "
+                "ORDER BY registered_ms, author_id").fetchall()
+        return [HubAuthor(*row) for row in rows]
+
+    def author(self, author_id: str) -> HubAuthor | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT author_id, public_key, device_id, name FROM hub_authors "
+                "WHERE author_id = ?", (author_id,)).fetchone()
+        return HubAuthor(*row) if row else None
+
+    def add_author(self, author: HubAuthor, now_ms: int) -> bool:
+        """Register a device id and its key; False when it is taken (with another key)."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT OR IGNORE INTO hub_authors (author_id, public_key, device_id, name, "
+                "registered_ms) VALUES (?, ?, ?, ?, ?)",
+                (author.author_id, author.public_key, author.device_id, author.name, now_ms))
+            row = self._conn.execute("SELECT public_key FROM hub_authors WHERE author_id = ?",
+                                     (author.author_id,)).fetchone()
+        return row is not None and row[0] == author.public_key
+
+    def note_clock(self, device_id: str, offset_ms: int, now_ms: int) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE hub_devices SET clock_offset_ms = ?, clock_checked_ms = ? "
+                "WHERE device_id = ?", (offset_ms, now_ms, device_id))
 
     def revoke(self, device_id: str) -> bool:
         with self._lock:

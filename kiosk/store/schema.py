@@ -216,3 +216,11 @@ def m004_kept_columns(db: Database) -> None:
                  "WHERE json_type(lanes, '$.s.extra') IS NOT NULL "
                  "OR json_type(lanes, '$.d.extra') IS NOT NULL")
     conn.execute("ALTER TABLE attendees DROP COLUMN extra")
+
+
+@migrations()
+def m005_change_signatures(db: Database) -> None:
+    """Every change carries its author's signature (kiosk.core.change_signatures). Changes
+    recorded before this version have none: this device signs its own that have not reached
+    a hub yet when it next opens the file; the rest stay as they were."""
+    db.execute("ALTER TABLE changes ADD COLUMN signature TEXT NOT NULL DEFAULT ''")

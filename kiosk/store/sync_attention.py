@@ -8,7 +8,8 @@ from enum import StrEnum
 
 from kiosk.core.text import name_key
 from kiosk.store.checkins import duplicate_checkins
-from kiosk.store.event_store import EventStore
+from kiosk.store.event_store import WAITS_FOR_PERSON, EventStore
+from kiosk.store.hub_records import CLOCK_WARNING_MS, clock_words
 
 
 class AttentionKind(StrEnum):
@@ -16,6 +17,8 @@ class AttentionKind(StrEnum):
     CLASHING_EDIT = "clashing_edit"  # the later edit shows; the other stays in the log
     POSSIBLE_DUPLICATE = "possible_duplicate"  # two records, perhaps one person: merge?
     LEFT_OUT = "left_out"  # an ill-formed change from another device, not taken in
+    HELD = "held"  # a change waiting for its person (or its device) to arrive
+    REFUSED = "refused"  # a change of this file the hub would not take
 
 
 @dataclass(frozen=True)
@@ -31,11 +34,33 @@ def _names(store: EventStore) -> dict[str, str]:
         "SELECT id, badge_name, first_name, last_name FROM attendees")}
 
 
+def _clocks_off(store: EventStore) -> dict[str, tuple[str, int]]:
+    """Devices whose clock the hub found far off: (name, how far ahead, ms)."""
+    return {row[0]: (row[1], int(row[2])) for row in store.conn.execute(
+        "SELECT device_id, name, clock_off_ms FROM sync_devices WHERE abs(clock_off_ms) > ?",
+        (CLOCK_WARNING_MS,))}
+
+
+def _clock_note(store: EventStore, attendee_id: str, off: dict[str, tuple[str, int]]) -> str:
+    """Why staff should not trust the order of this person's check-ins, if a desk's clock
+    was off."""
+    devices = [row[0] for row in store.conn.execute(
+        "SELECT DISTINCT device_id FROM checkins WHERE attendee_id = ?", (attendee_id,))]
+    notes = [f"{off[d][0] or 'device ' + d}'s clock was {clock_words(off[d][1])} "
+             f"{'ahead' if off[d][1] > 0 else 'behind'}" for d in devices if d in off]
+    if not notes:
+        return ""
+    return (" " + "; ".join(notes) + " when it synced, so which came first may be wrong: "
+            "ask the desks.")
+
+
 def double_checkins(store: EventStore, names: dict[str, str]) -> list[AttentionItem]:
+    off = _clocks_off(store)
     return [AttentionItem(
         AttentionKind.DOUBLE_CHECKIN, (row.attendee_id,), (row.change_id,),
         f"{names.get(row.attendee_id, row.attendee_id)} was checked in again at "
-        f"{row.desk or 'device ' + row.device_id} ({row.at}); the first check-in counts.")
+        f"{row.desk or 'device ' + row.device_id} ({row.at}); the first check-in counts."
+        + _clock_note(store, row.attendee_id, off))
         for row in duplicate_checkins(store.conn)]
 
 
@@ -88,8 +113,39 @@ def left_out(store: EventStore) -> list[AttentionItem]:
         for device, kind, problem, n, ids in rows]
 
 
+def held(store: EventStore) -> list[AttentionItem]:
+    """Changes from other devices waiting for their person, or for their device, to arrive."""
+    rows = store.conn.execute(
+        "SELECT device_id, kind, waits_for, group_concat(change_id) FROM sync_held "
+        "GROUP BY device_id, kind, waits_for ORDER BY min(at)").fetchall()
+    items = []
+    for device, kind, waits_for, ids in rows:
+        count = len(ids.split(","))
+        what = "A change" if count == 1 else f"{count} changes"
+        why = ("names a person this desk does not have: it counts once their registration "
+               "arrives. If nobody by that id ever comes, that device may be faulty: tell the "
+               "organisers." if waits_for == WAITS_FOR_PERSON else
+               "comes from a device this desk has not heard of yet: it is taken in once the "
+               "hub lists that device.")
+        items.append(AttentionItem(AttentionKind.HELD, (), tuple(ids.split(",")),
+                                   f"{what} ({kind}) from device {device} {why}"))
+    return items
+
+
+def refused(store: EventStore) -> list[AttentionItem]:
+    """This file's changes the hub refused, with its reasons: kept here."""
+    rows = store.conn.execute(
+        "SELECT reason, group_concat(change_id) FROM sync_refused GROUP BY reason").fetchall()
+    return [AttentionItem(
+        AttentionKind.REFUSED, (), tuple(ids.split(",")),
+        f"The hub did not take {len(ids.split(','))} change(s) of this file: {reason}. They "
+        "are kept here and sent again when the hub's list of devices changes; tell the "
+        "organisers.") for reason, ids in rows]
+
+
 def needs_attention(store: EventStore) -> list[AttentionItem]:
     """Everything staff should look at, double check-ins first."""
     names = _names(store)
     return (double_checkins(store, names) + clashing_edits(store, names)
-            + possible_duplicates(store, names) + left_out(store))
+            + possible_duplicates(store, names) + left_out(store) + held(store)
+            + refused(store))

@@ -76,3 +76,52 @@ def m003_changes_left_out(db: Database) -> None:
         );
         """
     )
+
+
+@sync_migrations()
+def m004_incarnations_held_refused(db: Database) -> None:
+    db.executescript(
+        """
+        -- Every device id this file has recorded changes under, all signed with its one key.
+        -- A restored backup, or the file copied to another computer or folder, carries on
+        -- under a new id (a new incarnation), so it never reuses a sequence number that the
+        -- hub already holds.
+        CREATE TABLE sync_incarnations (
+            device_id TEXT PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            why TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO sync_incarnations (device_id, started_at, why)
+            SELECT value, datetime('now'), 'first' FROM settings WHERE key = 'device_id';
+        -- The device id this desk enrolled with: the hub's wipe orders name it.
+        ALTER TABLE sync_hub ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+        UPDATE sync_hub SET device_id = coalesce(
+            (SELECT value FROM settings WHERE key = 'device_id'), '');
+        -- What the hub says of each device: which enrolled device it belongs to, and how far
+        -- its clock was off when it last synced (ms; the hub's measure).
+        ALTER TABLE sync_devices ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+        ALTER TABLE sync_devices ADD COLUMN clock_off_ms INTEGER NOT NULL DEFAULT 0;
+        -- Changes from elsewhere that are well-formed but cannot be applied yet: they name a
+        -- person this file does not have, or come from a device it does not know yet. Applied
+        -- as soon as what they wait for arrives; listed under "needs attention" meanwhile.
+        CREATE TABLE sync_held (
+            change_id TEXT PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            device_seq INTEGER NOT NULL,
+            hlc TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            hub_seq INTEGER,
+            signature TEXT NOT NULL DEFAULT '',
+            waits_for TEXT NOT NULL,  -- 'person' or 'device'
+            at TEXT NOT NULL
+        );
+        -- This file's changes the hub refused, one by one, and why: not sent again until the
+        -- hub's list of devices changes (a device it did not know may have been registered).
+        CREATE TABLE sync_refused (
+            change_id TEXT PRIMARY KEY,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        """
+    )

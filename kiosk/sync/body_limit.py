@@ -12,18 +12,20 @@ Message = dict[str, Any]
 class BodyLimit:
     """ASGI middleware: a body larger than ``limit`` bytes gets 413 and is never parsed."""
 
-    def __init__(self, app: Any, limit: int) -> None:
+    def __init__(self, app: Any, limit: int, by_path: dict[str, int] | None = None) -> None:
         self.app = app
-        self.limit = limit
+        self.default = limit
+        self.by_path = by_path or {}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.by_path.get(scope.get("path", ""), self.default)
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _too_large(send, self.limit)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -34,8 +36,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
-                await _too_large(send, self.limit)
+            if size > limit:
+                await _too_large(send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -54,7 +56,8 @@ class BodyLimit:
 
 async def _too_large(send: Any, limit: int) -> None:
     text = json.dumps({"detail": f"The request is larger than the hub accepts "
-                                 f"({limit // (1024 * 1024)} MB). Send fewer changes at once."})
+                                 f"({limit // (1024 * 1024)} MB). Nothing was stored; "
+                                 "send fewer changes at once."})
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"connection", b"close")]})

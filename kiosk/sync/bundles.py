@@ -27,7 +27,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.core.changes import Change, ChangeKind, payload_problem
 from kiosk.core.refusal import Refusal
+from kiosk.core.signing_keys import new_signing_key, public_key_hex
 from kiosk.sync.protocol import WireChange, change_json
+
+__all__ = ["FORMAT", "BundleRefused", "EventKey", "event_key", "new_signing_key",
+           "public_key_hex", "read_bundle", "write_bundle"]
 
 FORMAT = "kiosk-bundle/1"
 
@@ -59,14 +63,6 @@ def event_key(event_updates: Iterable[Change]) -> EventKey:
                             str(fields["public_key"]))
     raise BundleRefused("This copy has no event in it yet, so it cannot read or write "
                         "bundles. Load the event first (connect to the hub, or use a desk copy).")
-
-
-def public_key_hex(signing_key: bytes) -> str:
-    return Ed25519PrivateKey.from_private_bytes(signing_key).public_key().public_bytes_raw().hex()
-
-
-def new_signing_key() -> bytes:
-    return Ed25519PrivateKey.generate().private_bytes_raw()
 
 
 def _canonical(header: dict[str, Any]) -> bytes:

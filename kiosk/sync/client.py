@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import ssl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -26,6 +27,19 @@ from kiosk.sync.tls import pinned_context
 
 class HubUnreachable(Refusal):
     """No answer from the hub (no network, hub down): try again later; nothing is lost."""
+
+
+class HubBusy(HubUnreachable):
+    """The hub is slowing this desk down (429): wait, then send the rest."""
+
+    def __init__(self, message: str, retry_after_s: float) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+IMPOSTOR = ("This is not the hub this desk enrolled with (its certificate changed). Nothing "
+            "was sent to it, not even this desk's key. Ask the organisers: if the hub was "
+            "set up again, connect this desk with a new token.")
 
 
 class HubRefused(Refusal):
@@ -51,6 +65,8 @@ class PushResult:
     hub_time_ms: int
     high_water: int
     wipe: Any = None  # a wipe order (unverified) when the hub has one for this desk
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (change id, why)
+    clock_offset_ms: int | None = None  # this desk's clock minus the hub's, as it measured
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,8 @@ class Page:
     next: int
     high_water: int
     left_out: tuple[LeftOut, ...] = ()  # changes of kinds this version does not know
+    hub_time_ms: int | None = None
+    clock_offset_ms: int | None = None  # this desk's clock minus the hub's, as it measured
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,18 @@ def _changes(items: Sequence[Any]) -> tuple[list[Change], tuple[LeftOut, ...]]:
             continue
         changes.append(WireChange.model_validate(item).change())
     return changes, tuple(left_out)
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """Whether a connection failed because the server's certificate is not the pinned one."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        if isinstance(seen, ssl.SSLError) and "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
 
 
 @contextmanager
@@ -126,6 +156,9 @@ class HubClient:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
+            if _certificate_refused(exc):
+                # The TLS handshake failed on the pin: no request (and no key) went out.
+                raise HubRefused(495, IMPOSTOR) from exc
             raise HubUnreachable(f"The hub cannot be reached ({type(exc).__name__}). The desk "
                                  "keeps working and will sync when the network is back.") from exc
         if response.status_code >= 400:
@@ -140,6 +173,9 @@ class HubClient:
                 raise WipeOrdered(detail, body["wipe"])
             if response.status_code >= 500:
                 raise HubUnreachable(detail)
+            if response.status_code == 429:
+                wait = response.headers.get("retry-after", "")
+                raise HubBusy(detail, float(wait) if wait.isdigit() else 60.0)
             raise HubRefused(response.status_code, detail)
         return response
 
@@ -153,16 +189,28 @@ class HubClient:
         with _readable("enrolment"):
             return EnrolReply.model_validate(reply.json())
 
-    def push(self, changes: Sequence[Change], sent_at_ms: int) -> PushResult:
-        body = json.dumps({"changes": [change_json(c) for c in changes],
-                           "sent_at_ms": sent_at_ms}, ensure_ascii=False).encode()
+    def push(self, changes: Sequence[Change], sent_at_ms: int,
+             authors: Sequence[dict[str, str]] = (), event: str | None = None) -> PushResult:
+        """Send changes; ``authors`` introduces the device ids they name (id, key, name),
+        ``event`` says which event this desk holds."""
+        message: dict[str, Any] = {"changes": [change_json(c) for c in changes],
+                                   "sent_at_ms": sent_at_ms}
+        if authors:
+            message["authors"] = list(authors)
+        if event:
+            message["event"] = event
+        body = json.dumps(message, ensure_ascii=False).encode()
         response = self._call("POST", "/push", content=body,
                               headers={"Content-Type": "application/json"})
         with _readable("a push"):
             data = response.json()
+            offset = data.get("clock_offset_ms")
             return PushResult([(a["change_id"], int(a["hub_seq"])) for a in data["acks"]],
                               int(data["hub_time_ms"]), int(data["high_water"]),
-                              data.get("wipe"))
+                              data.get("wipe"),
+                              [(str(r["change_id"]), str(r["reason"]))
+                               for r in data.get("refused", [])],
+                              None if offset is None else int(offset))
 
     def confirm_wiped(self, ordered_ms: int, unsent: int) -> int:
         """Tell the hub this desk carried out its wipe order; the hub's time of record."""
@@ -170,14 +218,25 @@ class HubClient:
         with _readable("a wipe confirmation"):
             return WipedReply.model_validate(reply.json()).wiped_ms
 
-    def pull(self, after: int, limit: int = 1000, wait: float = 0) -> Page:
-        response = self._call("GET", "/changes", params={"after": after, "limit": limit,
-                                                         "wait": wait},
-                              timeout=self._timeout + wait)
+    def pull(self, after: int, limit: int = 1000, wait: float = 0,
+             clock_ms: int | None = None) -> Page:
+        params: dict[str, Any] = {"after": after, "limit": limit, "wait": wait}
+        if clock_ms:
+            params["clock"] = clock_ms
+        response = self._call("GET", "/changes", params=params, timeout=self._timeout + wait)
         with _readable("a pull"):
             data = response.json()
             changes, left_out = _changes(data["changes"])
-            return Page(changes, int(data["next"]), int(data["high_water"]), left_out)
+            hub_time, offset = data.get("hub_time_ms"), data.get("clock_offset_ms")
+            return Page(changes, int(data["next"]), int(data["high_water"]), left_out,
+                        None if hub_time is None else int(hub_time),
+                        None if offset is None else int(offset))
+
+    def registry(self) -> Any:
+        """The hub's signed registry of device keys, as received (check it before use)."""
+        response = self._call("GET", "/registry")
+        with _readable("the list of devices"):
+            return response.json()
 
     def snapshot(self) -> tuple[int, Iterator[Batch]]:
         """(high-water mark, batches of changes) of everything the hub holds."""

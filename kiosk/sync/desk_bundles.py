@@ -33,10 +33,11 @@ def import_bundle(store: EventStore, data: bytes, trust_new_device: bool = False
     """
     known = sync_state.known_devices(store)
     own_key = public_key_hex(signing_key(store))
+    mine = set(sync_state.own_incarnations(store))
     newly_trusted: list[sync_state.KnownDevice] = []
 
     def trust(device_id: str, public_key: str) -> None:
-        if device_id == store.device_id and public_key == own_key:
+        if device_id in mine and public_key == own_key:
             return
         device = known.get(device_id)
         if device is not None and device.revoked:
@@ -54,7 +55,7 @@ def import_bundle(store: EventStore, data: bytes, trust_new_device: bool = False
 
     device_id, changes = read_bundle(data, event_key(sync_state.event_updates(store)), trust)
     with store.transaction():
-        fresh = store.receive(changes)
         if newly_trusted:
             sync_state.save_known_devices(store, newly_trusted)
+        fresh = store.receive(changes, check_authors=True, bundled_by=device_id)
     return BundleImport(device_id, len(changes), len(fresh))

@@ -9,7 +9,7 @@ from kiosk.core.refusal import Refusal
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_records import EnrolGrant
-from kiosk.sync.bundles import new_signing_key, public_key_hex
+from kiosk.sync.bundles import public_key_hex
 from kiosk.sync.client import HubClient, HubRefused, HubUnreachable
 from kiosk.sync.credentials import EnrolToken, new_token_secret, secret_hash
 from kiosk.sync.hub_server import HubAddress, published_address
@@ -37,11 +37,11 @@ def issue_token(hub: HubLog, grant: EnrolGrant, address: HubAddress | None = Non
 
 
 def signing_key(store: EventStore) -> bytes:
-    """This device's Ed25519 key for bundles, made on first use."""
+    """This device's Ed25519 key (its changes and bundles are signed with it), made on first
+    use."""
+    store.signer()
     key = store.secret(sync_state.SIGNING_KEY)
-    if key is None:
-        key = new_signing_key()
-        store.set_secret(sync_state.SIGNING_KEY, key)
+    assert key is not None
     return key
 
 

@@ -9,15 +9,20 @@ each change once.
 
 from __future__ import annotations
 
+import logging
 import time
+from dataclasses import replace
 
 from kiosk.core.refusal import Refusal
 from kiosk.sync.bundles import new_signing_key, public_key_hex
 from kiosk.sync.client import HubClient
 from kiosk.sync.credentials import EnrolToken
 from kiosk.sync.enrolment import pinned_certificate
+from kiosk.sync.hub_intake import served_event
 from kiosk.sync.hub_server import ensure_identity
 from kiosk.sync.hub_storage import HubLog
+
+log = logging.getLogger("kiosk.forwarding")
 
 UPSTREAM_URL = "forward.url"
 UPSTREAM_CERT = "forward.certificate"
@@ -57,6 +62,13 @@ def forward(hub: HubLog, batch: int = BATCH) -> int:
             changes = hub.read(after, batch)
             if not changes:
                 return sent
-            client.push(changes, time.time_ns() // 1_000_000)
+            # The central hub checks each change's author as any hub does: this hub vouches
+            # for the keys of the devices it registered.
+            authors = [{"author_id": a.author_id, "public_key": a.public_key, "name": a.name}
+                       for a in hub.authors() if a.author_id in {c.device_id for c in changes}]
+            result = client.push([replace(c, hub_seq=None) for c in changes],
+                                 time.time_ns() // 1_000_000, authors, served_event(hub))
+            if result.refused:
+                log.warning("the upstream hub refused %d change(s)", len(result.refused))
             hub.set_setting(FORWARDED, str(max(c.hub_seq or after for c in changes)))
             sent += len(changes)

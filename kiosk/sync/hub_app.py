@@ -9,21 +9,25 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from kiosk.core.changes import KEY_SWAP, Change, key_set_by, payload_problem
-from kiosk.store.hub_records import HUB_ID, DeviceRole, DuplicateSequence, HubDevice
+from kiosk.store.hub_records import HUB_ID, AuthorTaken, DeviceRole, HubAuthor, HubDevice
 from kiosk.sync.bell import ChangeBell
 from kiosk.sync.body_limit import BodyLimit
 from kiosk.sync.bundles import BundleRefused, event_key, read_bundle
 from kiosk.sync.credentials import new_secret, secret_hash
+from kiosk.sync.hub_intake import IllFormed, OtherEvent, take_in
 from kiosk.sync.hub_storage import HubLog
 from kiosk.sync.protocol import (
     API,
     MAX_BODY_BYTES,
+    MAX_NUMBER,
     MAX_PAGE,
+    MAX_PUSH,
+    MAX_PUSH_BYTES,
     MAX_WAIT_S,
     Ack,
     BundleReply,
@@ -33,10 +37,13 @@ from kiosk.sync.protocol import (
     Health,
     PushReply,
     PushRequest,
+    Refused,
     WipedReply,
     WipedRequest,
     change_json,
 )
+from kiosk.sync.rate_limits import PushAllowance, PushLimits
+from kiosk.sync.registry import signed_registry
 from kiosk.sync.wipe_orders import WipeOrder, hub_public_key, hub_signing_key, signed_order
 
 log = logging.getLogger("kiosk.hub")
@@ -74,14 +81,24 @@ def _wall_ms() -> int:
 
 
 def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
-               max_body: int = MAX_BODY_BYTES) -> Any:
+               max_body: int = MAX_BODY_BYTES, limits: PushLimits | None = None) -> Any:
     """The hub's ASGI application over its storage."""
-    app = FastAPI(title="kiosk hub", version="1",
+    app = FastAPI(title="kiosk hub", version="2",
                   description="Sync for kiosk check-in desks: push, pull, enrol, bundles.")
+    allowance = PushAllowance(limits or PushLimits())
     bell = ChangeBell()
     app.state.bell = bell
     hub_id = hub.setting(HUB_ID) or ""
     signing_key = hub_signing_key(hub)
+
+    @app.exception_handler(RequestValidationError)
+    async def unreadable(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Where the request is wrong, never what it held (it may not even be valid JSON
+        # to send back: NaN, Infinity), and never a person's data in a log.
+        where = sorted({".".join(str(part) for part in error.get("loc", ()))
+                        for error in exc.errors()})[:10]
+        return JSONResponse({"detail": "The hub could not read this request (" +
+                             ", ".join(where) + "). Nothing was stored."}, status_code=422)
 
     @app.exception_handler(_WipeDue)
     async def wipe_due(_request: Request, exc: _WipeDue) -> JSONResponse:
@@ -148,33 +165,74 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     def enrol(body: EnrolRequest) -> EnrolReply:
         key = new_secret()
         candidate = HubDevice(body.device_id, "", DeviceRole.DESK, body.public_key, 0)
-        device = hub.enrol(secret_hash(body.token), wall_ms(), candidate, secret_hash(key))
+        try:
+            device = hub.enrol(secret_hash(body.token), wall_ms(), candidate, secret_hash(key))
+        except AuthorTaken as exc:
+            raise HTTPException(409, "Another device is registered with this desk's id. Make "
+                                     "a new desk file (`kiosk connect NEW.db TOKEN`) and ask "
+                                     "the organisers for a new token.") from exc
         if device is None:
             raise HTTPException(403, "This token has been used already or has expired. Ask "
                                      "the organisers for a new one (`kiosk hub-enrol`).")
         log.info("device %s enrolled as %s", device.device_id, device.role.value)
         return EnrolReply(device_key=key, hub_id=hub_id, name=device.name, role=device.role)
 
+    def note_clock(device: HubDevice, their_ms: int | None) -> int | None:
+        """The caller's clock minus ours (kept for the organisers), when it told us its time."""
+        if not their_ms:
+            return None
+        now = wall_ms()
+        offset = their_ms - now
+        before = device.clock_offset_ms
+        # Written when it moves by a second or more: a pull every few seconds is not a write.
+        if before is None or abs(before - offset) >= 1000:
+            hub.note_clock(device.device_id, offset, now)
+        return offset
+
     @app.post(f"{API}/push", response_model=PushReply)
-    def push(body: PushRequest, who: Annotated[_Caller, Depends(pusher)]) -> PushReply:
+    def push(body: PushRequest, request: Request,
+             who: Annotated[_Caller, Depends(pusher)]) -> PushReply:
         device = who.device
+        if len(body.changes) > MAX_PUSH:
+            raise HTTPException(413, f"The desk sent {len(body.changes)} changes at once; the "
+                                     f"hub takes at most {MAX_PUSH:,} a push. Nothing was "
+                                     "stored; the desk sends them in smaller batches.")
+        declared = request.headers.get("content-length", "")
+        size = int(declared) if declared.isdigit() else len(body.model_dump_json())
+        wait = allowance.take(device.device_id, device.role, len(body.changes), size,
+                              time.monotonic())
+        if wait is not None:
+            log.warning("push from %s slowed down (%d changes)", device.device_id,
+                        len(body.changes))
+            raise HTTPException(429, "This desk is sending far more than a desk checking "
+                                     "people in does, so the hub is slowing it down. Nothing "
+                                     "is lost: it sends the rest in a few minutes. If this "
+                                     "keeps happening, tell the organisers.",
+                                headers={"Retry-After": str(int(wait) + 1)})
+        offset = note_clock(device, body.sent_at_ms)
         changes = [c.change() for c in body.changes]
-        problem = unacceptable(changes, hub)
-        if problem is not None:
-            log.warning("push from %s refused: %s", device.device_id, problem)
-            raise HTTPException(422, f"{problem} Nothing was stored; the desk keeps its "
-                                     "changes. Tell the organisers.")
+        authors = [HubAuthor(a.author_id, a.public_key, "", a.name) for a in body.authors]
         try:
-            numbers = hub.append(changes, device.device_id)
-        except DuplicateSequence as exc:
-            raise HTTPException(409, "Some of these changes clash with changes the hub already "
-                                     "holds (same device and number). Nothing was stored; "
-                                     "tell the organisers.") from exc
-        bell.ring()
+            intake = take_in(hub, changes, device.device_id, by=device, authors=authors,
+                             event=body.event)
+        except OtherEvent as exc:
+            raise HTTPException(409, "This desk holds another event than the one this hub "
+                                     "serves. Nothing was stored. Connect it to that event's "
+                                     "hub, or make a new desk file for this event.") from exc
+        except IllFormed as exc:
+            log.warning("push from %s refused: %s", device.device_id, exc)
+            raise HTTPException(422, f"{exc} Nothing was stored; the desk keeps its "
+                                     "changes. Tell the organisers.") from exc
+        if intake.new:
+            bell.ring()
+        if intake.refused:
+            log.warning("push from %s: %d changes refused", device.device_id,
+                        len(intake.refused))
         log.info("push from %s: %d changes", device.device_id, len(changes))
-        return PushReply(acks=[Ack(change_id=c.change_id, hub_seq=n)
-                               for c, n in zip(changes, numbers, strict=True)],
+        return PushReply(acks=[Ack(change_id=c, hub_seq=n) for c, n in intake.acks],
+                         refused=[Refused(change_id=c, reason=r) for c, r in intake.refused],
                          hub_time_ms=wall_ms(), high_water=hub.high_water(),
+                         clock_offset_ms=offset,
                          wipe=order_for(who) if device.wipe_pending else None)
 
     @app.post(f"{API}/wiped", response_model=WipedReply)
@@ -196,11 +254,14 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     async def pull(
         device: Device,
         who: Caller,
-        after: Annotated[int, Query(ge=0)] = 0,
+        after: Annotated[int, Query(ge=0, le=MAX_NUMBER)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1000,
-        wait: Annotated[float, Query(ge=0, le=MAX_WAIT_S)] = 0,
+        wait: Annotated[float, Query(ge=0, le=MAX_WAIT_S, allow_inf_nan=False)] = 0,
+        clock: Annotated[int | None, Query(ge=0, le=MAX_NUMBER)] = None,
     ) -> JSONResponse:
-        """Changes after ``after`` in hub order; waits up to ``wait`` s for the first one."""
+        """Changes after ``after`` in hub order; waits up to ``wait`` s for the first one.
+        ``clock``: the desk's time (ms), so the hub can tell it when its clock is off."""
+        offset = await run_in_threadpool(note_clock, device, clock)
         deadline = asyncio.get_running_loop().time() + wait
         while True:
             ticket = bell.listen()
@@ -216,7 +277,13 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
                 raise _WipeDue(order_for(_Caller(now, who.key_hash)))
         high = page[-1].hub_seq if page else after
         return JSONResponse({"changes": [change_json(c) for c in page], "next": high,
-                             "high_water": max(high or 0, hub.high_water())})
+                             "high_water": max(high or 0, hub.high_water()),
+                             "hub_time_ms": wall_ms(), "clock_offset_ms": offset})
+
+    @app.get(f"{API}/registry")
+    def registry(device: Device) -> dict[str, Any]:
+        """The devices whose changes desks take, with their keys, signed by this hub."""
+        return signed_registry(hub, signing_key)
 
     @app.get(f"{API}/snapshot")
     def snapshot(device: Device) -> StreamingResponse:
@@ -240,6 +307,11 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
     @app.post(f"{API}/bundles", response_model=BundleReply)
     async def upload_bundle(request: Request, device: Device) -> BundleReply:
         data = await request.body()
+        wait = allowance.take(device.device_id, device.role, 1, len(data), time.monotonic())
+        if wait is not None:
+            raise HTTPException(429, "The hub is taking a lot from this device just now; "
+                                     "send the bundle again in a few minutes.",
+                                headers={"Retry-After": str(int(wait) + 1)})
         try:
             return await run_in_threadpool(import_bundle_into_hub, hub, data, device.device_id,
                                            bell.ring)
@@ -251,7 +323,8 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
         return [DeviceInfo.of(d) for d in hub.devices()]
 
     @app.post(f"{API}/devices/{{device_id}}/revoke", response_model=DeviceInfo)
-    def revoke(device_id: str, by: Annotated[HubDevice, Depends(organiser)]) -> DeviceInfo:
+    def revoke(device_id: Annotated[str, Path(pattern=r"^[0-9A-Za-z_-]{1,64}$")],
+               by: Annotated[HubDevice, Depends(organiser)]) -> DeviceInfo:
         if not hub.revoke(device_id):
             raise HTTPException(404, f"No device {device_id} is enrolled with this hub.")
         log.info("device %s revoked by %s", device_id, by.device_id)
@@ -259,47 +332,27 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
         assert revoked is not None
         return DeviceInfo.of(revoked)
 
-    return BodyLimit(app, max_body)
-
-
-def unacceptable(changes: list[Change], hub: HubLog) -> str | None:
-    """Why the hub will not take these changes, or None: each must be well-formed, and none
-    may swap the event's ticket key (passing on the organisers' own change, as every desk
-    copy does, is fine)."""
-    current: str | None = None
-    for change in changes:
-        problem = payload_problem(change.kind, change.payload)
-        if problem is not None:
-            return f"A change from this device could not be read ({change.kind}: {problem})."
-        key = key_set_by(change.kind, change.payload)
-        if key is not None:
-            if current is None:
-                try:
-                    current = event_key(hub.event_updates()).public_key
-                except BundleRefused:  # no event loaded yet: nothing to protect
-                    current = key
-            if key != current:
-                return f"A change from this device was refused: {KEY_SWAP}."
-    return None
+    return BodyLimit(app, max_body, {f"{API}/push": min(max_body, MAX_PUSH_BYTES)})
 
 
 def import_bundle_into_hub(hub: HubLog, data: bytes, by: str,
                            ring: Callable[[], None] = lambda: None) -> BundleReply:
-    """Verify a bundle against the hub's device registry, then store it as a push would."""
+    """Verify a bundle against the hub's device registry, then take it in as a push is."""
     def trust(device_id: str, public_key: str) -> None:
-        known = hub.device(device_id)
+        known = hub.author(device_id)
         if known is None or known.public_key != public_key:
             raise BundleRefused("This bundle comes from a device the hub does not know. Enrol "
                                 "that desk first, or import the bundle at a desk.")
-        if known.revoked:
+        owner = hub.device(known.device_id) if known.device_id else None
+        if owner is not None and owner.revoked:
             raise BundleRefused("This bundle comes from a desk the organisers removed; "
                                 "it was not imported.")
 
     _, changes = read_bundle(data, event_key(hub.event_updates()), trust)
-    problem = unacceptable(changes, hub)
-    if problem is not None:
-        raise BundleRefused(f"{problem} Nothing was imported.")
-    before = hub.high_water()
-    numbers = hub.append(changes, by)
-    ring()
-    return BundleReply(received=len(changes), new=sum(n > before for n in numbers))
+    try:
+        intake = take_in(hub, changes, by)
+    except (OtherEvent, IllFormed) as exc:
+        raise BundleRefused(f"{exc} Nothing was imported.") from exc
+    if intake.new:
+        ring()
+    return BundleReply(received=len(changes), new=intake.new)

@@ -18,6 +18,7 @@ from kiosk.store.hub_records import HUB_ID, PUBLIC_URL, TLS_CERT, TLS_KEY
 from kiosk.store.outputs import new_private_file
 from kiosk.sync.hub_app import create_app
 from kiosk.sync.hub_storage import HubLog
+from kiosk.sync.rate_limits import PushLimits
 from kiosk.sync.tls import fingerprint, self_signed
 
 
@@ -70,7 +71,8 @@ def published_address(hub: HubLog) -> HubAddress | None:
 
 
 def _config(hub: HubLog, host: str, port: int, certificate: Certificate | None,
-            folder: Path, access_log: bool) -> uvicorn.Config:
+            folder: Path, access_log: bool, limits: PushLimits | None = None
+            ) -> uvicorn.Config:
     ssl: dict[str, Any] = {}
     if certificate is not None:
         cert_path, key_path = folder / "hub-cert.pem", folder / "hub-key.pem"
@@ -79,7 +81,8 @@ def _config(hub: HubLog, host: str, port: int, certificate: Certificate | None,
         key_path.write_text(certificate.key_pem)
         ssl = {"ssl_certfile": str(cert_path), "ssl_keyfile": str(key_path)}
     # The access log shows method, path and status only: never bodies, so never names.
-    return uvicorn.Config(create_app(hub), host=host, port=port, access_log=access_log,
+    return uvicorn.Config(create_app(hub, limits=limits), host=host, port=port,
+                          access_log=access_log,
                           log_level="info" if access_log else "warning", timeout_keep_alive=75,
                           timeout_graceful_shutdown=2,
                           # The app has no start-up or shut-down hooks; without lifespan
@@ -106,7 +109,7 @@ class HubThread:
     """A hub serving on loopback in a background thread (tests, benchmarks, the console)."""
 
     def __init__(self, hub: HubLog, port: int = 0, tls: bool = True, host: str = "127.0.0.1",
-                 public_host: str | None = None) -> None:
+                 public_host: str | None = None, limits: PushLimits | None = None) -> None:
         """``host`` to listen on (0.0.0.0: the console's hub on the venue network), and
         ``public_host``, the address desks are given, when that is not ``host``."""
         import socket
@@ -120,7 +123,7 @@ class HubThread:
         shown = public_host or host
         certificate = hub_certificate(hub, shown) if tls else None
         self._folder = tempfile.TemporaryDirectory(prefix="kiosk-hub-")
-        config = _config(hub, host, port, certificate, Path(self._folder.name), False)
+        config = _config(hub, host, port, certificate, Path(self._folder.name), False, limits)
         self.server = uvicorn.Server(config)
         self.address = HubAddress(f"{'https' if tls else 'http'}://{shown}:{port}",
                                   fingerprint(certificate.cert_pem) if certificate else "")

@@ -21,7 +21,7 @@ def test_a_venue_hub_forwards_everything_once_to_the_central_hub(tmp_path: Path)
     with running_hub(venue, event), running_hub(central) as central_server:
         with pytest.raises(NotForwarding):
             forward(venue)
-        token = issue_token(central, EnrolGrant("Venue hub", DeviceRole.DESK),
+        token = issue_token(central, EnrolGrant("Venue hub", DeviceRole.HUB),
                             central_server.address)
         connect_upstream(venue, token.text())
         desk = EventStore.open(tmp_path / "desk.db", create=True)

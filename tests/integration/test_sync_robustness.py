@@ -214,9 +214,9 @@ def test_a_pull_that_fails_half_way_keeps_the_cursor_with_the_data(
         original = store.receive
         calls = {"n": 0}
 
-        def failing(changes):  # the desk dies while applying its second page
+        def failing(changes, **how):  # the desk dies while applying its second page
             calls["n"] += 1
-            fresh = original(changes)
+            fresh = original(changes, **how)
             if calls["n"] == 2:
                 raise KeyboardInterrupt
             return fresh
@@ -225,6 +225,7 @@ def test_a_pull_that_fails_half_way_keeps_the_cursor_with_the_data(
         store.conn.execute("INSERT INTO sync_cursor (id, hub_seq) VALUES (1, 0)")
         monkeypatch.setattr(store, "receive", failing)
         syncer._pull_snapshot = lambda client: 0  # page by page, to fail in between
+        syncer.refresh_devices()  # the hub's registry: whose changes this desk takes
         with pytest.raises(KeyboardInterrupt):
             syncer.pull()
         assert sync_state.cursor(store) == 10

@@ -106,13 +106,13 @@ def _reissue_line(payload: Mapping[str, Any], owner: CheckinOwner) -> AuditLine:
 UPSERT = KindSpec(ChangeKind.ATTENDEE_UPSERT, "a registration from the organisers' file",
                   _SHAPE, _PRIVACY, names=_named)
 EDIT = KindSpec(ChangeKind.ATTENDEE_EDIT, "a correction made at a desk or in the console",
-                _SHAPE, _PRIVACY, audit=_edit_line, names=_named)
+                _SHAPE, _PRIVACY, audit=_edit_line, names=_named, needs_people=True)
 WALKIN = KindSpec(ChangeKind.WALKIN, "someone registered at the desk on the day", _SHAPE,
                   _PRIVACY, audit=_walkin_line, names=_named)
 MERGE = KindSpec(ChangeKind.ATTENDEE_MERGE, "two records of one person made one", _SHAPE,
-                 _PRIVACY, audit=_merge_line, names=_named)
+                 _PRIVACY, audit=_merge_line, names=_named, needs_people=True)
 REISSUE = KindSpec(ChangeKind.TICKET_REISSUE, "a new ticket for a person (the old one void)",
-                   _SHAPE, _PRIVACY, audit=_reissue_line, names=_named)
+                   _SHAPE, _PRIVACY, audit=_reissue_line, names=_named, needs_people=True)
 SPECS = (UPSERT, EDIT, WALKIN, MERGE, REISSUE)
 
 

@@ -32,7 +32,7 @@ PRINTED = KindSpec(
             kept_keys=frozenset({"attendee_id", "at", "layout", "printer", "reprint_reason",
                                  "desk"}),
             dropped_keys=frozenset({"operator"})),
-    audit=_printed_line, names=lambda p: (str(p.get("attendee_id", "")),))
+    audit=_printed_line, names=lambda p: (str(p.get("attendee_id", "")),), needs_people=True)
 SPECS = (PRINTED,)
 
 

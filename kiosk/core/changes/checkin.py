@@ -41,7 +41,7 @@ CHECKIN = KindSpec(
             kept_keys=frozenset({"attendee_id", "at", "checkpoint_id", "desk", "method",
                                  "override"}),
             dropped_keys=frozenset({"operator"})),
-    audit=_checkin_line, names=lambda p: (str(p.get("attendee_id", "")),))
+    audit=_checkin_line, names=lambda p: (str(p.get("attendee_id", "")),), needs_people=True)
 VOID = KindSpec(
     ChangeKind.CHECKIN_VOID, "a check-in undone (it stays in the log)",
     Shape(required={"target": an_id, "at": text}, optional={"desk": text, "operator": text}),

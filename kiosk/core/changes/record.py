@@ -37,6 +37,9 @@ class Change:
     kind: ChangeKind
     payload: dict[str, Any] = field(default_factory=dict)
     hub_seq: int | None = None
+    # Its author's Ed25519 signature (kiosk.core.change_signatures); "" on a change made
+    # before changes were signed.
+    signature: str = ""
 
 
 @dataclass(frozen=True)

@@ -217,6 +217,9 @@ class KindSpec:
     audit: Callable[[Mapping[str, Any], CheckinOwner], AuditLine | None] = _no_audit
     # The attendees a change names (the console follows their rows).
     names: Callable[[Mapping[str, Any]], tuple[str, ...]] = _no_one
+    # The people it names must exist before it can be applied (a change from elsewhere that
+    # names someone this file does not have waits for them).
+    needs_people: bool = False
     voids_checkin: bool = False  # it undoes a check-in (named by ``target``)
     reshapes_workshops: bool = False  # workshops or doors come, go or change
 

@@ -23,6 +23,7 @@ from kiosk.sync.enrolment import connect_desk, issue_token
 from kiosk.sync.hub_import import load_event_into_hub
 from kiosk.sync.hub_server import HubThread
 from kiosk.sync.hub_storage import HubLog
+from kiosk.sync.rate_limits import PushLimits
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def make_event(folder: Path, attendees: int = 12, seed: int = 4) -> Event:
 
 
 @contextmanager
-def running_hub(hub: HubLog, event: Event | None = None, tls: bool = True
-                ) -> Iterator[HubThread]:
+def running_hub(hub: HubLog, event: Event | None = None, tls: bool = True,
+                limits: PushLimits | None = None) -> Iterator[HubThread]:
     if event is not None:
         # From a copy: loading records the hub's numbers in the file, and the event
         # fixture is shared between hubs.
@@ -52,7 +53,7 @@ def running_hub(hub: HubLog, event: Event | None = None, tls: bool = True
         organiser = EventStore.open(copy)
         load_event_into_hub(hub, organiser)
         organiser.close()
-    with HubThread(hub, tls=tls) as server:
+    with HubThread(hub, tls=tls, limits=limits) as server:
         yield server
 
 
@@ -90,6 +91,31 @@ def change_ids(store: EventStore) -> list[str]:
 
 def postgres_url() -> str | None:
     return os.environ.get("KIOSK_TEST_POSTGRES")
+
+
+@contextmanager
+def hub_log(kind: str, folder: Path) -> Iterator[HubLog]:
+    """An empty hub database of either back end ("sqlite" or "postgres")."""
+    if kind == "sqlite":
+        log = sqlite_hub(folder)
+        try:
+            yield log
+        finally:
+            log.close()
+        return
+    from kiosk.sync.hub_postgres import PostgresHubLog
+    from tests.conftest import need_real_part
+
+    url = postgres_url()
+    if not url:
+        need_real_part("PostgreSQL: set KIOSK_TEST_POSTGRES (.ci/run starts a server)")
+    assert url is not None
+    with fresh_postgres_database(url) as database:
+        pg = PostgresHubLog(database)
+        try:
+            yield pg
+        finally:
+            pg.close()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ def test_the_desks_record_belongs_to_its_device_and_enrolling_again_clears_it(
         store: EventStore, tmp_path: Path) -> None:
     link = sync_state.HubLink("https://hub", "ff", "", "hub1", "Desk 7", "aa" * 32)
     sync_state.save_hub_link(store, link, b"key")
-    assert sync_state.hub_link(store) == link
+    assert sync_state.hub_link(store) == replace(link, device_id=store.device_id)
     sync_state.record_wipe_order(store, 5_000, 2)
     record = sync_state.wipe_record(store)
     assert (record.ordered_ms, record.unsent, record.wiped_at) == (5_000, 2, None)
