@@ -112,6 +112,8 @@ def wipe(store: EventStore) -> PersonalDataCounts:
                      (figures.to_json(), datetime.now().isoformat(timespec="seconds")))
         marks = ", ".join("?" * len(_EVENT_KINDS))
         conn.execute(f"DELETE FROM changes WHERE kind NOT IN ({marks})", _EVENT_KINDS)
+        # Changes from elsewhere still waiting to be applied hold names too.
+        conn.execute(f"DELETE FROM sync_held WHERE kind NOT IN ({marks})", _EVENT_KINDS)
         for table in ("bookings", "attendees", "checkins", "checkin_voids", "prints",
                       "print_jobs", "import_runs", kept_columns.TABLE):
             conn.execute(f"DELETE FROM {table}")
@@ -144,11 +146,12 @@ def anonymise(store: EventStore) -> PersonalDataCounts:
     before = personal_data_counts(conn)
     conn.execute("PRAGMA secure_delete = ON")
     with store.transaction():
-        rows = conn.execute("SELECT change_id, kind, payload FROM changes").fetchall()
-        conn.executemany("UPDATE changes SET payload = ? WHERE change_id = ?", [
-            (json.dumps(anonymised_payload(kind, json.loads(payload)), ensure_ascii=False,
-                        separators=(",", ":")), change_id)
-            for change_id, kind, payload in rows])
+        for table in ("changes", "sync_held"):  # held: from elsewhere, not yet applied
+            rows = conn.execute(f"SELECT change_id, kind, payload FROM {table}").fetchall()
+            conn.executemany(f"UPDATE {table} SET payload = ? WHERE change_id = ?", [
+                (json.dumps(anonymised_payload(kind, json.loads(payload)),
+                            ensure_ascii=False, separators=(",", ":")), change_id)
+                for change_id, kind, payload in rows])
         conn.execute("DELETE FROM import_runs")
         kept_columns.remove_all(conn)
         conn.execute("UPDATE print_jobs SET operator = '', last_error = ''")

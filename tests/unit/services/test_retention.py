@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.core.changes import Change, attendee
 from kiosk.services import retention
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import Desk
@@ -32,9 +33,16 @@ def _day_at_the_desk(path: Path) -> tuple[EventStore, list[bytes]]:
     folder = badge_folder(path)
     folder.mkdir()
     (folder / "kiosk-badge-1.pdf").write_bytes(people[1].first_name.encode())
+    # Another desk's correction of a person this file does not have yet: held, with names.
+    held = attendee.correction("not-here-yet", {"badge_name": "Heldback Badgename"}, desk="Desk 2",
+                      operator="Volunteer Heldsworth")
+    store.receive([Change("018f0000-0000-7000-8000-000000000001", "other-desk", 1,
+                          store.next_stamp(), held.kind, held.payload)])
+    assert store.conn.execute("SELECT count(*) FROM sync_held").fetchone()[0] == 1
     take_backup(path)
     secrets = {"Walkinfirst", "Walkinlast", "Walkin Org Ltd", "Edited Badgename",
-               "Needs a quiet room", "Volunteer Quimby"}
+               "Needs a quiet room", "Volunteer Quimby", "Heldback Badgename",
+               "Volunteer Heldsworth"}
     kept = kept_columns.all_kept(store.conn)  # the demo's "Dietary" column, kept here
     assert kept
     for person in people:
