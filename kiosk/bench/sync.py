@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.bench.figures import Figure
-from kiosk.core.changes import checkin
+from kiosk.core.changes import attendee, checkin
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
 from kiosk.store.hub_records import DeviceRole, EnrolGrant
@@ -18,6 +18,7 @@ from kiosk.sync.client import HubClient
 from kiosk.sync.enrolment import connect_desk, issue_token
 from kiosk.sync.hub_server import HubThread
 from kiosk.sync.hub_storage import HubLog, open_hub_log
+from kiosk.sync.registry import hub_registry
 
 
 def _checkins(store: EventStore, count: int, tag: str) -> None:
@@ -31,6 +32,21 @@ def _desk(folder: Path, hub: HubLog, name: str) -> EventStore:
     store = EventStore.open(folder / f"{name}.db", create=True)
     connect_desk(store, issue_token(hub, EnrolGrant(name, DeviceRole.DESK)).text())
     return store
+
+
+def _register(store: EventStore, ids: list[str]) -> None:
+    """The people the check-ins name (a desk holds a check-in for someone it lacks)."""
+    base = store.next_stamp()
+    store.record_many(attendee.registration(i, {"first_name": "Bench", "last_name": i}, base)
+                      for i in ids)
+
+
+def _take_registry(hub: HubLog, *stores: EventStore) -> None:
+    """Each desk takes the hub's registry of device keys, as its syncer does before a pull:
+    without it, changes from a desk it has not heard of are held, not applied."""
+    registry = hub_registry(hub)
+    for store in stores:
+        sync_state.save_known_devices(store, registry.devices, registry.legacy_until)
 
 
 def _client(store: EventStore) -> HubClient:
@@ -67,14 +83,20 @@ def push_and_pull(hub_location: Callable[[Path], str], changes: int = 10_000
         hub = open_hub_log(hub_location(folder))
         with HubThread(hub):
             a, b = _desk(folder, hub, "A"), _desk(folder, hub, "B")
-            _checkins(a, changes, "a")
+            _take_registry(hub, b)
+            _register(a, [f"a-{n}" for n in range(min(changes, 5000))])
             with _client(a) as client_a, _client(b) as client_b:
+                _push_all(a, client_a)
+                _pull_all(b, client_b)  # the people, before the clock starts
+                _checkins(a, changes, "a")
                 started = time.perf_counter()
                 _push_all(a, client_a)
                 pushed = time.perf_counter() - started
                 started = time.perf_counter()
-                _pull_all(b, client_b)
+                applied = _pull_all(b, client_b)
                 pulled = time.perf_counter() - started
+                if applied != changes:
+                    raise RuntimeError(f"desk B applied {applied} of {changes} changes")
             a.close()
             b.close()
         hub.close()
@@ -130,13 +152,17 @@ def desk_to_desk(hub_location: Callable[[Path], str], rounds: int = 30) -> Figur
         hub = open_hub_log(hub_location(folder))
         with HubThread(hub):
             a, b = _desk(folder, hub, "A"), _desk(folder, hub, "B")
+            _take_registry(hub, b)
+            _register(a, [f"r{n}-0" for n in range(rounds)])
             with _client(a) as client_a, _client(b) as client_b:
+                _push_all(a, client_a)
                 _pull_all(b, client_b)
                 for n in range(rounds):
                     arrived = threading.Event()
 
                     def wait_for_it(arrived: threading.Event = arrived) -> None:
-                        while not arrived.is_set():
+                        deadline = time.monotonic() + 60
+                        while not arrived.is_set() and time.monotonic() < deadline:
                             page = client_b.pull(sync_state.cursor(b), 100, wait=10)
                             if sync_state.receive_page(b, page.changes, page.next):
                                 arrived.set()
@@ -148,6 +174,8 @@ def desk_to_desk(hub_location: Callable[[Path], str], rounds: int = 30) -> Figur
                     _checkins(a, 1, f"r{n}")
                     _push_all(a, client_a)
                     watcher.join()
+                    if not arrived.is_set():
+                        raise RuntimeError("a check-in at desk A never reached desk B")
                     timings.append(time.perf_counter() - started)
             a.close()
             b.close()
