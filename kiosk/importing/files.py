@@ -30,7 +30,9 @@ def read_table(path: Path, sheet: str | None, rank: SheetRanker) -> Table:
     if data.startswith(b"PK\x03\x04"):
         return _read_zip(data, sheet, rank, source)
     _refuse_binary(data, source)
-    return _read_text(data, source)
+    text = decode(data)
+    del data  # up to 100 MB that the rows no longer need
+    return _read_text(text, source)
 
 
 def _read_bytes(path: Path, source: str) -> bytes:
@@ -112,7 +114,9 @@ def _read_zip(data: bytes, sheet: str | None, rank: SheetRanker, source: str) ->
         if not inner.strip():
             raise ImportRefused(f"{member} is empty.")
         _refuse_binary(inner, member)
-        return _read_text(inner, member)
+        text = decode(inner)
+        del inner
+        return _read_text(text, member)
     raise ImportRefused(
         f"{source} is a zip file without a spreadsheet we can read in it. Unzip it and "
         "import the CSV or .xlsx file inside."
@@ -150,8 +154,7 @@ def _refuse_binary(data: bytes, source: str) -> None:
         raise ImportRefused(f"{source} is an Excel 2003 XML spreadsheet. {_SAVE_AS}")
 
 
-def _read_text(data: bytes, source: str) -> Table:
-    text = decode(data)
+def _read_text(text: str, source: str) -> Table:
     sample = text[:8192]
     # Zero bytes (NUL) are left by a damaged export or copy: removed row by row, with a
     # warning, by read_csv. Any other control character in numbers means binary data.
