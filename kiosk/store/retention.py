@@ -63,6 +63,7 @@ class PersonalDataCounts:
         return [self.attendees, self.checkins, self.changes, self.print_jobs,
                 self.import_runs, self.unsent_changes, self.kept_columns]
 
+
 # What a wipe has removed from the file while its backups and badge PDFs are not yet gone
 # (a local setting, counts only): a run cut short and run again says what the wipe removed,
 # not the nobody left for the second run to find.
