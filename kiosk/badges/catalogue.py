@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kiosk.badges.layout import BadgeLayout, Layout
-from kiosk.badges.layout_reader import LayoutError, read_layout
+from kiosk.badges.layout_reader import LayoutError, load_document, read_layout
 from kiosk.badges.resources import LAYOUTS_DIR
 
 
@@ -40,21 +40,35 @@ def bundled_layouts() -> list[LayoutInfo]:
 
 def load_layout(name_or_path: str | os.PathLike[str]) -> Layout:
     """A bundled layout by name ("cr80"), or a layout file by path; LayoutError if unusable."""
+    path = _path_of(name_or_path)
+    return _load(path.resolve(), _mtime(path))
+
+
+def _path_of(name_or_path: str | os.PathLike[str]) -> Path:
+    """The file of a bundled layout's name, or the layout file at a path."""
     text = os.fspath(name_or_path)
     bundled = LAYOUTS_DIR / f"{text}.json"
     if os.sep not in text and "/" not in text and not text.endswith(".json") and bundled.is_file():
-        return _load(bundled.resolve(), _mtime(bundled))
+        return bundled
     path = Path(text)
     if not path.is_file():
         names = ", ".join(sorted(p.stem for p in LAYOUTS_DIR.glob("*.json")))
         raise LayoutError("", f"no such layout; the bundled layouts are: {names}", text)
-    return _load(path.resolve(), _mtime(path))
+    return path
 
 
 def _find_badge(reference: str, folder: Path) -> BadgeLayout:
-    """A sheet's badge: a path relative to the sheet file, else a bundled layout's name."""
+    """A sheet's badge: a path relative to the sheet file, else a bundled layout's name.
+
+    A sheet named there (itself, or another sheet that names this one back) is refused
+    before it is read as a layout, so no chain of sheets is followed round and round."""
     candidate = folder / reference
-    layout = load_layout(candidate if candidate.is_file() else reference)
+    path = _path_of(candidate if candidate.is_file() else reference)
+    document = load_document(path)
+    if isinstance(document, dict) and document.get("type") == "sheet":
+        raise LayoutError("type", "it is a sheet layout, and a sheet's badge must be a badge "
+                          "layout (a sheet places copies of one badge on a page)")
+    layout = _load(path.resolve(), _mtime(path))
     if not isinstance(layout, BadgeLayout):
         raise LayoutError("type", "a sheet's badge must be a badge layout, not a sheet")
     return layout

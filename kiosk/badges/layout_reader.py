@@ -47,6 +47,14 @@ from kiosk.core.refusal import Refusal
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _TOLERANCE = 0.01  # mm
 E = TypeVar("E")
+# The largest number a layout may hold, in millimetres or points: two metres, beyond any
+# badge, sheet, roll or font (and well inside what a PDF can write).
+LARGEST = 2_000.0
+# A layout is a few objects deep (elements -> colour -> by_category); a file nested deeper
+# is not one, and reading it must not run out of stack.
+DEEPEST = 16
+# A layout file is a few KB (pictures are files of their own).
+LARGEST_FILE = 5_000_000
 
 
 class LayoutError(ValueError, Refusal):
@@ -90,7 +98,11 @@ class _Object:
         default: float | None = None,
         minimum: float | None = None,
         positive: bool = False,
+        maximum: float = LARGEST,
+        why: str = "",
     ) -> float:
+        """A number of millimetres (or points), at most ``maximum``; ``why`` says where
+        that maximum comes from."""
         value = self.raw(name, required=default is None)
         if value is None:
             assert default is not None
@@ -99,12 +111,17 @@ class _Object:
         if not number or not math.isfinite(value):
             raise LayoutError(self.key(name), f"expected a number, got {_kind(value)}")
         if positive and value <= 0:
-            raise LayoutError(self.key(name), f"must be greater than 0, got {value}")
+            raise LayoutError(self.key(name), f"must be greater than 0, got {value:g}")
         if minimum is not None and value < minimum:
-            raise LayoutError(self.key(name), f"must be at least {minimum}, got {value}")
+            raise LayoutError(self.key(name), f"must be at least {minimum:g}, got {value:g}")
+        if value > maximum:
+            because = why or "no badge, sheet or font is that big"
+            raise LayoutError(self.key(name), f"must be at most {maximum:g} ({because}), "
+                              f"got {value:g}")
         return float(value)
 
-    def integer(self, name: str, default: int | None = None, minimum: int = 1) -> int:
+    def integer(self, name: str, default: int | None = None, minimum: int = 1,
+                maximum: int = 1_000) -> int:
         value = self.raw(name, required=default is None)
         if value is None:
             assert default is not None
@@ -113,6 +130,8 @@ class _Object:
             raise LayoutError(self.key(name), f"expected a whole number, got {_kind(value)}")
         if value < minimum:
             raise LayoutError(self.key(name), f"must be at least {minimum}, got {value}")
+        if value > maximum:
+            raise LayoutError(self.key(name), f"must be at most {maximum:,}, got {value:,}")
         return value
 
     def string(self, name: str, default: str | None = None) -> str:
@@ -155,14 +174,49 @@ class _Object:
             raise LayoutError(self.key(unknown[0]), "unknown key")
 
 
+def load_document(path: Path) -> Any:
+    """The JSON of a layout file, with or without a byte-order mark; LayoutError saying in
+    plain words why a file is not one."""
+    try:
+        if path.stat().st_size > LARGEST_FILE:
+            raise LayoutError("", f"is {path.stat().st_size:,} bytes; a layout file is a few "
+                              "thousand (is this the right file?)", path)
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise LayoutError("", f"could not be read: {error.strerror}", path) from None
+    except UnicodeDecodeError:
+        raise LayoutError("", "is not a layout file: it is not text saved as UTF-8", path) \
+            from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LayoutError("", f"is not a layout file: its JSON is broken at line "
+                          f"{error.lineno}, column {error.colno} ({error.msg})", path) from None
+    except RecursionError:
+        raise _too_deep(path) from None
+    check_depth(document, path)
+    return document
+
+
+def check_depth(document: Any, path: Path | str | None = None) -> None:
+    """Refuse a document nested deeper than any layout (looked at without recursion)."""
+    level = [document]
+    for _depth in range(DEEPEST + 1):
+        level = [child for item in level if isinstance(item, dict | list)
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return
+    raise _too_deep(path)
+
+
+def _too_deep(path: Path | str | None) -> LayoutError:
+    return LayoutError("", f"is nested more than {DEEPEST} levels deep; a layout is a few "
+                       "levels deep (elements, their colours, colours by category)", path)
+
+
 def read_layout(path: Path, find_badge: Callable[[str, Path], BadgeLayout]) -> Layout:
     """Read a layout file. ``find_badge`` resolves a sheet's "badge" (a name or a path)."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise LayoutError("", f"cannot read the file: {error.strerror}", path) from None
-    except json.JSONDecodeError as error:
-        raise LayoutError("", f"not valid JSON: {error}", path) from None
+    document = load_document(path)
     try:
         return parse_layout(document, path, find_badge)
     except LayoutError as error:
@@ -175,6 +229,7 @@ def parse_layout(
     document: Any, path: Path, find_badge: Callable[[str, Path], BadgeLayout]
 ) -> Layout:
     """The layout model of a parsed JSON document read from ``path``."""
+    check_depth(document)
     top = _Object(document, "")
     version = top.raw("format")
     if version != FORMAT_VERSION:
@@ -206,7 +261,7 @@ def _badge(top: _Object, path: Path) -> BadgeLayout:
         stock=stock,
         page=page,
         elements=elements,
-        dpi=top.integer("dpi", 300, minimum=72),
+        dpi=top.integer("dpi", 300, minimum=72, maximum=2_400),
         double_sided=_double_sided(top),
         source=path,
     )
@@ -218,12 +273,16 @@ def _sheet(
     name = top.string("name", path.stem)
     page = _size(top.obj("page"))
     badge_ref = top.string("badge")
+    if (path.parent / badge_ref).resolve() == path.resolve():
+        raise LayoutError("badge", f"{badge_ref!r} is this sheet itself; name the badge layout "
+                          "it places on the page (a bundled one such as 'cr80', or a file)")
     try:
         badge = find_badge(badge_ref, path.parent)
     except LayoutError as error:
-        raise LayoutError("badge", f"{badge_ref!r}: {error}") from None
-    columns = top.integer("columns")
-    rows = top.integer("rows")
+        said = str(error) if error.source is not None else error.message
+        raise LayoutError("badge", f"{badge_ref!r}: {said}") from None
+    columns = top.integer("columns", maximum=100)
+    rows = top.integer("rows", maximum=100)
     margins = top.obj("margins") if top.has("margins") else None
     gaps = top.obj("gaps") if top.has("gaps") else None
     left, gap_x = _axis(
@@ -341,7 +400,8 @@ def _element(reader: _Object, page: Size, folder: Path) -> Element:
         size = reader.number("size", positive=True)
         box = Rect(reader.number("x"), reader.number("y"), size, size)
         _inside(reader, box, page)
-        element = QrElement(box, reader.integer("quiet_zone", 4, minimum=0), side, element_id)
+        element = QrElement(box, reader.integer("quiet_zone", 4, minimum=0, maximum=40), side,
+                            element_id)
     elif kind == "image":
         element = _image(reader, page, folder, side, element_id)
     elif kind in ("box", "band"):
@@ -355,7 +415,10 @@ def _element(reader: _Object, page: Size, folder: Path) -> Element:
             fill=_colour(reader, "fill") if reader.has("fill") else None,
             stroke=_colour(reader, "stroke") if reader.has("stroke") else None,
             stroke_width=reader.number("stroke_width", 0.5, positive=True),
-            radius=reader.number("radius", 0.0, minimum=0),
+            radius=reader.number("radius", 0.0, minimum=0,
+                                 maximum=min(box.width, box.height) / 2,
+                                 why="mm: half the box's shorter side; a rounder corner "
+                                     "does not fit"),
             side=side,
             id=element_id,
         )
@@ -425,7 +488,7 @@ def _text(reader: _Object, page: Size, side: Side, element_id: str) -> TextEleme
     if min_size > size:
         raise LayoutError(reader.key("min_size"), f"must not exceed size ({size}), got {min_size}")
     fit = reader.choice("fit", Fit, Fit.SHRINK)
-    max_lines = reader.integer("max_lines", 2 if fit is Fit.WRAP else 1)
+    max_lines = reader.integer("max_lines", 2 if fit is Fit.WRAP else 1, maximum=50)
     if fit is Fit.SHRINK and max_lines != 1:
         raise LayoutError(reader.key("max_lines"), "only a text with \"fit\": \"wrap\" has "
                           "more than one line")
@@ -437,7 +500,8 @@ def _text(reader: _Object, page: Size, side: Side, element_id: str) -> TextEleme
         max_lines=max_lines,
         align=reader.choice("align", Align, Align.CENTER),
         valign=reader.choice("valign", VAlign, VAlign.MIDDLE),
-        line_height=reader.number("line_height", 1.15, positive=True),
+        line_height=reader.number("line_height", 1.15, positive=True, maximum=10,
+                                  why="times the font size"),
     )
     return TextElement(
         box=box,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import traceback
 from collections.abc import Sequence
 from typing import BinaryIO
 
@@ -15,6 +17,9 @@ from kiosk.badges.badge_drawing import draw_badge
 from kiosk.badges.fonts import Weight, face_stack
 from kiosk.badges.imposition import Slot, back_slots, cut_marks, slots
 from kiosk.badges.layout import BadgeLayout, Layout, SheetLayout, Side
+from kiosk.badges.layout_reader import LayoutError
+
+log = logging.getLogger(__name__)
 
 Output = str | os.PathLike[str] | BinaryIO
 
@@ -27,6 +32,26 @@ def render_badges(layout: Layout, badges: Sequence[BadgeData], out: Output) -> N
     """
     if not badges:
         raise ValueError("no badges to render")
+    try:
+        _render(layout, badges, out)
+    except (ValueError, TypeError, ArithmeticError) as error:
+        if not _raised_in_reportlab(error):
+            raise
+        # ReportLab's own words ("_fp_one failed in _fp_str @ src/_rl_accel.c") help no
+        # one at a desk: the details go to the log, the person is told what to look at.
+        log.warning("ReportLab could not draw layout %s", layout.name, exc_info=error)
+        raise LayoutError("", "the badges could not be drawn with this layout: a size, "
+                          "position or width in it is beyond what a PDF page can hold. Check "
+                          "its numbers (in millimetres; font sizes in points)",
+                          layout.source) from None
+
+
+def _raised_in_reportlab(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(f"{os.sep}reportlab{os.sep}" in frame.filename for frame in frames)
+
+
+def _render(layout: Layout, badges: Sequence[BadgeData], out: Output) -> None:
     target = os.fspath(out) if isinstance(out, str | os.PathLike) else out
     page = layout.page
     canvas = Canvas(

@@ -43,6 +43,7 @@ def _confirmed(question: str) -> bool:
 
 
 def _remove(args: argparse.Namespace, anonymise: bool) -> int:
+    from kiosk.core.text import count_people
     from kiosk.services import retention
 
     name = "anonymise" if anonymise else "wipe"
@@ -61,8 +62,10 @@ def _remove(args: argparse.Namespace, anonymise: bool) -> int:
         counts = (retention.anonymise_event(store) if anonymise
                   else retention.wipe_event(store))
     done = "Anonymised" if anonymise else "Wiped"
-    print(f"{done}: {counts.attendees} people's personal data is gone from {args.event}, its "
-          "backups and its badge PDFs. `kiosk report` still gives the anonymous figures.")
+    whose = (f"{count_people(counts.attendees)}'s personal data is" if counts.attendees
+             else "the personal data is")
+    print(f"{done}: {whose} gone from {args.event}, its backups and its badge PDFs. "
+          "`kiosk report` still gives the anonymous figures.")
     if counts.print_copies_removed:
         print(f"The print system forgot {counts.print_copies_removed} copies of badges "
               "(spooled jobs, a PDF printer's files).")

@@ -89,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "read", "created", "updated", "unchanged", "duplicates", "cancelled", "missing",
             "errors", "preset", "sheet", "dry_run", "duplicate_rows", "missing_ids",
             "new_sessions", "new_categories", "columns", "damaged_names", "kept",
-            "kept_removed")})
+            "kept_removed", "warnings")})
         return 0
     verb = "Would import" if report.dry_run else "Imported"
     print(f"{verb} {args.file} (read as {report.preset}"
@@ -102,7 +102,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  Possible duplicate: rows {', '.join(map(str, rows))} (same name and email)")
     if report.missing:
         print(f"  {report.missing} people imported before are not in this file; they were kept."
-              " Cancel them in the console if they are no longer coming.")
+              + (" Cancel them in the console if they are no longer coming."
+                 if report.created + report.updated + report.unchanged else
+                 " No row of this file could be imported: fix the rows listed below first."))
+    for warning in report.warnings:
+        print(f"  Note: {warning}")
     for session in report.new_sessions:
         print(f"  New workshop: {session}")
     for category in report.new_categories:
@@ -111,7 +115,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     for line in _import_text(report):
         print(line)
     for error in report.errors:
-        print(f"  Row {error.row}: {error.message}")
+        print(f"  {error.message}")  # it begins "Row N:"
     if report.dry_run:
         print("Nothing was written (--dry-run).")
     return 0

@@ -84,6 +84,14 @@ def _read(
 
     records, errors = reader.read_all(body)
     errors.extend(table.errors)
+    if not records and not errors:
+        # Refused rather than read as "nobody": an import of nobody would report everyone
+        # already in the event as missing from the file, as if to be cancelled.
+        raise ImportRefused(
+            f"There are no registrations in this file: {source} has a heading row and no "
+            "one under it. Nothing was imported and no one was changed or cancelled. "
+            "Export the attendee list again (check that its filters let people through)."
+        )
     errors.sort(key=lambda e: e.row)
     return ReadResult(
         preset=used.name,
@@ -91,6 +99,7 @@ def _read(
         columns=plan.columns(),
         records=records,
         errors=errors,
+        warnings=list(table.warnings),
     )
 
 

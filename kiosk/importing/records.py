@@ -38,10 +38,12 @@ class RowError:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """The outcome of reading one file."""
+    """The outcome of reading one file. ``warnings`` say what was mended as it was read;
+    those rows are imported."""
 
     preset: str
     sheet: str | None
     columns: dict[str, str]
     records: list[SourceRecord]
     errors: list[RowError]
+    warnings: list[str] = field(default_factory=list)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kiosk.core.field_limits import LONGEST_TEXT, too_long
 from kiosk.importing import fields as f
+from kiosk.importing.limits import MAX_WORKSHOPS_PER_PERSON
 from kiosk.importing.mapping import ColumnPlan
 from kiosk.importing.records import RowError, SourceRecord
 from kiosk.importing.sessions import split_choices
@@ -57,6 +59,12 @@ class RowReader:
         self.email_heading = plan.heading_for("email") or "email"
         self.consent_heading = plan.heading_for("photo_consent") or "photo consent"
         self.name_hint = _name_hint(plan)
+        # The column a field's value came from, for a row error to name (the first of several).
+        self.headings_of = {name: heading for name in (*f.SINGLE_FIELDS, *f.JOINED_FIELDS)
+                            if (heading := plan.heading_for(name))}
+        if "name" in self.headings_of:
+            self.headings_of.setdefault("first_name", self.headings_of["name"])
+            self.headings_of.setdefault("last_name", self.headings_of["name"])
 
     def read_all(
         self, body: Sequence[tuple[int, list[str]]]
@@ -179,6 +187,9 @@ class RowReader:
                 values["last_name"] = last
         if not ("first_name" in values or "last_name" in values or "badge_name" in values):
             return RowError(number, f"Row {number}: no name — fill in {self.name_hint}.")
+        problem = self._too_long(number, values) or _too_many_workshops(number, sessions)
+        if problem:
+            return RowError(number, problem)
         email = values.get("email")
         if email is not None and "@" not in email:
             return RowError(
@@ -193,12 +204,35 @@ class RowReader:
                 values["photo_consent"] = consent
         return SourceRecord(row=number, fields=values, sessions=sessions, kept=kept)
 
+    def _too_long(self, number: int, values: dict[str, str]) -> str:
+        """The first field of a row longer than a desk can hold, in words; else ""."""
+        for name, value in values.items():
+            problem = too_long(name, value)
+            if problem:
+                heading = self.headings_of.get(name, "")
+                column = f" in the “{heading}” column" if heading else ""
+                return f"Row {number}: {problem}. Shorten it{column} and import again."
+        return ""
+
     def _too_many_cells(self, number: int, count: int) -> str:
         return (
             f"Row {number} has {count} cells but there are only {self.width} column "
             "headings, so its values may be in the wrong columns — usually a comma in a "
             "name or address that has lost its quotation marks. Fix the row and import again."
         )
+
+
+def _too_many_workshops(number: int, sessions: tuple[str, ...]) -> str:
+    """Why a row's workshops cannot be booked (too many, or a name too long), else ""."""
+    if len(sessions) > MAX_WORKSHOPS_PER_PERSON:
+        return (f"Row {number}: {len(sessions):,} workshops are chosen; one person can be "
+                f"booked on at most {MAX_WORKSHOPS_PER_PERSON}. Check the row (a form "
+                "answer may have been filled in by a machine) and import again.")
+    longest = max(sessions, key=len, default="")
+    if len(longest) > LONGEST_TEXT:
+        return (f"Row {number}: a workshop's name is {len(longest):,} characters long; at most "
+                f"{LONGEST_TEXT} fit on a desk's screen. Shorten it and import again.")
+    return ""
 
 
 def _name_hint(plan: ColumnPlan) -> str:

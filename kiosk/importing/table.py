@@ -15,12 +15,14 @@ class Table:
     a quoted cell that spans several lines is still one row. ``errors`` are rows the file
     format itself got wrong (a stray quotation mark, say). ``strict_width`` is true for CSV,
     where a row with more cells than headings means its commas are out of step.
+    ``warnings`` say what was mended as the file was read (zero bytes removed, say).
     """
 
     rows: list[tuple[int, list[str]]]
     sheet: str | None = None
     errors: list[RowError] = field(default_factory=list)
     strict_width: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def column_letter(index: int) -> str:

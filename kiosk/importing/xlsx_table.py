@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from kiosk.importing import limits
 from kiosk.importing.headers import HEADER_SEARCH_ROWS, header_key
 from kiosk.importing.records import ImportRefused
 from kiosk.importing.table import Table
@@ -39,12 +40,14 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
+def _rows(sheet: Any, source: str) -> Iterator[tuple[int, list[str]]]:
     for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
         cells = [cell_text(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
+            if max(map(len, cells)) > limits.MAX_CELL_CHARS:
+                raise limits.cell_too_long(source, number, workbook=True)
             yield number, cells
 
 
@@ -55,7 +58,8 @@ def read_xlsx(data: bytes, sheet: str | None, rank: SheetRanker, source: str) ->
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+                                              keep_links=False)
     except Exception:
         raise _damaged(source) from None
     try:
@@ -64,7 +68,7 @@ def read_xlsx(data: bytes, sheet: str | None, rank: SheetRanker, source: str) ->
             raise ImportRefused(f"{source} has no worksheets with data in it.")
         chosen = _choose(worksheets, sheet, rank, source)
         chosen.reset_dimensions()
-        rows = list(_rows(chosen))
+        rows = list(_rows(chosen, source))
         return Table(rows=rows, sheet=chosen.title)
     except ImportRefused:
         raise
@@ -90,7 +94,7 @@ def _choose(worksheets: list[Any], wanted: str | None, rank: SheetRanker, source
     for worksheet in worksheets:
         worksheet.reset_dimensions()
         top: list[list[str]] = []
-        for _number, cells in _rows(worksheet):
+        for _number, cells in _rows(worksheet, source):
             top.append(cells)
             if len(top) >= HEADER_SEARCH_ROWS:
                 break

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from kiosk.core.refusal import Refusal
+from kiosk.core.text import count_people
 from kiosk.services import retention
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.event_access import REBUILT, EventFile
@@ -290,8 +291,8 @@ def remove_personal_data(store: EventStore, pin: str, typed: str,
                               "good” again to finish.")
     store.touch(REBUILT)
     done = "Anonymised" if anonymise else "Wiped"
-    # (After a wipe cut short, the second press finds no one left to count.)
-    whose = f"{counts.attendees:,} people's personal data is" if counts.attendees else \
+    # A wipe cut short and pressed again counts what its first press removed too.
+    whose = f"{count_people(counts.attendees)}'s personal data is" if counts.attendees else \
         "the personal data is"
     spool = (f" The print system forgot {counts.print_copies_removed} copies of badges."
              if counts.print_copies_removed else "")

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core import changes
+from kiosk.core.field_limits import called, longest
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Status
 from kiosk.core.refusal import Refusal
@@ -35,10 +36,6 @@ FILLED_BY_MERGE: tuple[str, ...] = (
     "first_name", "last_name", "badge_name", "pronouns", "organisation", "email", "desk_note",
     "access_needs", "photo_consent", "sessions",
 )
-
-_LONGEST = {"desk_note": 2_000, "access_needs": 2_000}
-_LONGEST_OTHER = 200
-
 
 class AdminError(Refusal):
     """A correction that cannot be made; the message says why and what to do instead."""
@@ -115,10 +112,14 @@ def _cleaned(name: str, value: object) -> Any:
         return bool(value)
     if name == "photo_consent":
         return None if value is None else bool(value)
-    text = clean(value)
-    if len(text) > _LONGEST.get(name, _LONGEST_OTHER):
-        raise AdminError(f"The {name.replace('_', ' ')} is too long "
-                         f"(at most {_LONGEST.get(name, _LONGEST_OTHER)} characters).")
+    return limited(name, clean(value))
+
+
+def limited(name: str, text: str) -> str:
+    """``text`` for the field ``name``; refused when it is longer than the field may be."""
+    if len(text) > longest(name):
+        raise AdminError(f"The {called(name)} is too long (at most {longest(name):,} "
+                         "characters).")
     return text
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.badges import BadgeData, BadgeLayout, LayoutInfo, bundled_layouts, render_badges
-from kiosk.badges.layout_reader import LayoutError, parse_layout
+from kiosk.badges.layout_reader import LayoutError, load_document, parse_layout
 from kiosk.badges.resources import LAYOUTS_DIR
 from kiosk.core.models import Attendee
 from kiosk.core.refusal import Refusal
@@ -72,12 +72,9 @@ def open_document(path: str | os.PathLike[str]) -> Document:
     """A layout file as an editable document; DesignError saying what is wrong otherwise."""
     source = Path(path)
     try:
-        document = json.loads(source.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise DesignError(f"{source.name} could not be read: {error.strerror}.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DesignError(f"{source.name} is not a layout file (not valid JSON: {error}).") \
-            from None
+        document = load_document(source)  # with or without a byte-order mark
+    except LayoutError as error:
+        raise DesignError(f"{source.name} {error.message}.") from None
     if isinstance(document, dict) and document.get("type") == "sheet":
         raise DesignError(f"{source.name} is a sheet layout, which places copies of a badge "
                           f"layout ({document.get('badge', '?')}) on a page. Open that badge "

@@ -21,6 +21,7 @@ from kiosk.core.checkin_rules import (
     Tone,
     decide,
 )
+from kiosk.core.field_limits import called, longest
 from kiosk.core.find_me import detail_key
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import (
@@ -43,6 +44,9 @@ from kiosk.store.search import TypoIndex
 UNDO_DEPTH = 5
 # Search results shown as you type.
 SEARCH_LIMIT = 20
+# Words of a search that are looked for: a name has a few; a paragraph pasted into the box
+# would otherwise cost a typo lookup a word.
+SEARCH_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,20 @@ class _CodeMatch:
 
 class DeskError(Refusal):
     """An action the desk cannot do; the message says why and what to do instead."""
+
+
+class _DamagedKey(Exception):
+    """The event's public key in this file is not a key: a fault of the file, not the code."""
+
+
+def _is_text(reading: str) -> bool:
+    """Whether a reading is text at all: bytes a scanner sent that are not characters
+    (kept as lone surrogates) make it no code of ours, and no key to look up."""
+    try:
+        reading.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def usable_checkpoint(store: EventStore, wanted: str) -> tuple[str, str]:
@@ -137,8 +155,13 @@ class Desk:
         failure: Outcome | None = None
         conn = self.store.conn
         for reading in iter_readings(raw):
+            if not _is_text(reading):
+                continue
             if tickets.looks_like_ticket(reading) and self.public_key is not None:
-                ticket = tickets.read_ticket(reading, self.public_key)
+                try:
+                    ticket = tickets.read_ticket(reading, self.public_key)
+                except ValueError:
+                    raise _DamagedKey from None
                 if ticket.verdict is TicketVerdict.VALID and ticket.ticket is not None:
                     return _CodeMatch(ticket.ticket.attendee_id, ticket.ticket.serial, None)
                 failure = failure or (Outcome.OTHER_EVENT if ticket.verdict is
@@ -162,7 +185,7 @@ class Desk:
         """Decide on a code as read by a scanner, a camera or typed; record the check-in if ok."""
         try:
             match = self._match_code(raw if isinstance(raw, str) else "")
-        except ValueError:  # a damaged public key in the event file: a fault, said plainly
+        except _DamagedKey:  # a fault of the event file, said plainly
             return ScanResult(Outcome.FORGED, "This desk's event key is damaged; re-install "
                               "the desk package. Find people with Search meanwhile.")
         if match.outcome is not None:
@@ -285,9 +308,10 @@ class Desk:
         Best matches first: whole-word name matches, then prefix matches, then the rest.
         Cancelled registrations are found too, so the desk can say why they cannot come in.
         """
-        typed = words(text)
+        typed = words(text)[:SEARCH_WORDS]
         if not typed:
             return []
+        text = " ".join(typed)
         conn = (view or self.store).conn
         found = queries.search_attendees(conn, text, limit=limit)
         if not found:
@@ -349,11 +373,14 @@ class Desk:
     ) -> ScanResult:
         """Register someone who is not on the list and check them in on the spot, in one of
         the event's categories (refused for a name the event does not have)."""
-        fields = {
-            "first_name": clean(first_name), "last_name": clean(last_name),
-            "badge_name": clean(badge_name), "organisation": clean(organisation),
-            "category": category_named(self.store, category or default_category(self.store)),
-        }
+        typed = {"first_name": clean(first_name), "last_name": clean(last_name),
+                 "badge_name": clean(badge_name), "organisation": clean(organisation)}
+        for name, value in typed.items():
+            if len(value) > longest(name):
+                raise DeskError(f"The {called(name)} is too long (at most {longest(name):,} "
+                                "characters).")
+        fields = {**typed, "category": category_named(
+            self.store, category or default_category(self.store))}
         if not (fields["first_name"] or fields["last_name"] or fields["badge_name"]):
             raise DeskError("A walk-in needs a first name, a last name or a badge name.")
         attendee_id = tickets.new_attendee_id()

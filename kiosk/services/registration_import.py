@@ -18,6 +18,7 @@ from kiosk.core.damaged_text import damaged_names
 from kiosk.core.models import TEXT_DEFAULTS, Session
 from kiosk.core.text import email_key, fold, name_key
 from kiosk.importing.fields import Fate, fate_of
+from kiosk.importing.limits import MAX_FILE_BYTES
 from kiosk.importing.records import ImportRefused, RowError, SourceRecord
 from kiosk.services.event_setup import session_id_for
 from kiosk.services.import_categories import CategoryPlacer, list_new_categories
@@ -75,6 +76,8 @@ class ImportReport:
     damaged_names: list[DamagedName] = field(default_factory=list)
     kept: int = 0  # people whose kept columns are written (new or changed)
     kept_removed: int = 0  # people whose columns kept before this file keeps no more
+    # What was mended as the file was read (zero bytes removed, say); those rows import.
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -122,9 +125,13 @@ def _duplicate_groups(records: list[SourceRecord]) -> list[list[int]]:
 
     People sharing an email (a group booked by one person) have different names, so they
     are not duplicates; rows without an email are never called duplicates on name alone.
+    Only registrations that stand count: a cancelled booking and the same person's new one
+    are a rebooking, not a duplicate.
     """
     groups: dict[tuple[str, str], list[int]] = {}
     for record in records:
+        if record.fields.get("status") == "cancelled":
+            continue
         email = email_key(record.fields.get("email", ""))
         name = name_key(record.fields.get("first_name", ""), record.fields.get("last_name", ""))
         if email and name:
@@ -217,11 +224,13 @@ def plan_records(
     preset: str = "",
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
+    warnings: Iterable[str] = (),
 ) -> ImportPlan:
     """Match the file's rows with the event's registrations and work out what changes.
     ``columns`` (heading -> field) says what becomes of each column, for the report."""
     with collector_paused():
-        report = ImportReport(preset=preset, sheet=sheet, dry_run=True, errors=list(errors))
+        report = ImportReport(preset=preset, sheet=sheet, dry_run=True, errors=list(errors),
+                              warnings=list(warnings))
         report.read = len(records) + len({e.row for e in errors})
         report.columns = [ImportColumn(heading, fate_of(name),
                                        name if fate_of(name) is Fate.MAPPED else "")
@@ -395,7 +404,9 @@ def plan_file(
     from kiosk.importing import read_registrations  # openpyxl is slow to load; only here
 
     source = Path(path)
-    stamp = FileStamp.of(source) if source.is_file() else None
+    # A file too big to import is refused by the reader without being read through here.
+    stamp = (FileStamp.of(source) if source.is_file()
+             and source.stat().st_size <= MAX_FILE_BYTES else None)
     workshops, kept_before = event.read(
         lambda reader: ([s.name for s in queries.list_sessions(reader.conn)],
                         kept_headings(reader)))
@@ -404,7 +415,7 @@ def plan_file(
                                     workshops=workshops, kept_before=kept_before)
     plan = event.read(lambda reader: plan_records(
         reader, result.records, result.errors, source=source.name, preset=result.preset,
-        sheet=result.sheet, columns=result.columns))
+        sheet=result.sheet, columns=result.columns, warnings=result.warnings))
     return replace(plan, file=stamp)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kiosk.core.text import count_people
 from kiosk.printing import Forgotten, SpoolCopy
 from kiosk.services.print_service import badge_folder, desk_printers
 from kiosk.store import backups, print_jobs, retention
@@ -25,9 +26,17 @@ class RetentionPlan:
     backup_folder: Path
     badge_files: int
     badge_folder: Path
+    # What a wipe that did not finish removed from the file already (this one finishes it).
+    under_way: PersonalDataCounts | None = None
 
     def lines(self, anonymise: bool = False) -> list[str]:
         c = self.counts
+        if self.under_way is not None and not anonymise:
+            return [f"- the rest of a wipe that did not finish: it removed "
+                    f"{count_people(self.under_way.attendees)} from the file already; their "
+                    f"names are still in {self.backups} backup(s) in {self.backup_folder} and "
+                    f"{self.badge_files} badge PDF(s) in {self.badge_folder}",
+                    *self._last_lines(anonymise)]
         people = ("the names, emails, organisations, pronouns, notes, access needs and "
                   f"barcodes of {c.attendees} people, and volunteers' names (ids, "
                   "categories and check-in times stay)" if anonymise else
@@ -43,6 +52,11 @@ class RetentionPlan:
         if c.print_jobs and not anonymise:
             lines.append("- what the print system keeps of the badges printed here (CUPS's "
                          "spool, a PDF printer's files)")
+        return lines + self._last_lines(anonymise)
+
+    def _last_lines(self, anonymise: bool) -> list[str]:
+        c = self.counts
+        lines = []
         if c.unsent_changes and not anonymise:
             lines.append(f"- WARNING: {c.unsent_changes} changes made here have not reached "
                          "the hub yet; sync first if they should count")
@@ -62,7 +76,7 @@ def plan(store: EventStore) -> RetentionPlan:
     files = sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
     return RetentionPlan(retention.personal_data_counts(store.conn),
                          len(backups.list_backups(path)), backups.backup_folder(path), files,
-                         folder)
+                         folder, retention.wipe_under_way(store))
 
 
 def _remove_files(path: Path) -> None:
@@ -95,6 +109,7 @@ def wipe_event(store: EventStore) -> PersonalDataCounts:
     forgotten = forget_printed_badges(store)
     counts = retention.wipe(store)
     _remove_files(_event_path(store))
+    retention.wipe_finished(store)
     return replace(counts, print_copies_removed=forgotten.removed,
                    not_reached=forgotten.left)
 

@@ -41,6 +41,34 @@ class PersonalDataCounts:
     not_reached: tuple[str, ...] = ()
     kept_columns: int = 0  # people with columns of the registration file kept here
 
+    def plus(self, other: PersonalDataCounts) -> PersonalDataCounts:
+        """What two runs of one wipe removed together."""
+        return PersonalDataCounts.of(
+            [a + b for a, b in zip(self._counted(), other._counted(), strict=True)])
+
+    def to_json(self) -> str:
+        return json.dumps(self._counted())
+
+    @classmethod
+    def from_json(cls, text: str) -> PersonalDataCounts:
+        return cls.of([int(n) for n in json.loads(text)])
+
+    @classmethod
+    def of(cls, counted: list[int]) -> PersonalDataCounts:
+        attendees, checkins, changes, print_jobs, import_runs, unsent, kept = counted
+        return cls(attendees, checkins, changes, print_jobs, import_runs, unsent,
+                   kept_columns=kept)
+
+    def _counted(self) -> list[int]:
+        return [self.attendees, self.checkins, self.changes, self.print_jobs,
+                self.import_runs, self.unsent_changes, self.kept_columns]
+
+
+# What a wipe has removed from the file while its backups and badge PDFs are not yet gone
+# (a local setting, counts only): a run cut short and run again says what the wipe removed,
+# not the nobody left for the second run to find.
+_WIPE_UNDER_WAY = "retention.wipe_under_way"
+
 
 def personal_data_counts(conn: sqlite3.Connection) -> PersonalDataCounts:
     def count(sql: str) -> int:
@@ -97,13 +125,30 @@ def _compact(conn: sqlite3.Connection) -> None:
                           "the kiosk app on this computer and run the command again.")
 
 
+def wipe_under_way(store: EventStore) -> PersonalDataCounts | None:
+    """What an unfinished wipe removed from the file so far, if one is under way."""
+    text = store.setting(_WIPE_UNDER_WAY)
+    return PersonalDataCounts.from_json(text) if text else None
+
+
+def wipe_finished(store: EventStore) -> None:
+    """The wipe's files (backups, badge PDFs) are gone too: the next wipe counts afresh."""
+    store.conn.execute("DELETE FROM settings WHERE key = ?", (_WIPE_UNDER_WAY,))
+    store.touch("settings")
+    # Left empty, as the wipe left it (the page written here holds no one's data).
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def wipe(store: EventStore) -> PersonalDataCounts:
     """Remove every person from the event: registrations, check-ins, prints, print jobs,
     imports and their changes. The event, workshops, checkpoints and the report's anonymous
-    figures stay."""
+    figures stay. Returns what the wipe removed, with what an earlier run of it cut short
+    (see :func:`wipe_finished`) removed before."""
     conn = store.conn
     ensure_retention_tables(conn)
     before = personal_data_counts(conn)
+    earlier = wipe_under_way(store)
+    removed = before if earlier is None else earlier.plus(before)
     figures = kept_figures(conn) or event_figures(conn)
     conn.execute("PRAGMA secure_delete = ON")
     with store.transaction():
@@ -118,11 +163,12 @@ def wipe(store: EventStore) -> PersonalDataCounts:
                       "print_jobs", "import_runs", kept_columns.TABLE):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
+        store.set_setting(_WIPE_UNDER_WAY, removed.to_json())
         _recreate_search_index(conn)
         log_action(conn, "wipe", f"removed {before.attendees} people, {before.checkins} "
                                  f"check-ins, {before.changes} logged changes")
     _compact(conn)
-    return before
+    return removed
 
 
 def anonymised_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:

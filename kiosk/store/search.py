@@ -78,9 +78,11 @@ def _quote(term: str) -> str:
 
 
 def match_expression(query: str, alternatives: dict[str, list[str]] | None = None) -> str | None:
-    """An FTS5 query where every word typed is a prefix: "sm jo" -> "sm"* "jo"*.
+    """An FTS5 query where every word typed is a prefix: "sm jo" -> "sm"* AND "jo"*.
 
-    ``alternatives`` maps a typed word to index terms one typo away, OR-ed in.
+    ``alternatives`` maps a typed word to index terms one typo away, OR-ed in:
+    ("hanah"* OR "hannah"*) AND "smith"*. The AND is written out: FTS5 joins bare phrases
+    by AND, but not a bracketed group and what follows it (a syntax error).
     """
     terms = words(query)
     if not terms:
@@ -90,7 +92,7 @@ def match_expression(query: str, alternatives: dict[str, list[str]] | None = Non
         options = [f"{_quote(term)}*"] + [_quote(alt) + "*" for alt in (alternatives or {})
                                            .get(term, [])]
         parts.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
-    return " ".join(parts)
+    return " AND ".join(parts)
 
 
 def within_one_edit(typed: str, word: str) -> bool:

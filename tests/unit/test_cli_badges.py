@@ -102,3 +102,24 @@ def test_badges_for_a_workshop_and_for_people_not_printed_yet(
     assert main(["badges", event, "--layout", "cr80", "--out", str(out),
                  "--workshop", "Underwater Basket Weaving"]) == 2
     assert "There is no workshop called “Underwater Basket Weaving”" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda d: d["elements"].append({"type": "box", "x": 1, "y": 1, "width": 10, "height": 10,
+                                     "fill": "#000000", "radius": 1e300}),
+     "elements[9].radius: must be at most 5 (mm: half the box's shorter side"),
+    (lambda d: d["page"].update(width=1e300), "page.width: must be at most 2000"),
+])
+def test_a_layout_out_of_range_is_named_not_reportlabs_words(
+    event: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], change, said: str
+) -> None:
+    from kiosk.badges.resources import LAYOUTS_DIR
+
+    document = json.loads((LAYOUTS_DIR / "cr80.json").read_text(encoding="utf-8"))
+    change(document)
+    layout = tmp_path / "mine.json"
+    layout.write_bytes(b"\xef\xbb\xbf" + json.dumps(document).encode())  # as Notepad saves it
+    assert main(["badges", event, "--layout", str(layout), "--out",
+                 str(tmp_path / "b.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "_fp_one" not in err and "Traceback" not in err

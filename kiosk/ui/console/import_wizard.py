@@ -403,12 +403,15 @@ class ImportWizard(QWidget):
         self.report_list.addItems(report_lines(report))
         self.problems.clear()
         for error in report.errors:
-            self.problems.addItem(f"Row {error.row}: {error.message}")
+            self.problems.addItem(error.message)  # it begins "Row N:"
         for rows in report.duplicate_rows:
             self.problems.addItem("Possible duplicates: rows " + ", ".join(map(str, rows)))
         for damaged in report.damaged_names:
             self.problems.addItem(damaged_name_line(damaged))
-        if not report.errors and not report.duplicate_rows and not report.damaged_names:
+        for warning in report.warnings:
+            self.problems.addItem(warning)
+        if not (report.errors or report.duplicate_rows or report.damaged_names
+                or report.warnings):
             self.problems.addItem("Nothing to look at: every row reads cleanly.")
         self.pages.setCurrentIndex(2)
         if report.dry_run:

@@ -226,7 +226,8 @@ def test_a_broken_layout_file_gets_a_message_not_a_traceback(qtbot, designer, tm
     garbled.write_text('{"format": 1, "type": "badge", "elements": [', encoding="utf-8")
     with qtbot.waitSignal(designer.problem_shown, timeout=30_000) as message:
         designer.open_file(garbled)
-    assert message.args[0].startswith("garbled.json is not a layout file (not valid JSON")
+    assert message.args[0].startswith("garbled.json is not a layout file: its JSON is broken "
+                                      "at line 1")
     assert designer.problem.isVisible() and designer.problem.text() == message.args[0]
     assert json.dumps(designer.document) == shown  # the design on screen is kept
 

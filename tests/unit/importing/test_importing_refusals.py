@@ -118,11 +118,9 @@ def test_row_errors_leave_the_rest_importing(write_csv: WriteCsv) -> None:
     assert "quotation marks" in messages[5]
 
 
-def test_header_only_file_has_no_records(write_csv: WriteCsv) -> None:
-    result = read_registrations(write_csv([["First name", "Last name", "Email"]]))
-    assert result.records == [] and result.errors == []
-    assert result.columns == {
-        "First name": "first_name",
-        "Last name": "last_name",
-        "Email": "email",
-    }
+@pytest.mark.parametrize("blank_rows", [[], [["", "", ""]], [[" ", "", " "]] * 3])
+def test_a_file_of_headings_only_is_refused(write_csv: WriteCsv, blank_rows) -> None:
+    """Read as "nobody", it would report everyone already imported as missing from it."""
+    message = refusal(write_csv([["First name", "Last name", "Email"], *blank_rows]))
+    assert message.startswith("There are no registrations in this file")
+    assert "no one was changed or cancelled" in message

@@ -46,11 +46,25 @@ def test_first_import_counts(event: EventStore, tmp_path: Path) -> None:
     report = import_file(event, _write(tmp_path / "a.csv", FIRST))
     assert (report.read, report.created, report.updated, report.unchanged) == (6, 6, 0, 0)
     assert report.cancelled == 1
-    assert report.duplicates == 1 and report.duplicate_rows == [[4, 5]]  # not the Lees
+    # Jo Smith's refunded booking and her new one are a rebooking; the Lees share an email.
+    assert report.duplicates == 0 and report.duplicate_rows == []
     assert report.new_sessions == ["Engaging With Businesses"]
     ana = queries.list_attendees(event.conn, search="ana popescu")[0]
     assert ana.organisation == "Hope Trust" and ana.sessions == ("s-engaging-with-businesses",)
     assert len(queries.list_attendees(event.conn, status="cancelled")) == 1
+
+
+def test_duplicates_are_counted_among_active_registrations(
+    event: EventStore, tmp_path: Path
+) -> None:
+    rows = ["2001,Jo,Smith,jo@example.org,,Delegate,Refunded,",
+            "2002,Jo,Smith,jo@example.org,,Delegate,Attending,",
+            "2003,Jo,Smith,jo@example.org,,Delegate,Attending,",
+            "2004,Ana,Popescu,ana@example.org,,Delegate,Cancelled,",
+            "2005,Ana,Popescu,ana@example.org,,Delegate,Attending,"]
+    report = import_file(event, _write(tmp_path / "a.csv", rows), dry_run=True)
+    assert report.duplicate_rows == [[3, 4]]  # Jo's two standing bookings, not Ana's rebooking
+    assert report.duplicates == 1
 
 
 def test_reimport_of_the_same_file_changes_nothing(event: EventStore, tmp_path: Path) -> None:
@@ -288,3 +302,82 @@ def test_a_column_cannot_be_both_mapped_and_kept(
     assert main(["import", str(event_path(event)), str(path), "--map", "Mobile number=desk_note",
                  "--keep", "Mobile number", "--dry-run"]) == 2
     assert "given to both --map and --keep" in capsys.readouterr().err
+
+
+# -- limits, zero bytes and empty files in the report ------------------------------------------
+
+
+def test_a_name_too_long_for_a_badge_is_a_row_error_and_the_rest_imports(
+    event: EventStore, tmp_path: Path
+) -> None:
+    long_surname = "Lee" * 1_667  # 5,001 characters
+    rows = [FIRST[0], f"1011,Kim,{long_surname},kim@example.org,,Delegate,Attending,",
+            f"1012,Sam,Ng,sam@example.org,{'O' * 201},Delegate,Attending,",
+            f"1013,Al,Ng,al@example.org,,{'T' * 5_000},Attending,", FIRST[1]]
+    report = import_file(event, _write(tmp_path / "a.csv", rows))
+    assert report.created == 2
+    assert [(e.row, e.message) for e in report.errors] == [
+        (3, "Row 3: the last name is 5,001 characters long; at most 200 fit on a badge and a "
+            "desk's screen. Shorten it in the “Last Name” column and import again."),
+        (4, "Row 4: the organisation is 201 characters long; at most 200 fit on a badge and "
+            "a desk's screen. Shorten it in the “Company” column and import again."),
+        (5, "Row 5: the category is 5,000 characters long; at most 200 fit on a badge and a "
+            "desk's screen. Shorten it in the “Ticket Type” column and import again.")]
+    assert not any(len(a.last_name) > 200 for a in queries.list_attendees(event.conn))
+
+
+def test_headings_only_are_refused_and_no_one_is_proposed_for_cancelling(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import_file(event, _write(tmp_path / "a.csv", FIRST))
+    before = event.change_count()
+    capsys.readouterr()
+    assert main(["import", str(event_path(event)), str(_write(tmp_path / "b.csv", []))]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("Not imported: There are no registrations in this file")
+    assert "Cancel" not in out + err and "no longer in the file" not in out
+    assert event.change_count() == before
+
+
+def test_a_file_of_bad_rows_does_not_propose_cancelling_everyone(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import_file(event, _write(tmp_path / "a.csv", FIRST))
+    capsys.readouterr()
+    bad = _write(tmp_path / "b.csv", ["1010,,,nobody@example.org,,Delegate,Attending,"])
+    assert main(["import", str(event_path(event)), str(bad), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "6 people imported before are not in this file; they were kept. No row of this " \
+           "file could be imported: fix the rows listed below first." in out
+    assert "Cancel them" not in out
+    assert "  Row 2: no name" in out  # said once, not "Row 2: Row 2:"
+
+
+def test_zero_bytes_are_removed_and_the_report_names_their_rows(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes((HEADER + FIRST[0] + "\n" + FIRST[1].replace("Nguyễn", "Ngu\0yễn")
+                      + "\n").encode())
+    report = import_file(event, path)
+    assert report.created == 2 and report.errors == []
+    assert report.warnings[0].startswith("Row 3 held zero bytes (NUL")
+    assert queries.list_attendees(event.conn, search="dung")[0].last_name == "Nguyễn"
+    assert main(["import", str(event_path(event)), str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == report.warnings
+
+
+def test_the_attention_list_counts_duplicates_among_active_registrations(
+    event: EventStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = ["3001,Jo,Smith,jo@example.org,,Delegate,Refunded,",
+            "3002,Jo,Smith,jo@example.org,,Delegate,Attending,",
+            "3003,Ana,Popescu,ana@example.org,,Delegate,Attending,",
+            "3004,Ana,Popescu,ana@example.org,,Delegate,Attending,"]
+    import_file(event, _write(tmp_path / "a.csv", rows))
+    capsys.readouterr()
+    assert main(["attention", str(event_path(event)), "--json"]) == 0
+    items = [i for i in json.loads(capsys.readouterr().out)
+             if i["kind"] == "possible_duplicate"]
+    assert [i["message"] for i in items] == [
+        "2 records for Ana Popescu: the same person? Merge them if so."]

@@ -200,3 +200,32 @@ def test_backups_roll_and_restore(tmp_path: Path) -> None:
     assert list_backups(path)[0].checkins == 0
     with pytest.raises(retention.BackupError, match="no backup number 9"):
         retention.restore_backup(path, 9)
+
+
+def test_a_wipe_cut_short_and_run_again_says_what_it_removed(event, tmp_path: Path) -> None:
+    """Another program reading the file stops the first press short of the backups; the
+    second press finishes, and says how many people's data the wipe removed."""
+    import sqlite3
+
+    from kiosk.services.after_event import remove_personal_data
+
+    path, store, secrets = event
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM attendees").fetchone()  # holds the log's old pages
+    first = remove_personal_data(store, "", "WIPE", anonymise=False)
+    assert not first.done and "Close that program" in first.message
+    assert backup_folder(path).exists()  # the backup still holds everyone
+    assert "removed 61 people from the file already" in "\n".join(retention.plan(store).lines())
+    reader.close()
+    second = remove_personal_data(store, "", "WIPE", anonymise=False)
+    assert second.done and second.message.startswith(
+        "Wiped: 61 people's personal data is gone from this event file, its backups and its "
+        "badge PDFs.")
+    assert second.removed is not None and second.removed.attendees == 61
+    assert not backup_folder(path).exists()
+    assert _found(path, secrets, _baseline(tmp_path, secrets)) == []
+    # Finished: a later wipe (of people imported since) counts afresh.
+    assert retention.plan(store).under_way is None
+    again = remove_personal_data(store, "", "WIPE", anonymise=False)
+    assert again.done and again.message.startswith("Wiped: the personal data is gone")
