@@ -14,6 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import django
+from django.db import transaction
 
 django.setup()
 
@@ -31,6 +32,7 @@ from pretix.base.models import (  # noqa: E402
     Question,
     QuestionAnswer,
     QuestionOption,
+    Quota,
     Team,
 )
 
@@ -63,6 +65,8 @@ def make_event(organizer: Organizer, slug: str, name: str, signed: bool) -> dict
                                    admission=False)
     for item in (delegate, survivor, speaker):
         ItemAddOn.objects.create(base_item=item, addon_category=workshops, max_count=2)
+    places = Quota.objects.create(event=event, name="Places", size=None)
+    places.items.add(delegate, survivor, speaker, trainer, business)
     pronouns = Question.objects.create(event=event, question={"en": "Pronouns"}, type="S",
                                        required=False, identifier="PRONOUNS")
     needs = Question.objects.create(event=event, question={"en": "Access needs"}, type="T",
@@ -92,6 +96,14 @@ def make_event(organizer: Organizer, slug: str, name: str, signed: bool) -> dict
 
 
 def place_order(made: dict, status: str, email: str, people: list[dict]) -> Order:
+    # As pretix's own code does: the order and its ledger of transactions in one go.
+    with transaction.atomic():
+        order = _place_order(made, status, email, people)
+        order.create_transactions(is_new=True)
+    return order
+
+
+def _place_order(made: dict, status: str, email: str, people: list[dict]) -> Order:
     event: Event = made["event"]
     order = Order.objects.create(
         event=event, status=status, email=email, locale="en",
@@ -119,7 +131,7 @@ def place_order(made: dict, status: str, email: str, people: list[dict]) -> Orde
             option = made["options"][person["afternoon"]]
             answer = QuestionAnswer.objects.create(orderposition=position,
                                                    question=questions["afternoon"],
-                                                   answer=option.answer.localize("en"))
+                                                   answer=option.answer["en"])
             answer.options.add(option)
         for workshop in person.get("workshops", ()):
             number += 1
