@@ -203,7 +203,9 @@ def main(argv: list[str]) -> None:
                 "items": {key: item.pk for key, item in event["items"].items()},
                 "questions": {key: q.pk for key, q in event["questions"].items()},
             }
-    print(json.dumps({"organizer": organizer.slug, "tokens": tokens, "events": events}))
+    teams = {"connector": connector.pk, "admin": admin.pk, "read_only": read_only.pk}
+    print(json.dumps({"organizer": organizer.slug, "tokens": tokens, "teams": teams,
+                      "events": events}))
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ class PretixServer:
     organizer: str
     tokens: dict[str, str]
     events: dict[str, dict[str, Any]]
+    teams: dict[str, int]
     process: subprocess.Popen[bytes]
     folder: Path
     _given: set[str] = field(default_factory=set)
@@ -147,7 +148,7 @@ def running_pretix(folder: Path, *, events: int = 6, bench_orders: int = 0
         [str(python), "-m", "pretix", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     server = PretixServer(f"http://127.0.0.1:{port}", made["organizer"], made["tokens"],
-                          made["events"], process, folder)
+                          made["events"], made["teams"], process, folder)
     try:
         _wait_until_serving(server)
         yield server
