@@ -47,7 +47,8 @@ class Catalogue:
 
     def addon_heading(self, item_id: int) -> str:
         category = self.items.get(item_id, {}).get("category")
-        return self.categories.get(category, "") or "Add-on products"
+        return (self.categories.get(category, "") if isinstance(category, int) else "") \
+            or "Add-on products"
 
     def question_heading(self, question_id: int) -> str:
         return localized(self.questions.get(question_id, {}).get("question"),

@@ -141,13 +141,12 @@ def _ticket(payload: bytes) -> SignedTicket | None:
     except (IndexError, UnicodeDecodeError):
         return None
 
-    def number(field: int) -> int:
+    def whole(field: int) -> int:
         value = values.get(field, 0)
         return value if isinstance(value, int) else 0
     return SignedTicket(
-        seed=str(values.get(1, "")), item=number(2), variation=number(3), subevent=number(4),
-        valid_from=number(5) or None if 5 in values else None,
-        valid_until=number(6) or None if 6 in values else None)
+        seed=str(values.get(1, "")), item=whole(2), variation=whole(3), subevent=whole(4),
+        valid_from=whole(5) or None, valid_until=whole(6) or None)
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
