@@ -10,7 +10,6 @@ from typing import Any
 from kiosk.core.changes.record import ChangeKind, NewChange
 from kiosk.core.changes.spec import (
     HEX_KEY,
-    MAX_ID,
     MAX_LOGO_CHARS,
     Bad,
     KindSpec,
@@ -39,7 +38,7 @@ def _codes(value: Any, what: str) -> None:
     if not isinstance(value, list) or len(value) > MAX_WITHDRAWN_CODES:
         raise Bad(f"{what} must be a list of at most {MAX_WITHDRAWN_CODES:,} codes")
     for item in value:
-        text(item, f"an item of {what}", MAX_ID)
+        text(item, f"an item of {what}", MAX_CODE)
 
 
 def _colours(value: Any, what: str) -> None:
@@ -70,6 +69,7 @@ def _logo(value: Any, what: str) -> None:
 
 # Codes withdrawn by the registration system, as one list each (a list travels whole).
 MAX_WITHDRAWN_CODES = 50_000
+MAX_CODE = 1_000  # a pretix signed secret is some 110 characters
 
 FIELDS: dict[str, Rule] = {
     **{name: text for name in ("name", "date", "venue", "starts", "ends", "event_tag")},
