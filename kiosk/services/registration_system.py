@@ -28,7 +28,7 @@ from kiosk.core import changes
 from kiosk.core.changes import ChangeKind
 from kiosk.core.hlc import Stamp
 from kiosk.core.refusal import Refusal
-from kiosk.importing import ImportRefused, read_registration_data
+from kiosk.importing import ImportRefused, ReadResult, read_registration_data
 from kiosk.services.registration_import import (
     ImportReport,
     kept_headings,
@@ -162,7 +162,7 @@ def configure_sheet(event: EventFile, url: str, transport: httpx.BaseTransport |
             pulled = connector.pull("")
         finally:
             connector.close()
-        _read(event, pulled)  # refused here, in plain words, if it is no registration list
+        _records(event, pulled)  # refused here, in plain words, if it is no registration list
     except (ConnectorProblem, ImportRefused) as problem:
         raise SourceRefused(str(problem)) from None
     config = SourceConfig("sheet", connector.url)
@@ -283,14 +283,19 @@ def pull(event: EventFile, connector: Connector) -> ImportReport:
     return report
 
 
-def _read(event: EventFile, pulled: Pulled) -> ImportReport:
-    """What came, through the same import as a file: read, plan, write."""
+def _records(event: EventFile, pulled: Pulled) -> ReadResult:
+    """What came, read by the file import's rules (its columns mapped, kept or dropped)."""
     workshops, kept_before = event.read(
         lambda view: ([s.name for s in queries.list_sessions(view.conn)],
                       kept_headings(view)))
-    result = read_registration_data(pulled.data, pulled.source, rows=pulled.rows,
-                                    preset=pulled.preset, workshops=workshops,
-                                    kept_before=kept_before)
+    return read_registration_data(pulled.data, pulled.source, rows=pulled.rows,
+                                  preset=pulled.preset, workshops=workshops,
+                                  kept_before=kept_before)
+
+
+def _read(event: EventFile, pulled: Pulled) -> ImportReport:
+    """What came, through the same import as a file: read, plan, write."""
+    result = _records(event, pulled)
     for attempt in range(3):
         plan = event.read(lambda view: plan_records(
             view, result.records, result.errors, source=pulled.source, preset=result.preset,
