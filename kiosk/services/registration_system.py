@@ -533,3 +533,45 @@ def start_link_if_connected(event_path: str) -> RegistrationLink | None:
     link = RegistrationLink(event_path)
     link.start()
     return link
+
+
+# -- for the console --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttentionLine:
+    """One item of *needs attention*, as the organisers' console lists it."""
+
+    who: str  # the person's name (the organisers' own view)
+    at: str
+    message: str
+
+
+def attention_lines(view: EventReader) -> list[AttentionLine]:
+    lines = []
+    for item in connector_state.attention(view.conn):
+        person = queries.get_attendee(view.conn, item.attendee_id) if item.attendee_id else None
+        who = person.display_name if person is not None else "someone no longer in the list"
+        lines.append(AttentionLine(who, item.at, item.message))
+    return lines
+
+
+def pull_now(event: EventFile) -> ImportReport:
+    """One pull, as the console's button asks for it; ConnectorProblem when it cannot."""
+    connector = open_connector(event)
+    if connector is None:
+        raise SourceRefused("Connect a registration system first.")
+    try:
+        return pull(event, connector)
+    finally:
+        connector.close()
+
+
+def push_now(event: EventFile) -> PushReport:
+    connector = open_connector(event)
+    if connector is None:
+        raise SourceRefused("Connect a registration system first.")
+    try:
+        return push(event, connector) if connector.system == "pretix" else PushReport()
+    finally:
+        connector.close()
