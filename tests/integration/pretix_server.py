@@ -132,6 +132,7 @@ def running_pretix(folder: Path, *, events: int = 6, bench_orders: int = 0
                    ) -> Iterator[PretixServer]:
     """A seeded pretix on loopback, stopped afterwards. Raises PretixMissing."""
     python = pretix_python()
+    folder.mkdir(parents=True, exist_ok=True)
     database = folder / "db.sqlite3"
     shutil.copy(migrated_database(), database)
     port = free_port()
