@@ -11,6 +11,9 @@ import httpx
 from kiosk.connectors.base import ConnectorProblem
 
 log = logging.getLogger("kiosk.connectors")
+# httpx logs every request's address at INFO: a published sheet's address is itself a secret
+# link, and a log must never hold one.
+logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger("httpx").level))
 
 TIMEOUT_S = 30.0
 
