@@ -142,8 +142,10 @@ def _state(args: argparse.Namespace) -> int:
     last = state.last_pull
     print(f"{state.system} at {state.where}")
     print(f"Last pull: {last.at if last else 'never'}"
-          + (f" — {last.brought.get('created', 0)} new, {last.brought.get('updated', 0)} "
-             f"changed, {last.brought.get('cancelled', 0)} cancelled" if last else ""))
+          + (f"; the last that brought anything ({last.brought_at}): "
+             f"{last.brought.get('created', 0)} new, {last.brought.get('updated', 0)} "
+             f"changed, {last.brought.get('cancelled', 0)} cancelled"
+             if last and last.brought_at else ""))
     if state.system == "pretix":
         print(f"Check-ins still to send: {state.pending_push}")
     for error in state.errors:

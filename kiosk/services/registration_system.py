@@ -83,6 +83,7 @@ class PushReport:
 class LastPull:
     at: str  # UTC, ISO
     brought: dict[str, Any] = field(default_factory=dict)  # the report's counts
+    brought_at: str = ""  # when the last pull that brought something ran
 
 
 @dataclass(frozen=True)
@@ -270,12 +271,15 @@ def pull(event: EventFile, connector: Connector) -> ImportReport:
                if key in ("read", "created", "updated", "unchanged", "cancelled",
                           "duplicates", "new_categories", "new_sessions")}
     brought["errors"] = len(report.errors)
-    last = json.dumps({"at": datetime.now(UTC).isoformat(timespec="seconds"),
-                       "brought": brought}, ensure_ascii=False)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
 
     def done(store: EventStore) -> None:
+        # A pull that brought nothing keeps what the last one that did brought, and when.
+        before = json.loads(store.setting(LAST_PULL) or "{}")
+        kept = {"brought": brought, "brought_at": now} if report.read or not before else \
+            {"brought": before.get("brought", {}), "brought_at": before.get("brought_at", "")}
         store.set_setting(WATERMARK, pulled.watermark)
-        store.set_setting(LAST_PULL, last)
+        store.set_setting(LAST_PULL, json.dumps({"at": now, **kept}, ensure_ascii=False))
         store.set_setting(PROBLEM, "")
     event.write(done, priority=Priority.NORMAL)
     log.info("pulled from %s: %d read, %d created, %d updated", connector.system, report.read,

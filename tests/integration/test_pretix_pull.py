@@ -68,6 +68,8 @@ def test_a_pull_brings_the_orders_in_with_the_import_s_rules(
     assert (again.read, again.created, again.updated) == (0, 0, 0)
     state = organiser.read(source.source_state)
     assert state.system == "pretix" and state.errors == [] and state.last_pull is not None
+    # what the last pull that brought anything brought, kept through the empty one
+    assert state.last_pull.brought["created"] == 8 and state.last_pull.brought_at
     connector.close()
 
 

@@ -170,10 +170,11 @@ class SourcePanel(QGroupBox):
             last = state.last_pull
             brought = last.brought if last else {}
             text = [f"Connected: {state.system} at {state.where}.",
-                    f"Last pull: {last.at if last else 'not yet'}"
-                    + (f" — brought {brought.get('created', 0)} new, "
-                       f"{brought.get('updated', 0)} changed, {brought.get('cancelled', 0)} "
-                       "cancelled." if last else ".")]
+                    f"Last pull: {last.at if last else 'not yet'}."
+                    + (f" The last that brought anything ({last.brought_at}): "
+                       f"{brought.get('created', 0)} new, {brought.get('updated', 0)} "
+                       f"changed, {brought.get('cancelled', 0)} cancelled."
+                       if last and last.brought_at else "")]
             if state.system == "pretix":
                 text.append(f"Check-ins still to send: {state.pending_push}.")
             text += [f"Problem: {error}" for error in state.errors]

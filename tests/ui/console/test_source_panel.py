@@ -36,4 +36,5 @@ def test_the_panel_says_what_the_token_lacks_then_connects_and_pulls(
     qtbot.waitUntil(lambda: "Last pull: 2" in panel.state_label.text(), timeout=10_000)
     assert "Connected: pretix at 127.0.0.1" in panel.state_label.text()
     assert "Check-ins still to send: 0." in panel.state_label.text()
+    assert "8 new, 0 changed, 1 cancelled" in panel.state_label.text()
     assert len(read(path, lambda s: queries.list_attendees(s.conn, status="all"))) == 8
