@@ -130,3 +130,11 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
 def forget(conn: sqlite3.Connection) -> None:
     """A new registration system: what was told to the old one means nothing to it."""
     conn.execute("DELETE FROM connector_pushes")
+
+
+def disconnect(conn: sqlite3.Connection) -> None:
+    """Forget the registration system: its link, its token and what was sent. After a wipe a
+    link left in place would pull everyone back in at its next round."""
+    conn.execute("DELETE FROM settings WHERE key LIKE 'source.%'")
+    conn.execute("DELETE FROM secrets WHERE key LIKE 'source.%'")
+    conn.execute("DELETE FROM connector_pushes")

@@ -45,3 +45,17 @@ def test_the_state_of_a_file_with_no_system_and_the_refusal_to_pull(tmp_path: Pa
     assert "No registration system is connected" in capsys.readouterr().err
     assert kiosk_main(["source", path, "--pretix", "https://pretix.example"]) == 2
     assert "needs --organizer, --event, --token-file, --list" in capsys.readouterr().err
+
+
+def test_a_wipe_disconnects_the_link_so_no_pull_brings_anyone_back(tmp_path: Path) -> None:
+    from kiosk.store.retention import wipe
+
+    store = create_event(tmp_path / "conference.db", NewEvent("Conference", "2026-12-08", ""))
+    config = source.SourceConfig("pretix", "https://pretix.example", "charity", "conf", 12)
+    with store.transaction():
+        source._keep_config(store, config, TOKEN)
+    wipe(store)
+    assert store.secret(source.TOKEN) is None
+    assert source.source_state(store).system == ""
+    store.close()
+    assert TOKEN.encode() not in (tmp_path / "conference.db").read_bytes()
