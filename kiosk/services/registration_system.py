@@ -332,17 +332,26 @@ def push(event: EventFile, connector: Connector) -> PushReport:
     listed for staff and never sent again; when the system cannot be asked, the rest stays
     pending and ConnectorProblem is raised (noted for the state)."""
     report = PushReport()
-    try:
-        while True:
-            items = event.read(lambda view: connector_state.to_push(view.conn, PUSH_BATCH))
-            if not items:
-                break
-            for item in items:
-                _push_one(event, connector, item, report)
-    except ConnectorProblem as problem:
-        _note_problem(event, str(problem))
-        report.pending = event.read(lambda view: connector_state.pending_count(view.conn))
-        raise PushInterrupted(str(problem), report, lasting=problem.lasting) from None
+    with _one_push_at_a_time:
+        try:
+            return _push_all(event, connector, report)
+        except ConnectorProblem as problem:
+            _note_problem(event, str(problem))
+            report.pending = event.read(lambda view: connector_state.pending_count(view.conn))
+            raise PushInterrupted(str(problem), report, lasting=problem.lasting) from None
+
+
+# The link and a person's "Send now" never send the same check-in side by side.
+_one_push_at_a_time = threading.Lock()
+
+
+def _push_all(event: EventFile, connector: Connector, report: PushReport) -> PushReport:
+    while True:
+        items = event.read(lambda view: connector_state.to_push(view.conn, PUSH_BATCH))
+        if not items:
+            break
+        for item in items:
+            _push_one(event, connector, item, report)
     report.pending = 0
     return report
 
