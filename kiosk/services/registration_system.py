@@ -465,7 +465,11 @@ class RegistrationLink:
         on its own door to the file)."""
         mine = event is None
         if event is None:
-            event = EventFile.open(self.event_path, threaded=True)
+            try:
+                event = EventFile.open(self.event_path, threaded=True)
+            except RuntimeError:  # held inline on another thread (a test, a script)
+                log.warning("the registration link could not take the event file's door")
+                return
         stop_listening = event.subscribe(self._on_written)
         wait = 0.0
         next_pull = 0.0
