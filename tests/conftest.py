@@ -33,3 +33,19 @@ def store(tmp_path: Path, wall: FakeWall) -> EventStore:
     event_store = EventStore.open(tmp_path / "event.db", wall, create=True)
     yield event_store
     event_store.close()
+
+
+@pytest.fixture(scope="session")
+def pretix(tmp_path_factory: pytest.TempPathFactory):
+    """A real pretix on loopback, seeded with several copies of the conference (each test
+    takes its own with ``take_event``) and one event with signed secrets. In CI a pretix
+    that cannot start fails the tests; elsewhere they are skipped with the reason."""
+    from tests.integration.pretix_server import PretixMissing, running_pretix
+
+    try:
+        server_context = running_pretix(tmp_path_factory.mktemp("pretix"), events=10)
+        server = server_context.__enter__()
+    except PretixMissing as missing:
+        need_real_part(f"pretix: {missing}")
+    yield server
+    server_context.__exit__(None, None, None)

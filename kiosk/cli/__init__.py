@@ -6,7 +6,15 @@ import argparse
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import after_event, badge_commands, desk_commands, event_commands, printing, sync
+from kiosk.cli import (
+    after_event,
+    badge_commands,
+    desk_commands,
+    event_commands,
+    printing,
+    source_commands,
+    sync,
+)
 from kiosk.cli.common import UserError, command
 from kiosk.cli.running import run_command
 
@@ -29,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "hub) in a temporary folder, and exit 0 if it does")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for commands in (event_commands, desk_commands, badge_commands, printing, sync,
-                     after_event):
+                     source_commands, after_event):
         commands.register(sub, command)
     p = command(sub, "bench", cmd_bench,
                 "Measure the performance budgets on this machine (takes a few minutes).",

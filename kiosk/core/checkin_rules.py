@@ -67,6 +67,9 @@ CODE_MESSAGES: dict[Outcome, str] = {
     "with Search.",
     Outcome.OTHER_EVENT: "This ticket is for a different event. Ask for their name and find "
     "them with Search.",
+    # A code the registration system withdrew (re-issued, cancelled or blocked in pretix).
+    Outcome.REVOKED: "This ticket code was withdrawn by the registration system (replaced, "
+    "cancelled or blocked). Ask for their name and find them with Search.",
 }
 
 

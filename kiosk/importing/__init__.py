@@ -1,7 +1,7 @@
 """Registration files (CSV, XLSX) from ticketing and form systems into attendee records."""
 
 from kiosk.importing.presets import preset_names
-from kiosk.importing.reader import read_registrations
+from kiosk.importing.reader import read_registration_data, read_registrations
 from kiosk.importing.records import ImportRefused, ReadResult, RowError, SourceRecord
 
 __all__ = [
@@ -10,5 +10,6 @@ __all__ = [
     "RowError",
     "SourceRecord",
     "preset_names",
+    "read_registration_data",
     "read_registrations",
 ]

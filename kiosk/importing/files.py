@@ -26,7 +26,14 @@ _SAVE_AS = "Open it in Excel or LibreOffice, save it as .xlsx or CSV, and import
 def read_table(path: Path, sheet: str | None, rank: SheetRanker) -> Table:
     """The rows of a CSV file or of the attendees' sheet of an .xlsx workbook."""
     source = f"“{path.name}”"
-    data = _read_bytes(path, source)
+    return table_from_bytes(_read_bytes(path, source), source, sheet, rank)
+
+
+def table_from_bytes(data: bytes, source: str, sheet: str | None, rank: SheetRanker) -> Table:
+    """The rows of a CSV or .xlsx file already read (a published sheet fetched over HTTPS);
+    ``source`` names it in messages."""
+    if not data.strip():
+        raise ImportRefused(f"{source} is empty. Check that the sheet is still published.")
     if data.startswith(b"PK\x03\x04"):
         return _read_zip(data, sheet, rank, source)
     _refuse_binary(data, source)

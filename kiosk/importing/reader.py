@@ -7,13 +7,14 @@ from pathlib import Path
 
 from kiosk.core.bulk_work import collector_paused
 from kiosk.importing import fields as f
-from kiosk.importing.files import read_table
+from kiosk.importing.files import read_table, table_from_bytes
 from kiosk.importing.headers import display_headers, find_header_row, header_key
 from kiosk.importing.mapping import ColumnPlan, plan_columns
 from kiosk.importing.presets import PRESETS_BY_NAME, Preset, detect_preset, heading_score
 from kiosk.importing.records import ImportRefused, ReadResult
 from kiosk.importing.rows import RowReader
 from kiosk.importing.sessions import known_choices
+from kiosk.importing.table import Table
 from kiosk.importing.values import tidy
 
 _ATTENDEE_SHEET_WORDS = (
@@ -69,6 +70,42 @@ def _read(
 ) -> ReadResult:
     table = read_table(path, sheet, _rank_sheet)
     source = f"“{path.name}”" + (f" (sheet “{table.sheet}”)" if table.sheet else "")
+    return _read_table(table, source, chosen, mapping, workshops, kept_before)
+
+
+def read_registration_data(
+    data: bytes | None,
+    name: str,
+    *,
+    rows: Sequence[Sequence[str]] = (),
+    preset: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    workshops: Iterable[str] = (),
+    kept_before: Iterable[str] = (),
+) -> ReadResult:
+    """Read registrations that did not come from a file on this computer, by the same rules
+    as ``read_registrations``: the bytes of a CSV or .xlsx file (a published sheet), or
+    ``rows`` of text cells whose first row holds the headings (a registration system's API,
+    laid out as its own export). ``name`` names the source in messages."""
+    chosen = _preset_named(preset)
+    source = f"“{name}”"
+    with collector_paused():
+        if data is not None:
+            table = table_from_bytes(data, source, None, _rank_sheet)
+        else:
+            table = Table(rows=[(number, list(cells)) for number, cells
+                                in enumerate(rows, start=1) if any(cells)])
+        return _read_table(table, source, chosen, mapping, workshops, kept_before)
+
+
+def _read_table(
+    table: Table,
+    source: str,
+    chosen: Preset | None,
+    mapping: Mapping[str, str] | None,
+    workshops: Iterable[str],
+    kept_before: Iterable[str],
+) -> ReadResult:
     if not table.rows:
         raise ImportRefused(
             f"{source} has no rows in it. Export the attendee list again and check that "

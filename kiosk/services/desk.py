@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from kiosk.core import changes, tickets
+from kiosk.core import changes, pretix_codes, tickets
 from kiosk.core.checkin_rules import (
     CODE_MESSAGES,
     HEADLINES,
@@ -36,7 +36,7 @@ from kiosk.core.scanner_input import iter_readings
 from kiosk.core.text import clean, name_key, words
 from kiosk.core.tickets import TicketVerdict
 from kiosk.services.attendee_admin import category_named, default_category, edit_attendee
-from kiosk.store import checkins, queries, self_checkin
+from kiosk.store import checkins, external_codes, queries, self_checkin
 from kiosk.store.event_store import EventReader, EventStore
 from kiosk.store.search import TypoIndex
 
@@ -84,6 +84,11 @@ class _CodeMatch:
     attendee_id: str | None
     serial: int | None
     outcome: Outcome | None  # set when the code itself decides (unknown, forged, other event)
+
+
+# A code that is a genuine ticket (signed by the registration system) for someone this desk
+# does not hold yet: the scan says so rather than "not a ticket".
+GENUINE_NOT_HERE = ""
 
 
 class DeskError(Refusal):
@@ -176,9 +181,20 @@ class Desk:
                 if found:
                     return _CodeMatch(found, None, None)
                 continue
+            if external_codes.withdrawn(conn, reading):
+                failure = failure or Outcome.REVOKED
+                continue
             found = checkins.attendee_by_barcode(conn, reading)
             if found:
                 return _CodeMatch(found, None, None)
+            keys = external_codes.pretix_keys(conn) if pretix_codes.looks_signed(reading) \
+                else []
+            if keys:
+                signed = pretix_codes.read_signed_secret(reading, keys)
+                if signed.verdict is pretix_codes.SecretVerdict.VALID:
+                    # Genuine, but this person has not reached this desk yet (a late order).
+                    return _CodeMatch(GENUINE_NOT_HERE, None, None)
+                failure = failure or Outcome.FORGED
         return _CodeMatch(None, None, failure or Outcome.UNKNOWN)
 
     def scan(self, raw: str) -> ScanResult:

@@ -225,9 +225,12 @@ def plan_records(
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
     warnings: Iterable[str] = (),
+    incremental: bool = False,
 ) -> ImportPlan:
     """Match the file's rows with the event's registrations and work out what changes.
-    ``columns`` (heading -> field) says what becomes of each column, for the report."""
+    ``columns`` (heading -> field) says what becomes of each column, for the report.
+    ``incremental``: the records are only those changed since the last pull from a
+    registration system (kiosk.connectors), so nobody is "missing" for being left out."""
     with collector_paused():
         report = ImportReport(preset=preset, sheet=sheet, dry_run=True, errors=list(errors),
                               warnings=list(warnings))
@@ -276,8 +279,8 @@ def plan_records(
             else:
                 report.unchanged += 1
         file_keys = set(keys)
-        report.missing_ids = sorted(aid for key, (aid, _) in existing.items()
-                                    if key not in file_keys)
+        report.missing_ids = [] if incremental else sorted(
+            aid for key, (aid, _) in existing.items() if key not in file_keys)
         report.missing = len(report.missing_ids)
         report.duplicate_rows = _duplicate_groups(records)
         report.duplicates = sum(len(rows) - 1 for rows in report.duplicate_rows)

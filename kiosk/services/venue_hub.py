@@ -167,6 +167,7 @@ class VenueHub:
         self._lock = threading.Lock()  # one exchange at a time
         self._life = threading.Lock()  # one start or stop at a time, each start to finish
         self._devices: Any = None  # the hub's registry as this file last took it
+        self.registration_link: Any = None  # pulls and pushes while the hub runs
 
     @property
     def running(self) -> bool:
@@ -223,6 +224,11 @@ class VenueHub:
             self._exchanger = threading.Thread(target=self._exchange_until_stopped,
                                                name="kiosk-hub-exchange", daemon=True)
             self._exchanger.start()
+            # The registration system's link runs beside the hub on the organisers' laptop:
+            # late registrations out to the desks, their check-ins back.
+            from kiosk.services.registration_system import start_link_if_connected
+
+            self.registration_link = start_link_if_connected(self.event_path)
             log.info("hub started here on port %d", port)
             return self.started
 
@@ -233,6 +239,9 @@ class VenueHub:
         """
         with self._life:
             server, exchanger, hub = self._server, self._exchanger, self.hub
+            if self.registration_link is not None:
+                self.registration_link.stop()
+                self.registration_link = None
             if server is not None:
                 server.__exit__(None, None, None)
             self._stop.set()

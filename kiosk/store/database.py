@@ -11,6 +11,7 @@ from kiosk.store.faults import EventFileError, EventFileFault, Fault, described,
 
 __all__ = ["BUSY_TIMEOUT_MS", "DatabaseFault", "EventFileError", "EventFileFault", "Fault",
            "connect", "connect_reader"]
+from kiosk.store.connector_schema import connector_migrations
 from kiosk.store.outputs import make_private, new_private_file
 from kiosk.store.retention_schema import retention_migrations
 from kiosk.store.schema import migrations
@@ -63,6 +64,7 @@ def connect(path: str | Path, create: bool = False) -> Database:
         migrations.apply(db)
         sync_migrations.apply(db)
         retention_migrations.apply(db)
+        connector_migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise _as_fault(exc, Path(target)) from exc
     return db

@@ -587,6 +587,7 @@ class EventStore(EventReader):
             copy.execute("DELETE FROM settings")
             copy.execute("DELETE FROM print_jobs")
             copy.execute("DELETE FROM kept_columns")  # the organisers' own, never a desk's
+            copy.execute("DELETE FROM connector_pushes")  # desks never talk to pretix
             for table in ("sync_hub", "sync_cursor", "sync_devices", "sync_incarnations",
                           "sync_held", "sync_refused", "sync_left_out"):
                 copy.execute(f"DELETE FROM {table}")

@@ -10,7 +10,7 @@ from typing import Any
 
 from kiosk.core.changes import KINDS, ChangeKind, Wipe
 from kiosk.core.refusal import Refusal
-from kiosk.store import kept_columns
+from kiosk.store import connector_state, kept_columns
 from kiosk.store.attendance import EventFigures, event_figures
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention_schema import ensure_retention_tables
@@ -164,6 +164,7 @@ def wipe(store: EventStore) -> PersonalDataCounts:
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
         store.set_setting(_WIPE_UNDER_WAY, removed.to_json())
+        connector_state.disconnect(conn)  # else its next pull would bring everyone back
         _recreate_search_index(conn)
         log_action(conn, "wipe", f"removed {before.attendees} people, {before.checkins} "
                                  f"check-ins, {before.changes} logged changes")
@@ -202,6 +203,7 @@ def anonymise(store: EventStore) -> PersonalDataCounts:
         kept_columns.remove_all(conn)
         conn.execute("UPDATE print_jobs SET operator = '', last_error = ''")
         conn.execute("DELETE FROM settings WHERE key = 'desk.operator'")
+        connector_state.disconnect(conn)
         conn.execute("DELETE FROM attendees")
         _recreate_search_index(conn)
         store.rebuild()

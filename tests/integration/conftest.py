@@ -16,3 +16,4 @@ def hub(tmp_path: Path, event: Event):
     with running_hub(log, event) as server:
         yield server
     log.close()
+

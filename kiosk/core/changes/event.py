@@ -27,6 +27,20 @@ def _public_key(value: Any, what: str) -> None:
         raise Bad(f"{what} must be 64 hexadecimal characters")
 
 
+def _public_keys(value: Any, what: str) -> None:
+    if not isinstance(value, list):
+        raise Bad(f"{what} must be a list")
+    for item in value:
+        _public_key(item, f"an item of {what}")
+
+
+def _codes(value: Any, what: str) -> None:
+    if not isinstance(value, list) or len(value) > MAX_WITHDRAWN_CODES:
+        raise Bad(f"{what} must be a list of at most {MAX_WITHDRAWN_CODES:,} codes")
+    for item in value:
+        text(item, f"an item of {what}", MAX_CODE)
+
+
 def _colours(value: Any, what: str) -> None:
     if not isinstance(value, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
@@ -53,6 +67,10 @@ def _logo(value: Any, what: str) -> None:
         text(value["data"], "the logo's data", MAX_LOGO_CHARS)
 
 
+# Codes withdrawn by the registration system, as one list each (a list travels whole).
+MAX_WITHDRAWN_CODES = 50_000
+MAX_CODE = 1_000  # a pretix signed secret is some 110 characters
+
 FIELDS: dict[str, Rule] = {
     **{name: text for name in ("name", "date", "venue", "starts", "ends", "event_tag")},
     "public_key": _public_key,
@@ -65,6 +83,12 @@ FIELDS: dict[str, Rule] = {
     "discreet_categories": texts,
     "ticket_types": _names_to_texts,
     "logo": _logo,
+    # From the registration system (kiosk.connectors): pretix's keys for its signed ticket
+    # secrets (hex, checked offline at every desk), and the codes it has revoked (re-issued,
+    # cancelled) or blocked, which no desk may admit.
+    "pretix_keys": _public_keys,
+    "revoked_codes": _codes,
+    "blocked_codes": _codes,
 }
 
 UPDATE = KindSpec(

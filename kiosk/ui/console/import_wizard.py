@@ -26,6 +26,7 @@ from kiosk.services import import_preview
 from kiosk.services.event_access import EventFile
 from kiosk.services.registration_import import DamagedName, ImportReport
 from kiosk.ui.console.attendee_model import NAME_TO_CHECK
+from kiosk.ui.console.source_panel import SourcePanel
 from kiosk.ui.ops import EventOps
 
 _PREVIEW_COLUMNS = (("row", "Row"), ("first_name", "First name"), ("last_name", "Last name"),
@@ -175,6 +176,9 @@ class ImportWizard(QWidget):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.choose_button)
+        # Or keep in step with where registrations live, instead of importing files again.
+        self.source_panel = SourcePanel(self.ops.event_file)
+        layout.addWidget(self.source_panel)
         layout.addStretch(1)
         return page
 
@@ -435,4 +439,5 @@ class ImportWizard(QWidget):
         self.failed.emit(message)
 
     def shutdown(self) -> None:
+        self.source_panel.shutdown()
         self.ops.shutdown()

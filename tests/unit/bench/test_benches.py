@@ -14,6 +14,7 @@ from kiosk.bench import BENCHES, Figure, run_benches
 from kiosk.bench import printing as printing_bench
 from kiosk.bench.badges import measure_one_badge, measure_sheet_batch
 from kiosk.printing import PDF_FOLDER
+from tests.conftest import need_real_part
 
 TINY = 300
 
@@ -45,6 +46,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
                 ("attendee table: sort -> rows painted, p50", "ms"),
                 ("attendee table: scroll jump -> page painted, p99", "ms"),
                 ("attendee table: longest the UI thread was busy", "ms")],
+    "connectors": [("pretix pull of 300 orders", "/s"), ("pretix push of 150 check-ins", "/s")],
 }
 
 # The budgets of DESIGN.md's table each bench must carry.
@@ -72,6 +74,13 @@ def test_each_bench_runs_small_and_reports_its_figures(
     monkeypatch.setattr(printing_bench, "spooler_printer", lambda: PDF_FOLDER)
     monkeypatch.delenv("KIOSK_BENCH_POSTGRES", raising=False)
     monkeypatch.setenv("KIOSK_SILENT", "1")
+    if name == "connectors":
+        from tests.integration.pretix_server import PretixMissing, pretix_python
+
+        try:
+            pretix_python()
+        except PretixMissing as missing:
+            need_real_part(f"pretix: {missing}")
     figures = run_benches(tmp_path, TINY, only=[name])
     assert [(f.name, f.unit) for f in figures] == EXPECTED[name]
     for figure in figures:
