@@ -138,14 +138,18 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
         window = DeskWindow(desk)
         ready = window.ready
         desk.open()
-    window.show()
-    if not args.screenshot and not args.exit_when_ready:
-        if args.mode == "self":
-            window.showFullScreen()  # attendee-facing: nothing but the instruction
-        else:
-            # A desk with a supervisor PIN is locked: full screen, leaving needs the PIN.
-            ready.connect(lambda: window.lock_full_screen() if getattr(window, "locked", False)
-                          else None)
+    if args.screenshot or args.exit_when_ready:
+        # A picture of the whole screen's worth, whatever the window manager would do.
+        screen = app.primaryScreen()
+        window.setGeometry(screen.availableGeometry() if screen is not None else window.geometry())
+        window.show()
+    elif args.mode == "self":
+        window.showFullScreen()  # attendee-facing: nothing but the instruction
+    elif hasattr(window, "show_for_mode"):
+        # Maximised; full screen at a workshop door, and once a supervisor PIN locks it.
+        window.show_for_mode()
+    else:
+        window.showMaximized()
     if args.exit_when_ready:  # for `kiosk bench`: start-up time to ready-to-scan
 
         def report() -> None:

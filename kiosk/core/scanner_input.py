@@ -117,10 +117,15 @@ def _with_composed_letters(table: dict[str, str], dead_keys: tuple[str, ...]) ->
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_TRANSLATIONS: dict[str, dict[int, str]] = {
+    name: _with_composed_letters(table, DEAD_KEYS[name]) for name, table in LAYOUTS_TO_US.items()}
 # Translation tables to try, in order: the layout as it is, then each other layout undone.
-_LAYOUTS_UNDONE: tuple[dict[int, str], ...] = (
-    {}, *(_with_composed_letters(table, DEAD_KEYS[name])
-          for name, table in LAYOUTS_TO_US.items()))
+_LAYOUTS_UNDONE: tuple[dict[int, str], ...] = ({}, *_TRANSLATIONS.values())
+
+
+def layout_undone(text: str, layout: str) -> str:
+    """``text`` as a US-configured scanner meant it, typed on ``layout`` (a LAYOUTS_TO_US key)."""
+    return text.translate(_TRANSLATIONS[layout])
 
 # "]" + symbology letter + modifier digit, e.g. "]Q1" QR, "]C0" Code 128, "]E0" EAN-13.
 _AIM_IDENTIFIER = re.compile(r"\][A-Za-z][0-9]")
@@ -128,7 +133,7 @@ _AIM_IDENTIFIER = re.compile(r"\][A-Za-z][0-9]")
 
 def normalise_scan(raw: str) -> str:
     """What a scanner typed as one of our codes: trimmed, AIM prefix removed, upper case."""
-    return _without_aim_identifier(_trimmed(raw)).upper()
+    return without_aim_identifier(_trimmed(raw)).upper()
 
 
 def candidate_readings(raw: str) -> list[str]:
@@ -140,15 +145,15 @@ def iter_readings(raw: str) -> Iterator[str]:
     """The same readings, made one at a time: the first usually decides the scan."""
     # An AIM prefix that came through as such was typed on a layout that keeps "]": it goes
     # before any layout is undone (a French layout would make "]Q1" into "]A!").
-    typed = _without_aim_identifier(_trimmed(raw))
+    typed = without_aim_identifier(_trimmed(raw))
     seen: set[str] = set()
     for layout in _LAYOUTS_UNDONE:
-        as_typed = _without_aim_identifier(typed.translate(layout) if layout else typed)
+        as_typed = without_aim_identifier(typed.translate(layout) if layout else typed)
         for reading in (as_typed, as_typed.upper()):
             if reading and reading not in seen:
                 seen.add(reading)
                 yield reading
-        caps_lock_undone = _without_aim_identifier(_swap_case(typed).translate(layout))
+        caps_lock_undone = without_aim_identifier(swap_case(typed).translate(layout))
         if caps_lock_undone and caps_lock_undone not in seen:
             seen.add(caps_lock_undone)
             yield caps_lock_undone
@@ -169,11 +174,13 @@ def _is_padding(character: str) -> bool:
     return character.isspace() or unicodedata.category(character) in ("Cc", "Cf")
 
 
-def _without_aim_identifier(text: str) -> str:
+def without_aim_identifier(text: str) -> str:
+    """``text`` without an AIM symbology identifier in front ("]Q1")."""
     return text[3:] if _AIM_IDENTIFIER.match(text) else text
 
 
-def _swap_case(text: str) -> str:
+def swap_case(text: str) -> str:
+    """Every letter's case inverted, as Caps Lock does, one character for one."""
     # str.swapcase would turn "ß" into "SS"; Caps Lock changes one key into one character.
     return "".join(
         swapped if len(swapped := character.swapcase()) == 1 else character for character in text

@@ -224,9 +224,13 @@ class ScannerFilter(QObject):
             assert isinstance(event, QInputMethodEvent)
             return self._on_input_method(event)
         assert isinstance(event, QKeyEvent)
+        # A key its widget ignores goes on to the widget's parents, and is seen here again:
+        # presses and releases are counted once, where they first arrive.
+        counted = bool(event.nativeScanCode()) and watched is (QApplication.focusWidget()
+                                                               or watched.window())
         if kind == QEvent.Type.KeyRelease:
-            return self._on_key_release(watched, event)
-        if event.nativeScanCode():
+            return self._on_key_release(watched, event, counted)
+        if counted:
             self._down[event.nativeScanCode()] += 1
         return self._on_key_press(watched, event)
 
@@ -238,6 +242,11 @@ class ScannerFilter(QObject):
         # again. Only keys that were let through go on like that, and the decoder lets
         # such a repeat through as well without changing its mind, so that is harmless.
         text = event.text()
+        dead_key = _DEAD_KEYS.get(key)
+        if dead_key:
+            # A dead key the input method let through (after another dead key it could
+            # not combine with): one key press, written as its mark.
+            text = DEAD_KEY_MARKS[dead_key][0]
         t = self._key_times.time_of(event)
         newly_held = None
         terminator = _terminator_name(event)
@@ -264,11 +273,11 @@ class ScannerFilter(QObject):
         return (bool(self._held) and self._held[-1].text == text and last is not None
                 and t - last <= self._decoder.thresholds.typical_gap_ms)
 
-    def _on_key_release(self, receiver: QWidget, event: QKeyEvent) -> bool:
+    def _on_key_release(self, receiver: QWidget, event: QKeyEvent, counted: bool) -> bool:
         scan_code = event.nativeScanCode()
-        if scan_code and not self._down[scan_code]:
+        if counted and not self._down[scan_code]:
             self._on_key_taken_by_input_method(receiver, event)
-        elif scan_code:
+        elif counted:
             self._down[scan_code] -= 1
         if self._swallowed_keys[event.key()]:
             self._swallowed_keys[event.key()] -= 1
