@@ -217,13 +217,16 @@ class DeskWindow(QMainWindow):
         """Maximised at a staffed desk; full screen at a workshop door (and, once it is
         locked by a PIN, anywhere): the window fits whatever screen it is on."""
         self.showMaximized()
+        if self.opened is not None:
+            self._show_as_opened()
+        else:
+            self.ready.connect(self._show_as_opened)
 
-        def when_open() -> None:
-            if self.locked:
-                self.lock_full_screen()
-            elif self.opened is not None and self.opened.settings["mode"] == "door":
-                self.showFullScreen()
-        self.ready.connect(when_open)
+    def _show_as_opened(self) -> None:
+        if self.locked:
+            self.lock_full_screen()
+        elif self.opened is not None and self.opened.settings["mode"] == "door":
+            self.showFullScreen()
 
     def on_checkpoint_moved(self, checkpoint: str, notice: str) -> None:
         """This desk's checkpoint was removed by the organisers: say where it checks in now."""
@@ -498,7 +501,7 @@ class DeskWindow(QMainWindow):
             self.organise_window.installEventFilter(self)
         # Organisers type fast in the console: no scans while it is in front.
         self.scanner.set_enabled(False)
-        self.organise_window.show()
+        self.organise_window.showMaximized()
         self.organise_window.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

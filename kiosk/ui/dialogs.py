@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.core.models import DEFAULT_CATEGORIES, Attendee, same_category_key
 from kiosk.services.desk_session import looks_like_a_ticket_code
+from kiosk.ui.fitting import FittedLabel
 from kiosk.ui.theme import scaled_font
 
 # A form's text is the desk's body size, not the system's small dialog text.
@@ -42,10 +42,11 @@ def _field(name: str, text: str = "") -> QLineEdit:
     return field
 
 
-def _wrapped(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setFont(scaled_font(FORM_POINTS))
+def _wrapped(text: str, name: str = "") -> FittedLabel:
+    # Wraps, and breaks or shortens a word too long for the form (a very long name)
+    # rather than widening the form past the screen.
+    label = FittedLabel(name, FORM_POINTS, min_points=FORM_POINTS - 2, max_lines=10)
+    label.setText(text)
     return label
 
 
@@ -58,8 +59,7 @@ class _Form(QDialog):
         self.setMaximumWidth(FORM_MAX_WIDTH)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.error = _wrapped("")
-        self.error.setAccessibleName("Problem")
+        self.error = _wrapped("", "Problem")
         self.error.setStyleSheet("color: #b3261e;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -68,7 +68,7 @@ class _Form(QDialog):
         for button in self.buttons.buttons():
             button.setMinimumHeight(44)
         layout = QVBoxLayout(self)
-        self.intro = _wrapped(intro)
+        self.intro = _wrapped(intro, "About this form")
         self.intro.setVisible(bool(intro))
         layout.addWidget(self.intro)
         layout.addLayout(self.form)

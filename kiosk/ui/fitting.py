@@ -14,7 +14,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QTextLayout, QTextOption
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from kiosk.ui.theme import scaled_font
 
@@ -202,3 +210,35 @@ class ElidedButton(QPushButton):
         if shown != super().text():
             super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+def screen_room(widget: QWidget) -> QSize:
+    """The room the screen ``widget`` is on gives windows (its available geometry)."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1280, 720)
+
+
+class FittingScrollArea(QScrollArea):
+    """A form's body that asks for all the room its content wants, up to what the screen
+    has (less ``margin`` for the window's frame and its buttons), and scrolls beyond that."""
+
+    def __init__(self, content: QWidget, margin: int = 200, parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self._margin = margin
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def sizeHint(self) -> QSize:
+        content = self.widget().sizeHint() if self.widget() is not None else QSize(0, 0)
+        room = screen_room(self)
+        return QSize(min(content.width() + self.verticalScrollBar().sizeHint().width(),
+                         room.width() - 80),
+                     min(content.height() + 2, room.height() - self._margin))
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget().minimumSizeHint() if self.widget() is not None else QSize(0, 0)
+        return QSize(content.width() + self.verticalScrollBar().sizeHint().width(),
+                     min(content.height(), 120))

@@ -32,6 +32,7 @@ from kiosk.scanning.wedge import ScanTiming
 from kiosk.services.desk_session import SELF_MODE_NEEDS_PIN
 from kiosk.services.desk_settings import OPTIONS
 from kiosk.ui.dialogs import FORM_POINTS, SCANNED_WHILE_OPEN, _field, _Form, _wrapped
+from kiosk.ui.fitting import FittingScrollArea
 from kiosk.ui.theme import scaled_font
 
 if TYPE_CHECKING:
@@ -45,11 +46,7 @@ _STATES = {"ready": "ready", "printing": "printing", "paused": "paused",
 
 def _scrolled(page: QWidget) -> QScrollArea:
     """A tab's page that scrolls rather than make the dialog taller than a small screen."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(page)
-    return area
+    return FittingScrollArea(page, margin=260)
 
 
 def _combo(name: str) -> QComboBox:
@@ -144,8 +141,7 @@ class SettingsDialog(_Form):
         self.test_button.clicked.connect(lambda: self.test_print_requested.emit(
             self.printer.currentData() or "", self.layout_choice.currentData() or ""))
         self.test_result = _wrapped("A test page shows the layout's edges and a QR code: "
-                                    "check both on the printed page.")
-        self.test_result.setAccessibleName("Test page")
+                                    "check both on the printed page.", "Test page")
         self.printer_note = _wrapped("")
         form.addRow("Printer", self.printer)
         form.addRow("", self.printer_note)
@@ -253,13 +249,10 @@ class ScannerTestPage(QWidget):
         self.code.setAccessibleDescription(TEST_CODE)
         self.code.setPixmap(_qr_pixmap(TEST_CODE, 4))
         self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.received = _wrapped("Nothing scanned yet.")
-        self.received.setAccessibleName("What the scanner sent")
+        self.received = _wrapped("Nothing scanned yet.", "What the scanner sent")
         self.received.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.facts = _wrapped("")
-        self.facts.setAccessibleName("How it sends")
-        self.advice = _wrapped("")
-        self.advice.setAccessibleName("What to change")
+        self.facts = _wrapped("", "How it sends")
+        self.advice = _wrapped("", "What to change")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.code)
