@@ -39,6 +39,7 @@ BENCHES: dict[str, Bench] = {
     "printing": _lazy("printing", "bench_printing"),
     "sync": _lazy("sync", "bench_sync"),
     "console": _lazy("console", "bench_console"),
+    "camera": _lazy("camera", "bench_camera"),
 }
 
 
