@@ -172,6 +172,7 @@ class SelfCheckInWindow(QMainWindow):
         desk.opened.connect(self._on_session)
         desk.open_failed.connect(self._on_open_failed)
         desk.bridge.fault.connect(self.on_fault)
+        self._dialog: PinDialog | None = None  # the staff PIN, while it is asked for
         self.scanner = scanner or ScannerFilter(self)
         self.scanner.scanned.connect(self._on_scanned)
         app = QCoreApplication.instance()
@@ -268,8 +269,13 @@ class SelfCheckInWindow(QMainWindow):
         self._reset.start(60_000)  # walked away half-way: back to the start
 
     def _on_scanned(self, code: str) -> None:
-        if self.pages.currentIndex() != 1:  # not while they type their name
-            self.scan(code)
+        """A ticket scanned on any page checks its holder in (on the find-me page too:
+        they found their ticket); while staff type the PIN, it is refused, untyped."""
+        dialog = self._dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.take_scan(code)
+            return
+        self.scan(code)
 
     def _on_scan_typed(self) -> None:
         code = self.scan_input.text()
@@ -341,6 +347,7 @@ class SelfCheckInWindow(QMainWindow):
 
     def on_staff_requested(self) -> None:
         dialog = PinDialog(self.tr("Staff only: the supervisor PIN leaves self check-in."), self)
+        self._dialog = dialog
 
         def then(ok: bool) -> None:
             if ok:

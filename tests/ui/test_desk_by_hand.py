@@ -345,3 +345,63 @@ def test_a_click_in_the_list_does_not_move_the_focus_from_the_search_box(
     assert window.search.results.currentRow() == 0
     centre = window.search.results.visualItemRect(window.search.results.item(0)).center()
     assert isinstance(centre, QPoint)
+
+
+def test_a_ticket_read_again_after_a_second_is_already_just_now_in_amber(
+        qtbot, desks, unlocked) -> None:
+    # Found on main: read again 2.4 s later at the same desk it was a green "repeat".
+    import time as clock
+
+    from kiosk.core.checkin_rules import Tone
+    from kiosk.services.ticket_issuing import ticket_code
+
+    person = unlocked["people"][5]
+    store = EventStore.open(unlocked["path"])
+    code = ticket_code(store, person)
+    store.close()
+    window = desks.open(unlocked["path"])
+    now = [clock.time_ns() // 1_000_000]
+    window.desk.session.event.write(lambda store: setattr(store, "wall", lambda: now[0]))
+    with qtbot.wait_signal(window.result_shown, timeout=10_000):
+        window.on_scanned(code)
+    now[0] += 400  # the scanner fired twice
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as twice:
+        window.on_scanned(code)
+    assert twice.args[0].outcome is Outcome.REPEAT
+    now[0] += 2_000
+    with qtbot.wait_signal(window.result_shown, timeout=10_000) as again:
+        window.on_scanned(code)
+    assert again.args[0].outcome is Outcome.ALREADY and again.args[0].tone is Tone.AMBER
+    assert window.result.headline.text() == "Already checked in"
+    assert "just now at this desk" in window.result.message.text()
+    assert checkins_of(window, person.id) == 1
+
+
+def test_self_check_in_takes_a_scan_on_the_find_page_and_refuses_one_during_the_pin(
+        qtbot, event_file) -> None:
+    from kiosk.ui.desk_handle import DeskHandle
+    from kiosk.ui.dialogs import PinDialog
+    from kiosk.ui.self_checkin import SelfCheckInWindow
+    from tests.ui.conftest import dispose
+
+    client = DeskHandle(str(event_file["path"]), mode="self")
+    window = SelfCheckInWindow(client)
+    try:
+        with qtbot.wait_signal(window.ready, timeout=10_000):
+            client.open()
+        window.show()
+        window.show_find_page()
+        person = event_file["active"][0]
+        with qtbot.wait_signal(window.result_shown, timeout=10_000) as answered:
+            window.scanner.scanned.emit(event_file["codes"][person.id])
+        assert answered.args[0].outcome is Outcome.OK  # they found their ticket after all
+        window.on_staff_requested()
+        dialog = window.findChildren(PinDialog)[-1]
+        other = event_file["active"][1]
+        with qtbot.assert_not_emitted(window.result_shown, wait=300):
+            window.scanner.scanned.emit(event_file["codes"][other.id])
+        assert "A ticket was scanned" in dialog.error.text()
+        assert dialog.pin.text() == ""
+        dialog.reject()
+    finally:
+        dispose(window)

@@ -191,3 +191,28 @@ def test_ctrl_z_in_the_search_box_undoes_the_last_check_in(qtbot, desks, event_f
     assert checkins_of(window, person.id) == 0
     qtbot.wait_until(lambda: window.counts_label.text().startswith("0 of"), timeout=10_000)
     assert window.search.box.text() == "ann"
+
+
+def test_the_scanner_page_names_the_layout_and_the_suffix(qtbot, desks, tmp_path,
+                                                          display) -> None:
+    from kiosk.scanning.scanner_check import TEST_CODE
+    from kiosk.services.demo import create_demo_event
+    from kiosk.ui.settings_dialog import SettingsDialog
+
+    path = tmp_path / "unlocked.db"
+    store, _ = create_demo_event(path, attendees=12, seed=2)
+    store.close()
+    window = desks.open(path)
+    window.on_settings_requested()
+    dialog = window.findChildren(SettingsDialog)[-1]
+    dialog.tabs.setCurrentIndex(2)
+    qtbot.waitExposed(dialog)
+    with keyboard_layout(display, "gb"):
+        qtbot.wait(300)
+        sender = send_in_background(display, scanner_presses(TEST_CODE + "\r" + LF_AS_ENTER, 5))
+        page = dialog.scanner_page
+        qtbot.wait_until(lambda: "Enter + Enter" in page.facts.text(), timeout=15_000)
+        sender.join()
+    assert "UK layout" in page.facts.text()
+    assert "keyboard country to UK" in page.advice.text()
+    assert all_checkins(window) == 0
