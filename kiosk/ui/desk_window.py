@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.checkin_rules import Tone
-from kiosk.core.models import Attendee
+from kiosk.core.checkin_rules import CheckinFacts, Tone, decide
+from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Checkpoint, Status
 from kiosk.services.desk import ScanResult, UndoResult
 from kiosk.services.desk_session import (
     DeskAnswer,
@@ -141,6 +141,8 @@ class DeskWindow(QMainWindow):
         side.addWidget(self.search, 1)
         body.addLayout(side, RESULT_STRETCH[False][1])
         page = QWidget()
+        page.setObjectName("desk")
+        page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(page)
         layout.addLayout(header)
         layout.addLayout(body, 1)
@@ -246,8 +248,11 @@ class DeskWindow(QMainWindow):
 
     def apply_theme(self, theme: Theme) -> None:
         self.result.set_theme(theme)
-        self.setStyleSheet(f"QMainWindow {{ background: {theme.window}; }}"
-                           f"QLabel {{ color: {theme.text}; }}")
+        # On the window's own page only: a style sheet on the window would reach its forms
+        # too, putting their text back to the system's size (and high-contrast white text
+        # on their light background).
+        self.centralWidget().setStyleSheet(f"QWidget#desk {{ background: {theme.window}; }}"
+                                           f"QLabel {{ color: {theme.text}; }}")
 
     # -- scanning and checking in -------------------------------------------------------
 
@@ -296,8 +301,31 @@ class DeskWindow(QMainWindow):
         self._do(lambda s: s.check_pin(pin), then, lane="look")
 
     def show_sample(self, state: str) -> None:
-        """A result built from real data without writing (screenshots, documentation)."""
-        self._do(lambda s: s.sample(state), self.on_scan_decided, lane="look")
+        """A result built from real data without writing (screenshots, documentation):
+        "ok", "already", "forged", or "cancelled", "undone", "saved" (a correction)."""
+        base = state if state in ("ok", "already", "forged") else "ok"
+
+        def shown(result: ScanResult) -> None:
+            person = result.attendee
+            if person is None or state in ("ok", "already", "forged"):
+                # As this desk would: a badge after an auto-print, and before "already".
+                settings = self.opened.settings if self.opened is not None else {}
+                auto = settings.get("print.auto_door" if self.opened is not None
+                                    and self.opened.workshop else "print.auto", False)
+                self.on_scan_decided(result, badge_exists=state == "already"
+                                     or (state == "ok" and bool(auto)))
+            elif state == "undone":
+                self.on_undone(UndoResult(True, f"Undone: {person.display_name} is no longer "
+                                          "checked in.", person))
+            elif state == "saved":
+                self.on_attendee_saved(person, True)
+            elif state == "cancelled":
+                cancelled = replace(person, status=Status.CANCELLED, checked_in=False)
+                decision = decide(CheckinFacts(cancelled, Checkpoint(MAIN_CHECKPOINT_ID,
+                                                                     "Main desk")))
+                self.on_scan_decided(replace(result, outcome=decision.outcome,
+                                             message=decision.message, attendee=cancelled))
+        self._do(lambda s: s.sample(base), shown, lane="look")
 
     def on_answered(self, answer: DeskAnswer) -> None:
         self.on_scan_decided(answer.result, answer.badge_exists)

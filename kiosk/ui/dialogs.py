@@ -42,10 +42,10 @@ def _field(name: str, text: str = "") -> QLineEdit:
     return field
 
 
-def _wrapped(text: str, name: str = "") -> FittedLabel:
-    # Wraps, and breaks or shortens a word too long for the form (a very long name)
+def _wrapped(text: str, name: str = "", hide_when_empty: bool = False) -> FittedLabel:
+    # Wraps, and breaks a word too long for the form (a very long name) or shortens it
     # rather than widening the form past the screen.
-    label = FittedLabel(name, FORM_POINTS, min_points=FORM_POINTS - 2, max_lines=10)
+    label = FittedLabel(name, FORM_POINTS, max_lines=10, hide_when_empty=hide_when_empty)
     label.setText(text)
     return label
 
@@ -59,7 +59,7 @@ class _Form(QDialog):
         self.setMaximumWidth(FORM_MAX_WIDTH)
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.error = _wrapped("", "Problem")
+        self.error = _wrapped("", "Problem", hide_when_empty=True)
         self.error.setStyleSheet("color: #b3261e;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)

@@ -13,7 +13,14 @@ whenever what is shown is shorter, for people and for screen readers alike.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QResizeEvent,
+    QShowEvent,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -21,6 +28,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
     QWidget,
 )
 
@@ -56,8 +65,14 @@ class FittedLabel(QLabel):
     before a word is broken, never asking for more width than the layout gives it."""
 
     def __init__(self, accessible_name: str, points: float, *, min_points: float | None = None,
-                 bold: bool = False, max_lines: int = 1, parent: QWidget | None = None) -> None:
+                 bold: bool = False, max_lines: int = 1, fewest_lines: bool = False,
+                 hide_when_empty: bool = False, parent: QWidget | None = None) -> None:
+        """``fewest_lines``: shrink to keep the text on fewer lines (a name, read as one),
+        rather than keep it large over more lines (a message). ``hide_when_empty``: take no
+        room while there is nothing to say (a form's problem line)."""
         super().__init__(parent)
+        self._fewest_lines = fewest_lines
+        self._hide_when_empty = hide_when_empty
         self.setAccessibleName(accessible_name)
         self._full = ""
         self._points = points
@@ -128,14 +143,19 @@ class FittedLabel(QLabel):
         if not self._full:
             return [], self._points
         room = self._room(width)
-        points = self._points
-        while True:
-            lines, widest = _lines(self._full, self._font(points), room, anywhere=False)
-            if widest <= room and len(lines) <= self._max_lines:
-                return lines, points
-            if points <= self._min_points:
-                break
-            points = max(self._min_points, points - 2)
+        sizes = [self._points]
+        while sizes[-1] > self._min_points:
+            sizes.append(max(self._min_points, sizes[-1] - 2))
+        # A name on one line at 48 pt reads better than the same name split over two at
+        # 60: with fewest_lines, fewer lines come before a larger size.
+        laid_out = [(points, *_lines(self._full, self._font(points), room, anywhere=False))
+                    for points in sizes]
+        for count in range(1, self._max_lines + 1) if self._fewest_lines \
+                else (self._max_lines,):
+            for points, lines, widest in laid_out:
+                if widest <= room and len(lines) <= count:
+                    return lines, points
+        points = self._min_points
         font = self._font(points)
         lines, _ = _lines(self._full, font, room, anywhere=True)
         if len(lines) > self._max_lines:
@@ -183,33 +203,41 @@ class ElidedButton(QPushButton):
     def shown_text(self) -> str:
         return super().text()
 
+    def _padding(self) -> int:
+        """What the style puts around the text (frame, margins), measured around a wide
+        text: a short one is padded out to the style's smallest button."""
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        wide = 1000
+        around = self.style().sizeFromContents(QStyle.ContentsType.CT_PushButton, option,
+                                               QSize(wide, self.fontMetrics().height()), self)
+        return around.width() - wide
+
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        metrics = self.fontMetrics()
-        extra = metrics.horizontalAdvance(self._full) - metrics.horizontalAdvance(super().text())
-        return QSize(hint.width() + max(0, extra), hint.height())
+        wanted = self._padding() + self.fontMetrics().horizontalAdvance(self._full)
+        return QSize(max(hint.width(), wanted), hint.height())
 
     def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("Mmmm…") + 24),
-                     hint.height())
+        shortest = self._padding() + self.fontMetrics().horizontalAdvance("Mmmm…")
+        return QSize(min(hint.width(), shortest), hint.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
-    def _padding(self) -> int:
-        """What the style puts around the text (frame, margins)."""
-        return super().sizeHint().width() - self.fontMetrics().horizontalAdvance(super().text())
-
     def _elide(self) -> None:
-        room = self.width() - self._padding()
-        if room <= 0:
-            room = 10_000  # not laid out yet
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        room = self.width() - self._padding() if self.isVisible() else 10_000
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(room, 1))
         if shown != super().text():
             super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._elide()
 
 
 def screen_room(widget: QWidget) -> QSize:

@@ -65,7 +65,7 @@ class ResultPanel(QFrame):
         self.icon.setAccessibleName("Result symbol")
         self.headline = FittedLabel("Result", 32, min_points=24, bold=True)
         self.name = FittedLabel("Name", NAME_POINTS, min_points=NAME_MIN_POINTS, bold=True,
-                                max_lines=3)
+                                max_lines=3, fewest_lines=True)
         self.details = FittedLabel("Details", 18, min_points=14, max_lines=3)
         self.message = FittedLabel("Reason", 24, min_points=16, max_lines=4)
         top = QHBoxLayout()

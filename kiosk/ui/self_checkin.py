@@ -92,6 +92,7 @@ class SelfCheckInWindow(QMainWindow):
             self.language_buttons[code] = button
             languages.addWidget(button)
         self.staff_button = QPushButton()
+        self.staff_button.setFont(_font(14))
         self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.staff_button.setMinimumHeight(44)
         self.staff_button.clicked.connect(self.on_staff_requested)

@@ -142,9 +142,11 @@ class SettingsDialog(_Form):
             self.printer.currentData() or "", self.layout_choice.currentData() or ""))
         self.test_result = _wrapped("A test page shows the layout's edges and a QR code: "
                                     "check both on the printed page.", "Test page")
-        self.printer_note = _wrapped("")
+        self.printer_note = _wrapped("", "About this printer", hide_when_empty=True)
         form.addRow("Printer", self.printer)
         form.addRow("", self.printer_note)
+        self._printing_form = form
+        form.setRowVisible(self.printer_note, False)
         form.addRow("Badge layout", self.layout_choice)
         form.addRow("", self.auto_print)
         form.addRow("", self.auto_print_door)
@@ -157,7 +159,9 @@ class SettingsDialog(_Form):
         """The print system's printers and the bundled layouts, once they are known."""
         self._printer_notes: dict[str, str] = {}
         self.printer.clear()
-        self.printer.addItem(f"The computer's default printer (now: {choices.in_use})", "")
+        now = ("none here: PDF files" if choices.in_use == PDF_FOLDER
+               else f"now {choices.in_use}")
+        self.printer.addItem(f"The computer's default ({now})", "")
         self._printer_notes[""] = ""
         names = set()
         for info in choices.printers:
@@ -192,6 +196,7 @@ class SettingsDialog(_Form):
                                       "printer for badges on paper.")
         else:
             self.printer_note.setText(getattr(self, "_printer_notes", {}).get(chosen or "", ""))
+        self._printing_form.setRowVisible(self.printer_note, bool(self.printer_note.text()))
 
     def show_test_result(self, message: str) -> None:
         self.test_result.setText(message)

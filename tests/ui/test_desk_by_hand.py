@@ -223,7 +223,7 @@ def open_settings(qtbot, window) -> SettingsDialog:
     window.on_settings_requested()
     dialog = window.findChildren(SettingsDialog)[-1]
     # The print system's printers come a moment later (lpstat runs off the UI thread).
-    qtbot.wait_until(lambda: dialog.printer.itemText(0).startswith("The computer's default"),
+    qtbot.wait_until(lambda: dialog.printer.itemText(0).startswith("The computer's default ("),
                      timeout=20_000)
     return dialog
 

@@ -186,6 +186,9 @@ def render_console_screenshot(
         print(f"kiosk: {exc}", file=sys.stderr)
         return 1
     window.show_screen(screen)
+    shown_on = QApplication.primaryScreen()
+    if shown_on is not None:  # a picture of the whole screen's worth
+        window.setGeometry(shown_on.availableGeometry())
     window.show()
     loop = QEventLoop()
     saved: list[bool] = []
