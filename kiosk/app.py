@@ -142,9 +142,14 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
         ready = window.ready
         desk.open()
     if args.screenshot or args.exit_when_ready:
-        # A picture of the whole screen's worth, whatever the window manager would do.
+        # A picture of the whole screen's worth, whatever the window manager would do (a
+        # laptop's 1366 × 768 where there is no real screen, as offscreen).
         screen = app.primaryScreen()
-        window.setGeometry(screen.availableGeometry() if screen is not None else window.geometry())
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None and room.width() >= 1280 and room.height() >= 720:
+            window.setGeometry(room)
+        else:
+            window.resize(1366, 768)
         window.show()
     elif args.mode == "self":
         window.showFullScreen()  # attendee-facing: nothing but the instruction

@@ -498,9 +498,9 @@ class DeskWindow(QMainWindow):
         """Say so plainly where results show, instead of scanning; take no more input."""
         self.wiped = True
         self.scanner.set_enabled(False)
-        self.result.show_message("This desk's data was wiped", "The organisers wiped this "
-                                 "desk's data. It no longer checks people in or syncs; ask "
-                                 "them what to do.")
+        self.result.show_message("Desk wiped", "This desk's data was wiped by the organisers. "
+                                 "It no longer checks people in or syncs; ask them what to "
+                                 "do.")
         for widget in (self.search, self.walkin_button, self.undo_button, self.camera_button):
             widget.setEnabled(False)
 

@@ -187,8 +187,11 @@ def render_console_screenshot(
         return 1
     window.show_screen(screen)
     shown_on = QApplication.primaryScreen()
-    if shown_on is not None:  # a picture of the whole screen's worth
-        window.setGeometry(shown_on.availableGeometry())
+    room = shown_on.availableGeometry() if shown_on is not None else None
+    if room is not None and room.width() >= 1280 and room.height() >= 720:
+        window.setGeometry(room)  # a picture of the whole screen's worth
+    else:
+        window.resize(1366, 768)  # a laptop's, where there is no real screen (offscreen)
     window.show()
     loop = QEventLoop()
     saved: list[bool] = []
