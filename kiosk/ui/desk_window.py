@@ -266,6 +266,13 @@ class DeskWindow(QMainWindow):
                 take(code, timing)
             self.sounds.play(Tone.AMBER)
             return
+        if self._console_in_front():
+            assert self.organise_window is not None
+            self.organise_window.statusBar().showMessage(
+                "A ticket was scanned while the Organise window is in front: nothing was "
+                "typed and nobody was checked in. Scan tickets at the desk.", 15_000)
+            self.sounds.play(Tone.AMBER)
+            return
         self.on_scanned(code)
 
     def on_trailing_terminator(self, terminator: str) -> None:
@@ -527,22 +534,30 @@ class DeskWindow(QMainWindow):
         if self.organise_window is None:
             self.organise_window = OrganiseWindow(self.event_path)
             self.organise_window.installEventFilter(self)
-        # Organisers type fast in the console: no scans while it is in front.
-        self.scanner.set_enabled(False)
+        # The scanner listener stays on: a scan while the console is in front is kept out
+        # of its fields (a name, a filter) and refused there in words.
         self.organise_window.showMaximized()
         self.organise_window.raise_()
 
+    def _console_in_front(self) -> bool:
+        """Whether the organisers' console (or one of its forms) is the active window."""
+        console = self.organise_window
+        active = QApplication.activeWindow()
+        if console is None or not shiboken6.isValid(console) or active is None:
+            return False
+        widget: QObject | None = active
+        while widget is not None:
+            if widget is console:
+                return True
+            widget = widget.parent()
+        return False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.organise_window and event.type() in (
-                QEvent.Type.Close, QEvent.Type.Hide, QEvent.Type.WindowDeactivate):
-            self.scanner.set_enabled(True)
-            if event.type() == QEvent.Type.Close:
-                # Closing shuts every screen's thread down (and a hub run from it): the next
-                # Organise opens a fresh console rather than this one with nothing behind it.
-                self.organise_window = None
-                watched.deleteLater()
-        elif watched is self.organise_window and event.type() == QEvent.Type.WindowActivate:
-            self.scanner.set_enabled(False)
+        if watched is self.organise_window and event.type() == QEvent.Type.Close:
+            # Closing shuts every screen's thread down (and a hub run from it): the next
+            # Organise opens a fresh console rather than this one with nothing behind it.
+            self.organise_window = None
+            watched.deleteLater()
         return super().eventFilter(watched, event)
 
     def on_camera_toggled(self, on: bool) -> None:

@@ -271,7 +271,13 @@ def test_the_organise_console_opens_behind_the_pin(qtbot, event_file) -> None:
     pin._accept_if_valid()
     qtbot.wait_until(lambda: window.organise_window is not None, timeout=10_000)
     assert window.organise_window.isVisible()
-    assert not window.scanner.is_enabled()
+    # A scan while the console is in front types nothing there and checks in nobody.
+    window.organise_window.activateWindow()
+    qtbot.wait_until(lambda: QApplication.activeWindow() is window.organise_window,
+                     timeout=5_000)
+    with qtbot.assert_not_emitted(window.result_shown, wait=300):
+        window.scanner.scan_timed.emit(event_file["codes"][event_file["active"][0].id], None)
+    assert "nobody was checked in" in window.organise_window.statusBar().currentMessage()
     first = window.organise_window
     first.close()
     assert window.scanner.is_enabled()
