@@ -14,7 +14,8 @@ from platformdirs import user_data_dir
 from kiosk.ui.console.screens import SCREENS
 
 MODES = ("desk", "self", "door")
-STATES = ("ready", "ok", "already", "forged", "search")
+STATES = ("ready", "ok", "already", "forged", "cancelled", "undone", "saved", "search",
+          "settings", "scanner")
 
 
 def default_event_path() -> Path:
@@ -31,7 +32,9 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="render the screen after start-up to FILE.png and exit")
     parser.add_argument("--state", choices=STATES, default="ready",
-                        help="with --screenshot: the result to show (nothing is written)")
+                        help="with --screenshot: the result to show (nothing is written); "
+                        "settings and scanner picture the Settings dialog's Printing and "
+                        "Scanner pages")
     parser.add_argument("--language", choices=("en", "pl"), default="en",
                         help="language of the self check-in screens")
     parser.add_argument("--screen", choices=SCREENS,
@@ -138,14 +141,23 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
         window = DeskWindow(desk)
         ready = window.ready
         desk.open()
-    window.show()
-    if not args.screenshot and not args.exit_when_ready:
-        if args.mode == "self":
-            window.showFullScreen()  # attendee-facing: nothing but the instruction
+    if args.screenshot or args.exit_when_ready:
+        # A picture of the whole screen's worth, whatever the window manager would do (a
+        # laptop's 1366 × 768 where there is no real screen, as offscreen).
+        screen = app.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is not None and room.width() >= 1280 and room.height() >= 720:
+            window.setGeometry(room)
         else:
-            # A desk with a supervisor PIN is locked: full screen, leaving needs the PIN.
-            ready.connect(lambda: window.lock_full_screen() if getattr(window, "locked", False)
-                          else None)
+            window.resize(1366, 768)
+        window.show()
+    elif args.mode == "self":
+        window.showFullScreen()  # attendee-facing: nothing but the instruction
+    elif hasattr(window, "show_for_mode"):
+        # Maximised; full screen at a workshop door, and once a supervisor PIN locks it.
+        window.show_for_mode()
+    else:
+        window.showMaximized()
     if args.exit_when_ready:  # for `kiosk bench`: start-up time to ready-to-scan
 
         def report() -> None:
@@ -156,9 +168,11 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
         ready.connect(report)
     if args.screenshot:
         target = args.screenshot
+        # What to picture: the window, or the settings dialog it opened.
+        pictured: list[Any] = [window]
 
         def grab() -> None:
-            window.grab().save(target)
+            pictured[-1].grab().save(target)
             window.close()
             app.quit()
 
@@ -171,6 +185,16 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
             elif args.state == "search":
                 window.search.box.setText("an")
                 window.search.search_requested.emit("an")
+            elif args.state in ("settings", "scanner"):
+                from kiosk.ui.settings_dialog import SettingsDialog
+
+                window.on_settings_requested()
+                dialogs = window.findChildren(SettingsDialog)
+                if dialogs:
+                    dialogs[-1].tabs.setCurrentIndex(1 if args.state == "settings" else 2)
+                    pictured.append(dialogs[-1])
+                QTimer.singleShot(1500, grab)  # the printers come from the print system
+                return
             else:
                 window.show_sample(args.state)
             QTimer.singleShot(400, grab)

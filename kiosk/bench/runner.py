@@ -40,6 +40,7 @@ BENCHES: dict[str, Bench] = {
     "sync": _lazy("sync", "bench_sync"),
     "console": _lazy("console", "bench_console"),
     "connectors": _lazy("connectors", "bench_connectors"),  # needs the local pretix
+    "camera": _lazy("camera", "bench_camera"),
 }
 
 

@@ -7,8 +7,12 @@ from enum import StrEnum
 
 from kiosk.core.models import Attendee, Checkpoint, Session, Status
 
-# The same code read again at the same desk this soon is the scanner firing twice.
-REPEAT_WINDOW_MS = 3_000
+# The same code read again at the same desk this soon is the scanner firing twice: a
+# scanner's double read comes within a few hundred milliseconds. Later than this it is a
+# person presenting the ticket again, and the desk says "already" (amber) so that they look.
+REPEAT_WINDOW_MS = 1_000
+# A check-in made at this desk this recently is "just now" when the ticket comes again.
+JUST_NOW_S = 120
 
 
 class Outcome(StrEnum):
@@ -95,6 +99,8 @@ class CheckinFacts:
     attendance: int = 0  # people checked in at this checkpoint so far
     prior: PriorCheckin | None = None
     override: bool = False  # a supervisor lets them in anyway
+    # Seconds since the prior check-in, when it was made at this very desk (else None).
+    prior_here_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,9 @@ def decide(facts: CheckinFacts) -> Decision:
                         "let them in if there is room.")
     if facts.prior is not None:
         prior = facts.prior
+        if facts.prior_here_s is not None and facts.prior_here_s <= JUST_NOW_S:
+            return Decision(Outcome.ALREADY, f"Already checked in just now at this desk "
+                            f"({clock_time(prior.at)}). Same ticket twice? Nothing more to do.")
         who = f" by {prior.operator}" if prior.operator else ""
         return Decision(Outcome.ALREADY, f"Already checked in at {clock_time(prior.at)} at "
                         f"{prior.device}{who}.")

@@ -19,13 +19,14 @@ def printer_paused(name: str, reason: str = "") -> str:
 
 
 def printer_rejecting(name: str, reason: str = "") -> str:
-    return (f"The printer “{name}” is not taking new badges{_because(reason)}. Send the badge "
-            "to another printer, or ask staff to switch it back on.")
+    return (f"The printer “{name}” is not taking new badges{_because(reason)}. Choose another "
+            "printer in Settings → Printing and press Retry, or ask staff to switch it back "
+            "on.")
 
 
 def printer_missing(name: str) -> str:
-    return (f"There is no printer called “{name}” on this computer. Choose another printer, "
-            "or ask staff to set it up.")
+    return (f"There is no printer called “{name}” on this computer. Choose another printer in "
+            "Settings → Printing, or ask staff to set it up.")
 
 
 def spooler_offline() -> str:

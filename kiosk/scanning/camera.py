@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import zxingcpp
+from PIL import Image
 from PySide6.QtCore import (
     QCameraPermission,
     QCoreApplication,
@@ -36,6 +37,8 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QImage, QPainter
+
+from kiosk.scanning.hard_frames import first_look, read_harder
 
 try:
     from PySide6.QtMultimedia import (
@@ -60,6 +63,10 @@ Clock = Callable[[], float]
 TICKET_FORMATS = "QRCode,MicroQRCode,DataMatrix,Aztec,PDF417,Code128,Code39,ITF,EAN13,UPCA"
 DECODES_PER_SECOND = 4.0
 REPEAT_WINDOW_MS = 2000.0
+# A frame zxing-cpp found nothing in gets a second look (kiosk.scanning.hard_frames) for
+# about this long at most: with the first pass, well within the 250 ms between two decodes,
+# and the camera's thread idle more than half the time while a code is not in view.
+SECOND_LOOK_MS = 80.0
 
 
 def monotonic_ms() -> float:
@@ -75,8 +82,10 @@ class CameraChoice:
     is_default: bool
 
 
-def read_codes(picture: Any, formats: str = TICKET_FORMATS) -> tuple[str, ...]:
-    """The codes in one picture (a QImage, or a QVideoFrame), in the order zxing finds them.
+def read_codes(picture: Any, formats: str = TICKET_FORMATS,
+               second_look_ms: float = SECOND_LOOK_MS) -> tuple[str, ...]:
+    """The codes in one picture (a QImage, or a QVideoFrame), in the order zxing finds them;
+    when it finds none, a second look of up to ``second_look_ms`` (0: none).
 
     Slow: call it off the UI thread. zxing-cpp releases the GIL while it searches.
     """
@@ -84,8 +93,17 @@ def read_codes(picture: Any, formats: str = TICKET_FORMATS) -> tuple[str, ...]:
     if image.isNull():
         return ()
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
-    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.barcode_formats_from_str(formats))
-    return tuple(code.text for code in found if code.valid and code.text)
+    found = first_look(grey, zxingcpp.barcode_formats_from_str(formats))
+    texts = tuple(code.text for code in found if code.valid and code.text)
+    if texts or second_look_ms <= 0:
+        return texts
+    return read_harder(_as_pillow(grey), found, second_look_ms)
+
+
+def _as_pillow(grey: QImage) -> Image.Image:
+    """An 8-bit greyscale QImage as a Pillow image (rows may be padded in the QImage)."""
+    return Image.frombuffer("L", (grey.width(), grey.height()), bytes(grey.constBits()),
+                            "raw", "L", grey.bytesPerLine(), 1)
 
 
 class _DecodeWorker(QObject):

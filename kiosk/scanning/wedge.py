@@ -19,23 +19,36 @@ time more than ``max_gap_ms`` before the last one (a clock set back) starts afre
 
 Thresholds (``BurstThresholds``), and why
     ``typical_gap_ms = 35``: the median pause between the keys of a burst may be at most
-    this. USB keyboard-wedge scanners send one key per HID report pair, 2-16 ms apart;
-    Bluetooth ones are slower and lumpier, 10-30 ms. A person averages 80-250 ms between
-    keys (120 words a minute is 100 ms); fast rollover can put two keys under 35 ms, but
-    not the median of a run of several.
+    this. USB keyboard-wedge scanners send one key per HID report pair, 2-16 ms apart (or
+    0 ms: several keys in one report); Bluetooth ones are slower and lumpier, 10-30 ms. A
+    person averages 80-250 ms between keys (120 words a minute is 100 ms); fast rollover
+    can put two keys under 35 ms, but not the median of a run of several.
 
-    ``max_gap_ms = 80``: the longest single pause inside a burst (a Bluetooth
-    retransmission, a busy USB hub); a longer pause ends the run. It is also how long the
-    first key of every run is held when nothing follows it, so a person's keystroke can
-    appear up to this late -- below the roughly 100 ms at which lag is noticed.
+    ``max_gap_ms = 80``: the longest pause in a run that has not yet shown a scanner's
+    pace; a longer pause ends it. It is also how long the first key of every run is held
+    when nothing follows it, so a person's keystroke can appear up to this late -- below
+    the roughly 100 ms at which lag is noticed.
+
+    ``max_stall_ms = 250`` and ``stall_after_keys = 4``: once a run has four keys at a
+    scanner's pace (their median pause within ``typical_gap_ms``), a pause of up to 250 ms
+    still belongs to it. Bluetooth scanners send a code in radio packets and stall between
+    them for 100-200 ms when the link is busy; USB ones stall when the hub is. A stall
+    within a code's first four keys still splits it: before then, nothing tells a scanner
+    from a person, whose keys must not wait a quarter of a second.
 
     ``min_length = 6``: a burst shorter than this is not a scan. Our codes are 16 or 123
     characters, imported barcodes (EAN, Eventbrite numbers, pretix secrets) 8 or more;
     six keys in a row with a median pause of 35 ms or less is beyond any typist.
 
-    ``idle_timeout_ms = 120``: a burst with no terminator is complete this long after its
-    last key. It is longer than ``max_gap_ms`` so that a scanner that sends its suffix a
-    little late still has that Enter or Tab swallowed as part of the scan.
+    ``idle_timeout_ms = 300``: a burst with no terminator is complete this long after its
+    last key. It is longer than ``max_stall_ms`` so that a stall is never taken for the
+    end of a code, and so that a scanner that sends its suffix a little late still has
+    that Enter or Tab swallowed as part of the scan.
+
+    ``trailing_terminator_ms = 300``: an Enter or Tab this soon after a scan ended belongs
+    to the scanner too (a scanner set to send CR+LF sends two; a person does not press
+    Enter a moment after a scan they did not make) and is swallowed: it must not check in
+    whoever the search list had chosen.
 
     ``slow_gaps_in_a_row = 3``: a run with this many pauses in a row longer than
     ``typical_gap_ms`` is a person: its held keys are released at once and the rest of the
@@ -47,16 +60,18 @@ Thresholds (``BurstThresholds``), and why
 
 What the caller must do (the Qt side is ``kiosk.ui.scanner_filter``): pass keys that
 type no printable character (arrows, Backspace, Ctrl+letter) and keys that the window
-system repeats because a key is held down to ``interrupt``, not to ``key``. Limits: a
-burst must start at least ``max_gap_ms`` after a person's last keystroke (sooner, it is
-taken for more typing), and a key typed within ``max_gap_ms`` before a burst becomes the
-first character of that scan.
+system repeats because a key is held down to ``interrupt``, not to ``key`` -- except a
+key flagged as repeated while a run is held: a scanner sending the same character twice
+with no pause between looks like a held-down key to X11. Limits: a burst must start at
+least ``max_gap_ms`` after a person's last keystroke (sooner, it is taken for more
+typing), and a key typed within ``max_gap_ms`` before a burst becomes the first character
+of that scan.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 
@@ -67,19 +82,44 @@ class BurstThresholds:
     min_length: int = 6
     typical_gap_ms: float = 35.0
     max_gap_ms: float = 80.0
-    idle_timeout_ms: float = 120.0
+    max_stall_ms: float = 250.0
+    stall_after_keys: int = 4
+    idle_timeout_ms: float = 300.0
+    trailing_terminator_ms: float = 300.0
     slow_gaps_in_a_row: int = 3
     max_length: int = 4096
 
     def __post_init__(self) -> None:
         if self.min_length < 2:
             raise ValueError("a scan needs at least two keys to be told from typing")
-        if not 0 <= self.typical_gap_ms <= self.max_gap_ms <= self.idle_timeout_ms:
-            raise ValueError("need 0 <= typical_gap_ms <= max_gap_ms <= idle_timeout_ms")
+        if not (0 <= self.typical_gap_ms <= self.max_gap_ms <= self.max_stall_ms
+                <= self.idle_timeout_ms):
+            raise ValueError("need 0 <= typical_gap_ms <= max_gap_ms <= max_stall_ms "
+                             "<= idle_timeout_ms")
+        if self.stall_after_keys < 2:
+            raise ValueError("stall_after_keys must be at least 2")
+        if self.trailing_terminator_ms < 0:
+            raise ValueError("trailing_terminator_ms must not be negative")
         if self.slow_gaps_in_a_row < 1:
             raise ValueError("slow_gaps_in_a_row must be at least 1")
         if self.max_length < self.min_length:
             raise ValueError("max_length must be at least min_length")
+
+
+@dataclass(frozen=True)
+class ScanTiming:
+    """How a scan came: its keys' pauses and how it ended ("Enter", "Tab", "none"...)."""
+
+    gaps_ms: tuple[float, ...]
+    terminator: str
+
+    @property
+    def longest_gap_ms(self) -> float:
+        return max(self.gaps_ms, default=0.0)
+
+    @property
+    def median_gap_ms(self) -> float:
+        return median(self.gaps_ms) if self.gaps_ms else 0.0
 
 
 @dataclass(frozen=True)
@@ -88,13 +128,17 @@ class Verdict:
 
     ``released`` holds the texts of held keys to replay now, oldest first, before the key
     just fed is delivered. ``swallow`` says the key just fed must not be delivered now:
-    either it is held (a character) or it ended a scan (a terminator). ``scanned`` is a
-    completed scan. Held keys end either as ``released`` or inside ``scanned``, never both.
+    either it is held (a character) or it ended a scan (a terminator), or it is a
+    terminator that came just after a scan (``trailing``). ``scanned`` is a completed scan,
+    and ``timing`` how it came. Held keys end either as ``released`` or inside ``scanned``,
+    never both.
     """
 
     released: tuple[str, ...] = ()
     swallow: bool = False
     scanned: str | None = None
+    timing: ScanTiming | None = field(default=None, compare=False)
+    trailing: bool = False
 
 
 _NOTHING = Verdict()
@@ -111,27 +155,36 @@ class WedgeDecoder:
         self._last_key_ms: float | None = None
         # The current run was judged to be a person: keys that continue it pass at once.
         self._typing = False
+        # When the last scan ended: a terminator soon after belongs to it.
+        self._scan_ended_ms: float | None = None
 
     @property
     def held_count(self) -> int:
         """How many keys are held back now."""
         return len(self._held)
 
+    @property
+    def last_key_ms(self) -> float | None:
+        """When the latest key came."""
+        return self._last_key_ms
+
     def key(self, text: str, t_ms: float) -> Verdict:
         """A key press that typed ``text`` (usually one character) at ``t_ms``."""
         gap = self._gap_to(t_ms)
+        self._scan_ended_ms = None
         limits = self.thresholds
         if self._typing:
             if gap <= limits.max_gap_ms:
                 return _NOTHING
             self._typing = False
         settled = _NOTHING
-        if self._held and gap > limits.max_gap_ms:
+        if self._held and gap > self._longest_pause():
             # The run ended before this key came (the poll was late): settle it first.
-            settled = self._settle()
+            settled = self._settle(t_ms - gap)
+            self._scan_ended_ms = None
         if not self._held:
             self._held.append(text)
-            return Verdict(released=settled.released, swallow=True, scanned=settled.scanned)
+            return replace(settled, released=settled.released, swallow=True)
         self._held.append(text)
         self._gaps.append(gap)
         self._slow_streak = self._slow_streak + 1 if gap > limits.typical_gap_ms else 0
@@ -142,16 +195,23 @@ class WedgeDecoder:
             return Verdict(released=released)
         return Verdict(swallow=True)
 
-    def terminator(self, t_ms: float) -> Verdict:
-        """Enter or Tab pressed at ``t_ms``: it ends a burst, or it is somebody's keystroke."""
+    def terminator(self, t_ms: float, name: str = "Enter") -> Verdict:
+        """Enter or Tab (``name``) pressed at ``t_ms``: it ends a burst, it trails one that
+        just ended (a scanner's CR+LF), or it is somebody's keystroke."""
         gap = self._gap_to(t_ms)
         self._typing = False
         if not self._held:
+            ended = self._scan_ended_ms
+            if ended is not None and 0 <= t_ms - ended <= self.thresholds.trailing_terminator_ms:
+                self._scan_ended_ms = t_ms
+                return Verdict(swallow=True, trailing=True)
             return _NOTHING
         if self._is_burst() and gap <= self.thresholds.idle_timeout_ms:
-            return Verdict(swallow=True, scanned=self._take_scan())
-        settled = self._settle()
-        return Verdict(released=settled.released, scanned=settled.scanned)
+            timing = ScanTiming(tuple(self._gaps), name)
+            self._scan_ended_ms = t_ms
+            return Verdict(swallow=True, scanned=self._take_scan(), timing=timing)
+        settled = self._settle(t_ms)
+        return replace(settled, released=settled.released)
 
     def interrupt(self, t_ms: float) -> Verdict:
         """A key that types no character (arrows, Backspace, Ctrl+…, auto-repeat) at ``t_ms``.
@@ -160,7 +220,9 @@ class WedgeDecoder:
         """
         self._gap_to(t_ms)
         self._typing = False
-        return self._settle() if self._held else _NOTHING
+        settled = self._settle(t_ms) if self._held else _NOTHING
+        self._scan_ended_ms = None
+        return settled
 
     def deadline(self) -> float | None:
         """The time after which ``poll`` settles the held run; None when nothing is held.
@@ -171,7 +233,7 @@ class WedgeDecoder:
             return None
         assert self._last_key_ms is not None
         limits = self.thresholds
-        wait = limits.idle_timeout_ms if self._is_burst() else limits.max_gap_ms
+        wait = limits.idle_timeout_ms if self._is_burst() else self._longest_pause()
         return self._last_key_ms + wait
 
     def poll(self, now_ms: float) -> Verdict:
@@ -179,13 +241,14 @@ class WedgeDecoder:
         due = self.deadline()
         if due is None or now_ms <= due:
             return _NOTHING
-        return self._settle()
+        return self._settle(now_ms)
 
     def flush(self) -> Verdict:
         """Give back every held key now (the listener is being switched off)."""
         released = tuple(self._held)
         self._clear()
         self._typing = False
+        self._scan_ended_ms = None
         return Verdict(released=released) if released else _NOTHING
 
     def _gap_to(self, t_ms: float) -> float:
@@ -193,21 +256,34 @@ class WedgeDecoder:
         if last is None or t_ms < last - self.thresholds.max_gap_ms:
             # The first key, or the clock was set back: nothing before belongs with this key.
             self._last_key_ms = t_ms
+            if last is not None:
+                self._scan_ended_ms = None
             return math.inf
         self._last_key_ms = max(t_ms, last)
         return max(t_ms - last, 0.0)
+
+    def _longest_pause(self) -> float:
+        """The longest pause the held run may still take: a stall once it keeps a scanner's
+        pace, else a short pause."""
+        limits = self.thresholds
+        if (len(self._held) >= limits.stall_after_keys
+                and median(self._gaps) <= limits.typical_gap_ms):
+            return limits.max_stall_ms
+        return limits.max_gap_ms
 
     def _is_burst(self) -> bool:
         limits = self.thresholds
         return (
             len(self._held) >= limits.min_length
             and median(self._gaps) <= limits.typical_gap_ms
-            and max(self._gaps) <= limits.max_gap_ms
+            and max(self._gaps) <= limits.max_stall_ms
         )
 
-    def _settle(self) -> Verdict:
+    def _settle(self, ended_ms: float) -> Verdict:
         if self._is_burst():
-            return Verdict(scanned=self._take_scan())
+            timing = ScanTiming(tuple(self._gaps), "none")
+            self._scan_ended_ms = ended_ms
+            return Verdict(scanned=self._take_scan(), timing=timing)
         released = tuple(self._held)
         self._clear()
         return Verdict(released=released)

@@ -272,6 +272,7 @@ class Desk:
             attendance=checkins.attendance(conn, checkpoint_id) if self.session else 0,
             prior=_prior(first) if first else None,
             override=bool(override),
+            prior_here_s=self._age_here_s(first) if first else None,
         )
         decision: Decision = decide(facts)
         if not decision.admits:
@@ -288,13 +289,20 @@ class Desk:
     ) -> PriorCheckin | None:
         """This desk's own check-in of the same person moments ago: the scanner fired twice.
         (Another desk on this file shares its device: its check-ins bear another desk name.)"""
-        mine = [row for row, _ in history if row.device_id == self.store.device_id
-                and row.desk == self.desk_name]
+        mine = [row for row, voided in history if not voided  # an undone one is no repeat
+                and row.device_id == self.store.device_id and row.desk == self.desk_name]
         if not mine:
             return None
         latest = mine[-1]
         age_ms = self.store.wall() - Stamp.parse(latest.hlc).wall_ms
         return _prior(latest) if 0 <= age_ms <= REPEAT_WINDOW_MS else None
+
+    def _age_here_s(self, row: checkins.CheckinRow) -> float | None:
+        """Seconds since ``row`` was made, when it was made at this desk; else None."""
+        if row.device_id != self.store.device_id or row.desk != self.desk_name:
+            return None
+        age_ms = self.store.wall() - Stamp.parse(row.hlc).wall_ms
+        return age_ms / 1000 if age_ms >= 0 else None
 
     # -- undo -----------------------------------------------------------------------------
 

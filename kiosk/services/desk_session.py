@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,12 +20,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.badges import LayoutInfo, bundled_layouts
+from kiosk.core import tickets
 from kiosk.core.changes import ChangeKind
 from kiosk.core.changes import self_checkin as self_checkin_changes
 from kiosk.core.find_me import wait_before_next_try
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Event
 from kiosk.core.refusal import Refusal
-from kiosk.printing import JobEvent, PrinterDirectory, PrintWorker
+from kiosk.printing import (
+    PDF_FOLDER,
+    BadgeUnavailable,
+    JobEvent,
+    PrinterDirectory,
+    PrintWorker,
+    SubmitOutcome,
+)
+from kiosk.printing.messages import for_printer, printer_missing
+from kiosk.printing.printer import PrinterInfo
 from kiosk.services.desk import Desk, DeskError, ScanResult, UndoResult, usable_checkpoint
 from kiosk.services.desk_settings import DeskSettings
 from kiosk.services.faults import EventFileFault, as_fault
@@ -32,11 +44,13 @@ from kiosk.services.print_service import (
     PrintOutcome,
     PrintRequest,
     PrintService,
+    PrintSettings,
     badge_folder,
     desk_printers,
+    print_test_page,
     print_worker,
 )
-from kiosk.store import checkins, queries, self_checkin
+from kiosk.store import checkins, print_jobs, queries, self_checkin
 from kiosk.store.backups import backup_due, remove_leftovers, take_backup
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.desk_lock import DeskLock, DeskLocked
@@ -74,10 +88,35 @@ class DeskOpened:
 
 @dataclass(frozen=True)
 class DeskAnswer:
-    """A scan's or check-in's answer and what became of its badge (both from one write)."""
+    """A scan's or check-in's answer and what became of its badge (both from one write):
+    ``badge_exists`` says the person has a badge now (printed, or queued by this answer),
+    so a second one is a reprint."""
 
     result: ScanResult
     printing: PrintRequest | None = None
+    badge_exists: bool = False
+
+
+@dataclass(frozen=True)
+class PrintChoices:
+    """What Settings offers for printing: the printers (as ``kiosk printers`` lists them,
+    with their state), the bundled badge layouts, this desk's choices, and the printer
+    badges go to now (the choice, else the system's default, else the PDF folder)."""
+
+    printers: list[PrinterInfo]
+    layouts: list[LayoutInfo]
+    settings: PrintSettings
+    in_use: str
+
+
+@dataclass(frozen=True)
+class PrinterInUse:
+    """The printer badges go to, for the desk's status line: its name, whether it is the
+    PDF folder (nothing comes out on paper), and why it cannot print now ("" when it can)."""
+
+    name: str
+    pdf_folder: bool
+    problem: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +139,28 @@ SELF_MODE_NEEDS_PIN = ("Self check-in needs a supervisor PIN, so that only staff
 
 def _ignore(*_: Any) -> None:
     return None
+
+
+_CODE_RUN = re.compile(r"[0-9A-Za-z]{10,}")
+
+
+def looks_like_a_ticket_code(text: str) -> bool:
+    """Whether a name (or any field a badge prints) holds a ticket code: one of our codes
+    anywhere in it, in either case, or a run of ten or more letters and digits with five
+    digits or more, as imported barcodes are. Names, even very long ones, hold no such run:
+    a code pasted into a name, or typed into it by a scanner, must never become a name."""
+    for run in _CODE_RUN.findall(text):
+        upper = run.upper()
+        for start in range(len(upper) - 1):
+            if upper.startswith(tickets.TICKET_PREFIX, start) and tickets.looks_like_ticket(
+                    upper[start:start + tickets.TICKET_LENGTH]):
+                return True
+            if upper.startswith(tickets.WALKIN_PREFIX, start) and tickets.looks_like_walkin(
+                    upper[start:start + tickets.WALKIN_LENGTH]):
+                return True
+        if sum(character.isdigit() for character in run) >= 5:
+            return True
+    return False
 
 
 @dataclass
@@ -234,7 +295,8 @@ class DeskSession:
             raise as_fault(exc, event.path) from exc
         directory = printers or desk_printers(badge_folder(event.path))
         printing = PrintService(event, directory, opened.settings["operator"],
-                                self_service=opened.settings["mode"] == "self")
+                                self_service=opened.settings["mode"] == "self",
+                                at_door=desk.session is not None)
         return cls(event, desk, settings, opened, printing, lock, listeners)
 
     @property
@@ -314,13 +376,20 @@ class DeskSession:
         and queue its badge in the same write."""
         return self._write_answer(lambda store: self._desk.scan(raw))
 
-    def check_in(self, attendee_id: str, override: str = "") -> DeskAnswer:
-        """Check in a person found by name (``override``: a supervisor's reason)."""
-        return self._write_answer(lambda store: self._desk.check_in(attendee_id,
-                                                                    override=override))
+    def check_in(self, attendee_id: str, override: str = "",
+                 method: str = "search") -> DeskAnswer:
+        """Check in a person found by name (``override``: a supervisor's reason; ``method``
+        how they were found, for the record: "search", or "undo taken back")."""
+        return self._write_answer(lambda store: self._desk.check_in(
+            attendee_id, override=override, method=method))
 
     def walk_in(self, form: dict[str, str]) -> DeskAnswer:
-        """Register someone not on the list and check them in. Raises DeskError."""
+        """Register someone not on the list and check them in. Raises DeskError (also for a
+        ticket code in a name)."""
+        for key in ("first_name", "last_name", "badge_name", "organisation"):
+            if looks_like_a_ticket_code(form.get(key, "")):
+                raise DeskError("A name holds a ticket code. Type the person's name; scan "
+                                "tickets with the walk-in form closed.")
         return self._write_answer(lambda store: self._desk.walk_in(**form))
 
     def _write_answer(self, decide: Callable[[EventStore], ScanResult]) -> DeskAnswer:
@@ -332,7 +401,10 @@ class DeskSession:
     def _answer(self, store: EventStore, result: ScanResult) -> DeskAnswer:
         """The badge for a result, queued in the same write (on the writer)."""
         request = self._printing.after_check_in(store, result, auto=self.auto_print)
-        return DeskAnswer(result, None if request.outcome is PrintOutcome.SKIPPED else request)
+        exists = result.attendee is not None and print_jobs.has_badge(store.conn,
+                                                                      result.attendee.id)
+        return DeskAnswer(result, None if request.outcome is PrintOutcome.SKIPPED else request,
+                          exists)
 
     def _answered(self, answer: DeskAnswer) -> None:
         if answer.printing is not None and answer.printing.outcome is PrintOutcome.QUEUED:
@@ -357,6 +429,42 @@ class DeskSession:
         if request.outcome is PrintOutcome.QUEUED:
             self._printing.wake()
         return request
+
+    def has_badge(self, attendee_id: str) -> bool:
+        """Whether this person has a badge (printed anywhere, or on its way here)."""
+        return bool(self.event.read(lambda reader: print_jobs.has_badge(reader.conn,
+                                                                        attendee_id)))
+
+    def retry_badge(self, job_id: int) -> PrintRequest:
+        """Print a failed badge again, on the printer the desk is set to now."""
+        return self._printing.retry(job_id, self.printer_in_use().name)
+
+    # -- the printer ----------------------------------------------------------------------------
+
+    def print_choices(self) -> PrintChoices:
+        """What Settings offers for printing (asks the print system: off the UI thread)."""
+        return PrintChoices(self._printing.printers.printers(), bundled_layouts(),
+                            self._printing.settings(), self._printing.printer_name())
+
+    def printer_in_use(self) -> PrinterInUse:
+        """The printer badges go to now, and whether it can print (asks the print system)."""
+        name = self._printing.printer_name()
+        found = self._printing.printers.find(name)
+        problem = for_printer(found[1]) if found else printer_missing(name)
+        return PrinterInUse(name, name == PDF_FOLDER, problem)
+
+    def test_print(self, printer: str, layout: str) -> str:
+        """Send a test page of ``layout``'s size to ``printer`` now (not queued, not
+        recorded); what happened, in words."""
+        try:
+            submission = print_test_page(self._printing.printers, printer, layout)
+        except BadgeUnavailable as error:
+            return str(error)
+        if submission.outcome in (SubmitOutcome.PRINTED, SubmitOutcome.SPOOLED):
+            where = (f"saved as a PDF in {badge_folder(self.event.path).name}"
+                     if printer == PDF_FOLDER else f"sent to “{printer}”")
+            return f"Test page {where}. Check its edges and that its QR code scans."
+        return submission.message or f"The test page could not be printed on “{printer}”."
 
     # -- finding people -------------------------------------------------------------------------
 

@@ -44,7 +44,9 @@ OPTIONS: dict[str, Option] = {o.key: o for o in (
     Option("sounds", True, "Play a sound for each result"),
     Option("theme", "default", "Colours: default or high contrast"),
     Option("language", "en", "Language of the self check-in screens"),
-    Option("print.auto", True, "Print a badge on a first check-in"),
+    Option("print.auto", True, "Print a badge on each first check-in"),
+    # At a workshop door people already wear their badge from the main desk.
+    Option("print.auto_door", False, "Print a badge on each first check-in at this door"),
     Option("print.preview", False, "Preview each badge before printing"),
     Option("print.printer", "", "Printer"),
     Option("print.layout", "insert-4x3in", "Badge layout"),

@@ -94,28 +94,34 @@ class PrintService:
     def __init__(
         self, event: EventFile, printers: PrinterDirectory, operator: str = "",
         self_service: bool = False, wake: Callable[[], None] = lambda: None,
+        at_door: bool = False,
     ) -> None:
         self.event = event
         self.printers = printers
         self.operator = operator
         self.self_service = self_service
         self.wake = wake
+        # A workshop door has its own auto-print option, off unless chosen.
+        self.at_door = at_door
         self._default_printer: str | None = None
 
     # -- settings -------------------------------------------------------------------------
+
+    def _keys(self) -> dict[str, str]:
+        return {**SETTING_KEYS, "auto": "print.auto_door"} if self.at_door else SETTING_KEYS
 
     def settings(self, view: EventReader | None = None) -> PrintSettings:
         if view is None:
             return self.event.read(self.settings)
         options = DeskSettings(view)
-        return PrintSettings(**{name: options[key] for name, key in SETTING_KEYS.items()})
+        return PrintSettings(**{name: options[key] for name, key in self._keys().items()})
 
     def save_settings(self, **changes: Any) -> PrintSettings:
         """Change some settings, e.g. ``save_settings(auto=True, printer="KioskPDF")``."""
         def save(store: EventStore) -> PrintSettings:
             settings = replace(self.settings(store), **changes)
             options = DeskSettings(store)
-            for name, key in SETTING_KEYS.items():
+            for name, key in self._keys().items():
                 options[key] = getattr(settings, name)
             return settings
         return self.event.write(save)
@@ -282,7 +288,7 @@ def render_job(event: EventFile, job: PrintJob) -> BadgeDocument:
         layout = load_layout(job.layout)
     except LayoutError as error:
         raise BadgeUnavailable(f"The badge layout “{job.layout}” cannot be used "
-                               f"({error.message}). Choose another in the print settings.") \
+                               f"({error.message}). Choose another in Settings → Printing.") \
             from error
     badge_layout = layout.badge if isinstance(layout, SheetLayout) else layout
     pdf = io.BytesIO()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 
 from kiosk.core.models import Event
 from kiosk.services.after_event import reminder_due
+from kiosk.ui.theme import scaled_font
 
 
 class AfterEventReminder(QDialog):
@@ -18,6 +19,7 @@ class AfterEventReminder(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Before you pack up")
         self.setMinimumWidth(520)
+        self.setFont(scaled_font(14))  # the desk's body size, as its other forms
         self.text = QLabel(
             f"“{event.name}” is over. Before this computer is put away or handed back:\n\n"
             "1. Export the attendance you need: Organise → After the event → Exports.\n"

@@ -14,21 +14,27 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.core.checkin_rules import Tone
-from kiosk.core.models import Attendee
+from kiosk.core.checkin_rules import CheckinFacts, Tone, decide
+from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Checkpoint, Status
 from kiosk.services.desk import ScanResult, UndoResult
-from kiosk.services.desk_session import DeskAnswer, DeskOpened, DeskSession
+from kiosk.services.desk_session import (
+    DeskAnswer,
+    DeskOpened,
+    DeskSession,
+    PrintChoices,
+    PrinterInUse,
+)
 from kiosk.ui.desk_handle import DeskHandle
+from kiosk.ui.fitting import ElidedButton, FittedLabel
 
 if TYPE_CHECKING:
     from kiosk.printing.events import JobEvent
+    from kiosk.scanning.wedge import ScanTiming
     from kiosk.services.print_service import PrintRequest
     from kiosk.services.syncer import SyncStatus
 from kiosk.ui.dialogs import (
@@ -44,23 +50,23 @@ from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.search_panel import SearchPanel
 from kiosk.ui.settings_dialog import SettingsDialog
 from kiosk.ui.sounds import ResultSounds
-from kiosk.ui.theme import THEMES, Theme, scaled_font
+from kiosk.ui.theme import THEMES, Theme
 
 
-def _label(name: str, points: int = 13, bold: bool = False) -> QLabel:
-    label = QLabel()
-    label.setAccessibleName(name)
-    label.setFont(scaled_font(points, bold))
-    return label
+def _label(name: str, points: int = 13, bold: bool = False, lines: int = 1) -> FittedLabel:
+    # Never wider than it is given: a long event name or message is shortened, not the
+    # reason the window grows off the screen.
+    return FittedLabel(name, points, min_points=min(points, 11), bold=bold, max_lines=lines)
 
 
-def _button(text: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(text)
-    button.setMinimumHeight(48)
-    button.setFont(scaled_font(14))
+def _button(text: str) -> ElidedButton:
+    button = ElidedButton(text, 13)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return button
+
+
+# While a result is on show it takes most of the width; otherwise the search list does.
+RESULT_STRETCH = {True: (7, 3), False: (2, 3)}
 
 
 class DeskWindow(QMainWindow):
@@ -81,26 +87,29 @@ class DeskWindow(QMainWindow):
         self._searches = 0
         self.opened: DeskOpened | None = None
         self.setWindowTitle("kiosk")
-        self.resize(1200, 800)
+        self.resize(1280, 720)  # until shown maximised (or full screen) for the desk's mode
         self.event_label = _label("Event", 18, True)
         self.desk_label = _label("Desk and checkpoint")
         self.counts_label = _label("Checked in", 16, True)
         self.sync_label = _label("Connection")
         self.sync_label.setText("● Not connected to a hub — working on this desk only")
         self.printer_label = _label("Printer")
-        self.printer_label.setText("Printer: ready")
+        self.printer_label.setText("Printer: finding the printer…")
+        for label in (self.counts_label, self.sync_label, self.printer_label):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header = QHBoxLayout()
         left = QVBoxLayout()
         left.addWidget(self.event_label)
         left.addWidget(self.desk_label)
         right = QVBoxLayout()
-        right.addWidget(self.counts_label, alignment=Qt.AlignmentFlag.AlignRight)
-        right.addWidget(self.sync_label, alignment=Qt.AlignmentFlag.AlignRight)
-        right.addWidget(self.printer_label, alignment=Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.counts_label)
+        right.addWidget(self.sync_label)
+        right.addWidget(self.printer_label)
         header.addLayout(left, 1)
-        header.addLayout(right)
+        header.addLayout(right, 1)
         self.result = ResultPanel()
         self.result.action_chosen.connect(self.on_action_chosen)
+        self.result.cleared.connect(lambda: self._emphasise_result(False))
         self.search = SearchPanel()
         self.search.search_requested.connect(self._on_search_requested)
         self.search.attendee_chosen.connect(self.on_attendee_chosen)
@@ -121,32 +130,40 @@ class DeskWindow(QMainWindow):
         self.undo_button.clicked.connect(self.undo)
         self.settings_button.clicked.connect(self.on_settings_requested)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.walkin_button)
-        buttons.addWidget(self.undo_button)
-        buttons.addWidget(self.camera_button)
-        buttons.addWidget(self.organise_button)
-        buttons.addWidget(self.connect_button)
-        buttons.addWidget(self.settings_button)
-        buttons.addStretch(1)
+        for button in (self.walkin_button, self.undo_button, self.camera_button,
+                       self.settings_button, self.organise_button, self.connect_button):
+            buttons.addWidget(button)
         body = QHBoxLayout()
-        body.addWidget(self.result, 3)
+        self.body = body
+        body.addWidget(self.result, RESULT_STRETCH[False][0])
         side = QVBoxLayout()
         self.side = side
         side.addWidget(self.search, 1)
-        side.addLayout(buttons)
-        body.addLayout(side, 2)
+        body.addLayout(side, RESULT_STRETCH[False][1])
         page = QWidget()
+        page.setObjectName("desk")
+        page.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         layout = QVBoxLayout(page)
         layout.addLayout(header)
         layout.addLayout(body, 1)
-        self.fault_label = _label("Problem", 14, True)
-        self.fault_label.setWordWrap(True)
+        self.fault_label = _label("Problem", 14, True, lines=3)
+        self.retry_button = _button("Retry the badge")
+        self.retry_button.clicked.connect(self.on_retry_requested)
+        self._failed_job: int | None = None
+        fault = QHBoxLayout()
+        fault.addWidget(self.fault_label, 1)
+        fault.addWidget(self.retry_button)
         self.fault_label.hide()
-        layout.addWidget(self.fault_label)
+        self.retry_button.hide()
+        layout.addLayout(fault)
+        layout.addLayout(buttons)
         self.setCentralWidget(page)
         self.sounds = ResultSounds(parent=self, load_later=True)
+        # The dialog open now, if any: scans go to it, never into its fields.
+        self.dialog: QDialog | None = None
         QShortcut(QKeySequence("F2"), self, self.on_walkin_requested)
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, self.redo)
         desk.opened.connect(self._on_session)
         desk.open_failed.connect(self.on_open_failed)
         desk.bridge.checkpoint_moved.connect(self.on_checkpoint_moved)
@@ -156,9 +173,11 @@ class DeskWindow(QMainWindow):
         desk.bridge.sync_changed.connect(self.on_sync_changed)
         self.locked = False
         self._unlocked_for_exit = False
-        # A handheld scanner types like a keyboard: bursts are scans wherever the focus is.
+        # A handheld scanner types like a keyboard: bursts are scans wherever the focus is,
+        # in this window and in its forms.
         self.scanner = scanner or ScannerFilter(self)
-        self.scanner.scanned.connect(self.on_scanned)
+        self.scanner.scan_timed.connect(self.on_scan_read)
+        self.scanner.trailing_swallowed.connect(self.on_trailing_terminator)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.scanner)
@@ -187,12 +206,29 @@ class DeskWindow(QMainWindow):
                                 + (f"  ·  {settings['operator']}" if settings["operator"] else ""))
         self.setWindowTitle(f"kiosk — {opened.event.name} — {settings['desk_name']}")
         self.on_counts_changed(opened.checked_in, opened.expected)
+        self.search.label_of = opened.event.label_of
         self.locked = opened.has_pin
         if opened.notice:  # said, not sounded: nothing went wrong at this desk
             self.fault_label.setText(f"⚠ {opened.notice}")
             self.fault_label.show()
         self.search.box.setFocus()
         self.ready.emit()
+        self._look_up_printer()
+
+    def show_for_mode(self) -> None:
+        """Maximised at a staffed desk; full screen at a workshop door (and, once it is
+        locked by a PIN, anywhere): the window fits whatever screen it is on."""
+        self.showMaximized()
+        if self.opened is not None:
+            self._show_as_opened()
+        else:
+            self.ready.connect(self._show_as_opened)
+
+    def _show_as_opened(self) -> None:
+        if self.locked:
+            self.lock_full_screen()
+        elif self.opened is not None and self.opened.settings["mode"] == "door":
+            self.showFullScreen()
 
     def on_checkpoint_moved(self, checkpoint: str, notice: str) -> None:
         """This desk's checkpoint was removed by the organisers: say where it checks in now."""
@@ -212,10 +248,38 @@ class DeskWindow(QMainWindow):
 
     def apply_theme(self, theme: Theme) -> None:
         self.result.set_theme(theme)
-        self.setStyleSheet(f"QMainWindow {{ background: {theme.window}; }}"
-                           f"QLabel {{ color: {theme.text}; }}")
+        # On the window's own page only: a style sheet on the window would reach its forms
+        # too, putting their text back to the system's size (and high-contrast white text
+        # on their light background).
+        self.centralWidget().setStyleSheet(f"QWidget#desk {{ background: {theme.window}; }}"
+                                           f"QLabel {{ color: {theme.text}; }}")
 
     # -- scanning and checking in -------------------------------------------------------
+
+    def on_scan_read(self, code: str, timing: ScanTiming) -> None:
+        """A scanner's burst: to the form open now, if any (never into its fields), else
+        checked in."""
+        dialog = self.dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            take = getattr(dialog, "take_scan", None)
+            if take is not None:
+                take(code, timing)
+            self.sounds.play(Tone.AMBER)
+            return
+        if self._console_in_front():
+            assert self.organise_window is not None
+            self.organise_window.statusBar().showMessage(
+                "A ticket was scanned while the Organise window is in front: nothing was "
+                "typed and nobody was checked in. Scan tickets at the desk.", 15_000)
+            self.sounds.play(Tone.AMBER)
+            return
+        self.on_scanned(code)
+
+    def on_trailing_terminator(self, terminator: str) -> None:
+        dialog = self.dialog
+        page = getattr(dialog, "scanner_page", None)
+        if page is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            page.on_trailing(terminator)
 
     def on_scanned(self, code: str) -> None:
         self._do(lambda s: s.scan(code), self.on_answered)
@@ -224,11 +288,18 @@ class DeskWindow(QMainWindow):
         self._do(lambda s: s.check_in(attendee_id), self.on_answered)
         self.search.clear()
 
-    def check_in(self, attendee_id: str, override: str = "") -> None:
-        self._do(lambda s: s.check_in(attendee_id, override), self.on_answered)
+    def check_in(self, attendee_id: str, override: str = "", method: str = "search") -> None:
+        self._do(lambda s: s.check_in(attendee_id, override, method), self.on_answered)
 
     def undo(self) -> None:
+        """Ctrl+Z, from anywhere in the window: undo this desk's last check-in."""
         self._do(lambda s: s.undo(), self.on_undone)
+
+    def redo(self) -> None:
+        """Take an undo back, while the desk still offers it ("Check in again")."""
+        attendee = self.result.attendee
+        if attendee is not None and self.result.buttons["redo"].isVisibleTo(self.result):
+            self.check_in(attendee.id, method="undo taken back")
 
     def print_badge(self, attendee_id: str, reason: str = "") -> None:
         self._do(lambda s: s.print_badge(attendee_id, reason), self.on_print_requested)
@@ -237,21 +308,51 @@ class DeskWindow(QMainWindow):
         self._do(lambda s: s.check_pin(pin), then, lane="look")
 
     def show_sample(self, state: str) -> None:
-        """A result built from real data without writing (screenshots, documentation)."""
-        self._do(lambda s: s.sample(state), self.on_scan_decided, lane="look")
+        """A result built from real data without writing (screenshots, documentation):
+        "ok", "already", "forged", or "cancelled", "undone", "saved" (a correction)."""
+        base = state if state in ("ok", "already", "forged") else "ok"
+
+        def shown(result: ScanResult) -> None:
+            person = result.attendee
+            if person is None or state in ("ok", "already", "forged"):
+                # As this desk would: a badge after an auto-print, and before "already".
+                settings = self.opened.settings if self.opened is not None else {}
+                auto = settings.get("print.auto_door" if self.opened is not None
+                                    and self.opened.workshop else "print.auto", False)
+                self.on_scan_decided(result, badge_exists=state == "already"
+                                     or (state == "ok" and bool(auto)))
+            elif state == "undone":
+                self.on_undone(UndoResult(True, f"Undone: {person.display_name} is no longer "
+                                          "checked in.", person))
+            elif state == "saved":
+                self.on_attendee_saved(person, True)
+            elif state == "cancelled":
+                cancelled = replace(person, status=Status.CANCELLED, checked_in=False)
+                decision = decide(CheckinFacts(cancelled, Checkpoint(MAIN_CHECKPOINT_ID,
+                                                                     "Main desk")))
+                self.on_scan_decided(replace(result, outcome=decision.outcome,
+                                             message=decision.message, attendee=cancelled))
+        self._do(lambda s: s.sample(base), shown, lane="look")
 
     def on_answered(self, answer: DeskAnswer) -> None:
-        self.on_scan_decided(answer.result)
+        self.on_scan_decided(answer.result, answer.badge_exists)
         if answer.printing is not None:
             self.on_print_requested(answer.printing)
 
-    def on_scan_decided(self, result: ScanResult) -> None:
+    def on_scan_decided(self, result: ScanResult, badge_exists: bool = False) -> None:
         self.fault_label.hide()
-        self.result.show_result(result)
+        self.retry_button.hide()
+        self.result.show_result(result, badge_exists)
+        self._emphasise_result(True)
         if result.outcome.value != "repeat":
             self.sounds.play(result.tone)
         self.search.box.setFocus()
         self.result_shown.emit(result)
+
+    def _emphasise_result(self, shown: bool) -> None:
+        result_share, side_share = RESULT_STRETCH[shown]
+        self.body.setStretch(0, result_share)
+        self.body.setStretch(1, side_share)
 
     def on_counts_changed(self, checked_in: int, expected: int) -> None:
         if self.opened and self.opened.workshop:
@@ -274,8 +375,7 @@ class DeskWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------
 
     def on_action_chosen(self, action: str) -> None:
-        result = self.result.result
-        attendee = result.attendee if result else None
+        attendee = self.result.attendee
         if action == "undo":
             self.undo()
         elif action == "edit" and attendee is not None:
@@ -290,6 +390,11 @@ class DeskWindow(QMainWindow):
         elif action == "reprint" and attendee is not None:
             self.with_supervisor("Reprints are for supervisors on this desk.",
                                  lambda: self._reprint(attendee))
+        elif action == "reprint_new" and attendee is not None:
+            # Right after a correction a supervisor (if the desk has one) has just approved it.
+            self.print_badge(attendee.id, reason="name corrected")
+        elif action == "redo":
+            self.redo()
         self.search.box.setFocus()
 
     def with_supervisor(self, why: str, then: Callable[[], None]) -> None:
@@ -322,6 +427,15 @@ class DeskWindow(QMainWindow):
         dialog.accepted.connect(lambda: self._do(
             lambda s: s.save_settings(dialog.values(), dialog.pin()),
             lambda saved: self.on_settings_saved(*saved)))
+        dialog.test_print_requested.connect(lambda printer, layout: self._do(
+            lambda s: s.test_print(printer or s.printer_in_use().name, layout),
+            lambda said: dialog.show_test_result(said) if shiboken6.isValid(dialog) else None,
+            lane="look"))
+
+        def show_choices(choices: PrintChoices) -> None:
+            if shiboken6.isValid(dialog):
+                dialog.show_print_choices(choices)
+        self._do(lambda s: s.print_choices(), show_choices, lane="look")
         self._open_dialog(dialog)
 
     def on_settings_saved(self, settings: dict, has_pin: bool) -> None:
@@ -331,8 +445,9 @@ class DeskWindow(QMainWindow):
         self.result.clear_after_ms = int(settings["result_seconds"]) * 1000
         self.sounds.enabled = bool(settings["sounds"])
         self.locked = bool(has_pin)
-        self.result.message.setText("Settings saved. A new mode or checkpoint applies when "
-                                    "the desk is opened again.")
+        self.result.show_message("Settings saved", "A new mode or checkpoint applies when "
+                                 "the desk is opened again.")
+        self._look_up_printer()
 
     def _edit(self, attendee: Attendee) -> None:
         self.with_supervisor("Corrections are for supervisors on this desk.",
@@ -340,8 +455,9 @@ class DeskWindow(QMainWindow):
 
     def _open_edit(self, attendee: Attendee) -> None:
         dialog = EditDialog(attendee, self, self._category_choices(attendee.category))
-        dialog.accepted.connect(lambda: self._do(lambda s: s.edit(attendee.id, dialog.changes()),
-                                                 self.on_attendee_saved))
+        dialog.accepted.connect(lambda: self._do(
+            lambda s: (s.edit(attendee.id, dialog.changes()), s.has_badge(attendee.id)),
+            lambda saved: self.on_attendee_saved(*saved)))
         self._refresh_categories(dialog.category, attendee.category)
         self._open_dialog(dialog)
 
@@ -389,9 +505,9 @@ class DeskWindow(QMainWindow):
         """Say so plainly where results show, instead of scanning; take no more input."""
         self.wiped = True
         self.scanner.set_enabled(False)
-        self.result.clear()
-        self.result.message.setText("This desk's data was wiped by the organisers. It no "
-                                    "longer checks people in or syncs; ask them what to do.")
+        self.result.show_message("Desk wiped", "This desk's data was wiped by the organisers. "
+                                 "It no longer checks people in or syncs; ask them what to "
+                                 "do.")
         for widget in (self.search, self.walkin_button, self.undo_button, self.camera_button):
             widget.setEnabled(False)
 
@@ -407,7 +523,7 @@ class DeskWindow(QMainWindow):
 
     def on_hub_connected(self, message: str) -> None:
         self.fault_label.hide()
-        self.result.message.setText(message)
+        self.result.show_message("Connected", message)
 
     def on_organise_requested(self) -> None:
         self.with_supervisor("The organisers' console is for supervisors.", self._open_organise)
@@ -418,22 +534,30 @@ class DeskWindow(QMainWindow):
         if self.organise_window is None:
             self.organise_window = OrganiseWindow(self.event_path)
             self.organise_window.installEventFilter(self)
-        # Organisers type fast in the console: no scans while it is in front.
-        self.scanner.set_enabled(False)
-        self.organise_window.show()
+        # The scanner listener stays on: a scan while the console is in front is kept out
+        # of its fields (a name, a filter) and refused there in words.
+        self.organise_window.showMaximized()
         self.organise_window.raise_()
 
+    def _console_in_front(self) -> bool:
+        """Whether the organisers' console (or one of its forms) is the active window."""
+        console = self.organise_window
+        active = QApplication.activeWindow()
+        if console is None or not shiboken6.isValid(console) or active is None:
+            return False
+        widget: QObject | None = active
+        while widget is not None:
+            if widget is console:
+                return True
+            widget = widget.parent()
+        return False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.organise_window and event.type() in (
-                QEvent.Type.Close, QEvent.Type.Hide, QEvent.Type.WindowDeactivate):
-            self.scanner.set_enabled(True)
-            if event.type() == QEvent.Type.Close:
-                # Closing shuts every screen's thread down (and a hub run from it): the next
-                # Organise opens a fresh console rather than this one with nothing behind it.
-                self.organise_window = None
-                watched.deleteLater()
-        elif watched is self.organise_window and event.type() == QEvent.Type.WindowActivate:
-            self.scanner.set_enabled(False)
+        if watched is self.organise_window and event.type() == QEvent.Type.Close:
+            # Closing shuts every screen's thread down (and a hub run from it): the next
+            # Organise opens a fresh console rather than this one with nothing behind it.
+            self.organise_window = None
+            watched.deleteLater()
         return super().eventFilter(watched, event)
 
     def on_camera_toggled(self, on: bool) -> None:
@@ -461,20 +585,49 @@ class DeskWindow(QMainWindow):
 
     def on_print_requested(self, request: PrintRequest) -> None:
         if request.outcome.value == "needs_reason":
-            result = self.result.result
-            if result is not None and result.attendee is not None:
-                self._reprint(result.attendee)
+            if self.result.attendee is not None:
+                self._reprint(self.result.attendee)
             return
-        self.printer_label.setText(f"Printer: {request.message}")
+        if request.outcome.value == "queued":
+            self.result.badge_queued()
+        printer = request.job.printer if request.job is not None else ""
+        self.printer_label.setText(_printer_line(printer, request.message))
         if request.outcome.value not in ("queued", "preview", "skipped"):
             self.on_fault(request.message)
 
     def on_print_changed(self, event: JobEvent) -> None:
         job = event.job
-        self.printer_label.setText(f"Printer {job.printer}: {event.line}")
+        line = event.line
+        if job.printer == "pdf-folder" and job.status.value == "done":
+            line = "badge saved as a PDF, not printed"
+        self.printer_label.setText(_printer_line(job.printer, line))
         if job.status.value == "failed":
-            self.on_fault(f"Badge not printed: {event.line}. Retry or choose another printer "
-                          "in the print queue.")
+            self.on_fault(f"Badge not printed: {event.line}. Press Retry, or choose another "
+                          "printer in Settings → Printing first.")
+            self._failed_job = job.id
+            self.retry_button.show()
+
+    def on_retry_requested(self) -> None:
+        job_id = self._failed_job
+        if job_id is None:
+            return
+        self._failed_job = None
+        self.retry_button.hide()
+        self.fault_label.hide()
+        self._do(lambda s: s.retry_badge(job_id), self.on_print_requested)
+
+    def _look_up_printer(self) -> None:
+        # The print system is asked off the UI thread (lpstat can take a moment).
+        self._do(lambda s: s.printer_in_use(), self.on_printer_known, lane="look")
+
+    def on_printer_known(self, printer: PrinterInUse) -> None:
+        if printer.pdf_folder:
+            self.printer_label.setText("Badges: saved as PDFs, not printed — choose a printer "
+                                       "in Settings → Printing")
+        elif printer.problem:
+            self.printer_label.setText(f"Printer “{printer.name}”: {printer.problem}")
+        else:
+            self.printer_label.setText(f"Printer “{printer.name}”: ready")
 
     def on_walkin_requested(self) -> None:
         if self.wiped:
@@ -486,29 +639,31 @@ class DeskWindow(QMainWindow):
         self._open_dialog(dialog)
 
     def _open_dialog(self, dialog: QDialog) -> None:
-        """A form takes raw typing: no scans while it is open."""
-        self.scanner.set_enabled(False)
+        """Open a form. The scanner listener stays on: a scan while it is open goes to the
+        form (``take_scan``), never into a field."""
+        self.dialog = dialog
         dialog.finished.connect(self._refocus)
         dialog.open()
 
     def _refocus(self, _result: int = 0) -> None:
+        self.dialog = None
         self.scanner.set_enabled(True)
         self.search.box.setFocus()
 
     def on_undone(self, result: UndoResult) -> None:
-        self.result.clear()
-        self.result.message.setText(result.message)
+        self.result.show_undone(result)
+        self._emphasise_result(True)
         self.sounds.play(Tone.AMBER if result.undone else Tone.RED)
         self.search.box.setFocus()
 
-    def on_attendee_saved(self, attendee: Attendee) -> None:
-        self.result.clear()
-        self.result.message.setText(f"Saved: {attendee.display_name}. Reprint the badge if it "
-                                    "was already printed.")
+    def on_attendee_saved(self, attendee: Attendee, badge_exists: bool = False) -> None:
+        self.result.show_saved(attendee, badge_exists)
+        self._emphasise_result(True)
 
     def on_fault(self, message: str) -> None:
         self.fault_label.setText(f"⚠ {message}")
         self.fault_label.show()
+        self.retry_button.hide()
         self.sounds.play(Tone.RED)
 
     def lock_full_screen(self) -> None:
@@ -543,6 +698,13 @@ class DeskWindow(QMainWindow):
                 and self.mode != "self":
             self.after_event_reminder = show_reminder(self, self.opened.event,
                                                       self.opened.expected, self.clock())
+
+
+def _printer_line(printer: str, line: str) -> str:
+    """The status line's printer part: which printer, and what it is doing."""
+    if printer == "pdf-folder":
+        return f"PDF folder (no printer chosen): {line}"
+    return f"Printer “{printer}”: {line}" if printer else f"Printer: {line}"
 
 
 def describe_sync(status: SyncStatus | None) -> str:

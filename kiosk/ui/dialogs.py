@@ -1,4 +1,10 @@
-"""Small forms: a walk-in's details, a name correction, the supervisor PIN."""
+"""Small forms: a walk-in's details, a name correction, the supervisor PIN.
+
+Every form takes scans too: the desk's scanner listener stays on while a form is open, so
+a ticket scanned then never types its code into a field; the form is offered the scan
+(``take_scan``) and takes it when it is what it asks for (an enrolment token), or says
+that nothing was typed and nobody was checked in.
+"""
 
 from __future__ import annotations
 
@@ -9,46 +15,74 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.core.models import DEFAULT_CATEGORIES, Attendee, same_category_key
+from kiosk.services.desk_session import looks_like_a_ticket_code
+from kiosk.ui.fitting import FittedLabel
+from kiosk.ui.theme import scaled_font
+
+# A form's text is the desk's body size, not the system's small dialog text.
+FORM_POINTS = 14
+# Read at arm's length: a form fits a 1280 × 720 screen with room for the window's frame.
+FORM_MAX_WIDTH = 900
+
+SCANNED_WHILE_OPEN = ("A ticket was scanned while this form is open: nothing was typed and "
+                      "nobody was checked in. Finish or cancel the form, then scan again.")
 
 
 def _field(name: str, text: str = "") -> QLineEdit:
     field = QLineEdit(text)
     field.setAccessibleName(name)
     field.setMinimumHeight(44)
+    field.setFont(scaled_font(FORM_POINTS))
     return field
+
+
+def _wrapped(text: str, name: str = "", hide_when_empty: bool = False) -> FittedLabel:
+    # Wraps, and breaks a word too long for the form (a very long name) or shortens it
+    # rather than widening the form past the screen.
+    label = FittedLabel(name, FORM_POINTS, max_lines=10, hide_when_empty=hide_when_empty)
+    label.setText(text)
+    return label
 
 
 class _Form(QDialog):
     def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(460)
+        self.setFont(scaled_font(FORM_POINTS))
+        self.setMinimumWidth(min(520, FORM_MAX_WIDTH))
+        self.setMaximumWidth(FORM_MAX_WIDTH)
         self.form = QFormLayout()
-        self.error = QLabel("")
-        self.error.setAccessibleName("Problem")
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.error = _wrapped("", "Problem", hide_when_empty=True)
         self.error.setStyleSheet("color: #b3261e;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept_if_valid)
-        buttons.rejected.connect(self.reject)
-        for button in buttons.buttons():
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+        for button in self.buttons.buttons():
             button.setMinimumHeight(44)
         layout = QVBoxLayout(self)
-        if intro:
-            layout.addWidget(QLabel(intro))
+        self.intro = _wrapped(intro, "About this form")
+        self.intro.setVisible(bool(intro))
+        layout.addWidget(self.intro)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
 
     def problem(self) -> str:
         return ""
+
+    def take_scan(self, code: str, timing: object = None) -> bool:
+        """A scan came while this form is open (``timing``: how it came): True if the form
+        took it. By default it does not, and says so (the code never reaches a field)."""
+        self.error.setText(SCANNED_WHILE_OPEN)
+        return False
 
     def _accept_if_valid(self) -> None:
         problem = self.problem()
@@ -56,6 +90,16 @@ class _Form(QDialog):
             self.error.setText(problem)
             return
         self.accept()
+
+
+def code_in_names(fields: dict[str, QLineEdit]) -> str:
+    """What to say when a name field holds a ticket code (pasted, or typed by a scanner
+    the desk could not catch); "" when none does."""
+    for title, field in fields.items():
+        if looks_like_a_ticket_code(field.text()):
+            return (f"“{title}” holds a ticket code, not a name. Clear it and type the "
+                    "name; scan tickets with this form closed.")
+    return ""
 
 
 # (what the desk shows, the category's name): Event.desk_choices.
@@ -111,7 +155,14 @@ class WalkInDialog(_Form):
         if not (self.first.text().strip() or self.last.text().strip()
                 or self.badge.text().strip()):
             return "Type at least a first name, a last name or a name for the badge."
-        return ""
+        return code_in_names({"First name": self.first, "Last name": self.last,
+                              "Name on badge": self.badge, "Organisation": self.organisation})
+
+    def take_scan(self, code: str, timing: object = None) -> bool:
+        self.error.setText("A ticket was scanned: this person may be registered after all. "
+                           "Nothing was typed and nobody was checked in — cancel this form "
+                           "and scan the ticket again.")
+        return False
 
     def values(self) -> dict[str, str]:
         return {"first_name": self.first.text(), "last_name": self.last.text(),
@@ -137,6 +188,10 @@ class EditDialog(_Form):
         self.form.addRow("Pronouns", self.pronouns)
         self.form.addRow("Organisation", self.organisation)
         self.form.addRow("Category", self.category)
+
+    def problem(self) -> str:
+        return code_in_names({"Name on badge": self.badge, "Pronouns": self.pronouns,
+                              "Organisation": self.organisation})
 
     def changes(self) -> dict[str, str]:
         return {"badge_name": self.badge.text(), "pronouns": self.pronouns.text(),
@@ -196,6 +251,16 @@ class TokenDialog(_Form):
     def problem(self) -> str:
         return "" if self.token().startswith("kiosk:") else \
             "That is not an enrolment token: it starts with “kiosk:”."
+
+    def take_scan(self, code: str, timing: object = None) -> bool:
+        """The hub shows its token as a QR code too: a scan of it fills the field."""
+        if code.strip().startswith("kiosk:"):
+            self.token_field.setText(code.strip())
+            self.error.setText("")
+            return True
+        self.error.setText("That was not an enrolment token (it starts with “kiosk:”): "
+                           "nothing was typed and nobody was checked in.")
+        return False
 
     def token(self) -> str:
         return self.token_field.text().strip()

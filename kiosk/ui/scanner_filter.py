@@ -7,6 +7,24 @@ keys (nor its Enter or Tab) ever reach the focused widget, so a scan never lands
 search box; keys that turn out to be a person typing are replayed, in order, to the widget
 they were addressed to. A timer ends a burst whose scanner sends no terminator.
 
+Terminators are Enter, Tab and the control characters a scanner's suffix may type: CR
+(Ctrl+M), LF (Ctrl+J) and Tab (Ctrl+I); one that comes just after a scan (the LF of
+CR+LF) is swallowed too (``trailing_swallowed``), so it cannot act on the focused widget.
+
+Keys the window system marks as repeated (a key held down) end a run -- except a repeat
+of the key just held, while a run is held: X11 marks the second of two identical keys a
+scanner sends with no pause between them ("00" in a code) as a repeat.
+
+Dead keys. On a layout where a key the scanner presses is a dead key (French "[", German
+"="), the system's input method takes that key press, and the next one, and hands the
+widget an accented letter (an ``InputMethod`` event) or nothing at all. The listener
+counts key presses and releases: a release whose press it never saw was taken by the
+input method, and it stands in the run for that key -- a dead key as its mark
+(``kiosk.core.scanner_input.DEAD_KEY_MARKS``), another key as its character -- so a
+scan keeps one character per key press, for the layout tables to undo. Input method
+text that comes while a run is held is held with it, and given back if the run is
+typing.
+
 Times: key events from the window system carry a timestamp; the gaps between keys are
 taken from those, so keys that queued up while the UI thread was busy keep their real
 spacing, and a person's keys are not taken for a burst because they were handled in one
@@ -20,18 +38,29 @@ import math
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.scanning.wedge import BurstThresholds, Verdict, WedgeDecoder
+from kiosk.core.scanner_input import DEAD_KEY_MARKS
+from kiosk.scanning.wedge import BurstThresholds, ScanTiming, Verdict, WedgeDecoder
 
 Clock = Callable[[], float]
 
 _TERMINATORS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+# What a terminator is called on the Test your scanner page, by the text its key types.
+_TERMINATOR_TEXTS = {"\r": "CR", "\n": "LF", "\t": "Tab"}
+# Qt's dead keys, by the XKB keysym name the scanner tables use.
+_DEAD_KEYS: dict[int, str] = {
+    Qt.Key.Key_Dead_Grave.value: "dead_grave",
+    Qt.Key.Key_Dead_Acute.value: "dead_acute",
+    Qt.Key.Key_Dead_Circumflex.value: "dead_circumflex",
+    Qt.Key.Key_Dead_Tilde.value: "dead_tilde",
+    Qt.Key.Key_Dead_Diaeresis.value: "dead_diaeresis",
+}
 _MODIFIER_KEYS = frozenset(
     {
         Qt.Key.Key_Shift,
@@ -61,17 +90,20 @@ def monotonic_ms() -> float:
     return time.monotonic() * 1000.0
 
 
-@dataclass(frozen=True)
+@dataclass
 class _HeldKey:
-    """A key press kept back, with what is needed to replay it to its widget."""
+    """A key press kept back, with what is needed to replay it to its widget: the key
+    itself (None for a press the input method took, which is not replayed) and input
+    method text that came while it was held."""
 
     receiver: QWidget
-    key: int
-    modifiers: Qt.KeyboardModifier
-    native_scan_code: int
-    native_virtual_key: int
-    native_modifiers: int
-    text: str
+    key: int | None
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    native_scan_code: int = 0
+    native_virtual_key: int = 0
+    native_modifiers: int = 0
+    text: str = ""
+    input_method_text: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, receiver: QWidget, event: QKeyEvent) -> _HeldKey:
@@ -86,6 +118,7 @@ class _HeldKey:
         )
 
     def event(self, kind: QEvent.Type) -> QKeyEvent:
+        assert self.key is not None
         return QKeyEvent(
             kind,
             self.key,
@@ -132,6 +165,10 @@ class ScannerFilter(QObject):
     """
 
     scanned = Signal(str)
+    # The same scan, with its keys' pauses and its terminator (for the Test your scanner page).
+    scan_timed = Signal(str, object)  # code, ScanTiming
+    # A terminator that came just after a scan and was swallowed: "Enter", "LF", "Tab"...
+    trailing_swallowed = Signal(str)
 
     def __init__(
         self,
@@ -147,6 +184,8 @@ class ScannerFilter(QObject):
         self._held: deque[_HeldKey] = deque()
         # Keys whose press was swallowed, and how often: their releases are swallowed too.
         self._swallowed_keys: Counter[int] = Counter()
+        # Keys (by native scan code) whose press was seen and whose release has not come.
+        self._down: Counter[int] = Counter()
         self._replaying = False
         self._enabled = True
         self._deadline: float | None = None
@@ -175,18 +214,24 @@ class ScannerFilter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.InputMethod):
             return False
         if self._replaying or not self._enabled or not isinstance(watched, QWidget):
             # The window (a QWindow) sees each key before its focus widget; deciding once,
             # at the widget, also covers keys sent straight to a widget.
             return False
+        if kind == QEvent.Type.InputMethod:
+            assert isinstance(event, QInputMethodEvent)
+            return self._on_input_method(event)
         assert isinstance(event, QKeyEvent)
+        # A key its widget ignores goes on to the widget's parents, and is seen here again:
+        # presses and releases are counted once, where they first arrive.
+        counted = bool(event.nativeScanCode()) and watched is (QApplication.focusWidget()
+                                                               or watched.window())
         if kind == QEvent.Type.KeyRelease:
-            if self._swallowed_keys[event.key()] and not event.isAutoRepeat():
-                self._swallowed_keys[event.key()] -= 1
-                return True
-            return False
+            return self._on_key_release(watched, event, counted)
+        if counted:
+            self._down[event.nativeScanCode()] += 1
         return self._on_key_press(watched, event)
 
     def _on_key_press(self, receiver: QWidget, event: QKeyEvent) -> bool:
@@ -197,11 +242,18 @@ class ScannerFilter(QObject):
         # again. Only keys that were let through go on like that, and the decoder lets
         # such a repeat through as well without changing its mind, so that is harmless.
         text = event.text()
+        dead_key = _DEAD_KEYS.get(key)
+        if dead_key:
+            # A dead key the input method let through (after another dead key it could
+            # not combine with): one key press, written as its mark.
+            text = DEAD_KEY_MARKS[dead_key][0]
         t = self._key_times.time_of(event)
         newly_held = None
-        if key in _TERMINATORS and not event.modifiers() & _CHORD_MODIFIERS:
-            verdict = self._decoder.terminator(t)
-        elif event.isAutoRepeat() or not _types_a_character(text):
+        terminator = _terminator_name(event)
+        if terminator:
+            verdict = self._decoder.terminator(t, terminator)
+        elif not _types_a_character(text) or (event.isAutoRepeat()
+                                               and not self._repeats_held_key(text, t)):
             verdict = self._decoder.interrupt(t)
         else:
             verdict = self._decoder.key(text, t)
@@ -210,7 +262,46 @@ class ScannerFilter(QObject):
         if verdict.swallow:
             self._swallowed_keys[key] += 1
         self._apply(verdict, newly_held)
+        if verdict.trailing:
+            self.trailing_swallowed.emit(terminator)
         return verdict.swallow
+
+    def _repeats_held_key(self, text: str, t: float) -> bool:
+        """A key marked as repeated is a scanner's double character when it repeats the key
+        held last at a scanner's pace (a held-down key repeats only after a long pause)."""
+        last = self._decoder.last_key_ms
+        return (bool(self._held) and self._held[-1].text == text and last is not None
+                and t - last <= self._decoder.thresholds.typical_gap_ms)
+
+    def _on_key_release(self, receiver: QWidget, event: QKeyEvent, counted: bool) -> bool:
+        scan_code = event.nativeScanCode()
+        if counted and not self._down[scan_code]:
+            self._on_key_taken_by_input_method(receiver, event)
+        elif counted:
+            self._down[scan_code] -= 1
+        if self._swallowed_keys[event.key()]:
+            self._swallowed_keys[event.key()] -= 1
+            return True
+        return False
+
+    def _on_key_taken_by_input_method(self, receiver: QWidget, event: QKeyEvent) -> None:
+        """A release whose press never came: the input method took the press (a dead key,
+        or the key after one). In a run, it stands for that key press."""
+        dead_key = _DEAD_KEYS.get(event.key())
+        typed = DEAD_KEY_MARKS[dead_key][0] if dead_key else event.text()
+        if not _types_a_character(typed) or event.key() in _MODIFIER_KEYS:
+            return
+        verdict = self._decoder.key(typed, self._key_times.time_of(event))
+        # Held to keep its place in the run, never replayed: the input method has it.
+        held = _HeldKey(receiver, None, text=typed) if verdict.swallow else None
+        self._apply(verdict, held)
+
+    def _on_input_method(self, event: QInputMethodEvent) -> bool:
+        """Text the input method composed while a run is held is held with it."""
+        if not self._held or not event.commitString() or event.preeditString():
+            return False
+        self._held[-1].input_method_text.append(event.commitString())
+        return True
 
     def _apply(self, verdict: Verdict, newly_held: _HeldKey | None = None) -> None:
         """Replay what was released, drop what was scanned, keep the new key, then report."""
@@ -222,6 +313,7 @@ class ScannerFilter(QObject):
         self._rearm()
         if verdict.scanned is not None:
             self.scanned.emit(verdict.scanned)
+            self.scan_timed.emit(verdict.scanned, verdict.timing or ScanTiming((), "none"))
 
     def _replay(self, keys: list[_HeldKey]) -> None:
         if not keys:
@@ -234,9 +326,15 @@ class ScannerFilter(QObject):
                     target = QApplication.focusWidget()  # its widget is gone: the next best
                 if target is None:
                     continue
-                QApplication.sendEvent(target, held.event(QEvent.Type.KeyPress))
-                if shiboken6.isValid(target):
-                    QApplication.sendEvent(target, held.event(QEvent.Type.KeyRelease))
+                if held.key is not None:
+                    QApplication.sendEvent(target, held.event(QEvent.Type.KeyPress))
+                    if shiboken6.isValid(target):
+                        QApplication.sendEvent(target, held.event(QEvent.Type.KeyRelease))
+                for text in held.input_method_text:
+                    if shiboken6.isValid(target):
+                        composed = QInputMethodEvent()
+                        composed.setCommitString(text)
+                        QApplication.sendEvent(target, composed)
         finally:
             self._replaying = False
 
@@ -263,3 +361,12 @@ class ScannerFilter(QObject):
 
 def _types_a_character(text: str) -> bool:
     return bool(text) and all(character.isprintable() for character in text)
+
+
+def _terminator_name(event: QKeyEvent) -> str:
+    """"Enter", "Tab", "CR", "LF" for a key that ends a scan; "" for any other key."""
+    key = event.key()
+    if key in _TERMINATORS and not event.modifiers() & _CHORD_MODIFIERS:
+        return "Tab" if key == Qt.Key.Key_Tab else "Enter"
+    # Ctrl+M, Ctrl+J, Ctrl+I: what a scanner's CR, LF or Tab suffix types on some systems.
+    return _TERMINATOR_TEXTS.get(event.text(), "") if event.text() else ""

@@ -6,7 +6,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, QTranslator, Si
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
@@ -27,6 +26,7 @@ from kiosk.services.desk_session import (
 )
 from kiosk.ui.desk_handle import DeskHandle
 from kiosk.ui.dialogs import PinDialog
+from kiosk.ui.fitting import FittedLabel
 from kiosk.ui.scanner_filter import ScannerFilter
 from kiosk.ui.sounds import ResultSounds
 from kiosk.ui.theme import scaled_font
@@ -64,23 +64,19 @@ class SelfCheckInWindow(QMainWindow):
         self.language = language
         self._translator = QTranslator(self)
         self.setWindowTitle("kiosk")
-        self.resize(1200, 800)
+        self.resize(1280, 720)  # shown full screen; this is for a window left as it is
         self.sounds = ResultSounds(parent=self, load_later=True)
         self.pages = QStackedWidget()
         self.setCentralWidget(self.pages)
         # Start page.
-        self.event_label = QLabel()
-        self.event_label.setFont(_font(20))
+        # Labels that never widen the window: long words shrink, then break, then "…".
+        self.event_label = FittedLabel("Event", 20, min_points=14, max_lines=2)
         self.event_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.instruction = QLabel()
-        self.instruction.setFont(_font(40, True))
+        self.instruction = FittedLabel("Instruction", 40, min_points=24, bold=True,
+                                       max_lines=3)
         self.instruction.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.instruction.setWordWrap(True)
-        self.instruction.setAccessibleName("Instruction")
-        self.hint = QLabel()
-        self.hint.setFont(_font(20))
+        self.hint = FittedLabel("Hint", 20, min_points=14, max_lines=4)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.hint.setWordWrap(True)
         self.no_ticket = _big_button("")
         self.no_ticket.clicked.connect(self.show_find_page)
         self.language_buttons: dict[str, QPushButton] = {}
@@ -96,6 +92,7 @@ class SelfCheckInWindow(QMainWindow):
             self.language_buttons[code] = button
             languages.addWidget(button)
         self.staff_button = QPushButton()
+        self.staff_button.setFont(_font(14))
         self.staff_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.staff_button.setMinimumHeight(44)
         self.staff_button.clicked.connect(self.on_staff_requested)
@@ -117,26 +114,22 @@ class SelfCheckInWindow(QMainWindow):
         layout.addWidget(self.scan_input)
         # Find-me page: the name exactly as registered (the surname may be blank) and a
         # second detail the person knows, because anyone may know a name.
-        self.find_title = QLabel()
-        self.find_title.setFont(_font(30, True))
-        self.find_title.setWordWrap(True)
-        self.first_label, self.last_label, self.detail_label = QLabel(), QLabel(), QLabel()
+        self.find_title = FittedLabel("Find me", 30, min_points=18, bold=True, max_lines=3)
+        self.first_label, self.last_label, self.detail_label = (
+            FittedLabel("First name", 20, min_points=14, max_lines=2),
+            FittedLabel("Surname", 20, min_points=14, max_lines=2),
+            FittedLabel("Email address or booking reference", 20, min_points=14,
+                        max_lines=2))
         self.first_name, self.last_name, self.detail = QLineEdit(), QLineEdit(), QLineEdit()
         # An on-screen keyboard must not learn or suggest what someone typed here.
         self.detail.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData
                                         | Qt.InputMethodHint.ImhNoPredictiveText
                                         | Qt.InputMethodHint.ImhNoAutoUppercase)
-        for label, field in ((self.first_label, self.first_name),
-                             (self.last_label, self.last_name),
-                             (self.detail_label, self.detail)):
-            label.setFont(_font(20))
+        for field in (self.first_name, self.last_name, self.detail):
             field.setFont(_font(24))
             field.setMinimumHeight(56)
             field.returnPressed.connect(self._on_find)
-        self.find_hint = QLabel()
-        self.find_hint.setFont(_font(20, True))
-        self.find_hint.setWordWrap(True)
-        self.find_hint.setAccessibleName("Hint")
+        self.find_hint = FittedLabel("Hint", 20, min_points=14, bold=True, max_lines=3)
         self.find_hint.hide()
         self.find_button = _big_button("")
         self.find_button.clicked.connect(self._on_find)
@@ -154,15 +147,10 @@ class SelfCheckInWindow(QMainWindow):
         form.addStretch(1)
         form.addLayout(buttons)
         # Result page.
-        self.result_title = QLabel()
-        self.result_title.setFont(_font(40, True))
+        self.result_title = FittedLabel("Result", 48, min_points=36, bold=True, max_lines=3)
         self.result_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.result_title.setWordWrap(True)
-        self.result_title.setAccessibleName("Result")
-        self.result_text = QLabel()
-        self.result_text.setFont(_font(26))
+        self.result_text = FittedLabel("Result details", 26, min_points=18, max_lines=4)
         self.result_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.result_text.setWordWrap(True)
         result = QWidget()
         result.setObjectName("selfresult")
         result_layout = QVBoxLayout(result)
@@ -185,6 +173,7 @@ class SelfCheckInWindow(QMainWindow):
         desk.opened.connect(self._on_session)
         desk.open_failed.connect(self._on_open_failed)
         desk.bridge.fault.connect(self.on_fault)
+        self._dialog: PinDialog | None = None  # the staff PIN, while it is asked for
         self.scanner = scanner or ScannerFilter(self)
         self.scanner.scanned.connect(self._on_scanned)
         app = QCoreApplication.instance()
@@ -281,8 +270,13 @@ class SelfCheckInWindow(QMainWindow):
         self._reset.start(60_000)  # walked away half-way: back to the start
 
     def _on_scanned(self, code: str) -> None:
-        if self.pages.currentIndex() != 1:  # not while they type their name
-            self.scan(code)
+        """A ticket scanned on any page checks its holder in (on the find-me page too:
+        they found their ticket); while staff type the PIN, it is refused, untyped."""
+        dialog = self._dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.take_scan(code)
+            return
+        self.scan(code)
 
     def _on_scan_typed(self) -> None:
         code = self.scan_input.text()
@@ -354,6 +348,7 @@ class SelfCheckInWindow(QMainWindow):
 
     def on_staff_requested(self) -> None:
         dialog = PinDialog(self.tr("Staff only: the supervisor PIN leaves self check-in."), self)
+        self._dialog = dialog
 
         def then(ok: bool) -> None:
             if ok:

@@ -205,8 +205,8 @@ def test_a_queue_rejecting_jobs_fails_the_badge_with_what_to_do(desk: PrintingDe
     finally:
         subprocess.run(["cupsaccept", QUEUE], check=True)
     assert failed.line == (f"Badge failed — The printer “{QUEUE}” is not taking new badges "
-                           "(closed for the day). Send the badge to another printer, or ask "
-                           "staff to switch it back on.")
+                           "(closed for the day). Choose another printer in Settings → "
+                           "Printing and press Retry, or ask staff to switch it back on.")
     assert desk.service.retry(job.id).outcome is PrintOutcome.QUEUED
     desk.worker.wake()
     desk.wait(job.id, PrintJobStatus.DONE)
@@ -218,7 +218,8 @@ def test_a_missing_printer_fails_with_a_clear_error(desk: PrintingDesk) -> None:
     desk.worker.start()
     failed = desk.wait(job.id, PrintJobStatus.FAILED)
     assert failed.line == ("Badge failed — There is no printer called “NoSuchKioskPrinter” on "
-                           "this computer. Choose another printer, or ask staff to set it up.")
+                           "this computer. Choose another printer in Settings → Printing, or "
+                           "ask staff to set it up.")
     assert desk.logged_prints() == []
 
 

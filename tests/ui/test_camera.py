@@ -8,11 +8,20 @@ from dataclasses import dataclass
 
 import pytest
 import qrcode
+import zxingcpp
 from PIL import Image, ImageFilter
 from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QColor, QImage
 
-from kiosk.scanning.camera import HAS_QT_MULTIMEDIA, CameraInput, FrameDecoder, cameras
+from kiosk.bench import camera_frames
+from kiosk.scanning.camera import (
+    HAS_QT_MULTIMEDIA,
+    TICKET_FORMATS,
+    CameraInput,
+    FrameDecoder,
+    cameras,
+    read_codes,
+)
 from kiosk.ui.camera_view import CameraView
 
 WALKIN = "W17QH23M0XW5R8K5"
@@ -254,3 +263,57 @@ def test_a_lost_camera_is_explained_in_the_preview(qtbot) -> None:
     assert view.message() == "The camera Logitech C270 was disconnected."
     picture = view.grab().toImage()
     assert picture.pixelColor(view.rect().center()) != QColor("white")
+
+
+# -- hard frames: the camera reads what a scanner would ------------------------------------
+
+HARD_KINDS = [kind for kind in camera_frames.HARD if kind != "clean"]
+
+
+def bare_zxing(frame: QImage) -> tuple[str, ...]:
+    """What bare zxing-cpp reads in a frame: the camera path as it was on main."""
+    grey = frame.convertToFormat(QImage.Format.Format_Grayscale8)
+    formats = zxingcpp.barcode_formats_from_str(TICKET_FORMATS)
+    return tuple(code.text for code in zxingcpp.read_barcodes(grey, formats=formats)
+                 if code.valid)
+
+
+@pytest.mark.parametrize("kind", HARD_KINDS)
+def test_the_camera_reads_hard_frames_that_bare_zxing_does_not(kind) -> None:
+    # Found on main: the camera read exactly what bare zxing-cpp read, and no more.
+    frames = [to_qimage(camera_frames.HARD[kind](camera_frames.TICKET, seed).convert("RGB"))
+              for seed in range(4)]
+    bare = [bare_zxing(frame) for frame in frames]
+    ours = [read_codes(frame) for frame in frames]
+    assert all(set(before) <= set(now) for before, now in zip(bare, ours, strict=True))
+    assert all(now == (camera_frames.TICKET,) for now in ours)  # every frame, exactly
+    assert sum(bool(codes) for codes in bare) < len(frames)
+
+
+def test_a_second_look_never_reads_a_code_that_is_not_there() -> None:
+    for seed in range(10):
+        assert read_codes(to_qimage(camera_frames.no_code(seed).convert("RGB"))) == ()
+
+
+def test_a_second_look_stops_when_its_time_is_up(monkeypatch) -> None:
+    from kiosk.scanning import hard_frames
+
+    tries: list[object] = []
+    real = hard_frames.zxingcpp.read_barcodes
+
+    def counted(picture, **options):
+        tries.append(picture)
+        return real(picture, **options)
+
+    ticks = iter(step * 0.3 for step in range(1000))  # each look at the clock: 300 ms on
+
+    monkeypatch.setattr(hard_frames.zxingcpp, "read_barcodes", counted)
+    frame = camera_frames.no_code(0)
+    first = hard_frames.first_look(frame, zxingcpp.barcode_formats_from_str("QRCode"))
+    tries.clear()
+    assert hard_frames.read_harder(frame, first, budget_ms=500, clock=lambda: next(ticks)) == ()
+    assert len(tries) == 1  # the first try, then the time was up
+    tries.clear()
+    assert hard_frames.read_harder(frame, first, budget_ms=10_000_000,
+                                   clock=lambda: 0.0) == ()
+    assert len(tries) >= 4  # with time to spare, every try

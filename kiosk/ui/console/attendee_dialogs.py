@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from kiosk.core.models import Attendee, Status
 from kiosk.services.attendee_admin import MergePlan, RecordSummary, WorkshopChoice
 from kiosk.services.attendee_table import name_check
+from kiosk.ui.fitting import FittedLabel, FittingScrollArea
 
 _PROBLEM_STYLE = "color: #b3261e;"
 _FIELD_TITLES = {
@@ -67,9 +68,12 @@ class _ActionDialog(QDialog):
         self.action_button.setDefault(True)
         self.buttons.accepted.connect(self._on_action)
         self.buttons.rejected.connect(self.reject)
-        self.body = QVBoxLayout()
+        content = QWidget()
+        self.body = QVBoxLayout(content)
+        self.body.setContentsMargins(0, 0, 0, 0)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.body)
+        # Scrolls when the screen is smaller than the form (1280 × 720, a large font).
+        layout.addWidget(FittingScrollArea(content), 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self._action = action
@@ -129,8 +133,7 @@ class EditAttendeeDialog(_ActionDialog):
         self.first_name_only.setChecked(attendee.first_name_only)
         self.first_name_only.toggled.connect(self._show_badge_name)
         form.addRow("", self.first_name_only)
-        self.badge_preview = QLabel()
-        self.badge_preview.setAccessibleName("Badge will read")
+        self.badge_preview = FittedLabel("Badge will read", 10, min_points=9, max_lines=3)
         form.addRow("Badge will read:", self.badge_preview)
         self.name_warning = QLabel()
         self.name_warning.setAccessibleName("Name to check")
@@ -180,10 +183,10 @@ class EditAttendeeDialog(_ActionDialog):
         facts.setWordWrap(True)
         facts.setStyleSheet("color: #555;")
         self.body.addWidget(facts)
-        self.kept = QLabel("From the registration file, kept in this copy only (never on a "
-                           "desk): " + "; ".join(f"{heading}: {value}" for heading, value in kept))
-        self.kept.setAccessibleName("Kept from the registration file")
-        self.kept.setWordWrap(True)
+        self.kept = FittedLabel("Kept from the registration file", 10, min_points=9,
+                                max_lines=12)
+        self.kept.setText("From the registration file, kept in this copy only (never on a "
+                          "desk): " + "; ".join(f"{heading}: {value}" for heading, value in kept))
         self.kept.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kept.setVisible(bool(kept))
         self.body.addWidget(self.kept)

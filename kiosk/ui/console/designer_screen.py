@@ -32,6 +32,7 @@ from kiosk.services.badge_design import Box, DesignError, Document, TrialName
 from kiosk.services.event_access import EventFile, EventReader, write_private
 from kiosk.ui.console.designer_canvas import CanvasElement, DesignCanvas
 from kiosk.ui.console.designer_properties import PropertyPanel
+from kiosk.ui.fitting import FittedLabel
 from kiosk.ui.ops import EventOps
 
 _FALLBACK_TEMPLATE = "insert-4x3in"
@@ -230,8 +231,9 @@ class BadgeDesignerScreen(QWidget):
         self.canvas.element_placed.connect(self._on_element_placed)
         self.canvas.delete_asked.connect(self.delete_element)
         self.canvas.zoom_changed.connect(self._on_zoom_changed)
-        self.caption = QLabel("")
-        self.caption.setWordWrap(True)
+        # It names the person previewed, whose name may be one very long word: a label
+        # that shortens rather than widening the window.
+        self.caption = FittedLabel("Preview", 10, min_points=9, max_lines=3)
         self.caption.setStyleSheet("color: #444;")
         badge_page = QWidget()
         column = QVBoxLayout(badge_page)

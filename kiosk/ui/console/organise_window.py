@@ -14,7 +14,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from kiosk.services.event_access import EventFile, EventFileError
 from kiosk.ui.console.screens import CONSOLE_SCREENS, SCREENS
@@ -38,7 +46,7 @@ class OrganiseWindow(QMainWindow):
         super().__init__(parent)
         self.event_file: EventFile | None = EventFile.open(event_path, threaded=True)
         self.setWindowTitle("kiosk — Organise")
-        self.resize(1280, 820)
+        self._fit_to_screen()
         self.tabs = QTabWidget()
         self.screens: dict[str, QWidget] = {}
         try:
@@ -48,7 +56,7 @@ class OrganiseWindow(QMainWindow):
                     and refresh_ms else {}
                 screen = screen_class(self.event_file, **options)
                 self.screens[entry.key] = screen
-                self.tabs.addTab(screen, entry.title)
+                self.tabs.addTab(_scrolled(screen), entry.title)
                 if entry.ready_signal is not None:
                     getattr(screen, entry.ready_signal).connect(
                         lambda *_a, key=entry.key: self.screen_ready.emit(key))
@@ -70,6 +78,17 @@ class OrganiseWindow(QMainWindow):
         for key in SCREENS if start_all else SCREENS[self.tabs.currentIndex():][:1]:
             self._start(key)
 
+    def _fit_to_screen(self) -> None:
+        """1280 × 820 where the screen has room; on a smaller one, all of it (less the
+        window's frame): never a window with its buttons off the screen."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 820)
+            return
+        room = screen.availableGeometry()
+        frame = 40  # a title bar and borders, which the size does not include
+        self.resize(min(1280, room.width()), min(820, max(400, room.height() - frame)))
+
     def _start(self, key: str) -> None:
         if key in self.started:
             return
@@ -81,6 +100,10 @@ class OrganiseWindow(QMainWindow):
     def _on_imported(self, _report: object) -> None:
         if "attendees" in self.started:
             self.attendees.reload()
+
+    def current_screen(self) -> QWidget:
+        """The screen of the tab on show."""
+        return self.screens[SCREENS[self.tabs.currentIndex()]]
 
     def show_screen(self, screen: str) -> None:
         self.tabs.setCurrentIndex(SCREENS.index(screen))
@@ -130,6 +153,16 @@ class OrganiseWindow(QMainWindow):
         self.event_file = None
 
 
+def _scrolled(screen: QWidget) -> QScrollArea:
+    """A screen in its tab, scrolling rather than making the window taller or wider than a
+    1280 × 720 screen when it needs more room than that (a large system font)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(screen)
+    return area
+
+
 def render_console_screenshot(
     event_path: str | Path, screen: str, out_png: str | Path,
     import_file: str | Path | None = None, timeout_ms: int = 60_000,
@@ -153,6 +186,12 @@ def render_console_screenshot(
         print(f"kiosk: {exc}", file=sys.stderr)
         return 1
     window.show_screen(screen)
+    shown_on = QApplication.primaryScreen()
+    room = shown_on.availableGeometry() if shown_on is not None else None
+    if room is not None and room.width() >= 1280 and room.height() >= 720:
+        window.setGeometry(room)  # a picture of the whole screen's worth
+    else:
+        window.resize(1366, 768)  # a laptop's, where there is no real screen (offscreen)
     window.show()
     loop = QEventLoop()
     saved: list[bool] = []

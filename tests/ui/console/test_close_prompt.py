@@ -27,7 +27,7 @@ def test_an_unsaved_design_is_kept_unless_the_organiser_chooses_to_lose_it(
     box = window.close_question
     assert box is not None and box.isVisible()
     assert "not saved" in box.text()
-    assert window.tabs.currentWidget() is designer  # the design is shown while asking
+    assert window.current_screen() is designer  # the design is shown while asking
     _button(box, "Keep designing").click()
     qtbot.waitUntil(lambda: not box.isVisible(), timeout=5_000)
     assert window.isVisible() and designer.unsaved

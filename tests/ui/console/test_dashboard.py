@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel, QProgressBar, QTableWidget
+
 from kiosk.core.changes import Change, ChangeKind
 from kiosk.core.hlc import Stamp
 from kiosk.core.ids import uuid7
@@ -9,6 +11,11 @@ from kiosk.services.desk import Desk
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
 from tests.ui.console.screens import read, write
+
+
+def figures(table: QTableWidget, row: int, column: int) -> str:
+    """The figures written beside a bar in a table cell."""
+    return table.cellWidget(row, column).findChild(QLabel, "figures").text()
 
 
 def active_count(path) -> int:
@@ -32,11 +39,10 @@ def test_the_dashboard_counts_a_check_in_made_at_a_desk(qtbot, open_console, eve
                      timeout=10_000)
     assert screen.not_arrived_label.text() == f"Not arrived yet: {expected - 1}"
     assert sum(n for _, n in screen.chart.arrivals) == 1
-    categories = {screen.categories.item(r, 0).text(): screen.categories.cellWidget(r, 1).text()
+    categories = {screen.categories.item(r, 0).text(): figures(screen.categories, r, 1)
                   for r in range(screen.categories.rowCount())}
     assert categories[person.category].startswith("1 of ")
-    booked = [screen.workshops.cellWidget(r, 2).text()
-              for r in range(screen.workshops.rowCount())]
+    booked = [figures(screen.workshops, r, 2) for r in range(screen.workshops.rowCount())]
     assert sum(text.startswith("1 of") for text in booked) == len(person.sessions)
     assert screen.desks.item(0).text().startswith("Desk: 1 check-in, latest ")
     assert "last heard from" in screen.desks.item(0).text()
@@ -119,3 +125,22 @@ def test_no_failed_find_me_tries_shows_nothing(qtbot, open_console, event_file) 
     qtbot.wait_until(lambda: screen.dashboard is not None, timeout=10_000)
     assert screen.dashboard.find_me_failed == 0
     assert not screen.find_me_label.isVisibleTo(screen)
+
+
+def test_no_bar_covers_its_figures(qtbot, open_console, event_file) -> None:
+    # Found on main: the figures were drawn on the bars, and the filled part hid them.
+    window = open_console(event_file["path"], refresh_ms=100)
+    window.resize(1280, 720)
+    window.show_screen("dashboard")
+    screen = window.dashboard
+    qtbot.wait_until(lambda: screen.dashboard is not None, timeout=10_000)
+    qtbot.wait(100)
+    cells = [screen.categories.cellWidget(r, 1) for r in range(screen.categories.rowCount())]
+    cells += [screen.workshops.cellWidget(r, 2) for r in range(screen.workshops.rowCount())]
+    assert cells
+    for cell in cells:
+        bar = cell.findChild(QProgressBar)
+        label = cell.findChild(QLabel, "figures")
+        assert not bar.isTextVisible()
+        assert not bar.geometry().intersects(label.geometry())
+        assert label.width() >= label.sizeHint().width()  # the whole of the figures shows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QImage
 
-from kiosk.ui.console.organise_window import render_console_screenshot
+from kiosk.ui.console.organise_window import SCREENS, render_console_screenshot
 from tests.conftest import DATA
 
 
@@ -46,7 +46,7 @@ def test_a_screen_starts_reading_only_when_its_tab_is_first_shown(qtbot, event_f
         assert window.started == {"setup"}  # the first tab, and nothing else yet
         with qtbot.wait_signal(window.screen_ready, timeout=10_000,
                                check_params_cb=lambda key: key == "dashboard"):
-            window.tabs.setCurrentIndex(window.tabs.indexOf(window.dashboard))
+            window.tabs.setCurrentIndex(SCREENS.index("dashboard"))
         assert window.started == {"setup", "dashboard"}
         assert window.dashboard.overall_label.text().endswith("checked in")
     finally:

@@ -47,6 +47,13 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
                 ("attendee table: scroll jump -> page painted, p99", "ms"),
                 ("attendee table: longest the UI thread was busy", "ms")],
     "connectors": [("pretix pull of 300 orders", "/s"), ("pretix push of 150 check-ins", "/s")],
+    "camera": [(f"camera, {kind}: {what}", unit)
+               for kind in ("glare", "heavy blur", "very low contrast",
+                            "tiny code in a wide frame", "phone screen in dark mode", "clean")
+               for what, unit in (("frames read (of 8)", "frames"),
+                                  ("ms per frame (p95)", "ms"))]
+    + [("camera, no code in view: false reads (of 10)", "frames"),
+       ("camera, no code in view: ms per frame (p95)", "ms")],
 }
 
 # The budgets of DESIGN.md's table each bench must carry.
@@ -58,6 +65,7 @@ BUDGETS = {
     ("checkin", "scan -> decision + durable write, p99"): 30.0,
     ("window", "Enter -> result painted, p95"): 33.0,
     ("printing", "check-in -> badge accepted by the spooler, p95"): 150.0,
+    ("camera", "camera, no code in view: false reads (of 10)"): 0,
 }
 
 

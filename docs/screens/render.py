@@ -1,0 +1,83 @@
+"""Render every picture in docs/screens with the app's own --screenshot, on the demo event.
+
+Run it on an X display of 1366 × 768 with no window manager (each picture is the screen's
+size), e.g.::
+
+    Xvfb :13 -screen 0 1366x768x24 & DISPLAY=:13 QT_QPA_PLATFORM=xcb python docs/screens/render.py
+
+It makes a demo event in a temporary folder, gives it a supervisor PIN (self check-in needs
+one), a workshop door and some check-ins (for the dashboard), then renders each desk state,
+self check-in, the workshop door, the first-run window and every console screen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENS = Path(__file__).resolve().parent
+DESK_STATES = ("ready", "ok", "already", "forged", "cancelled", "undone", "saved", "search",
+               "settings", "scanner")
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from kiosk.core.changes import ChangeKind
+    from kiosk.services.demo import create_demo_event
+    from kiosk.services.desk import Desk
+    from kiosk.services.desk_settings import DeskSettings
+    from kiosk.store import queries
+    from kiosk.store.event_store import EventStore
+    from kiosk.ui.console.screens import SCREENS as CONSOLE
+
+    # A folder of its own (its name shows in the console's file fields), and no memory of
+    # the events this computer opened before (the first-run window lists the last one).
+    folder = Path(tempfile.gettempdir()) / "kiosk-demo"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    env = {**os.environ, "XDG_DATA_HOME": str(folder / "data"),
+           "XDG_CONFIG_HOME": str(folder / "config")}
+    try:
+        event = Path(folder) / "demo.db"
+        store, _ = create_demo_event(event)
+        workshop = queries.list_sessions(store.conn)[0]
+        store.record(ChangeKind.CHECKPOINT_UPSERT, {"id": "door-1", "name": "Workshop door",
+                                                    "session_id": workshop.id})
+        desk = Desk(store, "Desk 2", "Sam")
+        for person in queries.list_attendees(store.conn, status="active")[40:100]:
+            desk.check_in(person.id)
+        store.close()
+        plain = Path(folder) / "plain.db"  # no PIN: the desk opens its settings at once
+        plain.write_bytes(event.read_bytes())
+        locked = EventStore.open(event)
+        DeskSettings(locked).set_pin("2468")
+        locked.close()
+
+        def shot(name: str, *args: str, on: Path = event) -> None:
+            subprocess.run([sys.executable, str(ROOT / "main.py"), str(on), "--screenshot",
+                            str(SCREENS / f"{name}.png"), *args], check=True, cwd=ROOT,
+                           env=env)
+            print(name)
+
+        for state in DESK_STATES:
+            shot(f"desk-{state}", "--state", state, on=plain)
+        shot("self-ready", "--mode", "self")
+        shot("self-ready-pl", "--mode", "self", "--language", "pl")
+        shot("self-ok", "--mode", "self", "--state", "ok")
+        shot("self-find", "--mode", "self", "--state", "search")
+        shot("door-ok", "--mode", "door", "--state", "ok")
+        shot("first-run", "--first-run")
+        for screen in CONSOLE:
+            shot(f"console-{screen}", "--screen", screen)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
