@@ -237,7 +237,13 @@ class Syncer:
     def _check_protocol(self, client: HubClient) -> None:
         if self._protocol_checked:
             return
-        health = client.health()
+        try:
+            health = client.health()
+        except WipeOrdered:
+            # Only a hub of this protocol orders wipes; the desk then sends what it holds
+            # before wiping, so the next push must not stop at this check again.
+            self._protocol_checked = True
+            raise
         if health.get("status") != "ok" or not isinstance(health.get("protocol", 1), int):
             raise HubUnreachable("The hub's answer could not be read (is something else "
                                  "answering at the hub's address?). The desk keeps working "

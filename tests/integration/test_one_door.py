@@ -33,7 +33,14 @@ def test_a_desk_cannot_record_a_workshop_the_hub_would_refuse_and_its_pushes_go_
     syncer.sync_once()
     before = desk.change_count()
     desk.close()
-    status = kiosk_main(["sessions", str(desk_path), "--add", "Late room", "--capacity", "-5"])
+    # Workshops are the organisers' to change: a desk's copy refuses, whatever the values.
+    status = kiosk_main(["sessions", str(desk_path), "--add", "Late room", "--capacity", "5"])
+    assert status == 2
+    assert "desk's copy of the event" in capsys.readouterr().err
+    # And the organisers' copy checks what it records.
+    organisers = tmp_path / "organisers.db"
+    shutil.copy(event.organiser, organisers)
+    status = kiosk_main(["sessions", str(organisers), "--add", "Late room", "--capacity", "-5"])
     assert status == 2
     assert "capacity must be a whole number of places" in capsys.readouterr().err
     desk = EventStore.open(desk_path)

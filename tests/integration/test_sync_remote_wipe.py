@@ -27,7 +27,7 @@ from kiosk.services.syncer import DeskWiped, Syncer, SyncState
 from kiosk.store import queries, sync_state
 from kiosk.store.backups import backup_folder, take_backup
 from kiosk.store.event_store import EventStore
-from kiosk.sync.client import HubClient, HubUnreachable
+from kiosk.sync.client import HubClient, HubRefused
 from kiosk.sync.credentials import secret_hash
 from kiosk.sync.hub_server import HubThread, hub_certificate
 from kiosk.sync.hub_storage import open_hub_log
@@ -318,8 +318,9 @@ def test_a_forged_wipe_answer_from_anyone_but_the_pinned_hub_does_nothing(
         hub_cert = hub_certificate(hub, "127.0.0.1")
         stranger_cert, stranger_key = self_signed("127.0.0.1")
         cases = [
-            # not the hub's certificate: the pinned TLS never lets the answer in
-            (for_me_by_someone_else, stranger_cert, stranger_key, HubUnreachable),
+            # not the hub's certificate: the pinned TLS never lets the answer in, and the desk
+            # says it is not its hub
+            (for_me_by_someone_else, stranger_cert, stranger_key, HubRefused),
             # the hub's certificate (say its TLS key leaked), but not the hub's signature
             (for_me_by_someone_else, hub_cert.cert_pem, hub_cert.key_pem, ForgedWipeOrder),
             # the hub's own signature, on another desk's order
@@ -334,7 +335,8 @@ def test_a_forged_wipe_answer_from_anyone_but_the_pinned_hub_does_nothing(
                 impostor = Syncer(store, client=HubClient(url, key, link.certificate))
                 with pytest.raises(refusal):
                     impostor.sync_once()
-                assert impostor.status.state is SyncState.OFFLINE
+                assert impostor.status.state is (SyncState.REFUSED if refusal is HubRefused
+                                                 else SyncState.OFFLINE)
                 impostor.close()
             assert store.conn.execute("SELECT count(*) FROM attendees").fetchone()[0] == \
                 attendees

@@ -149,7 +149,7 @@ def test_a_hub_holding_another_event_is_refused(tmp_path: Path, organiser: Event
     port = free_port()
     with pytest.raises(HubConsoleError, match="holds another event") as refused:
         venue.start(organiser, hub.location, port, HOST)
-    assert "choose another hub database" in str(refused.value)
+    assert "use a new hub database" in str(refused.value)
     assert hub.high_water() == held and not venue.running
     assert port_problem(HOST, port) is None
     hub.close()
