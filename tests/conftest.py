@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-# KIOSK_TEST_DISPLAY=:11 runs the window tests on that X server (an Xvfb with a window
-# manager) with Qt's real X11 platform: real key events, timestamps, input methods and
-# window sizes. Without it they run offscreen, and the tests that need X skip.
+# KIOSK_TEST_DISPLAY=:11 runs the window tests on that X server (an Xvfb, with or without
+# a window manager: CI has none) with Qt's real X11 platform: real key events, timestamps,
+# input methods and window sizes. Without it they run offscreen, and the tests that need X
+# skip.
 if os.environ.get("KIOSK_TEST_DISPLAY"):
     os.environ["DISPLAY"] = os.environ["KIOSK_TEST_DISPLAY"]
     os.environ["QT_QPA_PLATFORM"] = "xcb"

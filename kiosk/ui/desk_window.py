@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -182,6 +182,17 @@ class DeskWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self.scanner)
         self.search.box.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A desk often runs on a bare X session or a kiosk shell with no window manager to
+        # hand it the keyboard: without asking, a scanner's keys would go nowhere.
+        QTimer.singleShot(0, self, self._take_keyboard)  # dropped if the window goes first
+
+    def _take_keyboard(self) -> None:
+        if self.isVisible() and self.dialog is None and QApplication.activeModalWidget() is None:
+            self.activateWindow()
+            self.search.box.setFocus()
 
     # -- start-up --------------------------------------------------------------------------
 
@@ -538,6 +549,7 @@ class DeskWindow(QMainWindow):
         # of its fields (a name, a filter) and refused there in words.
         self.organise_window.showMaximized()
         self.organise_window.raise_()
+        self.organise_window.activateWindow()
 
     def _console_in_front(self) -> bool:
         """Whether the organisers' console (or one of its forms) is the active window."""

@@ -49,8 +49,11 @@ def designer(qtbot, event: dict):
     screen.start()
     screen.resize(1280, 820)
     screen.show()
+    # The console is activated when opened; with no window manager (CI) nothing else does.
+    screen.activateWindow()
     with qtbot.waitSignal(screen.preview_shown, timeout=60_000):
         pass
+    qtbot.waitUntil(screen.isActiveWindow, timeout=5_000)
     yield screen
     screen.shutdown()
     dispose(screen)
