@@ -27,6 +27,7 @@ from kiosk.core.changes import self_checkin as self_checkin_changes
 from kiosk.core.find_me import wait_before_next_try
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Event
 from kiosk.core.refusal import Refusal
+from kiosk.core.text import count_people
 from kiosk.printing import (
     PDF_FOLDER,
     BadgeUnavailable,
@@ -39,7 +40,7 @@ from kiosk.printing.messages import for_printer, printer_missing
 from kiosk.printing.printer import PrinterInfo
 from kiosk.services.desk import Desk, DeskError, ScanResult, UndoResult, usable_checkpoint
 from kiosk.services.desk_settings import DeskSettings
-from kiosk.services.faults import EventFileFault, as_fault
+from kiosk.services.faults import EventFileFault, Fault, as_fault
 from kiosk.services.print_service import (
     PrintOutcome,
     PrintRequest,
@@ -51,7 +52,13 @@ from kiosk.services.print_service import (
     print_worker,
 )
 from kiosk.store import checkins, print_jobs, queries, self_checkin
-from kiosk.store.backups import backup_due, remove_leftovers, take_backup
+from kiosk.store.backups import (
+    Backup,
+    backup_due,
+    list_backups,
+    remove_leftovers,
+    take_backup,
+)
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.desk_lock import DeskLock, DeskLocked
 from kiosk.store.event_file import EventFile, Priority
@@ -71,6 +78,26 @@ _CHECKPOINT_KINDS = frozenset({ChangeKind.CHECKPOINT_REMOVE, ChangeKind.CHECKPOI
 
 class DeskOpenFailed(Refusal):
     """The desk cannot open on this file; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class DamagedFile:
+    """The event file cannot be read. Instead of opening it, the desk says so and offers
+    to restore ``backup``: the newest snapshot that reads (None when there is none)."""
+
+    message: str
+    backup: Backup | None
+
+    @property
+    def advice(self) -> str:
+        if self.backup is None:
+            return (f"{self.message} No backup of it that can be read was found on this "
+                    "computer: ask staff.")
+        backup = self.backup
+        taken = backup.taken_at.replace("T", " ")[:16]
+        return (f"{self.message} The newest good backup, of {taken}, holds "
+                f"{count_people(backup.attendees or 0)} and {backup.checkins} check-in(s); "
+                "check-ins made after it come back when the desk syncs.")
 
 
 @dataclass(frozen=True)
@@ -208,6 +235,21 @@ class DeskSession:
         self._unsubscribe = event.subscribe(self._on_written)
 
     # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open_or_damaged(
+        cls, path: str | Path, mode: str | None = None,
+        listeners: DeskListeners | None = None, printers: PrinterDirectory | None = None,
+    ) -> DeskSession | DamagedFile:
+        """Open the desk, or, when its file is damaged, say so with the backup a volunteer
+        can restore from the desk (any other fault is raised, in plain words, as by open)."""
+        try:
+            return cls.open(path, mode, listeners, printers)
+        except EventFileFault as exc:
+            if exc.fault is not Fault.DAMAGED:
+                raise
+            readable = [b for b in list_backups(path) if b.attendees is not None]
+            return DamagedFile(str(exc), readable[0] if readable else None)
 
     @classmethod
     def open(

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from kiosk.services.desk_session import DeskSession
+from kiosk.services import retention
+from kiosk.services.desk_session import DamagedFile, DeskSession
 from kiosk.ui.desk_bridge import DeskBridge
 from kiosk.ui.ops import Ops
 
@@ -22,6 +23,7 @@ class DeskHandle(QObject):
 
     opened = Signal(object)  # DeskSession, once it can scan
     open_failed = Signal(str)
+    damaged = Signal(object)  # DamagedFile: the file cannot be read; a backup may be offered
 
     def __init__(
         self, event_path: str, mode: str | None = None,
@@ -41,10 +43,28 @@ class DeskHandle(QObject):
     def open(self) -> None:
         path, mode, printers = self.event_path, self.mode, self.printers
         listeners = self.bridge.listeners()
-        self.ops.run(lambda: DeskSession.open(path, mode, listeners, printers),
+        self.ops.run(lambda: DeskSession.open_or_damaged(path, mode, listeners, printers),
                      self._on_session, self.open_failed.emit)
 
-    def _on_session(self, session: DeskSession) -> None:
+    def restore(self, number: int, then: Callable[[str], None],
+                failed: Callable[[str], None]) -> None:
+        """Put backup ``number`` back in place of a damaged file (kept aside whole), then
+        open the desk on it; ``then`` gets what was done, in words."""
+        path = self.event_path
+
+        def restore() -> str:
+            return retention.restored_message(number, retention.restore_backup(path, number))
+
+        def restored(words: str) -> None:
+            then(words)
+            self.open()
+
+        self.ops.run(restore, restored, failed)
+
+    def _on_session(self, session: DeskSession | DamagedFile) -> None:
+        if isinstance(session, DamagedFile):
+            self.damaged.emit(session)
+            return
         self.session = session
         self.opened.emit(session)
         # Printing, sync and backups start behind the first scan.

@@ -23,6 +23,7 @@ from kiosk.core.checkin_rules import CheckinFacts, Tone, decide
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Checkpoint, Status
 from kiosk.services.desk import ScanResult, UndoResult
 from kiosk.services.desk_session import (
+    DamagedFile,
     DeskAnswer,
     DeskOpened,
     DeskSession,
@@ -150,11 +151,16 @@ class DeskWindow(QMainWindow):
         self.retry_button = _button("Retry the badge")
         self.retry_button.clicked.connect(self.on_retry_requested)
         self._failed_job: int | None = None
+        self.restore_button = _button("Restore the latest backup")
+        self.restore_button.clicked.connect(self.on_restore_requested)
+        self._damaged: DamagedFile | None = None
         fault = QHBoxLayout()
         fault.addWidget(self.fault_label, 1)
         fault.addWidget(self.retry_button)
+        fault.addWidget(self.restore_button)
         self.fault_label.hide()
         self.retry_button.hide()
+        self.restore_button.hide()
         layout.addLayout(fault)
         layout.addLayout(buttons)
         self.setCentralWidget(page)
@@ -166,6 +172,7 @@ class DeskWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Redo, self, self.redo)
         desk.opened.connect(self._on_session)
         desk.open_failed.connect(self.on_open_failed)
+        desk.damaged.connect(self.on_damaged)
         desk.bridge.checkpoint_moved.connect(self.on_checkpoint_moved)
         desk.bridge.counts_changed.connect(self.on_counts_changed)
         desk.bridge.fault.connect(self.on_fault)
@@ -254,8 +261,42 @@ class DeskWindow(QMainWindow):
 
     def on_open_failed(self, message: str) -> None:
         self.event_label.setText("This event could not be opened")
+        self.result.show_message("Not ready", "Nobody can be checked in until the event "
+                                 "file opens: see the message below.")
         self.on_fault(message)
         self.ready.emit()
+
+    def on_damaged(self, damaged: DamagedFile) -> None:
+        """The event file is damaged: say so, and offer its newest good backup (the damaged
+        file is kept aside whole; nothing is overwritten)."""
+        self._damaged = damaged
+        self.on_open_failed(damaged.advice)
+        backup = damaged.backup
+        if backup is not None:
+            taken = backup.taken_at.replace("T", " ")[:16]
+            self.restore_button.setText(f"Restore the backup of {taken}")
+            self.restore_button.setEnabled(True)
+            self.restore_button.show()
+
+    def on_restore_requested(self) -> None:
+        damaged = self._damaged
+        if damaged is None or damaged.backup is None:
+            return
+        self.restore_button.setEnabled(False)
+        self.fault_label.setText("Restoring the backup…")
+
+        def restored(words: str) -> None:
+            self._damaged = None
+            self.restore_button.hide()
+            self.result.clear()
+            self.fault_label.setText(f"✔ {words}")
+            self.fault_label.show()
+
+        self.desk.restore(damaged.backup.number, restored, self._restore_failed)
+
+    def _restore_failed(self, message: str) -> None:
+        self.restore_button.setEnabled(True)
+        self.on_fault(message)
 
     def apply_theme(self, theme: Theme) -> None:
         self.result.set_theme(theme)
