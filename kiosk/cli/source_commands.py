@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -21,6 +22,9 @@ EXAMPLE = ("kiosk source conference.db --pretix https://pretix.eu --organizer ch
 
 
 def cmd_source(args: argparse.Namespace) -> int:
+    # The command says each problem itself, in plain words: the connectors' log lines (for
+    # the app's log) are not printed as well.
+    logging.getLogger("kiosk.connectors").addHandler(logging.NullHandler())
     if args.pretix or args.sheet:
         if args.action:
             raise UserError("Connect first, then pull, push or run: one at a time.")
@@ -43,8 +47,8 @@ def _configure(args: argparse.Namespace) -> int:
         else:
             missing = [name for name, value in (("--organizer", args.organizer),
                                                 ("--event", args.slug),
-                                                ("--token-file", args.token_file),
-                                                ("--list", args.list)) if not value]
+                                                ("--token-file", args.token_file))
+                       if not value]
             if missing:
                 raise UserError(f"Connecting pretix needs {', '.join(missing)} too. Example:\n"
                                 f"  {EXAMPLE.splitlines()[0]}")
@@ -196,7 +200,8 @@ def register(sub: Any, command: CommandMaker) -> None:
     p.add_argument("--event", dest="slug", metavar="E", help="the event's short name in pretix")
     p.add_argument("--token-file", metavar="FILE",
                    help="a file holding the team API token (kept only in this event file)")
-    p.add_argument("--list", type=int, metavar="ID", help="the check-in list's number")
+    p.add_argument("--list", type=int, metavar="ID",
+                   help="the check-in list's number (needed when the event has several)")
     p.add_argument("--sheet", metavar="URL", help="a published CSV or XLSX sheet's address")
     p.add_argument("--every", type=float, default=60, metavar="SECONDS",
                    help="with run: pull this often (default 60)")

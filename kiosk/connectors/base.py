@@ -17,9 +17,10 @@ class ConnectorProblem(Refusal):
     permission, a wrong address) — the connector stops asking meanwhile. Otherwise (no
     network, the server down or busy) it tries again later, waiting longer each time."""
 
-    def __init__(self, message: str, *, lasting: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, lasting: bool = False, later: str = "") -> None:
+        super().__init__(f"{message} {later}" if later else message)
         self.lasting = lasting
+        self.now = message  # what is wrong, without what kiosk will do about it later
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,11 @@ class PretixConnector:
 
     system = SYSTEM
 
-    def __init__(self, url: str, organizer: str, event: str, token: str, checkin_list: int,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, url: str, organizer: str, event: str, token: str,
+                 checkin_list: int | None, transport: httpx.BaseTransport | None = None) -> None:
         self.url = http.check_address(url, "the address of your pretix (https://…)")
-        self.organizer, self.event, self.checkin_list = organizer, event, checkin_list
+        self.organizer, self.event = organizer, event
+        self.checkin_list = checkin_list or 0  # 0 until connecting chooses the only one
         self.server = http.where(self.url)
         self._client = http.client(self.url.rstrip("/") + "/api/v1/",
                                    {"Authorization": f"Token {token}",
@@ -123,6 +124,22 @@ class PretixConnector:
             answer = self._request("GET", following)
 
     # -- the protocol -------------------------------------------------------------------
+
+    def only_checkin_list(self) -> int:
+        """The event's check-in list when it has just one; else which to choose from."""
+        lists = [(item.get("id"), str(item.get("name", ""))) for results, _ in
+                 self._pages(self._event_path + "checkinlists/", {}, "see the check-in lists")
+                 for item in results if isinstance(item, dict)]
+        if len(lists) == 1 and isinstance(lists[0][0], int):
+            return lists[0][0]
+        if not lists:
+            raise ConnectorProblem("This event has no check-in list in pretix. Make one "
+                                   "(Check-in → Check-in lists), then connect again.",
+                                   lasting=True)
+        named = ", ".join(f"{number} “{name}”" for number, name in lists)
+        raise ConnectorProblem(f"This event has {len(lists)} check-in lists in pretix: "
+                               f"{named}. Say which the desks check people in to (--list "
+                               "NUMBER).", lasting=True)
 
     def check(self) -> list[str]:
         """Ask pretix what this token may do; what is missing, in plain words."""

@@ -116,7 +116,7 @@ def _organisers_only(view: EventReader) -> None:
 
 
 def configure_pretix(event: EventFile, url: str, organizer: str, event_slug: str, token: str,
-                     checkin_list: int, transport: httpx.BaseTransport | None = None
+                     checkin_list: int | None, transport: httpx.BaseTransport | None = None
                      ) -> SourceConfig:
     """Test the connection and the token's permissions, then keep the link (the token in
     this file's secrets). Refused, keeping nothing, when something is missing."""
@@ -134,11 +134,13 @@ def configure_pretix(event: EventFile, url: str, organizer: str, event_slug: str
         connector = PretixConnector(url, organizer.strip(), event_slug.strip(), token,
                                     checkin_list, transport)
     except ConnectorProblem as problem:
-        raise SourceRefused(str(problem)) from None
+        raise SourceRefused(_not_kept(problem)) from None
     try:
+        if checkin_list is None:
+            connector.checkin_list = connector.only_checkin_list()
         missing = connector.check()
     except ConnectorProblem as problem:
-        raise SourceRefused(str(problem)) from None
+        raise SourceRefused(_not_kept(problem)) from None
     finally:
         connector.close()
     if missing:
@@ -146,7 +148,7 @@ def configure_pretix(event: EventFile, url: str, organizer: str, event_slug: str
                             "give its team those permissions (Organizer → Teams), then connect "
                             "again. Nothing was changed here.")
     config = SourceConfig("pretix", connector.url, organizer.strip(), event_slug.strip(),
-                          checkin_list)
+                          connector.checkin_list)
     event.write(partial(_keep_config, config=config, token=token))
     return config
 
@@ -164,11 +166,18 @@ def configure_sheet(event: EventFile, url: str, transport: httpx.BaseTransport |
         finally:
             connector.close()
         _records(event, pulled)  # refused here, in plain words, if it is no registration list
-    except (ConnectorProblem, ImportRefused) as problem:
+    except ConnectorProblem as problem:
+        raise SourceRefused(_not_kept(problem)) from None
+    except ImportRefused as problem:
         raise SourceRefused(str(problem)) from None
     config = SourceConfig("sheet", connector.url)
     event.write(partial(_keep_config, config=config, token=""))
     return config
+
+
+def _not_kept(problem: ConnectorProblem) -> str:
+    """A problem met while connecting: nothing was kept, so nothing will be tried again."""
+    return f"{problem.now} Nothing was kept; connect again once that is put right."
 
 
 def _keep_config(store: EventStore, config: SourceConfig, token: str) -> None:

@@ -10,7 +10,13 @@ from kiosk.services import registration_system as source
 from kiosk.store import queries
 from kiosk.store.event_file import EventFile
 from tests.integration.pretix_server import PretixServer
-from tests.integration.pretix_steps import cancel_order, connect, organisers_file, place_order
+from tests.integration.pretix_steps import (
+    cancel_order,
+    connect,
+    orders,
+    organisers_file,
+    place_order,
+)
 
 
 @pytest.fixture
@@ -99,3 +105,36 @@ def _orders_named(pretix: PretixServer, slug: str, given: str) -> list[str]:
     return [o["code"] for o in orders(pretix, slug)
             if any((p["attendee_name_parts"] or {}).get("given_name") == given
                    for p in o["positions"])]
+
+
+def test_a_pull_follows_pretix_s_pages_to_the_end_and_the_only_list_is_found(
+        organiser: EventFile, pretix: PretixServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import math
+
+    import httpx
+
+    from kiosk.connectors import pretix as pretix_connector
+
+    slug = pretix.take_event()
+    # No list named: the event's only check-in list is the one.
+    config = source.configure_pretix(organiser, pretix.url, pretix.organizer, slug,
+                                     pretix.tokens["connector"], None)
+    assert config.checkin_list == pretix.events[slug]["list"]
+    asked: list[str] = []
+
+    class Counting(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/orders/"):
+                asked.append(str(request.url))
+            return super().handle_request(request)
+
+    monkeypatch.setattr(pretix_connector, "PAGE_SIZE", 3)
+    connector = source.open_connector(organiser, Counting())
+    try:
+        report = source.pull(organiser, connector)
+    finally:
+        connector.close()
+    placed = orders(pretix, slug)
+    assert len(asked) == math.ceil(len(placed) / 3) > 1  # every page, each once
+    assert (report.read, report.created, report.cancelled) == (8, 8, 1)
+    assert len(_people(organiser)) == 8

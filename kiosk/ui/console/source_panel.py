@@ -83,7 +83,8 @@ class SourcePanel(QGroupBox):
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)  # over a shoulder, too
         self.list_box = QSpinBox()
-        self.list_box.setRange(1, 10_000_000)
+        self.list_box.setRange(0, 10_000_000)
+        self.list_box.setSpecialValueText("The event's only list")  # 0: chosen on connecting
         layout = QFormLayout(form)
         for label, widget in (("pretix address", self.url_edit),
                               ("Organizer short name", self.organizer_edit),
@@ -115,7 +116,7 @@ class SourcePanel(QGroupBox):
             return
         url, organizer, slug = (self.url_edit.text(), self.organizer_edit.text(),
                                 self.event_edit.text())
-        token, checkin_list = self.token_edit.text(), self.list_box.value()
+        token, checkin_list = self.token_edit.text(), self.list_box.value() or None
         self.ops.call(lambda event: source.configure_pretix(event, url, organizer, slug,
                                                             token, checkin_list),
                       self._on_connected, self._on_failed, lane="link")

@@ -44,7 +44,37 @@ def test_the_state_of_a_file_with_no_system_and_the_refusal_to_pull(tmp_path: Pa
     assert kiosk_main(["source", path, "pull"]) == 2
     assert "No registration system is connected" in capsys.readouterr().err
     assert kiosk_main(["source", path, "--pretix", "https://pretix.example"]) == 2
-    assert "needs --organizer, --event, --token-file, --list" in capsys.readouterr().err
+    assert "needs --organizer, --event, --token-file too" in capsys.readouterr().err
+
+
+def test_an_address_in_the_clear_to_another_computer_is_refused_and_nothing_is_kept(
+        tmp_path: Path, capsys) -> None:
+    create_event(tmp_path / "conference.db", NewEvent("Conference", "", "")).close()
+    path = str(tmp_path / "conference.db")
+    for option in (["--sheet", "http://sheets.example.org/pub?output=csv"],
+                   ["--pretix", "http://pretix.example.org", "--organizer", "o", "--event",
+                    "e", "--token-file", str(tmp_path / "token.txt")]):
+        (tmp_path / "token.txt").write_text(TOKEN)
+        assert kiosk_main(["source", path, *option]) == 2
+        said = capsys.readouterr().err
+        assert "http://" in said and "https://" in said and "Nothing was kept" in said
+        assert "tries again" not in said
+    assert kiosk_main(["source", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["system"] is None
+    assert TOKEN.encode() not in (tmp_path / "conference.db").read_bytes()
+
+
+def test_a_server_that_cannot_be_reached_when_connecting_is_said_once_plainly(
+        tmp_path: Path, capsys) -> None:
+    create_event(tmp_path / "conference.db", NewEvent("Conference", "", "")).close()
+    path = str(tmp_path / "conference.db")
+    (tmp_path / "token.txt").write_text(TOKEN)
+    # Port 9 on this computer: nothing listens, so the connection is refused at once.
+    assert kiosk_main(["source", path, "--pretix", "http://127.0.0.1:9", "--organizer", "o",
+                       "--event", "e", "--token-file", str(tmp_path / "token.txt")]) == 2
+    said = capsys.readouterr().err
+    assert said.count("cannot be reached") == 1 and "Nothing was kept" in said
+    assert "check-ins wait here" not in said
 
 
 def test_a_wipe_disconnects_the_link_so_no_pull_brings_anyone_back(tmp_path: Path) -> None:
