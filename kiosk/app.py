@@ -14,8 +14,9 @@ from platformdirs import user_data_dir
 from kiosk.ui.console.screens import SCREENS
 
 MODES = ("desk", "self", "door")
-STATES = ("ready", "ok", "already", "forged", "cancelled", "undone", "saved", "search",
-          "settings", "scanner")
+STATES = ("ready", "ok", "already", "repeat", "unknown", "forged", "other_event", "revoked",
+          "cancelled", "not_booked", "full", "undone", "saved", "printer_failed", "search",
+          "settings", "scanner", "walkin", "pin")
 
 
 def default_event_path() -> Path:
@@ -34,7 +35,7 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--state", choices=STATES, default="ready",
                         help="with --screenshot: the result to show (nothing is written); "
                         "settings and scanner picture the Settings dialog's Printing and "
-                        "Scanner pages")
+                        "Scanner pages, walkin and pin the walk-in form and the PIN")
     parser.add_argument("--language", choices=("en", "pl"), default="en",
                         help="language of the self check-in screens")
     parser.add_argument("--screen", choices=SCREENS,
@@ -195,6 +196,14 @@ def _open_event(app: Any, args: argparse.Namespace, event_path: Path) -> Any:
                     pictured.append(dialogs[-1])
                 QTimer.singleShot(1500, grab)  # the printers come from the print system
                 return
+            elif args.state in ("walkin", "pin"):
+                # The walk-in form, or the PIN a locked desk asks before its settings.
+                if args.state == "walkin":
+                    window.on_walkin_requested()
+                else:
+                    window.on_settings_requested()
+                if window.dialog is not None:
+                    pictured.append(window.dialog)
             else:
                 window.show_sample(args.state)
             QTimer.singleShot(400, grab)

@@ -21,8 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = Path(__file__).resolve().parent
-DESK_STATES = ("ready", "ok", "already", "forged", "cancelled", "undone", "saved", "search",
-               "settings", "scanner")
+DESK_STATES = ("ready", "ok", "already", "repeat", "unknown", "forged", "other_event",
+               "revoked", "cancelled", "not_booked", "full", "undone", "saved",
+               "printer_failed", "search", "settings", "scanner", "walkin")
 
 
 def main() -> int:
@@ -66,6 +67,16 @@ def main() -> int:
 
         for state in DESK_STATES:
             shot(f"desk-{state}", "--state", state, on=plain)
+        shot("desk-pin", "--state", "pin")  # a locked desk asks for the PIN before Settings
+        # A damaged event file: the desk offers its newest good backup.
+        damaged = Path(folder) / "damaged.db"
+        damaged.write_bytes(plain.read_bytes())
+        subprocess.run([sys.executable, "-m", "kiosk", "backups", str(damaged), "--take"],
+                       check=True, cwd=ROOT, env=env, capture_output=True)
+        with damaged.open("r+b") as file:
+            file.seek(4096 * 3)
+            file.write(b"\0" * 4096 * 6)
+        shot("desk-damaged", on=damaged)
         shot("self-ready", "--mode", "self")
         shot("self-ready-pl", "--mode", "self", "--language", "pl")
         shot("self-ok", "--mode", "self", "--state", "ok")

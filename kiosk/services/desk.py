@@ -30,6 +30,7 @@ from kiosk.core.models import (
     Attendee,
     Checkpoint,
     Event,
+    Session,
 )
 from kiosk.core.refusal import Refusal
 from kiosk.core.scanner_input import iter_readings
@@ -378,14 +379,26 @@ class Desk:
                   if a.last_name][:50]
         person = max(people, key=lambda a: (bool(a.access_needs), bool(a.pronouns)),
                      default=None)
-        if state == "forged":
-            return ScanResult(Outcome.FORGED, CODE_MESSAGES[Outcome.FORGED])
+        code_outcome = next((o for o in CODE_MESSAGES if o.value == state), None)
+        if code_outcome is not None:  # forged, unknown, other_event, revoked: no person
+            return ScanResult(code_outcome, CODE_MESSAGES[code_outcome])
         if person is None:
             return ScanResult(Outcome.UNKNOWN, CODE_MESSAGES[Outcome.UNKNOWN])
+        prior = PriorCheckin("sample", "2026-11-28T09:12:00", "Desk 2", "Sam")
         if state == "already":
-            prior = PriorCheckin("sample", "2026-11-28T09:12:00", "Desk 2", "Sam")
             return self._shown(ScanResult(Outcome.ALREADY, decide(CheckinFacts(
                 person, self.checkpoint, prior=prior)).message, person, prior), view)
+        if state == "repeat":
+            return self._shown(ScanResult(Outcome.REPEAT, "Same ticket read twice — already "
+                                          "done.", replace(person, checked_in=True), prior), view)
+        if state in ("not_booked", "full"):
+            sessions = queries.list_sessions((view or self.store).conn)
+            workshop = sessions[0] if sessions else Session("sample", "Workshop", capacity=30)
+            workshop = replace(workshop, capacity=workshop.capacity or 30)
+            decision = decide(CheckinFacts(person, self.checkpoint, workshop,
+                                           booked=state == "full",
+                                           attendance=workshop.capacity or 30))
+            return self._shown(ScanResult(decision.outcome, decision.message, person), view)
         return self._shown(ScanResult(Outcome.OK, decide(CheckinFacts(
             person, self.checkpoint)).message, replace(person, checked_in=True)), view)
 

@@ -33,10 +33,11 @@ from kiosk.printing import (
     BadgeUnavailable,
     JobEvent,
     PrinterDirectory,
+    PrintJobStatus,
     PrintWorker,
     SubmitOutcome,
 )
-from kiosk.printing.messages import for_printer, printer_missing
+from kiosk.printing.messages import for_printer, printer_missing, printer_paused
 from kiosk.printing.printer import PrinterInfo
 from kiosk.services.desk import Desk, DeskError, ScanResult, UndoResult, usable_checkpoint
 from kiosk.services.desk_settings import DeskSettings
@@ -549,6 +550,14 @@ class DeskSession:
     def sample(self, state: str) -> ScanResult:
         """A result to show for a screenshot, built from real data without writing."""
         return self.event.read(lambda reader: self._desk.sample_result(state, view=reader))
+
+    def sample_print_failure(self, attendee_id: str) -> JobEvent:
+        """A badge that failed as a paused printer fails it, for a screenshot (nothing is
+        written or sent)."""
+        job = print_jobs.PrintJob(0, attendee_id, "cr80", "Reception", PrintJobStatus.FAILED,
+                                  attempts=1, last_error=printer_paused("Reception",
+                                                                        "out of paper"))
+        return JobEvent(job)
 
     # -- settings -------------------------------------------------------------------------------
 

@@ -361,12 +361,19 @@ class DeskWindow(QMainWindow):
 
     def show_sample(self, state: str) -> None:
         """A result built from real data without writing (screenshots, documentation):
-        "ok", "already", "forged", or "cancelled", "undone", "saved" (a correction)."""
-        base = state if state in ("ok", "already", "forged") else "ok"
+        any outcome ("ok", "already", "forged", "full", …), or "cancelled", "undone",
+        "saved" (a correction), "printer_failed"."""
+        as_decided = ("ok", "already", "forged", "unknown", "other_event", "revoked",
+                      "repeat", "not_booked", "full")
+        base = state if state in as_decided else "ok"
 
         def shown(result: ScanResult) -> None:
             person = result.attendee
-            if person is None or state in ("ok", "already", "forged"):
+            if state == "printer_failed" and person is not None:
+                self.on_scan_decided(result)
+                self._do(lambda s: s.sample_print_failure(person.id), self.on_print_changed,
+                         lane="look")
+            elif person is None or state in as_decided:
                 # As this desk would: a badge after an auto-print, and before "already".
                 settings = self.opened.settings if self.opened is not None else {}
                 auto = settings.get("print.auto_door" if self.opened is not None
@@ -655,8 +662,9 @@ class DeskWindow(QMainWindow):
             line = "badge saved as a PDF, not printed"
         self.printer_label.setText(_printer_line(job.printer, line))
         if job.status.value == "failed":
-            self.on_fault(f"Badge not printed: {event.line}. Press Retry, or choose another "
-                          "printer in Settings → Printing first.")
+            why = job.last_error.strip().rstrip(".") or "the printer did not take it"
+            self.on_fault(f"Badge not printed: {why}. Press Retry, or choose another printer "
+                          "in Settings → Printing first.")
             self._failed_job = job.id
             self.retry_button.show()
 

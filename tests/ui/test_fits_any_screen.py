@@ -27,11 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.checkin_rules import CODE_MESSAGES, Outcome, PriorCheckin
+from kiosk.printing.events import JobEvent
 from kiosk.printing.messages import printer_missing
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import ScanResult, UndoResult
+from kiosk.services.desk_session import DamagedFile
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.store.backups import Backup
 from kiosk.store.event_store import EventStore
+from kiosk.store.print_jobs import PrintJob, PrintJobStatus
 from kiosk.ui.console.screens import SCREENS
 from kiosk.ui.desk_window import DeskWindow
 from kiosk.ui.theme import scaled_font
@@ -107,6 +111,11 @@ def assert_fits(qtbot, window: QWidget, size: tuple[int, int], state: str,
         assert inside(window, widget), f"{state}: {widget.accessibleName()} is cut off"
 
 
+WORKSHOP = ("Understanding Modern Slavery Legislation, Supply Chains and the Role of Local "
+            "Authorities in Safeguarding (Part Two)")
+PRINTER = "Brother_QL-820NWB_Labelprinter_on_registration-desk-laptop-02.local"
+
+
 def desk_controls(window: DeskWindow) -> list[QWidget]:
     return [window.event_label, window.counts_label, window.printer_label, window.search.box,
             window.walkin_button, window.undo_button, window.settings_button,
@@ -151,18 +160,44 @@ def test_the_desk_fits_in_every_state_with_the_hardest_names(qtbot, desks, hard_
          [window.result.buttons["redo"]]),
         ("saved", lambda: window.on_attendee_saved(code_name, True),
          [window.result.buttons["reprint_new"]]),
-        ("a printer failure", lambda: window.on_fault(
-            "Badge not printed: Badge failed — " + printer_missing(
-                "Brother_QL-820NWB_Labelprinter_on_registration-desk-laptop-02.local") +
-            " Press Retry, or choose another printer in Settings → Printing first."),
-         [window.fault_label]),
+        ("repeat", lambda: answer(window, ScanResult(
+            Outcome.REPEAT, "Same ticket read twice — already done.", long, prior)),
+         [window.result.name]),
+        *[(outcome.value, lambda outcome=outcome: answer(window, ScanResult(
+            outcome, CODE_MESSAGES[outcome])), [window.result.message])
+          for outcome in (Outcome.UNKNOWN, Outcome.OTHER_EVENT, Outcome.REVOKED)],
+        ("not booked on a long workshop", lambda: answer(window, ScanResult(
+            Outcome.NOT_BOOKED, f"Not booked on “{WORKSHOP}”. A supervisor can let them in "
+            "if there is room.", long)), [window.result.message,
+                                          window.result.buttons["override"]]),
+        ("a long workshop full", lambda: answer(window, ScanResult(
+            Outcome.FULL, f"“{WORKSHOP}” is full (120 of 120). A supervisor can let them in "
+            "anyway.", arabic)), [window.result.message, window.result.buttons["override"]]),
+        ("a printer failure", lambda: window.on_print_changed(JobEvent(PrintJob(
+            1, long.id, "cr80", PRINTER, PrintJobStatus.FAILED, 1,
+            last_error=printer_missing(PRINTER)))),
+         [window.fault_label, window.retry_button, window.printer_label]),
+        ("the event file damaged, a backup offered", lambda: window.on_damaged(DamagedFile(
+            "event.db is damaged and cannot be read. Restore the latest backup (`kiosk "
+            "backups event.db --restore 1`, or Restore at the desk): the damaged file is "
+            "kept aside, whole, for staff.", Backup(1, hard_event["path"], "2026-12-08T09:55:"
+                                                      "01", 1, 300, 120))),
+         [window.fault_label, window.restore_button]),
     ]
+    shortened: list[str] = []
     for state, show, widgets in states:
         show()
         assert_fits(qtbot, window, size, state, [*desk_controls(window), *widgets])
+        # Whatever had to be shortened keeps its whole text for a tooltip and screen readers.
+        for label in (window.printer_label, window.fault_label):
+            if label.isVisible() and label.is_shortened():
+                assert label.toolTip() == label.text(), state
+                assert label.text() in label.accessibleDescription(), state
+                shortened.append(state)
         if window.result.name.isVisible():
             assert window.result.name.font().pointSizeF() >= name_points, state
             assert window.result.width() > window.width() / 2, f"{state}: result too narrow"
+    assert "a printer failure" in shortened  # its long printer name cannot fit whole
     # The search list, with people of one name told apart and very long rows.
     window.search.box.setText("smith")
     with qtbot.wait_signal(window.search.results.model().rowsInserted, timeout=10_000):
