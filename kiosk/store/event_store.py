@@ -378,6 +378,7 @@ class EventStore(EventReader):
         Returns the last change recorded, or None when there were none.
         """
         last = None
+        signer = self.signer()
         with self.transaction():
             batch: list[Change] = []
             for item in items:
@@ -388,9 +389,8 @@ class EventStore(EventReader):
                 _check(kind, payload)
                 stamp = self.clock.now()
                 self._seq += 1
-                batch.append(self.signer().sign(Change(
-                    uuid7(stamp.wall_ms), self.device_id, self._seq, stamp.encode(), kind,
-                    payload)))
+                batch.append(signer.new_change(uuid7(stamp.wall_ms), self.device_id,
+                                               self._seq, stamp.encode(), kind, payload))
                 if len(batch) == 2_000:
                     last = self._store_batch(batch)
                     batch = []
