@@ -24,10 +24,20 @@ def called(field: str) -> str:
     return _CALLED.get(field, field.replace("_", " "))
 
 
+_PLURAL = frozenset({"pronouns", "access_needs"})
+
+
+def refused_as_too_long(field: str) -> str:
+    """The refusal of an edit or a walk-in whose ``field`` is longer than it may be."""
+    verb = "are" if field in _PLURAL else "is"
+    return f"The {called(field)} {verb} too long (at most {longest(field):,} characters)."
+
+
 def too_long(field: str, value: str) -> str:
     """What is wrong with ``value`` for ``field`` if it is too long, else ""."""
     limit = longest(field)
     if len(value) <= limit:
         return ""
-    return (f"the {called(field)} is {len(value):,} characters long; at most {limit:,} fit "
+    verb = "are" if field in _PLURAL else "is"
+    return (f"the {called(field)} {verb} {len(value):,} characters long; at most {limit:,} fit "
             "on a badge and a desk's screen")

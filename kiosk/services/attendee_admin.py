@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core import changes
-from kiosk.core.field_limits import called, longest
+from kiosk.core.field_limits import longest, refused_as_too_long
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Status
 from kiosk.core.refusal import Refusal
@@ -118,8 +118,7 @@ def _cleaned(name: str, value: object) -> Any:
 def limited(name: str, text: str) -> str:
     """``text`` for the field ``name``; refused when it is longer than the field may be."""
     if len(text) > longest(name):
-        raise AdminError(f"The {called(name)} is too long (at most {longest(name):,} "
-                         "characters).")
+        raise AdminError(refused_as_too_long(name))
     return text
 
 

@@ -21,7 +21,7 @@ from kiosk.core.checkin_rules import (
     Tone,
     decide,
 )
-from kiosk.core.field_limits import called, longest
+from kiosk.core.field_limits import longest, refused_as_too_long
 from kiosk.core.find_me import detail_key
 from kiosk.core.hlc import Stamp
 from kiosk.core.models import (
@@ -414,8 +414,7 @@ class Desk:
                  "badge_name": clean(badge_name), "organisation": clean(organisation)}
         for name, value in typed.items():
             if len(value) > longest(name):
-                raise DeskError(f"The {called(name)} is too long (at most {longest(name):,} "
-                                "characters).")
+                raise DeskError(refused_as_too_long(name))
         fields = {**typed, "category": category_named(
             self.store, category or default_category(self.store))}
         if not (fields["first_name"] or fields["last_name"] or fields["badge_name"]):
