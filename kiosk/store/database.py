@@ -65,6 +65,9 @@ def connect(path: str | Path, create: bool = False) -> Database:
         sync_migrations.apply(db)
         retention_migrations.apply(db)
         connector_migrations.apply(db)
+        # A file that cannot be written to opens all the same (SQLite falls back to reading),
+        # then every check-in would fail: a write that changes nothing finds out now.
+        conn.execute("UPDATE settings SET value = value WHERE 0")
     except sqlite3.DatabaseError as exc:
         raise _as_fault(exc, Path(target)) from exc
     return db

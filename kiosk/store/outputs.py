@@ -126,12 +126,14 @@ def new_private_file(path: str | os.PathLike[str]) -> Path:
 
 
 def make_private(path: str | os.PathLike[str]) -> None:
-    """Tighten an existing file this user owns to 0600 (files made by older versions)."""
+    """Take away others' access to an existing file this user owns (files made by older
+    versions). Only ever takes away: a file made read-only stays read-only."""
     target = Path(path)
     with contextlib.suppress(OSError):
         info = target.stat()
-        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
-            os.chmod(target, PRIVATE_FILE)
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_uid == os.getuid() and mode & 0o077:
+            os.chmod(target, mode & ~0o077)
 
 
 def leftovers(folder: str | os.PathLike[str]) -> list[Path]:

@@ -211,3 +211,75 @@ def test_a_file_that_is_no_kiosk_event_is_refused_and_left_byte_for_byte(
         assert kiosk(command) == Fault.NOT_KIOSK.exit_status
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # no -wal, no -shm
+
+
+@pytest.fixture
+def read_only_file(tmp_path: Path, demo: Path) -> Iterator[Path]:
+    """The event file alone mounted read-only (a read-only bind mount), its folder writable."""
+    _needs_root()
+    path = tmp_path / "ev.db"
+    shutil.copy(demo, path)
+    subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(path)], check=True)
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], check=False)
+
+
+def test_a_read_only_file_in_a_writable_folder_is_refused_at_open(
+        read_only_file: Path, capsys) -> None:
+    before = read_only_file.read_bytes()
+    desk = _desk_says(read_only_file)
+    status, said = _cli(capsys, "checkin", str(read_only_file), "K1NOTHING")
+    _told(Fault.READ_ONLY, desk, status, said, "read-only", "nothing recorded before is lost")
+    for command in (["sessions", str(read_only_file), "--add", "Garden"],
+                    ["walkin", str(read_only_file), "--first", "Ana", "--last", "Lee"]):
+        assert kiosk(command) == Fault.READ_ONLY.exit_status, command
+    assert read_only_file.read_bytes() == before
+    assert not (read_only_file.parent / "ev.db.desk-lock").exists()
+
+
+_AS_NOBODY = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[1])
+    from kiosk.cli import main as kiosk
+    from kiosk.core.refusal import Refusal
+    from kiosk.services.desk_session import DeskSession
+    try:
+        DeskSession.open(sys.argv[2], threaded=False).close(backup=False)
+        print("DESK OPENED")
+    except Refusal as exc:
+        print(exc)
+    print("STATUS", kiosk(["checkin", sys.argv[2], sys.argv[3]]))
+""")
+
+
+def test_a_file_made_read_only_with_chmod_is_refused_and_stays_read_only(
+        tmp_path: Path, demo: Path) -> None:
+    """``chmod 0444`` stops a person, not root (root may write any file): the desk and the
+    command line are run as an ordinary user (nobody), as a volunteer's laptop runs them."""
+    _needs_root()
+    if shutil.which("setpriv") is None:
+        need_real_part("setpriv, to run the desk as an ordinary user")
+    folder = tmp_path / "volunteer"
+    folder.mkdir()
+    path = folder / "ev.db"
+    shutil.copy(demo, path)
+    os.chmod(path, 0o444)
+    shutil.chown(folder, "nobody")
+    shutil.chown(path, "nobody")
+    for parent in (tmp_path, *tmp_path.parents):
+        parent.chmod(parent.stat().st_mode | 0o005)  # nobody may reach the folder
+    before = path.read_bytes()
+    done = subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable,
+         "-c", _AS_NOBODY, str(Path(__file__).parents[2]), str(path), "K1NOTHING"],
+        capture_output=True, text=True, timeout=120, cwd=folder)
+    lines = done.stdout.splitlines()
+    assert lines[-1] == f"STATUS {Fault.READ_ONLY.exit_status}", (done.stdout, done.stderr)
+    desk = lines[0]
+    assert "read-only" in desk and "nothing recorded before is lost" in desk, desk
+    assert done.stderr.removeprefix("kiosk: ").strip() == desk.strip()
+    assert path.read_bytes() == before
+    assert not path.stat().st_mode & 0o222  # the kiosk did not make it writable
