@@ -224,7 +224,8 @@ def read_only_file(tmp_path: Path, demo: Path) -> Iterator[Path]:
         subprocess.run(["mount", "-o", "remount,ro,bind", str(path)], check=True)
         yield path
     finally:
-        subprocess.run(["umount", str(path)], check=False)
+        let_go = subprocess.run(["umount", str(path)], check=False)
+    assert let_go.returncode == 0, "the file was still held open after it was refused"
 
 
 def test_a_read_only_file_in_a_writable_folder_is_refused_at_open(
