@@ -284,3 +284,95 @@ def test_a_file_made_read_only_with_chmod_is_refused_and_stays_read_only(
     assert done.stderr.removeprefix("kiosk: ").strip() == desk.strip()
     assert path.read_bytes() == before
     assert not path.stat().st_mode & 0o222  # the kiosk did not make it writable
+
+
+def _damage(path: Path, damage: str) -> None:
+    if damage == "pages":
+        with path.open("r+b") as file:
+            file.seek(4096 * 3)
+            file.write(b"\0" * 4096 * 6)
+    else:
+        with path.open("r+b") as file:
+            file.truncate(path.stat().st_size // 3)
+
+
+@pytest.mark.parametrize("damage", ["pages", "truncated"])
+def test_a_backup_of_a_damaged_file_is_refused_as_damaged(
+        tmp_path: Path, demo: Path, capsys, damage: str) -> None:
+    path = tmp_path / "ev.db"
+    shutil.copy(demo, path)
+    _damage(path, damage)
+    desk = _desk_says(path)
+    status, said = _cli(capsys, "backups", str(path), "--take")
+    _told(Fault.DAMAGED, desk, status, said, "is damaged")
+    assert "space" not in said
+    assert not list((tmp_path / "ev-backups").glob("*.db"))
+
+
+@pytest.mark.parametrize("kind", ["other-database", "empty", "pdf"])
+@pytest.mark.parametrize("action", [[], ["--take"], ["--restore", "1"]])
+def test_backups_of_a_file_that_is_no_kiosk_event_are_refused_and_nothing_is_made(
+        tmp_path: Path, capsys, kind: str, action: list[str]) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    if kind == "other-database":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+        conn.commit()
+        conn.close()
+    elif kind == "pdf":
+        path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    else:
+        path.write_bytes(b"")
+    before = path.read_bytes()
+    desk = _desk_says(path)
+    status, said = _cli(capsys, "backups", str(path), *action)
+    _told(Fault.NOT_KIOSK, desk, status, said, "not a kiosk event file")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_an_event_file_written_over_is_told_to_restore_and_restore_works(
+        tmp_path: Path, demo: Path, capsys) -> None:
+    path = tmp_path / "ev.db"
+    shutil.copy(demo, path)
+    assert kiosk(["backups", str(path), "--take"]) == 0
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 8
+    path.write_bytes(pdf)  # e.g. `--out ev.db` by another program
+    desk = _desk_says(path)
+    status, said = _cli(capsys, "attendees", str(path))
+    _told(Fault.NOT_KIOSK, desk, status, said, "written over",
+          f"kiosk backups {path.name} --restore 1")
+    assert "Choose the event file the organisers gave you" not in desk
+    status, said = _cli(capsys, "backups", str(path))
+    assert status == 0, said
+    status, said = _cli(capsys, "backups", str(path), "--restore", "1")
+    assert status == 0, said
+    assert next(tmp_path.glob("ev.damaged-*.db")).read_bytes() == pdf  # kept, whole
+    assert _desk_says(path) == ""
+
+
+def test_setting_aside_twice_in_one_second_keeps_both_damaged_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from kiosk.store import backups
+
+    class _OneSecond(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return cls(2025, 3, 1, 9, 30, 5)
+
+    monkeypatch.setattr(backups, "datetime", _OneSecond)
+    path = tmp_path / "ev.db"
+    asides = []
+    for content in (b"first damaged file", b"second damaged file"):
+        path.write_bytes(content)
+        Path(f"{path}-wal").write_bytes(content + b" log")
+        asides.append(backups.set_aside(path))
+    assert asides[0] != asides[1]
+    assert [a.read_bytes() for a in asides] == [b"first damaged file", b"second damaged file"]
+    assert [Path(f"{a}-wal").read_bytes() for a in asides] == [
+        b"first damaged file log", b"second damaged file log"]
+    assert not path.exists()
