@@ -98,6 +98,28 @@ def private_output(
     _sync_folder(target.parent)
 
 
+@contextlib.contextmanager
+def temporary_beside(target: Path) -> Iterator[Path]:
+    """An empty private (0600) temporary file beside ``target`` for a database to be
+    written into (``VACUUM INTO``); renamed to ``target`` once the ``with`` block finished
+    without error, else removed with its companions (``-wal``, ``-shm``, ``-journal``)."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                    dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        for part in (temporary, *(Path(f"{temporary}{end}") for end in _EVENT_COMPANIONS)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+        raise
+    _sync_folder(target.parent)
+
+
 def write_private(path: str | os.PathLike[str], data: bytes, suffixes: tuple[str, ...],
                   what: str) -> Path:
     """Write ``data`` as a private output (see :func:`private_output`)."""
