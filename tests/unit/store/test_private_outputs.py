@@ -231,3 +231,28 @@ def test_a_package_interrupted_part_way_leaves_no_copy_holding_the_key(
     monkeypatch.undo()
     assert kiosk(["package", str(event), "--out", str(target)]) == 0
     assert key not in target.read_bytes() and _mode(target) == 0o600
+
+
+def test_a_bundle_is_written_only_to_a_file_ending_in_bundle(
+        event: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "desk2.txt"
+    assert kiosk(["bundle", "export", str(event), "--out", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert "can only be written to a file ending in .bundle (for example desk2.bundle)" in said
+    assert not out.exists()
+    assert kiosk(["bundle", "export", str(event), "--out", str(tmp_path / "d.bundle")]) == 0
+
+
+@pytest.mark.parametrize("out", ["event", "other"])
+def test_tickets_out_to_a_file_says_it_takes_a_folder(
+        event: Path, tmp_path: Path, capsys, out: str) -> None:
+    target = event if out == "event" else tmp_path / "tickets.txt"
+    if out == "other":
+        target.write_text("notes")
+    before = target.read_bytes()
+    assert kiosk(["tickets", str(event), "--out", str(target)]) == 2
+    said = capsys.readouterr().err
+    assert "--out takes a folder" in said and "Errno" not in said, said
+    what = "is the event file" if out == "event" else "is a file"
+    assert f"{target.name} {what}" in said, said
+    assert target.read_bytes() == before
