@@ -83,12 +83,11 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from kiosk.services import retention
 
-    if not Path(args.event).is_file():
-        raise UserError(f"There is no event file at {args.event}.")
+    # Only a kiosk event file (or, to list and restore, one written over beside its
+    # backups): nothing is made beside another program's file.
+    retention.check_event_file(args.event, written_over=not args.take)
     if args.take:
         print(f"Took a backup: {retention.take_backup(args.event)}")
         return 0

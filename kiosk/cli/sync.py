@@ -373,14 +373,14 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 def _bundle_export(args: argparse.Namespace) -> int:
     from kiosk.services.event_access import check_output, write_private
-    from kiosk.sync.desk_bundles import export_bundle
+    from kiosk.sync.desk_bundles import BUNDLE_SUFFIXES, export_bundle
 
-    out = check_output(args.out, (), "The bundle")
+    out = check_output(args.out, BUNDLE_SUFFIXES, "The bundle")
     if out.exists():
         raise UserError(f"{out} already exists. Choose another file name.")
     with open_store(args.event) as store:
         data, count = export_bundle(store, args.since)
-    write_private(out, data, (), "The bundle")
+    write_private(out, data, BUNDLE_SUFFIXES, "The bundle")
     print(f"Wrote {count} changes to {out}, signed by this desk and encrypted. "
           f"Import it elsewhere with: kiosk bundle import EVENT.db {out.name}")
     return 0

@@ -9,12 +9,13 @@ from kiosk.core.text import count_people
 from kiosk.printing import Forgotten, SpoolCopy
 from kiosk.services.print_service import badge_folder, desk_printers
 from kiosk.store import backups, print_jobs, retention
-from kiosk.store.backups import Backup, BackupError, Restored, take_backup
+from kiosk.store.backups import Backup, BackupError, Restored, check_event_file, take_backup
 from kiosk.store.event_store import EventStore
 from kiosk.store.retention import PersonalDataCounts, WipeRefused
 
 __all__ = ["Backup", "BackupError", "RetentionPlan", "WipeRefused", "anonymise_event",
-           "list_backups", "plan", "restore_backup", "take_backup", "wipe_event"]
+           "check_event_file", "list_backups", "plan", "restore_backup", "take_backup",
+           "wipe_event"]
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,8 @@ def restored_message(number: int, restored: Restored) -> str:
     """What a restore did, in the same words for the command line and the console."""
     words = [f"Restored backup {number}."]
     if restored.set_aside is not None:
-        words.append(f"The event file could not be read (it is damaged), so it was kept "
-                     f"whole as {restored.set_aside.name} for staff.")
+        words.append(f"The event file could not be read (it is damaged or was written "
+                     f"over), so it was kept whole as {restored.set_aside.name} for staff.")
     if restored.before is not None:
         words.append(f"The file as it was just before is kept as backup 1 "
                      f"({restored.before.name}).")

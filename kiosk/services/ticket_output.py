@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import errno
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +10,12 @@ from kiosk.core.models import Attendee, Event
 from kiosk.services.event_setup import event_of
 from kiosk.services.ticket_issuing import active_ticket_codes
 from kiosk.store.event_store import EventStore
-from kiosk.store.outputs import private_folder, private_output
+from kiosk.store.outputs import (
+    OutputRefused,
+    holds_event_data,
+    private_folder,
+    private_output,
+)
 
 
 def write_tickets(
@@ -23,7 +27,9 @@ def write_tickets(
     ``progress(done, total)`` is called after each ticket (the console's progress bar); an
     exception it raises stops the run before the mail-merge file is written.
     """
-    return write_ticket_files(tickets_to_write(store, only), out, file_format, progress)
+    door = getattr(store, "door", None)
+    return write_ticket_files(tickets_to_write(store, only), out, file_format, progress,
+                              event_path=Path(door.path) if door is not None else None)
 
 
 def tickets_to_write(store: EventStore, only: list[str] | None = None
@@ -39,14 +45,23 @@ def tickets_to_write(store: EventStore, only: list[str] | None = None
 
 def write_ticket_files(
     tickets: tuple[Event, list[tuple[Attendee, str]]], out: Path, file_format: str = "png",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, event_path: Path | None = None,
 ) -> int:
-    """Write the tickets read by :func:`tickets_to_write` (it touches no event file)."""
+    """Write the tickets read by :func:`tickets_to_write` (it touches no event file);
+    ``event_path``: the event file they were read from, to name it when ``out`` is it."""
     from kiosk.badges.tickets import render_ticket
 
     event, issued = tickets
     if out.exists() and not out.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out))
+        if event_path is not None and out.resolve() == event_path.resolve():
+            what = "is the event file"
+        elif holds_event_data(out):
+            what = "is an event file (or its log, or a backup)"
+        else:
+            what = "is a file"
+        raise OutputRefused(f"--out takes a folder to write the tickets into (one file per "
+                            f"person, and mail-merge.csv), and {out.name} {what}. Give a "
+                            "folder, for example --out tickets; nothing was written.")
     private_folder(out)
     rows = []
     for attendee, code in issued:

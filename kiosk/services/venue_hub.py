@@ -429,7 +429,7 @@ class BundleWritten:
 def write_bundle_file(store: EventStore, out: str) -> BundleWritten:
     """This file's own changes, signed and encrypted, in a new file (for a USB stick)."""
     from kiosk.sync.bundles import BundleRefused
-    from kiosk.sync.desk_bundles import export_bundle
+    from kiosk.sync.desk_bundles import BUNDLE_SUFFIXES, export_bundle
 
     target = _target(out, "bundle", ".bundle")
     try:
@@ -440,7 +440,7 @@ def write_bundle_file(store: EventStore, out: str) -> BundleWritten:
         raise HubConsoleError(f"{target} already exists. Choose another file name: nothing "
                               "was overwritten.")
     try:
-        write_private(target, data, (".bundle",), "The bundle")
+        write_private(target, data, BUNDLE_SUFFIXES, "The bundle")
     except OSError as exc:
         raise HubConsoleError(f"The bundle could not be written to {target} "
                               f"({exc.strerror or exc}). Choose another place.") from exc

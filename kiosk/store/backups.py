@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.core.refusal import Refusal
+from kiosk.store.database import check_is_kiosk_file
+from kiosk.store.faults import EventFileError, Fault, described, fault_of
 from kiosk.store.outputs import (
     leftovers,
     new_private_file,
@@ -53,6 +55,27 @@ def _snapshot_files(event_path: str | Path) -> list[Path]:
     return sorted(folder.glob(f"{stem}-????????-??????-??????.db"), reverse=True)
 
 
+def has_backups(event_path: str | Path) -> bool:
+    """Whether snapshots of an event file of this name lie beside ``event_path``."""
+    return bool(_snapshot_files(event_path))
+
+
+def check_event_file(event_path: str | Path, written_over: bool = False) -> Path:
+    """The event file backups may act on, or the fault that says why not (EventFileFault):
+    only a kiosk event file, so nothing is made beside another program's file. With
+    ``written_over`` (listing, restoring), a damaged file, or anything at all where
+    snapshots of that name lie beside it (the event file written over), is acted on too."""
+    file = Path(event_path).expanduser().resolve()
+    if not file.is_file():
+        raise described(Fault.MISSING, file)
+    if written_over and has_backups(file):
+        return file
+    check_is_kiosk_file(file)
+    if not written_over and not readable(file):
+        raise described(Fault.DAMAGED, file)
+    return file
+
+
 def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
 
@@ -66,14 +89,6 @@ def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS, event: Any = N
     one of its read connections rather than a connection of its own.
     """
     source = Path(event_path).expanduser().resolve()
-    if not source.is_file():
-        raise BackupError(f"There is no event file at {source}.")
-    folder = private_folder(backup_folder(source))
-    now = datetime.now()
-    target = folder / f"{source.stem}-{now:%Y%m%d-%H%M%S-%f}.db"
-    partial = target.with_suffix(".part")
-    partial.unlink(missing_ok=True)
-    new_private_file(partial)  # the snapshot is private from its first byte
     if event is None:
         from kiosk.store.event_file import EventFile
 
@@ -83,6 +98,13 @@ def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS, event: Any = N
                 return take_backup(source, keep, event)
             finally:
                 event.close()
+        check_event_file(source)  # nothing is made beside another program's file
+    folder = private_folder(backup_folder(source))
+    now = datetime.now()
+    target = folder / f"{source.stem}-{now:%Y%m%d-%H%M%S-%f}.db"
+    partial = target.with_suffix(".part")
+    partial.unlink(missing_ok=True)
+    new_private_file(partial)  # the snapshot is private from its first byte
     try:
         if event is not None:
             event.snapshot_into(partial)
@@ -94,12 +116,22 @@ def take_backup(event_path: str | Path, keep: int = KEEP_BACKUPS, event: Any = N
                 conn.close()
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
-        raise BackupError(f"Could not snapshot {source.name} ({exc}). Check there is free "
-                          f"space in {folder}.") from exc
+        raise _snapshot_fault(exc, source, partial) from exc
     partial.replace(target)
     for old in _snapshot_files(source)[max(keep, 1):]:
         old.unlink(missing_ok=True)
     return target
+
+
+def _snapshot_fault(exc: sqlite3.Error, source: Path, partial: Path) -> EventFileError:
+    """Why a snapshot failed, as the fault it is: the disk only when it is full."""
+    fault = fault_of(exc, partial)
+    if fault is not Fault.DISK_FULL and not readable(source):
+        fault = Fault.DAMAGED
+    if fault is not None:
+        return described(fault, source)
+    return EventFileError(f"Could not take a backup of {source.name} ({exc}). Try again, or "
+                          "ask staff; nothing recorded before is lost.")
 
 
 def backup_due(event_path: str | Path, every_seconds: float = 300) -> bool:
@@ -157,16 +189,34 @@ def readable(path: str | Path) -> bool:
 
 def set_aside(event_path: str | Path) -> Path:
     """Move a damaged event file, with its write-ahead log, out of the way whole
-    (``EVENT.damaged-<time>.db``): staff or a specialist may still recover from it."""
+    (``EVENT.damaged-<time>.db``): staff or a specialist may still recover from it. The
+    name is one no file has yet (a second restore in the same moment never replaces the
+    first damaged file, which may hold the only copy of some check-ins)."""
     file = Path(event_path).expanduser().resolve()
-    aside = file.with_name(f"{file.stem}.damaged-{datetime.now():%Y%m%d-%H%M%S}{file.suffix}")
+    aside = _unused_name(file.with_name(
+        f"{file.stem}.damaged-{datetime.now():%Y%m%d-%H%M%S}{file.suffix}"))
     for suffix in ("-wal", "-shm"):
         part = Path(f"{file}{suffix}")
         if part.exists():
-            os.replace(part, Path(f"{aside}{suffix}"))
+            os.replace(part, _unused_name(Path(f"{aside}{suffix}")))
     if file.exists():
-        os.replace(file, aside)
+        os.replace(file, aside)  # over the empty file that reserved the name
+    else:
+        aside.unlink()
     return aside
+
+
+def _unused_name(wanted: Path) -> Path:
+    """``wanted``, or ``wanted`` numbered (``-2``, ``-3``…), whichever does not exist yet,
+    reserved by creating it empty and private: nothing else can take it meanwhile."""
+    candidate = wanted
+    for number in range(2, 10_000):
+        try:
+            return new_private_file(candidate)
+        except FileExistsError:
+            candidate = wanted.with_name(f"{wanted.stem}-{number}{wanted.suffix}")
+    raise BackupError(f"Too many files named like {wanted.name} in {wanted.parent}; ask "
+                      "staff to move the old ones.")
 
 
 def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS,
@@ -178,6 +228,7 @@ def restore_backup(event_path: str | Path, number: int, keep: int = KEEP_BACKUPS
     whole instead, since no snapshot of it can be taken. ``conn`` is the event file's own
     write connection when this process has the file open (the console's restore): the
     backup is copied in through it."""
+    check_event_file(event_path, written_over=True)
     backups = list_backups(event_path)
     chosen = next((b for b in backups if b.number == number), None)
     if chosen is None:

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from kiosk.store.faults import EventFileError, EventFileFault, Fault, described, fault_of
 
 __all__ = ["BUSY_TIMEOUT_MS", "DatabaseFault", "EventFileError", "EventFileFault", "Fault",
-           "connect", "connect_reader"]
+           "check_is_kiosk_file", "connect", "connect_reader"]
 from kiosk.store.connector_schema import connector_migrations
 from kiosk.store.outputs import make_private, new_private_file
 from kiosk.store.retention_schema import retention_migrations
@@ -51,9 +51,10 @@ def connect(path: str | Path, create: bool = False) -> Database:
                 except OSError as exc:
                     raise _as_fault(exc, file) from exc
         else:
-            _check_is_kiosk_file(file)
+            check_is_kiosk_file(file)
             for part in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
                 make_private(part)  # a file made by an older version is tightened
+    conn = None
     try:
         conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -65,7 +66,12 @@ def connect(path: str | Path, create: bool = False) -> Database:
         sync_migrations.apply(db)
         retention_migrations.apply(db)
         connector_migrations.apply(db)
+        # A file that cannot be written to opens all the same (SQLite falls back to reading),
+        # then every check-in would fail: a write that changes nothing finds out now.
+        conn.execute("UPDATE settings SET value = value WHERE 0")
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()  # a file refused is let go (an unplugged stick can be taken out)
         raise _as_fault(exc, Path(target)) from exc
     return db
 
@@ -78,7 +84,7 @@ def _as_fault(exc: BaseException, file: Path) -> EventFileError:
     return described(fault, file)
 
 
-def _check_is_kiosk_file(file: Path) -> None:
+def check_is_kiosk_file(file: Path) -> None:
     """Refuse anything but a kiosk event file (another program's database, an empty file,
     a PDF), reading it only: nothing in it may change."""
     try:

@@ -40,7 +40,7 @@ from kiosk.store.incarnations import (
     note_incarnation,
     start_new_incarnation,
 )
-from kiosk.store.outputs import new_private_file
+from kiosk.store.outputs import temporary_beside
 from kiosk.store.schema import DERIVED_TABLES
 
 log = logging.getLogger(__name__)
@@ -575,27 +575,23 @@ class EventStore(EventReader):
 
     def copy_for_desk(self, target: Path) -> None:
         """Write a copy for another device: same event and log, no secrets, no local state.
-        The copy is private (0600) from the moment it exists."""
-        new_private_file(target)
-        self.conn.execute("VACUUM INTO ?", (str(target),))
-        copy = sqlite3.connect(target, isolation_level=None)
+
+        The secrets are taken out of a copy in memory, so the signing key never reaches the
+        disk in it; the copy is written to a private (0600) temporary file beside ``target``
+        and renamed into place once whole, so an interrupted package leaves nothing there."""
+        stripped = sqlite3.connect(":memory:", isolation_level=None)
         try:
-            copy.execute("PRAGMA journal_mode = WAL")
-            copy.execute("BEGIN")
-            copy.execute("DELETE FROM secrets")
-            copy.execute("DELETE FROM import_runs")
-            copy.execute("DELETE FROM settings")
-            copy.execute("DELETE FROM print_jobs")
-            copy.execute("DELETE FROM kept_columns")  # the organisers' own, never a desk's
-            copy.execute("DELETE FROM connector_pushes")  # desks never talk to pretix
-            for table in ("sync_hub", "sync_cursor", "sync_devices", "sync_incarnations",
-                          "sync_held", "sync_refused", "sync_left_out"):
-                copy.execute(f"DELETE FROM {table}")
-            copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")
-            copy.execute("COMMIT")
-            copy.execute("VACUUM")  # the deleted key must not linger in free pages
+            self.conn.backup(stripped)
+            _strip_for_desk(stripped)
+            with temporary_beside(target) as partial:
+                stripped.execute("VACUUM INTO ?", (str(partial),))  # no free pages left over
+                copy = sqlite3.connect(partial, isolation_level=None)
+                try:
+                    copy.execute("PRAGMA journal_mode = WAL")
+                finally:
+                    copy.close()
         finally:
-            copy.close()
+            stripped.close()
 
     # -- rebuilding -----------------------------------------------------------------------
 
@@ -645,6 +641,22 @@ def _this_incarnation(conn: sqlite3.Connection, device_id: str) -> str:
     except sqlite3.OperationalError:
         log.warning("this event file cannot be written to; carrying on as it is")
     return device_id
+
+
+def _strip_for_desk(copy: sqlite3.Connection) -> None:
+    """Take out of a copy what stays with the organisers: secrets, local state."""
+    copy.execute("BEGIN")
+    copy.execute("DELETE FROM secrets")
+    copy.execute("DELETE FROM import_runs")
+    copy.execute("DELETE FROM settings")
+    copy.execute("DELETE FROM print_jobs")
+    copy.execute("DELETE FROM kept_columns")  # the organisers' own, never a desk's
+    copy.execute("DELETE FROM connector_pushes")  # desks never talk to pretix
+    for table in ("sync_hub", "sync_cursor", "sync_devices", "sync_incarnations",
+                  "sync_held", "sync_refused", "sync_left_out"):
+        copy.execute(f"DELETE FROM {table}")
+    copy.execute("INSERT INTO settings (key, value) VALUES ('role', 'desk')")
+    copy.execute("COMMIT")
 
 
 def _setting(conn: sqlite3.Connection, key: str) -> str | None:

@@ -103,6 +103,11 @@ def described(fault: Fault, path: str | Path) -> EventFileFault:
         message = (f"{name} is damaged and cannot be read. Restore the latest backup "
                    f"(`kiosk backups {name} --restore 1`, or Restore at the desk): the "
                    "damaged file is kept aside, whole, for staff.")
+    elif fault is Fault.NOT_KIOSK and _backups_beside(file):
+        message = (f"{name} is not a kiosk event file now, but backups of the event file "
+                   f"{name} lie beside it: it may be the event file, written over by another "
+                   f"program. Restore the latest backup (`kiosk backups {name} --restore 1`, "
+                   "or Restore in the console): the file as it is now is kept aside, whole.")
     elif fault is Fault.NOT_KIOSK:
         message = (f"{name} is not a kiosk event file, so it was not opened (nothing in it "
                    "was changed). Choose the event file the organisers gave you.")
@@ -110,6 +115,12 @@ def described(fault: Fault, path: str | Path) -> EventFileFault:
         message = (f"There is no event file at {file}. Check the name, or create one with "
                    f"`kiosk init {name}`.")
     return EventFileFault(fault, message)
+
+
+def _backups_beside(path: Path) -> bool:
+    from kiosk.store.backups import has_backups  # backups words its faults with this module
+
+    return has_backups(path)
 
 
 def holders_of(path: Path) -> list[str]:

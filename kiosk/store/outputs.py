@@ -98,6 +98,28 @@ def private_output(
     _sync_folder(target.parent)
 
 
+@contextlib.contextmanager
+def temporary_beside(target: Path) -> Iterator[Path]:
+    """An empty private (0600) temporary file beside ``target`` for a database to be
+    written into (``VACUUM INTO``); renamed to ``target`` once the ``with`` block finished
+    without error, else removed with its companions (``-wal``, ``-shm``, ``-journal``)."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                    dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        for part in (temporary, *(Path(f"{temporary}{end}") for end in _EVENT_COMPANIONS)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+        raise
+    _sync_folder(target.parent)
+
+
 def write_private(path: str | os.PathLike[str], data: bytes, suffixes: tuple[str, ...],
                   what: str) -> Path:
     """Write ``data`` as a private output (see :func:`private_output`)."""
@@ -126,12 +148,14 @@ def new_private_file(path: str | os.PathLike[str]) -> Path:
 
 
 def make_private(path: str | os.PathLike[str]) -> None:
-    """Tighten an existing file this user owns to 0600 (files made by older versions)."""
+    """Take away others' access to an existing file this user owns (files made by older
+    versions). Only ever takes away: a file made read-only stays read-only."""
     target = Path(path)
     with contextlib.suppress(OSError):
         info = target.stat()
-        if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
-            os.chmod(target, PRIVATE_FILE)
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_uid == os.getuid() and mode & 0o077:
+            os.chmod(target, mode & ~0o077)
 
 
 def leftovers(folder: str | os.PathLike[str]) -> list[Path]:

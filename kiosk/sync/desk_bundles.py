@@ -9,6 +9,9 @@ from kiosk.store.event_store import EventStore
 from kiosk.sync.bundles import BundleRefused, event_key, public_key_hex, read_bundle, write_bundle
 from kiosk.sync.enrolment import signing_key
 
+# What a bundle file's name ends in (the command line and the console).
+BUNDLE_SUFFIXES = (".bundle",)
+
 
 @dataclass(frozen=True)
 class BundleImport:

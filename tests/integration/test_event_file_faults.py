@@ -211,3 +211,168 @@ def test_a_file_that_is_no_kiosk_event_is_refused_and_left_byte_for_byte(
         assert kiosk(command) == Fault.NOT_KIOSK.exit_status
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # no -wal, no -shm
+
+
+@pytest.fixture
+def read_only_file(tmp_path: Path, demo: Path) -> Iterator[Path]:
+    """The event file alone mounted read-only (a read-only bind mount), its folder writable."""
+    _needs_root()
+    path = tmp_path / "ev.db"
+    shutil.copy(demo, path)
+    subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(path)], check=True)
+        yield path
+    finally:
+        let_go = subprocess.run(["umount", str(path)], check=False)
+    assert let_go.returncode == 0, "the file was still held open after it was refused"
+
+
+def test_a_read_only_file_in_a_writable_folder_is_refused_at_open(
+        read_only_file: Path, capsys) -> None:
+    before = read_only_file.read_bytes()
+    desk = _desk_says(read_only_file)
+    status, said = _cli(capsys, "checkin", str(read_only_file), "K1NOTHING")
+    _told(Fault.READ_ONLY, desk, status, said, "read-only", "nothing recorded before is lost")
+    for command in (["sessions", str(read_only_file), "--add", "Garden"],
+                    ["walkin", str(read_only_file), "--first", "Ana", "--last", "Lee"]):
+        assert kiosk(command) == Fault.READ_ONLY.exit_status, command
+    assert read_only_file.read_bytes() == before
+    assert not (read_only_file.parent / "ev.db.desk-lock").exists()
+
+
+_AS_NOBODY = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[1])
+    from kiosk.cli import main as kiosk
+    from kiosk.core.refusal import Refusal
+    from kiosk.services.desk_session import DeskSession
+    try:
+        DeskSession.open(sys.argv[2], threaded=False).close(backup=False)
+        print("DESK OPENED")
+    except Refusal as exc:
+        print(exc)
+    print("STATUS", kiosk(["checkin", sys.argv[2], sys.argv[3]]))
+""")
+
+
+def test_a_file_made_read_only_with_chmod_is_refused_and_stays_read_only(
+        tmp_path: Path, demo: Path) -> None:
+    """``chmod 0444`` stops a person, not root (root may write any file): the desk and the
+    command line are run as an ordinary user (nobody), as a volunteer's laptop runs them."""
+    _needs_root()
+    if shutil.which("setpriv") is None:
+        need_real_part("setpriv, to run the desk as an ordinary user")
+    folder = tmp_path / "volunteer"
+    folder.mkdir()
+    path = folder / "ev.db"
+    shutil.copy(demo, path)
+    os.chmod(path, 0o444)
+    shutil.chown(folder, "nobody")
+    shutil.chown(path, "nobody")
+    for parent in (tmp_path, *tmp_path.parents):
+        parent.chmod(parent.stat().st_mode | 0o005)  # nobody may reach the folder
+    before = path.read_bytes()
+    done = subprocess.run(
+        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable,
+         "-c", _AS_NOBODY, str(Path(__file__).parents[2]), str(path), "K1NOTHING"],
+        capture_output=True, text=True, timeout=120, cwd=folder)
+    lines = done.stdout.splitlines()
+    assert lines[-1] == f"STATUS {Fault.READ_ONLY.exit_status}", (done.stdout, done.stderr)
+    desk = lines[0]
+    assert "read-only" in desk and "nothing recorded before is lost" in desk, desk
+    assert done.stderr.removeprefix("kiosk: ").strip() == desk.strip()
+    assert path.read_bytes() == before
+    assert not path.stat().st_mode & 0o222  # the kiosk did not make it writable
+
+
+def _damage(path: Path, damage: str) -> None:
+    if damage == "pages":
+        with path.open("r+b") as file:
+            file.seek(4096 * 3)
+            file.write(b"\0" * 4096 * 6)
+    else:
+        with path.open("r+b") as file:
+            file.truncate(path.stat().st_size // 3)
+
+
+@pytest.mark.parametrize("damage", ["pages", "truncated"])
+def test_a_backup_of_a_damaged_file_is_refused_as_damaged(
+        tmp_path: Path, demo: Path, capsys, damage: str) -> None:
+    path = tmp_path / "ev.db"
+    shutil.copy(demo, path)
+    _damage(path, damage)
+    desk = _desk_says(path)
+    status, said = _cli(capsys, "backups", str(path), "--take")
+    _told(Fault.DAMAGED, desk, status, said, "is damaged")
+    assert "space" not in said
+    assert not list((tmp_path / "ev-backups").glob("*.db"))
+
+
+@pytest.mark.parametrize("kind", ["other-database", "empty", "pdf"])
+@pytest.mark.parametrize("action", [[], ["--take"], ["--restore", "1"]])
+def test_backups_of_a_file_that_is_no_kiosk_event_are_refused_and_nothing_is_made(
+        tmp_path: Path, capsys, kind: str, action: list[str]) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    if kind == "other-database":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+        conn.commit()
+        conn.close()
+    elif kind == "pdf":
+        path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    else:
+        path.write_bytes(b"")
+    before = path.read_bytes()
+    desk = _desk_says(path)
+    status, said = _cli(capsys, "backups", str(path), *action)
+    _told(Fault.NOT_KIOSK, desk, status, said, "not a kiosk event file")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_an_event_file_written_over_is_told_to_restore_and_restore_works(
+        tmp_path: Path, demo: Path, capsys) -> None:
+    path = tmp_path / "ev.db"
+    shutil.copy(demo, path)
+    assert kiosk(["backups", str(path), "--take"]) == 0
+    pdf = b"%PDF-1.4\n" + bytes(range(256)) * 8
+    path.write_bytes(pdf)  # e.g. `--out ev.db` by another program
+    desk = _desk_says(path)
+    status, said = _cli(capsys, "attendees", str(path))
+    _told(Fault.NOT_KIOSK, desk, status, said, "written over",
+          f"kiosk backups {path.name} --restore 1")
+    assert "Choose the event file the organisers gave you" not in desk
+    status, said = _cli(capsys, "backups", str(path))
+    assert status == 0, said
+    status, said = _cli(capsys, "backups", str(path), "--restore", "1")
+    assert status == 0, said
+    assert next(tmp_path.glob("ev.damaged-*.db")).read_bytes() == pdf  # kept, whole
+    assert _desk_says(path) == ""
+
+
+def test_setting_aside_twice_in_one_second_keeps_both_damaged_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    from kiosk.store import backups
+
+    class _OneSecond(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return cls(2025, 3, 1, 9, 30, 5)
+
+    monkeypatch.setattr(backups, "datetime", _OneSecond)
+    path = tmp_path / "ev.db"
+    asides = []
+    for content in (b"first damaged file", b"second damaged file"):
+        path.write_bytes(content)
+        Path(f"{path}-wal").write_bytes(content + b" log")
+        asides.append(backups.set_aside(path))
+    assert asides[0] != asides[1]
+    assert [a.read_bytes() for a in asides] == [b"first damaged file", b"second damaged file"]
+    assert [Path(f"{a}-wal").read_bytes() for a in asides] == [
+        b"first damaged file log", b"second damaged file log"]
+    assert not path.exists()

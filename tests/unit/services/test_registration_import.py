@@ -381,3 +381,45 @@ def test_the_attention_list_counts_duplicates_among_active_registrations(
              if i["kind"] == "possible_duplicate"]
     assert [i["message"] for i in items] == [
         "2 records for Ana Popescu: the same person? Merge them if so."]
+
+
+def _changes(event: EventStore) -> int:
+    return event.conn.execute("SELECT count(*) FROM changes").fetchone()[0]
+
+
+@pytest.mark.parametrize("how", ["edited", "moved"])
+def test_an_import_refuses_a_file_changed_since_its_dry_run_and_writes_nothing(
+        event: EventStore, tmp_path: Path, how: str) -> None:
+    from kiosk.services.registration_import import plan_file, write_plan
+
+    path = _write(tmp_path / "a.csv", FIRST)
+    plan = plan_file(event.door, path)
+    assert plan.report.created == 6
+    if how == "edited":  # same size, one letter changed: only the contents tell
+        path.write_text(path.read_text(encoding="utf-8").replace("Ana,", "Ann,"),
+                        encoding="utf-8")
+    else:
+        path.rename(tmp_path / "b.csv")
+    before = _changes(event)
+    with pytest.raises(ImportRefused) as refused:
+        write_plan(event, plan)
+    said = {"edited": "a.csv has changed since the dry run. Look at the new dry run",
+            "moved": "a.csv is no longer where it was read from"}[how]
+    assert said in str(refused.value)
+    assert _changes(event) == before
+    assert queries.list_attendees(event.conn) == []
+
+
+def test_an_import_refuses_when_the_registrations_changed_since_its_dry_run(
+        event: EventStore, tmp_path: Path) -> None:
+    from kiosk.services.registration_import import plan_file, write_plan
+
+    plan = plan_file(event.door, _write(tmp_path / "a.csv", FIRST))
+    import_file(event, _write(tmp_path / "other.csv", FIRST[:2]))  # e.g. a colleague's import
+    before = _changes(event)
+    with pytest.raises(ImportRefused, match="The event's registrations changed since this dry "
+                                            "run"):
+        write_plan(event, plan)
+    assert _changes(event) == before
+    assert len(queries.list_attendees(event.conn)) == 2
+    assert write_plan(event, plan_file(event.door, tmp_path / "a.csv")).created == 4

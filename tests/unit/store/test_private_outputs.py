@@ -193,3 +193,66 @@ def test_an_organisers_command_on_a_desk_copy_is_refused_with_where_to_run_it(
     assert log_length() == before  # nothing recorded that a hub would take from a desk
     assert not (tmp_path / "another.db").exists()
     assert kiosk(["sessions", str(desk)]) == 0  # looking is fine
+
+
+def test_a_package_interrupted_part_way_leaves_no_copy_holding_the_key(
+        event: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill or a fault after the copy is written but before the secrets are out of it:
+    nothing at the target, no leftover, and the signing key never on the disk in a copy."""
+    import sqlite3
+    from types import SimpleNamespace
+
+    import kiosk.store.event_store as event_store
+    from kiosk.services.event_setup import SIGNING_KEY
+    from kiosk.store.event_store import EventStore
+
+    store = EventStore.open(event)
+    key = store.secret(SIGNING_KEY)
+    store.close()
+    assert key
+    on_disk: list[bytes] = []
+
+    def connect(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if database != ":memory:":  # the copy, once written: it is killed here
+            on_disk.append(Path(str(database)).read_bytes())
+            raise KeyboardInterrupt
+        return sqlite3.connect(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    shim = SimpleNamespace(**{name: getattr(sqlite3, name) for name in dir(sqlite3)
+                              if not name.startswith("__")})
+    shim.connect = connect
+    monkeypatch.setattr(event_store, "sqlite3", shim)
+    target = tmp_path / "desk.db"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert kiosk(["package", str(event), "--out", str(target)]) != 0  # interrupted
+    assert on_disk and all(key not in copy for copy in on_disk)
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no leftover
+    monkeypatch.undo()
+    assert kiosk(["package", str(event), "--out", str(target)]) == 0
+    assert key not in target.read_bytes() and _mode(target) == 0o600
+
+
+def test_a_bundle_is_written_only_to_a_file_ending_in_bundle(
+        event: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "desk2.txt"
+    assert kiosk(["bundle", "export", str(event), "--out", str(out)]) == 2
+    said = capsys.readouterr().err
+    assert "can only be written to a file ending in .bundle (for example desk2.bundle)" in said
+    assert not out.exists()
+    assert kiosk(["bundle", "export", str(event), "--out", str(tmp_path / "d.bundle")]) == 0
+
+
+@pytest.mark.parametrize("out", ["event", "other"])
+def test_tickets_out_to_a_file_says_it_takes_a_folder(
+        event: Path, tmp_path: Path, capsys, out: str) -> None:
+    target = event if out == "event" else tmp_path / "tickets.txt"
+    if out == "other":
+        target.write_text("notes")
+    before = target.read_bytes()
+    assert kiosk(["tickets", str(event), "--out", str(target)]) == 2
+    said = capsys.readouterr().err
+    assert "--out takes a folder" in said and "Errno" not in said, said
+    what = "is the event file" if out == "event" else "is a file"
+    assert f"{target.name} {what}" in said, said
+    assert target.read_bytes() == before
