@@ -193,3 +193,28 @@ def test_an_organisers_command_on_a_desk_copy_is_refused_with_where_to_run_it(
     assert log_length() == before  # nothing recorded that a hub would take from a desk
     assert not (tmp_path / "another.db").exists()
     assert kiosk(["sessions", str(desk)]) == 0  # looking is fine
+
+
+def test_the_hub_database_is_this_users_only(event: Path, tmp_path: Path) -> None:
+    """hub.db holds every attendee, the hub's signing key and its TLS key."""
+    from kiosk.store.hub_log import SqliteHubLog
+
+    hub_db = tmp_path / "hub.db"
+    assert kiosk(["hub-import", "--db", str(hub_db), str(event)]) == 0
+    assert _mode(hub_db) == 0o600
+    hub = SqliteHubLog(hub_db)  # open, as `kiosk hub` keeps it: its log files are there
+    try:
+        hub.set_setting("probe", "1")
+        parts = [hub_db, Path(f"{hub_db}-wal"), Path(f"{hub_db}-shm")]
+        assert {p.name: oct(_mode(p)) for p in parts} == {p.name: oct(0o600) for p in parts}
+    finally:
+        hub.close()
+
+
+def test_a_hub_database_made_by_an_older_version_is_tightened_when_opened(
+        event: Path, tmp_path: Path) -> None:
+    hub_db = tmp_path / "hub.db"
+    assert kiosk(["hub-import", "--db", str(hub_db), str(event)]) == 0
+    os.chmod(hub_db, 0o644)
+    assert kiosk(["hub-devices", "--db", str(hub_db)]) == 0
+    assert _mode(hub_db) == 0o600
