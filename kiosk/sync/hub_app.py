@@ -221,6 +221,10 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
             intake = take_in(hub, changes, device.device_id, by=device, authors=authors,
                              event=body.event)
         except OtherEvent as exc:
+            if device.role is DeviceRole.HUB:
+                raise HTTPException(409, "The forwarding hub holds another event than the one "
+                                         "this hub serves. Nothing was stored. Forward it to "
+                                         "its own event's central hub.") from exc
             raise HTTPException(409, "This desk holds another event than the one this hub "
                                      "serves. Nothing was stored. Connect it to that event's "
                                      "hub, or make a new desk file for this event.") from exc

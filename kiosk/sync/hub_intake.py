@@ -130,10 +130,19 @@ def take_in(hub: HubLog, changes: Sequence[Change], pushed_by: str, *,
     """Check and store a batch of changes (``by`` is the device that sent them; None for the
     hub machine's own ways in). Raises OtherEvent or IllFormed, storing nothing."""
     check_event(hub, event)
+    updates = [c for c in changes if c.kind is ChangeKind.EVENT_UPDATE]
+    carried = None
+    if all(payload_problem(c.kind, c.payload) is None for c in updates):
+        carried = event_identity(updates)
+        serving = served_event(hub)
+        if carried and serving and carried.split(" ")[0] not in ("", serving.split(" ")[0]):
+            # Another event's creation (its own tag) is refused as such before the other
+            # checks, which would take it for a change of this event's ticket key.
+            check_event(hub, carried)
     problem = ill_formed(changes, hub)
     if problem is not None:
         raise IllFormed(problem)
-    check_event(hub, event_identity(c for c in changes if c.kind is ChangeKind.EVENT_UPDATE))
+    check_event(hub, carried)
     introduce(hub, authors, by)
     held = hub.known([c.change_id for c in changes])
     keys: dict[str, HubAuthor | None] = {}
