@@ -125,6 +125,7 @@ class Syncer:
         self._wall = wall or store.wall  # the store's clock: the one its stamps come from
         self._wake = threading.Event()
         self._protocol_checked = False
+        self._answered = False  # the hub took a push in this round
         self._status_lock = threading.Lock()
         # Told of each change of status, on sync's threads (the desk hands it to its window).
         self.on_status: Callable[[SyncStatus], None] | None = None
@@ -205,6 +206,7 @@ class Syncer:
                     size = max(1, len(batch) // 2)  # too big for one push: halve it
                     continue
                 raise
+            self._answered = True
             self._db(partial(sync_state.acknowledge, self._store, result.acks))
             if result.refused:
                 log.warning("the hub refused %d of this desk's changes", len(result.refused))
@@ -324,9 +326,13 @@ class Syncer:
             self._finish_wipe(record, 0)
         pending_before = self._pending()
         try:
+            self._answered = False
             pushed = self.push()
-            # The hub answered: say so now, not after a long poll that may wait a while.
-            self._set_status(state=SyncState.ONLINE, error="")
+            if self._answered:
+                # The hub took a push: say so now, not after a long poll that may wait a
+                # while. With nothing to send it was not asked anything, so a desk it
+                # refused stays refused until the pull says otherwise (no flapping).
+                self._set_status(state=SyncState.ONLINE, error="")
             pulled = self.pull(wait)
         except WipeOrdered as exc:
             self._carry_out(exc.order, pending_before)

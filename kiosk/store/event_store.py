@@ -28,15 +28,17 @@ from kiosk.core.changes import (
     payload_problem,
 )
 from kiosk.core.hlc import HybridClock, Stamp, system_wall_ms
-from kiosk.core.ids import new_device_id, uuid7
+from kiosk.core.ids import uuid7
 from kiosk.core.refusal import Refusal
 from kiosk.core.signing_keys import new_signing_key
 from kiosk.store.appliers import apply_change, apply_changes
 from kiosk.store.appliers import payload_json as _payload_json
 from kiosk.store.database import BUSY_TIMEOUT_MS, connect
 from kiosk.store.incarnations import (
+    SIGNING_KEY,
     incarnations,
     moved_since_last_use,
+    new_own_device_id,
     note_incarnation,
     start_new_incarnation,
 )
@@ -51,7 +53,6 @@ _INSERT_CHANGE = (
 )
 CHANGE_COLUMNS = "change_id, device_id, device_seq, hlc, kind, payload, hub_seq, signature"
 
-SIGNING_KEY = "sync_signing_key"  # this device's Ed25519 key (secrets table)
 CLOCK_CORRECTION = "clock_correction_ms"  # the hub's time minus this computer's (setting)
 LEGACY_UNTIL = "hub_legacy_until"  # the hub holds unsigned changes up to this number
 _OWN_SIGNED = "own_changes_signed"  # this file's own unsent changes carry signatures
@@ -136,7 +137,7 @@ class EventStore(EventReader):
         conn: sqlite3.Connection = db.conn
         device_id = _setting(conn, "device_id")
         if device_id is None:
-            device_id = new_device_id()
+            device_id = new_own_device_id(conn)
             conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?)",
                          (device_id,))
             conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, '1')",

@@ -24,6 +24,7 @@ from kiosk.store.hub_records import (
     Numbers,
     WipeNotAllowed,
 )
+from kiosk.store.outputs import make_private, new_private_file
 
 hub_migrations = Migrations("kiosk.hub")
 
@@ -122,6 +123,23 @@ def _change(r: Sequence[Any]) -> Change:
     return Change(r[0], r[1], r[2], r[3], ChangeKind(r[4]), json.loads(r[5]), r[6], r[7])
 
 
+def _keep_private(file: Path) -> None:
+    """The hub database holds every attendee, the hub's signing key and its TLS key: this
+    user only. A new one is made private before SQLite writes a byte (its write-ahead log
+    and shared-memory file take the database file's permissions); one made by an older
+    version is tightened."""
+    if str(file) == ":memory:" or not file.parent.is_dir():
+        return  # nothing on disk, or SQLite says the folder is missing
+    if not file.exists():
+        try:
+            new_private_file(file)
+            return
+        except FileExistsError:  # another process made it meanwhile
+            pass
+    for part in (file, Path(f"{file}-wal"), Path(f"{file}-shm")):
+        make_private(part)
+
+
 class SqliteHubLog:
     """A hub's storage in one SQLite file.
 
@@ -131,6 +149,7 @@ class SqliteHubLog:
 
     def __init__(self, path: str | Path) -> None:
         self.location = str(path)
+        _keep_private(Path(self.location))
         self._conn = sqlite3.connect(self.location, isolation_level=None,
                                      check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode = WAL")

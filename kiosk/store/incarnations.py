@@ -4,6 +4,8 @@ A file put back from a backup, or copied to another computer or folder, must not
 numbering changes where its copy left off: the hub may already hold those numbers from the
 file as it was. So it starts a new incarnation — a fresh device id, signed with the same
 key — and everything recorded before (under the old ids) is still recognised by change id.
+Each id is made from the file's public key (kiosk.core.ids), so the hub can check that an
+incarnation a desk introduces is really its own.
 """
 
 from __future__ import annotations
@@ -13,8 +15,25 @@ import sqlite3
 from pathlib import Path
 
 from kiosk.core.ids import new_device_id
+from kiosk.core.signing_keys import new_signing_key, public_key_hex
 
 HOME = "home"  # local setting: the computer and folder this file was last used in
+SIGNING_KEY = "sync_signing_key"  # this device's Ed25519 key (secrets table)
+
+
+def signing_public_key(conn: sqlite3.Connection) -> str:
+    """The public half of this file's signing key (the key is made now if it has none)."""
+    row = conn.execute("SELECT value FROM secrets WHERE key = ?", (SIGNING_KEY,)).fetchone()
+    if row is not None:
+        return public_key_hex(bytes(row[0]))
+    key = new_signing_key()
+    conn.execute("INSERT INTO secrets (key, value) VALUES (?, ?)", (SIGNING_KEY, key))
+    return public_key_hex(key)
+
+
+def new_own_device_id(conn: sqlite3.Connection) -> str:
+    """A new device id for this file, made from its key."""
+    return new_device_id(signing_public_key(conn))
 
 
 def incarnations(conn: sqlite3.Connection) -> list[str]:
@@ -37,7 +56,7 @@ def start_new_incarnation(conn: sqlite3.Connection, why: str) -> str:
     row = conn.execute("SELECT value FROM settings WHERE key = 'device_id'").fetchone()
     if row is not None:
         note_incarnation(conn, row[0], "before")
-    new = new_device_id()
+    new = new_own_device_id(conn)
     conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (new,))
     note_incarnation(conn, new, why)

@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from kiosk.core.ids import claims_another_keys_id
 from kiosk.store.hub_records import HUB_ID, AuthorTaken, DeviceRole, HubAuthor, HubDevice
 from kiosk.sync.bell import ChangeBell
 from kiosk.sync.body_limit import BodyLimit
@@ -47,6 +48,10 @@ from kiosk.sync.registry import signed_registry
 from kiosk.sync.wipe_orders import WipeOrder, hub_public_key, hub_signing_key, signed_order
 
 log = logging.getLogger("kiosk.hub")
+
+_ANOTHER_DEVICES_ID = ("Another device is registered with this desk's id. Make a new desk "
+                       "file (`kiosk connect NEW.db TOKEN`) and ask the organisers for a new "
+                       "token.")
 
 # Another process (a second hub on PostgreSQL, `kiosk hub-import`) can add changes without
 # ringing our bell: a waiting pull looks again this often.
@@ -163,14 +168,14 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
 
     @app.post(f"{API}/enrol", response_model=EnrolReply)
     def enrol(body: EnrolRequest) -> EnrolReply:
+        if claims_another_keys_id(body.device_id, body.public_key):
+            raise HTTPException(409, _ANOTHER_DEVICES_ID)
         key = new_secret()
         candidate = HubDevice(body.device_id, "", DeviceRole.DESK, body.public_key, 0)
         try:
             device = hub.enrol(secret_hash(body.token), wall_ms(), candidate, secret_hash(key))
         except AuthorTaken as exc:
-            raise HTTPException(409, "Another device is registered with this desk's id. Make "
-                                     "a new desk file (`kiosk connect NEW.db TOKEN`) and ask "
-                                     "the organisers for a new token.") from exc
+            raise HTTPException(409, _ANOTHER_DEVICES_ID) from exc
         if device is None:
             raise HTTPException(403, "This token has been used already or has expired. Ask "
                                      "the organisers for a new one (`kiosk hub-enrol`).")
@@ -216,6 +221,10 @@ def create_app(hub: HubLog, wall_ms: Callable[[], int] = _wall_ms,
             intake = take_in(hub, changes, device.device_id, by=device, authors=authors,
                              event=body.event)
         except OtherEvent as exc:
+            if device.role is DeviceRole.HUB:
+                raise HTTPException(409, "The forwarding hub holds another event than the one "
+                                         "this hub serves. Nothing was stored. Forward it to "
+                                         "its own event's central hub.") from exc
             raise HTTPException(409, "This desk holds another event than the one this hub "
                                      "serves. Nothing was stored. Connect it to that event's "
                                      "hub, or make a new desk file for this event.") from exc

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from kiosk.core.change_signatures import UNKNOWN_AUTHOR, signature_problem
 from kiosk.core.changes import KEY_SWAP, Change, ChangeKind, key_set_by, payload_problem
+from kiosk.core.ids import belongs_to, claims_another_keys_id
 from kiosk.core.refusal import Refusal
 from kiosk.store.hub_records import EVENT_IDENTITY, DeviceRole, HubAuthor, HubDevice
 from kiosk.sync.bundles import BundleRefused, event_key
@@ -102,15 +103,20 @@ def ill_formed(changes: Sequence[Change], hub: HubLog) -> str | None:
 
 
 def introduce(hub: HubLog, authors: Iterable[HubAuthor], by: HubDevice | None) -> None:
-    """Register device ids the sender vouches for. Any device may register its own
-    incarnations (its own key, under a new id: a restored or copied file); the organisers'
+    """Register device ids the sender vouches for.
+
+    A device may register only ids that are provably its own incarnations: made from its
+    own registered key (kiosk.core.ids; a restored or copied file). The organisers'
     devices, a forwarding hub and the hub machine itself (``by`` None) may also vouch for
-    another device's key (their own event file, an offline desk copy)."""
+    another device's key (their own event file, an offline desk copy whose bundle they
+    took in). Nobody may register an id made from another key than the one given, so
+    whoever comes first can never take a device's id away from it."""
     now = time.time_ns() // 1_000_000
     for author in authors:
-        own = by is not None and author.public_key == by.public_key
-        if own:
-            assert by is not None
+        if claims_another_keys_id(author.author_id, author.public_key):
+            continue
+        if by is not None and author.public_key == by.public_key \
+                and belongs_to(author.author_id, by.public_key):
             hub.add_author(HubAuthor(author.author_id, author.public_key, by.device_id,
                                      by.name), now)
         elif by is None or by.role in (DeviceRole.ORGANISER, DeviceRole.HUB):
@@ -124,10 +130,19 @@ def take_in(hub: HubLog, changes: Sequence[Change], pushed_by: str, *,
     """Check and store a batch of changes (``by`` is the device that sent them; None for the
     hub machine's own ways in). Raises OtherEvent or IllFormed, storing nothing."""
     check_event(hub, event)
+    updates = [c for c in changes if c.kind is ChangeKind.EVENT_UPDATE]
+    carried = None
+    if all(payload_problem(c.kind, c.payload) is None for c in updates):
+        carried = event_identity(updates)
+        serving = served_event(hub)
+        if carried and serving and carried.split(" ")[0] not in ("", serving.split(" ")[0]):
+            # Another event's creation (its own tag) is refused as such before the other
+            # checks, which would take it for a change of this event's ticket key.
+            check_event(hub, carried)
     problem = ill_formed(changes, hub)
     if problem is not None:
         raise IllFormed(problem)
-    check_event(hub, event_identity(c for c in changes if c.kind is ChangeKind.EVENT_UPDATE))
+    check_event(hub, carried)
     introduce(hub, authors, by)
     held = hub.known([c.change_id for c in changes])
     keys: dict[str, HubAuthor | None] = {}

@@ -3,6 +3,7 @@ push, valid or not, can make another device's later pushes fail (SQLite and Post
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,12 @@ from kiosk.core.ids import uuid7
 from kiosk.services.desk import Desk
 from kiosk.store import sync_state
 from kiosk.store.event_store import EventStore
+from kiosk.store.hub_records import DeviceRole, EnrolGrant
+from kiosk.sync.client import HubClient, HubRefused
+from kiosk.sync.credentials import EnrolToken
 from kiosk.sync.desk_bundles import export_bundle, import_bundle
+from kiosk.sync.enrolment import issue_token
+from kiosk.sync.hub_import import load_event_into_hub
 from kiosk.sync.hub_server import HubThread
 from tests.unit.sync.hub_fixtures import (
     Event,
@@ -110,3 +116,41 @@ def test_a_desk_leaves_out_a_forged_change_a_hub_serves_it(tmp_path: Path, event
     assert any(item.kind.value == "left_out" and "signature" in item.message
                for item in __import__("kiosk.store.sync_attention", fromlist=["x"])
                .needs_attention(desk2))
+
+
+def test_a_desk_cannot_claim_another_devices_id_nor_lock_it_out(
+        hub: HubThread, tmp_path: Path, event: Event) -> None:
+    desk2, sync2 = _desk(hub, tmp_path, "Desk 2")
+    # Device X: a desk copy made with `kiosk package`, never enrolled, exporting bundles.
+    shutil.copy(event.package, tmp_path / "x.db")
+    x = EventStore.open(tmp_path / "x.db")
+    assert Desk(x, "Desk X").scan(event.codes[6]).outcome.value == "ok"
+    bundle, _ = export_bundle(x)
+    theirs = desk2.signer().public_key
+    claim = {"author_id": x.device_id, "public_key": theirs, "name": "Desk X"}
+    older = {**claim, "author_id": "0a1b2c3d4e"}  # a desk copy made by an older version
+    sync2.client().push([], 0, [claim, older])  # "X is my own incarnation"
+    assert hub.hub.author(x.device_id) is None and hub.hub.author("0a1b2c3d4e") is None
+    # Nor can a token holder enrol under X's id with a key of their own.
+    token = EnrolToken.parse(issue_token(hub.hub, EnrolGrant("Desk 9", DeviceRole.DESK)).text())
+    pinned = sync_state.hub_link(desk2)
+    assert pinned is not None
+    with HubClient(token.url, None, pinned.certificate) as client, \
+            pytest.raises(HubRefused) as refused:
+        client.enrol(token.secret, x.device_id, theirs)
+    assert refused.value.status == 409
+    assert hub.hub.author(x.device_id) is None
+
+    # The organisers import X's genuine bundle: its check-in reaches the hub as X's.
+    organiser_path = tmp_path / "organiser.db"
+    shutil.copy(event.organiser, organiser_path)
+    organiser = EventStore.open(organiser_path)
+    assert import_bundle(organiser, bundle, trust_new_device=True).new == 1
+    result = load_event_into_hub(hub.hub, organiser)
+    assert result.refused == 0 and sync_state.refused_changes(organiser) == []
+    registered = hub.hub.author(x.device_id)
+    assert registered is not None and registered.public_key == x.signer().public_key
+    assert [c.kind for c in hub.hub.read(0, 100_000) if c.device_id == x.device_id] == \
+        [ChangeKind.CHECKIN]
+    organiser.close()
+    x.close()

@@ -113,6 +113,35 @@ def test_continuous_sync_prints_each_change_of_state_with_a_time(
     assert re.match(r"\d\d:\d\d:\d\d refused by the hub: This desk was removed", lines[-1])
 
 
+def test_continuous_sync_of_a_removed_desk_says_so_once_and_stays_quiet(
+        hub, tmp_path: Path) -> None:
+    """`kiosk sync DESK.db` run for real: round after round the hub refuses the desk, and
+    the desk says so once — never "connected" in between."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    store = EventStore.open(tmp_path / "desk.db", create=True)
+    enrol(hub.hub, store, "Desk R").sync_once()
+    store.close()
+    assert hub.hub.revoke(store.device_id)
+    root = Path(__file__).resolve().parents[2]
+    command = subprocess.Popen(  # backoff 1, 2, 4 s: three or four refused rounds
+        [sys.executable, "-m", "kiosk", "sync", str(tmp_path / "desk.db")], cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(7)
+    finally:
+        command.send_signal(signal.SIGINT)
+        out, err = command.communicate(timeout=20)
+    lines = out.splitlines()
+    assert len(lines) == 1, out + err
+    assert re.match(r"\d\d:\d\d:\d\d refused by the hub: This desk was removed", lines[0])
+    assert "Syncing" in err
+
+
 def test_a_changed_certificate_is_named_and_the_key_is_never_sent(tmp_path: Path) -> None:
     cert, key = self_signed("127.0.0.1")
     (tmp_path / "c.pem").write_text(cert)

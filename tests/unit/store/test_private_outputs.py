@@ -256,3 +256,28 @@ def test_tickets_out_to_a_file_says_it_takes_a_folder(
     what = "is the event file" if out == "event" else "is a file"
     assert f"{target.name} {what}" in said, said
     assert target.read_bytes() == before
+
+
+def test_the_hub_database_is_this_users_only(event: Path, tmp_path: Path) -> None:
+    """hub.db holds every attendee, the hub's signing key and its TLS key."""
+    from kiosk.store.hub_log import SqliteHubLog
+
+    hub_db = tmp_path / "hub.db"
+    assert kiosk(["hub-import", "--db", str(hub_db), str(event)]) == 0
+    assert _mode(hub_db) == 0o600
+    hub = SqliteHubLog(hub_db)  # open, as `kiosk hub` keeps it: its log files are there
+    try:
+        hub.set_setting("probe", "1")
+        parts = [hub_db, Path(f"{hub_db}-wal"), Path(f"{hub_db}-shm")]
+        assert {p.name: oct(_mode(p)) for p in parts} == {p.name: oct(0o600) for p in parts}
+    finally:
+        hub.close()
+
+
+def test_a_hub_database_made_by_an_older_version_is_tightened_when_opened(
+        event: Path, tmp_path: Path) -> None:
+    hub_db = tmp_path / "hub.db"
+    assert kiosk(["hub-import", "--db", str(hub_db), str(event)]) == 0
+    os.chmod(hub_db, 0o644)
+    assert kiosk(["hub-devices", "--db", str(hub_db)]) == 0
+    assert _mode(hub_db) == 0o600
