@@ -80,6 +80,7 @@ class FittedLabel(QLabel):
         self._bold = bold
         self._max_lines = max_lines
         self._fitted_for: tuple[int, str] | None = None
+        self._layouts: dict[tuple[int, str, float], tuple[list[str], float]] = {}
         self.setFont(scaled_font(points, bold))
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setTextFormat(Qt.TextFormat.PlainText)
@@ -139,20 +140,38 @@ class FittedLabel(QLabel):
         return max(1.0, width - margins.left() - margins.right() - 2)
 
     def _layout(self, width: int) -> tuple[list[str], float]:
-        """The lines at the largest size that fits, and that size."""
+        """The lines at the largest size that fits, and that size (remembered for the last
+        few widths: a layout asks the same label's height many times over)."""
+        # The system's text size is in the key: the sizes are scaled by it.
+        key = (width, self._full, self._font(self._points).pointSizeF())
+        found = self._layouts.get(key)
+        if found is None:
+            found = self._lay_out(width)
+            if len(self._layouts) >= 8:
+                self._layouts.pop(next(iter(self._layouts)))
+            self._layouts[key] = found
+        return found
+
+    def _lay_out(self, width: int) -> tuple[list[str], float]:
         if not self._full:
             return [], self._points
         room = self._room(width)
         sizes = [self._points]
         while sizes[-1] > self._min_points:
             sizes.append(max(self._min_points, sizes[-1] - 2))
+        laid_out: dict[float, tuple[list[str], float]] = {}
+
+        def at(points: float) -> tuple[list[str], float]:  # each size laid out once, if asked
+            if points not in laid_out:
+                laid_out[points] = _lines(self._full, self._font(points), room, anywhere=False)
+            return laid_out[points]
+
         # A name on one line at 48 pt reads better than the same name split over two at
         # 60: with fewest_lines, fewer lines come before a larger size.
-        laid_out = [(points, *_lines(self._full, self._font(points), room, anywhere=False))
-                    for points in sizes]
         for count in range(1, self._max_lines + 1) if self._fewest_lines \
                 else (self._max_lines,):
-            for points, lines, widest in laid_out:
+            for points in sizes:
+                lines, widest = at(points)
                 if widest <= room and len(lines) <= count:
                     return lines, points
         points = self._min_points
