@@ -201,6 +201,14 @@ class Event:
         return tuple(choices)
 
 
+    def desk_name_of(self, category: str) -> str:
+        """How a desk names a category in its forms: its name, or a discreet one's badge
+        label (numbered, or "No badge label"), as in ``desk_choices``."""
+        wanted = same_category_key(category)
+        return next((shown for shown, name in self.desk_choices(category)
+                     if same_category_key(name) == wanted), category)
+
+
 def same_category_key(name: str) -> str:
     """Two category names that differ only in case or spacing are the same category."""
     return " ".join(name.split()).casefold()
