@@ -6,8 +6,10 @@ size), e.g.::
     Xvfb :13 -screen 0 1366x768x24 & DISPLAY=:13 QT_QPA_PLATFORM=xcb python docs/screens/render.py
 
 It makes a demo event in a temporary folder, gives it a supervisor PIN (self check-in needs
-one), a workshop door and some check-ins (for the dashboard), then renders each desk state,
-self check-in, the workshop door, the first-run window and every console screen.
+one), a workshop door and some check-ins (for the dashboard), and (for the console and self
+check-in) a few registrations imported from a ticket export, whose ticket types became
+categories with no badge label yet, one of them marked discreet; then renders each desk
+state, self check-in, the workshop door, the first-run window and every console screen.
 """
 
 from __future__ import annotations
@@ -18,12 +20,44 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.store.event_store import EventStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = Path(__file__).resolve().parent
 DESK_STATES = ("ready", "ok", "already", "repeat", "unknown", "forged", "other_event",
                "revoked", "cancelled", "not_booked", "full", "undone", "saved",
                "printer_failed", "search", "settings", "scanner", "walkin")
+
+
+# A ticket export's ticket types, as Ticket Tailor and pretix name them: imported, each
+# becomes a category whose badges print nothing until the organisers give it a label.
+SURVIVORS = "FREE - SURVIVOR LEADERS & VOLUNTEERS"
+BURSARY = "Bursary place"
+IMPORTED = [
+    ("Amara", "Okafor", "Survivor Alliance", SURVIVORS),
+    ("Lina", "Haddad", "", SURVIVORS),
+    ("Tomasz", "Zieliński", "Fundacja Wolność", SURVIVORS),
+    ("Grace", "Mensah", "", BURSARY),
+    ("Hoa", "Trần", "Saigon Rescue Network", BURSARY),
+]
+
+
+def add_imported_categories(store: EventStore, folder: Path) -> None:
+    """Import a few registrations with their ticket types, through the real import, and mark
+    the bursary places discreet, as Event setup shows an event after a real export."""
+    from kiosk.services.event_settings import set_category_discreet
+    from kiosk.services.registration_import import import_file
+
+    sheet = folder / "ticket-export.csv"
+    rows = [f"{first},{last},{org},{first.lower()}.{n}@example.org,{kind}"
+            for n, (first, last, org, kind) in enumerate(IMPORTED)]
+    sheet.write_text("\n".join(["First name,Surname,Organisation,Email,Category", *rows]),
+                     encoding="utf-8")
+    import_file(store, sheet)
+    set_category_discreet(store, BURSARY, True)
 
 
 def main() -> int:
@@ -57,6 +91,7 @@ def main() -> int:
         plain.write_bytes(event.read_bytes())
         locked = EventStore.open(event)
         DeskSettings(locked).set_pin("2468")
+        add_imported_categories(locked, folder)
         locked.close()
 
         def shot(name: str, *args: str, on: Path = event) -> None:

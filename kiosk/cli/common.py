@@ -8,9 +8,11 @@ import json
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.models import Event
 from kiosk.core.refusal import Refusal
 
 Handler = Callable[[argparse.Namespace], int]
@@ -77,7 +79,39 @@ def command(
     return parser
 
 
-def attendee_json(attendee: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CategoryWords:
+    """How a command shows a person's category: in words, by its badge label only (as a
+    desk's screen does); in --json, by its name too, except that a desk's copy names a
+    discreet category as the desk's own forms do (by its label)."""
+
+    event: Event | None
+    desk_copy: bool
+
+    @classmethod
+    def of(cls, reader: Any) -> CategoryWords:
+        """For the event file ``reader`` reads (a store or a reader on it)."""
+        from kiosk.store import queries
+
+        return cls(queries.get_event(reader.conn, logo=False),
+                   reader.setting("role") == "desk")
+
+    def label(self, category: str) -> str:
+        return self.event.label_of(category) if self.event is not None else ""
+
+    def in_words(self, category: str) -> str:
+        """`` (label)`` to follow a person's name, or nothing when the badge has none."""
+        label = self.label(category)
+        return f" ({label})" if label else ""
+
+    def as_json(self, category: str) -> dict[str, str]:
+        named = category
+        if self.desk_copy and self.event is not None and self.event.is_discreet(category):
+            named = self.event.desk_name_of(category)
+        return {"category": named, "category_label": self.label(category)}
+
+
+def attendee_json(attendee: Any, categories: CategoryWords) -> dict[str, Any]:
     return {
         "id": attendee.id,
         "first_name": attendee.first_name,
@@ -86,7 +120,7 @@ def attendee_json(attendee: Any) -> dict[str, Any]:
         "pronouns": attendee.pronouns,
         "organisation": attendee.organisation,
         "email": attendee.email,
-        "category": attendee.category,
+        **categories.as_json(attendee.category),
         "status": attendee.status.value,
         "sessions": list(attendee.sessions),
         "checked_in": attendee.checked_in,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.common import (
+    CategoryWords,
     CommandMaker,
     UserError,
     attendee_json,
@@ -34,10 +35,10 @@ def _desk_options(parser: argparse.ArgumentParser, checkpoint: bool = True) -> N
     parser.add_argument("--json", action="store_true")
 
 
-def _result_json(result: Any) -> dict[str, Any]:
+def _result_json(result: Any, categories: CategoryWords) -> dict[str, Any]:
     data: dict[str, Any] = {
         "outcome": result.outcome.value, "message": result.message,
-        "tone": result.tone.value, "attendee": _person_json(result.attendee),
+        "tone": result.tone.value, "attendee": _person_json(result.attendee, categories),
     }
     if result.attendee is not None:
         data["category_label"] = result.category_label  # what the desk's screen shows
@@ -51,19 +52,19 @@ def _result_json(result: Any) -> dict[str, Any]:
     return data
 
 
-def _person_json(attendee: Any) -> dict[str, Any] | None:
+def _person_json(attendee: Any, categories: CategoryWords) -> dict[str, Any] | None:
     if attendee is None:
         return None
     return {"id": attendee.id, "first_name": attendee.first_name,
             "last_name": attendee.last_name, "badge_name": attendee.badge_name,
-            "display_name": attendee.display_name, "category": attendee.category,
+            "display_name": attendee.display_name, **categories.as_json(attendee.category),
             "desk_note": attendee.desk_note, "access_needs": attendee.access_needs,
             "checked_in": attendee.checked_in}
 
 
-def _print_result(result: Any, as_json: bool) -> None:
+def _print_result(result: Any, as_json: bool, categories: CategoryWords) -> None:
     if as_json:
-        print_json(_result_json(result))
+        print_json(_result_json(result, categories))
         return
     print(f"{result.tone.value.upper()}: {result.headline} — {result.message}")
     if result.attendee is not None:
@@ -96,20 +97,21 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             session.printing.choose_printer()  # asks the print system: before the write
         answer = session.check_in(args.attendee, override=args.override or "") \
             if args.attendee else session.scan(args.code or "")
+        categories = session.event.read(CategoryWords.of)
         if not (args.json and args.print):
-            _print_result(answer.result, args.json)
+            _print_result(answer.result, args.json, categories)
         if not args.print:
             return 0
         request = answer.printing
         if request is None or request.outcome is not PrintOutcome.QUEUED or request.job is None:
             why = request.message if request is not None else "No badge: not checked in."
             if args.json:
-                print_json({**_result_json(answer.result), "printing": why})
+                print_json({**_result_json(answer.result, categories), "printing": why})
             else:
                 print(f"  Badge: {why}")
             return 1 if answer.result.outcome.value == "ok" else 0
         return wait_and_report(session.printing, args.event, [request.job.id], args.json,
-                               extra=_result_json(answer.result))
+                               extra=_result_json(answer.result, categories))
     finally:
         session.close(backup=False)
 
@@ -117,14 +119,17 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     with open_store(args.event) as store:
         found = _desk(args, store).search(args.text, limit=args.limit)
+        categories = CategoryWords.of(store)
     if args.json:
-        print_json([{**attendee_json(a), "display_name": a.display_name} for a in found])
+        print_json([{**attendee_json(a, categories), "display_name": a.display_name}
+                    for a in found])
         return 0
     for a in found:
         state = "checked in" if a.checked_in else ("cancelled" if a.status.value == "cancelled"
                                                    else "not yet")
         org = f" — {a.organisation}" if a.organisation else ""
-        print(f"{a.id}  {a.full_name or a.display_name}{org}  [{state}]")
+        print(f"{a.id}  {a.full_name or a.display_name}{org}"
+              f"{categories.in_words(a.category)}  [{state}]")
     if not found:
         print("Nobody found. Check the spelling, or try the surname or organisation.")
     return 0
@@ -133,9 +138,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_undo(args: argparse.Namespace) -> int:
     with open_store(args.event) as store:
         result = _desk(args, store).undo(args.checkin)
+        categories = CategoryWords.of(store)
     if args.json:
         print_json({"undone": result.undone, "message": result.message,
-                     "attendee": _person_json(result.attendee)})
+                     "attendee": _person_json(result.attendee, categories)})
     else:
         print(result.message)
     return 0
@@ -151,7 +157,8 @@ def cmd_walkin(args: argparse.Namespace) -> int:
                                                 args.category or "")
         except DeskError as exc:
             raise UserError(str(exc)) from exc
-    _print_result(result, args.json)
+        categories = CategoryWords.of(store)
+    _print_result(result, args.json, categories)
     return 0
 
 
@@ -163,21 +170,17 @@ def cmd_edit(args: argparse.Namespace) -> int:
                if getattr(args, name) is not None}
     if not changes:
         raise UserError("Say what to change, e.g. --badge-name 'Kate Nowak'.")
-    from kiosk.store import queries
-
     with open_store(args.event) as store:
         try:
             updated = _desk(args, store).edit(args.attendee, **changes)
         except DeskError as exc:
             raise UserError(str(exc)) from exc
-        event = queries.get_event(store.conn, logo=False)
+        categories = CategoryWords.of(store)
     if args.json:
-        print_json(_person_json(updated) | {"organisation": updated.organisation,
-                                              "pronouns": updated.pronouns})
+        print_json((_person_json(updated, categories) or {})
+                   | {"organisation": updated.organisation, "pronouns": updated.pronouns})
     else:
-        # As the desk's screen shows it: the category's badge label, never its name.
-        label = event.label_of(updated.category) if event is not None else ""
-        print(f"Saved: {updated.display_name}" + (f" ({label})" if label else "")
+        print(f"Saved: {updated.display_name}{categories.in_words(updated.category)}"
               + (f", {updated.organisation}" if updated.organisation else ""))
     return 0
 

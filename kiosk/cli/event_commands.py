@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.common import CommandMaker, UserError, attendee_json, open_store, print_json
+from kiosk.cli.common import (
+    CategoryWords,
+    CommandMaker,
+    UserError,
+    attendee_json,
+    open_store,
+    print_json,
+)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -126,14 +133,16 @@ def cmd_attendees(args: argparse.Namespace) -> int:
 
     with open_store(args.event) as store:
         people = queries.list_attendees(store.conn, search=args.search, status=args.status)
+        categories = CategoryWords.of(store)
     if args.json:
-        print_json([attendee_json(a) for a in people])
+        print_json([attendee_json(a, categories) for a in people])
         return 0
     for a in people:
         mark = "✓" if a.checked_in else " "
         org = f" — {a.organisation}" if a.organisation else ""
         state = "" if a.status.value == "active" else f" [{a.status.value}]"
-        print(f"{mark} {a.id}  {a.full_name or a.display_name}{org} ({a.category}){state}")
+        print(f"{mark} {a.id}  {a.full_name or a.display_name}{org}"
+              f"{categories.in_words(a.category)}{state}")
     print(f"{len(people)} attendee(s)")
     return 0
 

@@ -52,10 +52,17 @@ _CONT = "[" + re.escape("".join(_CONTINUATION)) + "]"
 # number of continuation bytes it needs.
 _GARBLED = re.compile(
     f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}")
-# "Ã", "Ä", "Å": the lead bytes of accented Latin letters (é, ł, ś, ż, č, ğ…), by far the
+# "Ã" to "È": the lead bytes of accented Latin letters (é, ł, ś, ż, č, ğ, ǎ, ș…), by far the
 # commonest damage in names. Any continuation after them is damage: no language writes
-# "Ã" or "Å" before "º", "ª" or "š".
-_LATIN_LEADS = frozenset("ÃÄÅ")
+# "Ã" or "Å" before "º", "ª" or "š", nor "Ç" before "Ž" or "µ".
+_LATIN_LEADS = frozenset("ÃÄÅÆÇÈ")
+# Some second bytes are invisible once misread: a C1 control (every byte 0x80–0x9F read as
+# Latin-1; 0x81, 0x8D, 0x8F, 0x90 and 0x9D read as Windows-1252), the no-break space (0xA0)
+# or the soft hyphen (0xAD). Tidying a cell turns them into a space, or drops them at its
+# end: "García" becomes "GarcÃ\u00ada", then "GarcÃ a"; "Martí" becomes "MartÃ".
+_GAP_BYTES = (0xAD, 0xA0, 0x81, 0x8D, 0x8F, 0x90, 0x9D, *range(0x80, 0xA0))
+# A Latin lead, or the first two bytes of a Vietnamese letter ("á»" of "ễ"), then the gap.
+_GAPPED = re.compile("([\u00c3-\u00c8]|\u00e1[\u00b8-\u00bb])(?: |$)")
 
 
 def _decoded(run: str) -> str | None:
@@ -86,6 +93,32 @@ def _garbled_runs(text: str) -> list[str]:
     return [m[0] for m in _GARBLED.finditer(text) if _is_garbled(m[0])]
 
 
+def _gapped_runs(text: str) -> list[str]:
+    """Leads whose second byte became a gap. A capital "Ã", "Ä" or "Å" may end a real word
+    ("IRMÃ DULCE", "KYLÄ RY"), so a gap counts only beside a small letter: "GarcÃ a",
+    "Ã lvaro", "MartÃ". (A name in capitals, "GARCÃ A", cannot be told from a real one.)"""
+    runs = []
+    for found in _GAPPED.finditer(text):
+        before = text[found.start() - 1] if found.start() else ""
+        after = text[found.end()] if found.end() < len(text) else ""
+        if len(found[1]) == 2 and not after and "«" in text:
+            continue  # "«Olá»": a quotation closed, not a Vietnamese letter cut short
+        if before.islower() or after.islower():
+            runs.append(found[1])
+    return runs
+
+
+def _gap_letters(lead: str) -> str:
+    """The letters a lead and a gap may have been, the likeliest first: “í”, “à” or “Á”."""
+    letters: list[str] = []
+    for byte in _GAP_BYTES:
+        letter = _decoded(lead + bytes([byte]).decode("latin-1"))
+        if letter and letter.isalpha() and letter not in letters:
+            letters.append(letter)
+    shown = [f"“{letter}”" for letter in letters[:3]]
+    return ", ".join(shown[:-1]) + f" or {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
 def _lost_letter(text: str, question_mark_may_end: bool) -> bool:
     if _REPLACEMENT in text:
         return True
@@ -103,6 +136,7 @@ def damage_in(text: str, *, question_mark_may_end: bool = False) -> TextDamage |
     if not text or (text.isascii() and "?" not in text):
         return None
     runs = _garbled_runs(text)
+    gaps = _gapped_runs(text)
     if runs:
         suggestion = _repaired(text)
         again = _repaired(suggestion)  # written out twice: "Ã…â€š" for "ł"
@@ -111,7 +145,13 @@ def damage_in(text: str, *, question_mark_may_end: bool = False) -> TextDamage |
         return TextDamage(
             Damage.GARBLED,
             f"letters garbled by the wrong character set (“{example}” is probably "
-            f"“{_decoded(example)}”)", suggestion)
+            f"“{_decoded(example)}”)",
+            "" if gaps else suggestion)  # half repaired is no suggestion
+    if gaps:
+        return TextDamage(
+            Damage.GARBLED,
+            f"letters garbled by the wrong character set (“{gaps[0]}” and a gap was a letter"
+            f" such as {_gap_letters(gaps[0])}, its second half lost)")
     if _lost_letter(text, question_mark_may_end):
         shown = "�" if _REPLACEMENT in text else "?"
         return TextDamage(

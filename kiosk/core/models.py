@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -199,6 +200,36 @@ class Event:
             seen[key] = seen.get(key, 0) + 1
             choices.append((shown if seen[key] == 1 else f"{shown} ({seen[key]})", name))
         return tuple(choices)
+
+
+    def desk_name_of(self, category: str) -> str:
+        """How a desk names a category in its forms: its name, or a discreet one's badge
+        label (numbered, or "No badge label"), as in ``desk_choices``."""
+        wanted = same_category_key(category)
+        return next((shown for shown, name in self.desk_choices(category)
+                     if same_category_key(name) == wanted), category)
+
+    def names_for_others(self, categories: Iterable[str]) -> dict[str, str]:
+        """What a file for others (the event report) calls each of ``categories``: its name,
+        or for a discreet one its badge label, else "Discreet category" (numbered when
+        several have no label); two that would read alike are numbered, so no row merges."""
+        names = list(dict.fromkeys(categories))
+        unlabelled = [n for n in names if self.is_discreet(n) and not self.label_of(n)]
+        shown: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        for name in names:
+            if not self.is_discreet(name):
+                text = name
+            elif self.label_of(name):
+                text = self.label_of(name)
+            elif len(unlabelled) > 1:
+                text = f"Discreet category {unlabelled.index(name) + 1}"
+            else:
+                text = "Discreet category"
+            key = same_category_key(text)
+            seen[key] = seen.get(key, 0) + 1
+            shown[name] = text if seen[key] == 1 else f"{text} ({seen[key]})"
+        return shown
 
 
 def same_category_key(name: str) -> str:

@@ -1,7 +1,9 @@
-"""The event report for organisers and trustees: figures from the database, drawn as PDF."""
+"""The event report for organisers and trustees: figures from the database, drawn as PDF
+(a discreet category by its badge label only)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from kiosk.core.refusal import Refusal
@@ -27,6 +29,10 @@ def write_report(store: EventStore, out: str | Path) -> Path:
     path = check_output(out, (".pdf",), "The event report")
     event = queries.get_event(store.conn)
     figures, wiped = figures_for(store)
+    if event is not None:  # the report is for trustees and funders: no discreet name
+        shown = event.names_for_others(figures.categories)
+        figures = replace(figures, categories={
+            shown[name]: counts for name, counts in figures.categories.items()})
     header = ReportHeader(event.name if event else "Event report",
                           event.date if event else "", event.venue if event else "", wiped)
     try:

@@ -50,7 +50,7 @@ class RetentionPlan:
                     f"{c.kept_columns} people"] if c.kept_columns else []),
                  f"- {self.backups} backup(s) in {self.backup_folder}",
                  f"- {self.badge_files} badge PDF(s) in {self.badge_folder}"]
-        if c.print_jobs and not anonymise:
+        if c.print_jobs:
             lines.append("- what the print system keeps of the badges printed here (CUPS's "
                          "spool, a PDF printer's files)")
         return lines + self._last_lines(anonymise)
@@ -116,11 +116,13 @@ def wipe_event(store: EventStore) -> PersonalDataCounts:
 
 
 def anonymise_event(store: EventStore) -> PersonalDataCounts:
-    """Keep per-person rows without names, contacts, notes or needs; drop backups and PDFs
-    (they hold the names)."""
+    """Keep per-person rows without names, contacts, notes or needs; drop backups and PDFs,
+    and the copies of badges print systems keep (they hold the names), as a wipe does."""
+    forgotten = forget_printed_badges(store)
     counts = retention.anonymise(store)
     _remove_files(_event_path(store))
-    return counts
+    return replace(counts, print_copies_removed=forgotten.removed,
+                   not_reached=forgotten.left)
 
 
 def list_backups(event_path: str | Path) -> list[Backup]:

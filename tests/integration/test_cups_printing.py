@@ -279,8 +279,10 @@ def _holds(path: Path, name: str) -> bool:
     return False
 
 
+@pytest.mark.parametrize("removal", ["wipe", "anonymise"])
 def test_a_wipe_leaves_no_badge_in_the_spool_or_the_pdf_printers_folder(
-        cups_pdf, tmp_path: Path) -> None:
+        cups_pdf, tmp_path: Path, removal: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Wipe and anonymise alike: a badge holds the name both remove."""
     from kiosk.cli import main as kiosk
 
     if not os.access("/var/spool/cups", os.R_OK | os.X_OK):
@@ -307,7 +309,11 @@ def test_a_wipe_leaves_no_badge_in_the_spool_or_the_pdf_printers_folder(
     spooled = [f for job in done for f in _spool_files(job.spooler_job_id)]
     # Before: the whole badge is in the spool and in CUPS-PDF's folder.
     assert spooled and all(any(_holds(f, n) for f in outputs) for n in names)
-    assert kiosk(["wipe", str(desk.path), "--yes"]) == 0
+    capsys.readouterr()
+    assert kiosk([removal, str(desk.path), "--yes"]) == 0
+    said = capsys.readouterr().out
+    assert "what the print system keeps of the badges printed here" in said
+    assert "The print system forgot" in said
     assert [f for f in spooled if f.exists()] == []
     assert [f for f in outputs if f.exists()] == []
     left = [f for folder in (Path("/var/spool/cups"), *_cups_pdf_folders()) if folder.is_dir()

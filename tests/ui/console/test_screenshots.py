@@ -51,3 +51,26 @@ def test_a_screen_starts_reading_only_when_its_tab_is_first_shown(qtbot, event_f
         assert window.dashboard.overall_label.text().endswith("checked in")
     finally:
         dispose(window)
+
+
+def test_the_setup_picture_shows_imported_and_discreet_categories(tmp_path) -> None:
+    """docs/screens/render.py pictures Event setup after a real export's import: its ticket
+    types listed as categories with their people and no badge label, one discreet."""
+    import importlib.util
+
+    from kiosk.services.demo import create_demo_event
+    from kiosk.services.event_settings import load_settings
+    spec = importlib.util.spec_from_file_location("render",
+                                                  DATA.parents[1] / "docs/screens/render.py")
+    assert spec is not None and spec.loader is not None
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    store, _ = create_demo_event(tmp_path / "demo.db", attendees=30)
+    try:
+        render.add_imported_categories(store, tmp_path)
+        lines = {line.name: line for line in load_settings(store).categories}
+    finally:
+        store.close()
+    survivors, bursary = lines[render.SURVIVORS], lines[render.BURSARY]
+    assert survivors.attendees == 3 and survivors.label == "" and not survivors.discreet
+    assert bursary.attendees == 2 and bursary.label == "" and bursary.discreet

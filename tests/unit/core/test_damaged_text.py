@@ -27,6 +27,8 @@ REAL_NAMES = [
     "Ñúñez-Ibáñez", "Þórunn", "Øystein", "Ægir", "Åse Ærø", "ÅSTRÖM", "ÄÄNISMAA", "Straße",
     "SCHÖßLER", "Mădălina Șerban", "Çağrı Öztürk", "Jiří Čapek", "ÉVA", "Ōsaka", "Ðorđe",
     "Drita Përmeti", "O'Brien", "Jean-Luc", "João", "JOÃO", "Dvořák", "Hồ Chí Minh",
+    # Capitals that end a word, as a letter cut short by a lost byte would
+    "OBRAS SOCIAIS IRMÃ DULCE", "KYLÄ RY", "ÅSA Å", "Associação «Olá»", "SÃO PAULO",
 ]
 
 

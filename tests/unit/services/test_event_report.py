@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -12,12 +13,16 @@ from PIL import Image
 
 from kiosk.core.changes import ChangeKind
 from kiosk.core.refusal import Refusal
+from kiosk.services import event_settings as settings
 from kiosk.services import retention
 from kiosk.services.demo import create_demo_event
 from kiosk.services.desk import Desk
 from kiosk.services.event_report import figures_for, write_report
+from kiosk.services.event_setup import NewEvent, create_event
+from kiosk.services.registration_import import import_file
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
+from tests.ticket_types import IMPORTS, SURVIVORS, pdf_text, with_ticket_type
 
 
 @pytest.fixture
@@ -92,3 +97,54 @@ def test_report_refusals(event: EventStore, tmp_path: Path) -> None:
         write_report(event, tmp_path / "report.png")
     with pytest.raises(Refusal, match="does not exist"):
         write_report(event, tmp_path / "no" / "report.pdf")
+
+
+def _layout_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _category_rows(text: str) -> dict[str, tuple[str, ...]]:
+    """The report's "Per category" table: each row's first cell and its figures."""
+    table = text.split("Per category", 1)[1].split("Workshops:", 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in re.split(r"\s{2,}", line.strip()) if c.strip()]
+        if len(cells) == 4 and cells[0] != "Category":
+            rows[cells[0]] = tuple(cells[1:])
+    return rows
+
+
+def test_the_report_names_a_discreet_category_by_its_label_only(tmp_path: Path) -> None:
+    """The report goes to trustees and funders: a discreet category is shown by its badge
+    label, or as "Discreet category" (numbered when several have none), with its figures."""
+    store = create_event(tmp_path / "event.db", NewEvent("Freedom Day", "2026-05-02"))
+    try:
+        import_file(store, with_ticket_type(IMPORTS / "generic_delegates.csv",
+                                            tmp_path / "generic.csv"))
+        people = queries.list_attendees(store.conn)
+        for person in people[::2]:
+            Desk(store, "Desk 1").check_in(person.id)
+        for name in (SURVIVORS, "Day pass"):
+            assert settings.set_category_discreet(store, name, True).saved
+        counts = {name: (str(registered), str(came), f"{100 * came / registered:.0f}%")
+                  for name, (registered, came) in figures_for(store)[0].categories.items()}
+        assert counts[SURVIVORS][0] != "0" and counts["Day pass"][0] != "0"
+
+        rows = _category_rows(_layout_text(write_report(store, tmp_path / "one.pdf")))
+        assert "survivor" not in pdf_text(tmp_path / "one.pdf").casefold()
+        assert "day pass" not in pdf_text(tmp_path / "one.pdf").casefold()
+        assert {rows["Discreet category 1"], rows["Discreet category 2"]} == {
+            counts[SURVIVORS], counts["Day pass"]}
+        assert rows["partner NGO"] == counts["partner NGO"]  # the others by name, as before
+
+        assert settings.set_category_label(store, SURVIVORS, "Guest").saved
+        rows = _category_rows(_layout_text(write_report(store, tmp_path / "two.pdf")))
+        assert rows["Guest"] == counts[SURVIVORS]
+        assert rows["Discreet category"] == counts["Day pass"]
+
+        retention.wipe_event(store)  # the figures kept by the wipe are shown the same way
+        text = pdf_text(write_report(store, tmp_path / "wiped.pdf")).casefold()
+        assert "survivor" not in text and "guest" in text
+    finally:
+        store.close()

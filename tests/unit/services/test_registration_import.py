@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -423,3 +424,59 @@ def test_an_import_refuses_when_the_registrations_changed_since_its_dry_run(
     assert _changes(event) == before
     assert len(queries.list_attendees(event.conn)) == 2
     assert write_plan(event, plan_file(event.door, tmp_path / "a.csv")).created == 4
+
+
+def _accented_letters() -> list[str]:
+    """Every Latin letter with a mark (é, ł, ǎ, ș, ễ…), capital and small."""
+    marked = "łŁđĐøØħĦŧŦıƀðÐ"  # a stroke, not a combining mark
+    return [chr(cp) for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+            if chr(cp).isalpha() and (chr(cp) in marked or any(
+                unicodedata.combining(part) for part in unicodedata.normalize("NFD", chr(cp))))]
+
+
+def _windows_1252(data: bytes) -> str:
+    """As Windows reads UTF-8 bytes as Windows-1252: its five undefined bytes become the C1
+    control characters of the same number."""
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in data)
+
+
+def test_every_misread_accented_letter_is_flagged_and_imported_as_the_file_has_it(
+        event: EventStore, tmp_path: Path) -> None:
+    """UTF-8 read as Windows-1252 or as Latin-1, for every accented letter at the start,
+    middle and end of a name: "García" as "GarcÃ\u00ada", whose soft hyphen the import
+    tidies into a space ("GarcÃ a"). Flagged in the import and in the attendee table; no
+    suggestion is a wrong one; nothing is changed without an organiser."""
+    from kiosk.core.text import clean
+    from kiosk.services.attendee_table import name_check
+
+    letters = _accented_letters()
+    assert {"í", "Á", "Í", "Ï", "Ð", "Ý", "ł", "ș", "ễ", "ǎ"} <= set(letters)
+    cases = []  # (row, field, the real name, the cell as the re-saved file has it)
+    lines = ["First name,Surname,Email\n"]
+    for letter in letters:
+        for field, real in (("first_name", f"{letter}na"), ("last_name", f"Gar{letter}a"),
+                            ("last_name", f"Mart{letter}")):
+            for read in (_windows_1252, lambda data: data.decode("latin-1")):
+                cell = read(real.encode("utf-8"))
+                first, last = (cell, "Smith") if field == "first_name" else ("Ana", cell)
+                cases.append((len(lines) + 1, field, real, cell))
+                lines.append(f'"{first}","{last}",p{len(lines)}@example.org\n')
+    path = tmp_path / "resaved.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+
+    report = import_file(event, path)
+    assert report.created == len(cases) and not report.errors
+    flagged = {(d.row, d.field): d for d in report.damaged_names}
+    people = {a.email: a for a in queries.list_attendees(event.conn)}
+    missed, wrong = [], []
+    for row, field, real, cell in cases:
+        person = people[f"p{row - 1}@example.org"]
+        assert getattr(person, field) == clean(cell)  # as the file has it, tidied
+        found = flagged.get((row, field))
+        if found is None or not name_check(person.first_name, person.last_name):
+            missed.append((real, cell))
+        elif found.suggestion not in ("", real):
+            wrong.append((real, found.suggestion))
+    assert missed == [] and wrong == []
+    assert {d.field for d in report.damaged_names} == {"first_name", "last_name"}
+    assert len(report.damaged_names) == len(cases)  # "Ana" and "Smith" are never flagged
