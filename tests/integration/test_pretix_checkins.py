@@ -326,3 +326,44 @@ def _closed_port() -> int:
 def _kiosk(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kiosk", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
+
+
+def test_kiosk_source_run_pulls_and_pushes_until_stopped(
+        pretix: PretixServer, tmp_path: Path) -> None:
+    slug = pretix.take_event()
+    path = organisers_file(tmp_path)
+    token_file = tmp_path / "token.txt"
+    token_file.write_text(pretix.tokens["connector"] + "\n", encoding="utf-8")
+    # No --list: the event's only check-in list is found.
+    done = _kiosk("source", str(path), "--pretix", pretix.url, "--organizer",
+                  pretix.organizer, "--event", slug, "--token-file", str(token_file))
+    assert done.returncode == 0, done.stderr
+    running = subprocess.Popen([sys.executable, "-m", "kiosk", "source", str(path), "run",
+                                "--every", "1"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        people: list = []
+        while time.monotonic() < deadline and not people:
+            time.sleep(0.5)
+            with EventFile.open(path) as event:
+                people = event.read(lambda view: queries.list_attendees(view.conn,
+                                                                        status="active"))
+        assert people, "the running link did not pull"
+        with EventFile.open(path) as event:
+            event.write(lambda store: Desk(store, "Desk 1").check_in(people[0].id))
+        while time.monotonic() < deadline:
+            with EventFile.open(path) as event:
+                if event.read(lambda view: view.conn.execute(
+                        "SELECT count(*) FROM connector_pushes WHERE state = 'pushed'"
+                ).fetchone()[0]):
+                    break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the running link did not push the check-in")
+    finally:
+        running.send_signal(signal.SIGTERM)
+        out, err = running.communicate(timeout=60)
+    assert running.returncode == 0, err
+    assert out.startswith("Keeping conference.db in step") and "Traceback" not in err
+    assert len(checkins_by_secret(pretix, slug)[people[0].external_barcode]) == 1

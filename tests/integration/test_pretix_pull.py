@@ -138,3 +138,30 @@ def test_a_pull_follows_pretix_s_pages_to_the_end_and_the_only_list_is_found(
     assert len(asked) == math.ceil(len(placed) / 3) > 1  # every page, each once
     assert (report.read, report.created, report.cancelled) == (8, 8, 1)
     assert len(_people(organiser)) == 8
+
+
+def test_the_token_reaches_no_log_and_no_hub(
+        organiser: EventFile, pretix: PretixServer, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from kiosk.cli import main as kiosk
+    from kiosk.services.desk import Desk
+
+    token = pretix.tokens["connector"]
+    caplog.set_level(logging.DEBUG)  # every logger, httpx's and httpcore's too
+    slug = pretix.take_event()
+    connect(organiser, pretix, slug)
+    connector = source.open_connector(organiser)
+    try:
+        source.pull(organiser, connector)
+        organiser.write(lambda store: [Desk(store, "Desk 1").check_in(p.id) for p in
+                                       queries.list_attendees(store.conn, status="active")[:2]])
+        assert source.push(organiser, connector).pushed == 2
+    finally:
+        connector.close()
+    assert caplog.records and token not in caplog.text
+    organiser.close()
+    hub = tmp_path / "hub.db"
+    assert kiosk(["hub-import", str(tmp_path / "conference.db"), "--db", str(hub)]) == 0
+    assert token.encode() not in b"".join(p.read_bytes() for p in tmp_path.glob("hub.db*"))
