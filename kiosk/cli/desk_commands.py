@@ -104,7 +104,10 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             return 0
         request = answer.printing
         if request is None or request.outcome is not PrintOutcome.QUEUED or request.job is None:
-            why = request.message if request is not None else "No badge: not checked in."
+            why = request.message if request is not None else (
+                "No badge: they were checked in already (`kiosk badges EVENT.db --attendees "
+                "ID` prints one again if it is needed)." if answer.result.outcome.value in
+                ("repeat", "already") else "No badge: not checked in.")
             if args.json:
                 print_json({**_result_json(answer.result, categories), "printing": why})
             else:

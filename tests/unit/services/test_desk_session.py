@@ -130,3 +130,9 @@ def test_kiosk_checkin_print_checks_in_and_prints_the_badge_to_the_pdf_folder(
     with EventFile.open(event_path) as event:
         assert event.read(_badges_logged) == [person]
         assert event.read(_rows) == (1, 1)
+    # The same ticket again: no second badge, and it says why in words that fit.
+    assert main(["checkin", str(event_path), code, "--print", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["outcome"] in ("repeat", "already")
+    assert again["printing"].startswith("No badge: they were checked in already")
+    assert len(list(badge_folder(event_path).glob("*.pdf"))) == 1
