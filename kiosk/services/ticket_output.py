@@ -59,9 +59,9 @@ def write_ticket_files(
             what = "is an event file (or its log, or a backup)"
         else:
             what = "is a file"
-        raise OutputRefused(f"--out takes a folder to write the tickets into (one file per "
-                            f"person, and mail-merge.csv), and {out.name} {what}. Give a "
-                            "folder, for example --out tickets; nothing was written.")
+        raise OutputRefused(f"the tickets go into a folder (one file per person, and "
+                            f"mail-merge.csv), and {out.name} {what}. Nothing was written. "
+                            "Choose another folder.")
     private_folder(out)
     rows = []
     for attendee, code in issued:

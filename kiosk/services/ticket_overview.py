@@ -18,6 +18,7 @@ from kiosk.services.ticket_issuing import NoSigningKey, reissue
 from kiosk.services.ticket_output import tickets_to_write, write_ticket_files, write_tickets
 from kiosk.store import queries
 from kiosk.store.event_store import EventStore
+from kiosk.store.outputs import OutputRefused
 
 FORMATS: tuple[tuple[str, str], ...] = (
     ("png", "PNG pictures (to attach to e-mails)"),
@@ -150,6 +151,8 @@ def _written(write: Callable[[], int], folder: Path, what: str) -> ExportReport:
     except PreviewUnavailable:
         return ExportReport(problem="PNG tickets need poppler's pdftoppm, which is not on "
                                     "this computer. Choose PDF files instead.")
+    except OutputRefused as exc:  # a file where the folder should be, or the event file
+        return ExportReport(problem=f"Could not write {what} to {folder}: {exc}")
     except OSError as exc:
         return ExportReport(problem=f"Could not write {what} to {folder}: "
                                     f"{exc.strerror or exc}. Choose another folder.")

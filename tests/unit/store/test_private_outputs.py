@@ -252,7 +252,7 @@ def test_tickets_out_to_a_file_says_it_takes_a_folder(
     before = target.read_bytes()
     assert kiosk(["tickets", str(event), "--out", str(target)]) == 2
     said = capsys.readouterr().err
-    assert "--out takes a folder" in said and "Errno" not in said, said
+    assert "the tickets go into a folder" in said and "Errno" not in said, said
     what = "is the event file" if out == "event" else "is a file"
     assert f"{target.name} {what}" in said, said
     assert target.read_bytes() == before
