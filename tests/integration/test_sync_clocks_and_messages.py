@@ -17,6 +17,7 @@ from kiosk.core.hlc import FakeWall
 from kiosk.services.desk import Desk
 from kiosk.store.event_store import EventStore
 from kiosk.sync.client import IMPOSTOR, HubClient, HubRefused
+from kiosk.sync.hub_server import HubThread
 from kiosk.sync.tls import self_signed
 from tests.unit.sync.hub_fixtures import Event, enrol, make_event
 
@@ -26,7 +27,7 @@ def event(tmp_path_factory: pytest.TempPathFactory) -> Event:
     return make_event(tmp_path_factory.mktemp("event"))
 
 
-def _slow_desk(tmp_path: Path, event: Event, hub, name: str, hours: float):
+def _slow_desk(tmp_path: Path, event: Event, hub: HubThread, name: str, hours: float):
     import shutil
 
     wall = FakeWall(time.time_ns() // 1_000_000 - int(hours * 3_600_000))
@@ -36,27 +37,27 @@ def _slow_desk(tmp_path: Path, event: Event, hub, name: str, hours: float):
 
 
 def test_a_slow_desk_is_told_even_with_nothing_to_push_and_the_organisers_see_it(
-        hub, tmp_path: Path, event: Event, capsys: pytest.CaptureFixture[str]) -> None:
-    store, syncer, _ = _slow_desk(tmp_path, event, hub, "Slow desk", 2)
+        any_hub: HubThread, tmp_path: Path, event: Event) -> None:
+    store, syncer, _ = _slow_desk(tmp_path, event, any_hub, "Slow desk", 2)
     syncer.sync_once()
     syncer = type(syncer)(store)  # a desk started afresh, with nothing to send
     report = syncer.sync_once()
     assert report.pushed == 0
     assert "2 hours behind the hub's" in syncer.status.clock_warning
-    device = hub.hub.device(store.device_id)
+    device = any_hub.hub.device(store.device_id)
     assert "its clock was 2 hours behind the hub's" in device.state()
     right = EventStore.open(tmp_path / "right.db", create=True)
-    right_sync = enrol(hub.hub, right, "Right desk")
+    right_sync = enrol(any_hub.hub, right, "Right desk")
     right_sync.sync_once()
     assert right_sync.status.clock_warning == ""  # the desk whose clock is right is not blamed
 
 
-def test_a_double_check_in_with_a_flagged_clock_says_so(hub, tmp_path: Path, event: Event
-                                                        ) -> None:
+def test_a_double_check_in_with_a_flagged_clock_says_so(any_hub: HubThread, tmp_path: Path,
+                                                        event: Event) -> None:
     right = EventStore.open(tmp_path / "right.db", create=True)
-    right_sync = enrol(hub.hub, right, "Right desk")
+    right_sync = enrol(any_hub.hub, right, "Right desk")
     right_sync.sync_once()
-    slow, slow_sync, _ = _slow_desk(tmp_path, event, hub, "Slow desk", 2)
+    slow, slow_sync, _ = _slow_desk(tmp_path, event, any_hub, "Slow desk", 2)
     Desk(slow, "Slow desk").scan(event.codes[0])  # before it ever reached the hub
     Desk(right, "Right desk").scan(event.codes[0])
     for syncer in (slow_sync, right_sync, slow_sync):
@@ -67,11 +68,11 @@ def test_a_double_check_in_with_a_flagged_clock_says_so(hub, tmp_path: Path, eve
 
 
 def test_a_slow_desk_orders_its_later_check_in_after_an_earlier_one(
-        hub, tmp_path: Path, event: Event) -> None:
+        any_hub: HubThread, tmp_path: Path, event: Event) -> None:
     right = EventStore.open(tmp_path / "right.db", create=True)
-    right_sync = enrol(hub.hub, right, "Right desk")
+    right_sync = enrol(any_hub.hub, right, "Right desk")
     right_sync.sync_once()
-    slow, slow_sync, wall = _slow_desk(tmp_path, event, hub, "Slow desk", 2)
+    slow, slow_sync, wall = _slow_desk(tmp_path, event, any_hub, "Slow desk", 2)
     slow_sync.sync_once()  # it learns the hub's time
     Desk(right, "Right desk").scan(event.codes[1])  # first, then (offline) the slow desk
     wall.advance(60_000)
@@ -86,14 +87,14 @@ def test_a_slow_desk_orders_its_later_check_in_after_an_earlier_one(
     assert "Slow desk" in doubles[0].message  # the slow desk's is the duplicate
 
 
-def test_sync_once_json_shows_the_clock_warning(hub, tmp_path: Path, event: Event,
+def test_sync_once_json_shows_the_clock_warning(any_hub: HubThread, tmp_path: Path, event: Event,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     from kiosk.cli import main
 
     store = EventStore.open(tmp_path / "desk.db", create=True)
-    enrol(hub.hub, store, "Desk J")
+    enrol(any_hub.hub, store, "Desk J")
     store.close()
     assert main(["sync", str(tmp_path / "desk.db"), "--once", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["clock_warning"] == ""
