@@ -87,18 +87,31 @@ def test_a_slow_desk_orders_its_later_check_in_after_an_earlier_one(
     assert "Slow desk" in doubles[0].message  # the slow desk's is the duplicate
 
 
-def test_sync_once_json_shows_the_clock_warning(any_hub: HubThread, tmp_path: Path, event: Event,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_sync_once_json_tells_a_slow_desk_of_its_own_clock_with_nothing_to_push(
+        any_hub: HubThread, tmp_path: Path, event: Event,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk sync DESK.db --once --json`, run in this process on a desk whose clock is two
+    hours slow: the hub measures it from the pull alone, and the desk is told of its own
+    clock; a desk whose clock is right is not blamed."""
     import json
 
     from kiosk.cli import main
+    from kiosk.store import sync_state
 
-    store = EventStore.open(tmp_path / "desk.db", create=True)
-    enrol(any_hub.hub, store, "Desk J")
-    store.close()
-    assert main(["sync", str(tmp_path / "desk.db"), "--once", "--json"]) == 0
+    slow, syncer, _ = _slow_desk(tmp_path, event, any_hub, "Slow desk", 2)
+    syncer.sync_once()  # it has synced before, and now has nothing to send
+    assert sync_state.pending_count(slow) == 0
+    # The file stays open here, with its slow clock: the command's door to it is this one.
+    assert main(["sync", str(tmp_path / "Slow desk.db"), "--once", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["pushed"] == 0
+    assert report["clock_warning"].startswith("This computer's clock is 2 hours behind the "
+                                              "hub's."), report
+    right = EventStore.open(tmp_path / "right.db", create=True)
+    enrol(any_hub.hub, right, "Right desk")
+    right.close()
+    assert main(["sync", str(tmp_path / "right.db"), "--once", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["clock_warning"] == ""
-
 
 def test_continuous_sync_prints_each_change_of_state_with_a_time(
         hub, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
