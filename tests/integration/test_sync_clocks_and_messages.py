@@ -87,6 +87,56 @@ def test_a_slow_desk_orders_its_later_check_in_after_an_earlier_one(
     assert "Slow desk" in doubles[0].message  # the slow desk's is the duplicate
 
 
+def _organisation(store: EventStore, attendee_id: str) -> str:
+    return store.conn.execute("SELECT organisation FROM attendees WHERE id = ?",
+                              (attendee_id,)).fetchone()[0]
+
+
+def test_a_slow_desk_that_has_synced_wins_with_its_later_edit(
+        any_hub: HubThread, tmp_path: Path, event: Event) -> None:
+    """Once the hub has told a desk its clock is 2 hours slow, the desk stamps its edits with
+    the hub's time, so its later correction of a person is the one every desk shows."""
+    right = EventStore.open(tmp_path / "right.db", create=True)
+    right_sync = enrol(any_hub.hub, right, "Right desk")
+    right_sync.sync_once()
+    slow, slow_sync, wall = _slow_desk(tmp_path, event, any_hub, "Slow desk", 2)
+    slow_sync.sync_once()  # it learns the hub's time
+    person = right.conn.execute("SELECT id FROM attendees ORDER BY id LIMIT 1").fetchone()[0]
+    Desk(right, "Right desk").edit(person, organisation="Earlier Ltd")
+    wall.advance(60_000)  # a minute later, at the slow desk (both offline)
+    Desk(slow, "Slow desk").edit(person, organisation="Later Ltd")
+    for syncer in (slow_sync, right_sync, slow_sync):
+        syncer.sync_once()
+    assert _organisation(right, person) == _organisation(slow, person) == "Later Ltd"
+    clashes = [i for i in right_sync.needs_attention() if i.kind.value == "clashing_edit"]
+    assert "Showing “Later Ltd”; also entered: “Earlier Ltd”" in clashes[0].message
+
+
+def test_a_slow_desks_edit_made_before_it_ever_synced_is_flagged_not_silently_lost(
+        any_hub: HubThread, tmp_path: Path, event: Event) -> None:
+    """A desk 2 hours slow that had never reached the hub stamps its later edit hours early,
+    so an earlier edit shows. Nobody can know better, but staff are told: the clash names
+    the slow desk's clock and says which came later may be wrong, on both desks."""
+    right = EventStore.open(tmp_path / "right.db", create=True)
+    right_sync = enrol(any_hub.hub, right, "Right desk")
+    right_sync.sync_once()
+    slow, slow_sync, wall = _slow_desk(tmp_path, event, any_hub, "Slow desk", 2.1)
+    person = right.conn.execute("SELECT id FROM attendees ORDER BY id LIMIT 1").fetchone()[0]
+    Desk(right, "Right desk").edit(person, organisation="Earlier Ltd")
+    wall.advance(60_000)
+    Desk(slow, "Slow desk").edit(person, organisation="Later Ltd")  # before it ever synced
+    for syncer in (slow_sync, right_sync, slow_sync):
+        syncer.sync_once()
+    shown = _organisation(right, person)
+    assert _organisation(slow, person) == shown  # the desks agree, whichever it is
+    for syncer in (right_sync, slow_sync):
+        clashes = [i for i in syncer.needs_attention() if i.kind.value == "clashing_edit"]
+        assert len(clashes) == 1
+        assert "“Earlier Ltd”" in clashes[0].message and "“Later Ltd”" in clashes[0].message
+        assert "Slow desk's clock was 2 hours behind" in clashes[0].message
+        assert "which came later may be wrong" in clashes[0].message
+
+
 def test_sync_once_json_tells_a_slow_desk_of_its_own_clock_with_nothing_to_push(
         any_hub: HubThread, tmp_path: Path, event: Event,
         capsys: pytest.CaptureFixture[str]) -> None:
