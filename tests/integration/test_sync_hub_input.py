@@ -204,8 +204,10 @@ def test_fuzzed_requests_get_no_server_error_and_store_nothing(any_hub: HubThrea
            query=st.dictionaries(st.sampled_from(["after", "limit", "wait", "clock"]),
                                  st.one_of(st.integers(), st.floats(), st.text(max_size=8)),
                                  max_size=3),
+           # Control characters (DEL among them) are refused by httpx before they are sent.
            device=st.text(st.characters(min_codepoint=33, max_codepoint=0x2FFF,
-                                        exclude_characters="/?#%"), max_size=80))
+                                        exclude_characters="/?#%",
+                                        exclude_categories=("Cc",)), max_size=80))
     def one(endpoint, body, query, device) -> None:
         method, path = endpoint
         before = any_hub.hub.high_water()
