@@ -305,6 +305,10 @@ class Syncer:
             raise HubRefused(409, "This hub serves another event than this desk's file. "
                                   "Nothing was taken from it. Connect the desk to its own "
                                   "event's hub.")
+        for device_id in registry.misbound:
+            log.warning("The hub lists device %s with a key its id was not made from; this "
+                        "desk keeps the key it knew (if any) and takes nothing signed with "
+                        "the other.", device_id)
         self._db(lambda: sync_state.save_known_devices(self._store, registry.devices,
                                                        registry.legacy_until))
 

@@ -41,17 +41,20 @@ def _clocks_off(store: EventStore) -> dict[str, tuple[str, int]]:
         (CLOCK_WARNING_MS,))}
 
 
-def _clock_note(store: EventStore, attendee_id: str, off: dict[str, tuple[str, int]]) -> str:
-    """Why staff should not trust the order of this person's check-ins, if a desk's clock
-    was off."""
-    devices = [row[0] for row in store.conn.execute(
-        "SELECT DISTINCT device_id FROM checkins WHERE attendee_id = ?", (attendee_id,))]
+def _clock_note(devices: list[str], off: dict[str, tuple[str, int]], doubt: str) -> str:
+    """Why staff should not trust the order of changes made at these devices, if a device's
+    clock was off; ``doubt`` says what may be wrong ("which came first")."""
     notes = [f"{off[d][0] or 'device ' + d}'s clock was {clock_words(off[d][1])} "
-             f"{'ahead' if off[d][1] > 0 else 'behind'}" for d in devices if d in off]
+             f"{'ahead' if off[d][1] > 0 else 'behind'}" for d in sorted(set(devices))
+             if d in off]
     if not notes:
         return ""
-    return (" " + "; ".join(notes) + " when it synced, so which came first may be wrong: "
-            "ask the desks.")
+    return " " + "; ".join(notes) + f" when it synced, so {doubt} may be wrong: ask the desks."
+
+
+def _checkin_devices(store: EventStore, attendee_id: str) -> list[str]:
+    return [row[0] for row in store.conn.execute(
+        "SELECT DISTINCT device_id FROM checkins WHERE attendee_id = ?", (attendee_id,))]
 
 
 def double_checkins(store: EventStore, names: dict[str, str]) -> list[AttentionItem]:
@@ -60,12 +63,14 @@ def double_checkins(store: EventStore, names: dict[str, str]) -> list[AttentionI
         AttentionKind.DOUBLE_CHECKIN, (row.attendee_id,), (row.change_id,),
         f"{names.get(row.attendee_id, row.attendee_id)} was checked in again at "
         f"{row.desk or 'device ' + row.device_id} ({row.at}); the first check-in counts."
-        + _clock_note(store, row.attendee_id, off))
+        + _clock_note(_checkin_devices(store, row.attendee_id), off, "which came first"))
         for row in duplicate_checkins(store.conn)]
 
 
 def clashing_edits(store: EventStore, names: dict[str, str]) -> list[AttentionItem]:
-    """The same field of one person set to different values at different devices."""
+    """The same field of one person set to different values at different devices; the later
+    stamp shows, so a device whose clock was off is named (its stamps may mislead)."""
+    off = _clocks_off(store)
     seen: dict[tuple[str, str], list[tuple[str, str, str, object]]] = {}
     for change_id, device_id, hlc, payload in store.conn.execute(
             "SELECT change_id, device_id, hlc, payload FROM changes "
@@ -82,7 +87,8 @@ def clashing_edits(store: EventStore, names: dict[str, str]) -> list[AttentionIt
                 AttentionKind.CLASHING_EDIT, (attendee_id,), tuple(e[0] for e in edits),
                 f"{names.get(attendee_id, attendee_id)}: {field.replace('_', ' ')} was changed "
                 f"at more than one desk. Showing “{shown}”; also entered: "
-                + ", ".join(f"“{o}”" for o in others) + "."))
+                + ", ".join(f"“{o}”" for o in others) + "."
+                + _clock_note([e[1] for e in edits], off, "which came later")))
     return items
 
 

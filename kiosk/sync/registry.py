@@ -5,7 +5,9 @@ the organisers' own file, offline desk copies the organisers vouched for) with t
 changes are signed with, whether the organisers removed it, and how far its clock was off.
 It signs the list with its own Ed25519 key, which a desk learnt when it enrolled, over the
 channel pinned to the hub's certificate; so a desk checks each change it receives against
-keys its hub vouches for, whoever relays the change.
+keys its hub vouches for, whoever relays the change. A desk does not take the hub's word
+where it can check it: an entry pairing a device id made from a key (kiosk.core.ids) with
+another key is left out, so not even a compromised hub can hand a desk's id to another key.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk.core.ids import claims_another_keys_id
 from kiosk.core.refusal import Refusal
 from kiosk.store.hub_records import HUB_ID, LEGACY_UNTIL
 from kiosk.store.sync_state import KnownDevice
@@ -40,6 +43,8 @@ class Registry:
     event: str  # "tag creation-change-id", "" before the hub holds an event
     legacy_until: int
     devices: list[KnownDevice]
+    # Entries left out: a device id made from one key, listed with another.
+    misbound: tuple[str, ...] = ()
 
 
 def _canonical(body: dict[str, Any]) -> bytes:
@@ -91,11 +96,14 @@ def verify_registry(raw: Any, hub_id: str, hub_key: str, pinned_tls: bool,
             signature, _canonical(body))
         if body["format"] != FORMAT or body["hub_id"] != hub_id:
             raise RegistryRefused("The list of devices is not from this desk's hub.")
-        devices = [KnownDevice(str(a["author_id"]), str(a["name"]), str(a["public_key"]),
-                               bool(a["revoked"]), str(a["device_id"]),
-                               int(a["clock_offset_ms"])) for a in body["authors"]]
+        listed = [KnownDevice(str(a["author_id"]), str(a["name"]), str(a["public_key"]),
+                              bool(a["revoked"]), str(a["device_id"]),
+                              int(a["clock_offset_ms"])) for a in body["authors"]]
+        misbound = tuple(d.device_id for d in listed
+                         if claims_another_keys_id(d.device_id, d.public_key))
+        devices = [d for d in listed if d.device_id not in misbound]
         return Registry(str(body["hub_id"]), str(body["event"]), int(body["legacy_until"]),
-                        devices)
+                        devices, misbound)
     except RegistryRefused:
         raise
     except (KeyError, TypeError, ValueError, InvalidSignature) as exc:
