@@ -22,6 +22,7 @@ the only door.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import queue
 import sqlite3
@@ -47,6 +48,8 @@ READ_CONNECTIONS = 2
 BULK_PAUSE_S = 0.003
 # How often the threaded door copies the write-ahead log back into the file.
 CHECKPOINT_EVERY_S = 2.0
+# SQLite's own default: an inline commit copies the log back once it holds this many pages.
+AUTOCHECKPOINT_PAGES = 1000
 
 
 class Priority(IntEnum):
@@ -174,6 +177,24 @@ class EventFile:
             raise RuntimeError("this event file has a writer thread: use write() and read()")
         return self._store
 
+    @contextmanager
+    def bulk_run(self) -> Iterator[None]:
+        """Around a long run of bulk writes (an import). Inline, a commit no longer copies
+        the log back into the file every thousand pages — the same pages of the indexes over
+        and over — but once, when the run ends; with a writer thread the checkpointer does
+        that already."""
+        if self._threaded:
+            yield
+            return
+        conn = self._store.conn
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+            with contextlib.suppress(sqlite3.Error):  # busy: the next commit does it
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     def hold_inline(self, held: bool) -> None:
         """Someone uses the store directly on their own thread (EventStore.open): no writer
         thread may start under them."""
@@ -213,7 +234,7 @@ class EventFile:
             return future
         if not self._threaded:
             try:
-                future.set_result(self.write(op, atomic=atomic))
+                future.set_result(self.write(op, priority=priority, atomic=atomic))
             except BaseException as exc:  # handed to whoever waits on the future
                 future.set_exception(exc)
             return future
