@@ -179,18 +179,24 @@ class EventFile:
 
     @contextmanager
     def bulk_run(self) -> Iterator[None]:
-        """Around a long run of bulk writes (an import). Inline, a commit no longer copies
-        the log back into the file every thousand pages — the same pages of the indexes over
-        and over — but once, when the run ends; with a writer thread the checkpointer does
-        that already."""
+        """Around a long run of bulk writes (an import). Inline — only the run writes on
+        this connection: no desk's check-in shares it — a batch's commit does not wait for
+        the disk (each batch is still whole or absent: the log is only synced later), nor
+        copies the log back into the file every thousand pages; when the run ends, the next
+        commit (the import's own note) syncs the log, and with it every batch, before the
+        run reports. An import cut short by a power cut loses its last batches, and running
+        it again writes them. With a writer thread (a desk may be checking in) nothing
+        changes: every commit waits for the disk."""
         if self._threaded:
             yield
             return
         conn = self._store.conn
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             yield
         finally:
+            conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
             with contextlib.suppress(sqlite3.Error):  # busy: the next commit does it
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()

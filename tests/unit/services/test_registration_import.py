@@ -480,3 +480,36 @@ def test_every_misread_accented_letter_is_flagged_and_imported_as_the_file_has_i
     assert missed == [] and wrong == []
     assert {d.field for d in report.damaged_names} == {"first_name", "last_name"}
     assert len(report.damaged_names) == len(cases)  # "Ana" and "Smith" are never flagged
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["inline", "with a writer thread"])
+def test_an_import_s_batches_wait_for_the_disk_only_when_a_desk_may_share_the_writer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threaded: bool) -> None:
+    """Inline (`kiosk import`), batches commit without waiting for the disk and the import's
+    last commit syncs them all; with a writer thread, where a desk's check-ins commit too,
+    every commit waits for the disk."""
+    import kiosk.services.registration_import as importing
+    from kiosk.store.event_file import EventFile
+
+    path = tmp_path / "event.db"
+    create_event(path, NewEvent("Conference")).close()
+    source = _write(tmp_path / "people.csv", [
+        f"{2000 + n},Person{n},Surname{n},p{n}@example.org,,Delegate,Attending,"
+        for n in range(30)])
+    monkeypatch.setattr(importing, "BATCH", 10)
+    monkeypatch.setattr(importing, "BATCH_INLINE", 10)
+    seen: list[int] = []
+    record_all = importing._record_all
+
+    def noting(store: EventStore, items: list) -> object:
+        seen.append(store.conn.execute("PRAGMA synchronous").fetchone()[0])
+        return record_all(store, items)
+
+    monkeypatch.setattr(importing, "_record_all", noting)
+    with EventFile.open(path, threaded=threaded) as event:
+        assert import_file(event, source).created == 30
+        after = event.write(lambda store: (
+            store.conn.execute("PRAGMA synchronous").fetchone()[0],
+            store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
+    assert seen == [2, 2, 2] if threaded else seen == [1, 1, 1]  # 2: FULL, 1: NORMAL
+    assert after == ((2, 0) if threaded else (2, 1000))  # a writer thread checkpoints itself
