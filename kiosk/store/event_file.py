@@ -187,10 +187,10 @@ class EventFile:
         run reports. An import cut short by a power cut loses its last batches, and running
         it again writes them. With a writer thread (a desk may be checking in) nothing
         changes: every commit waits for the disk."""
-        if self._threaded:
+        conn = self._store.conn
+        if self._threaded or conn.in_transaction:  # inside a caller's transaction: as it is
             yield
             return
-        conn = self._store.conn
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
