@@ -338,7 +338,10 @@ def write_plan(target: EventFile | EventStore, plan: ImportPlan) -> ImportReport
             if writing is not None:
                 last = writing.result()
                 last_hlc = last.hlc if last is not None else last_hlc
-            writing = event.submit(partial(_record_all, items=items), priority=Priority.BULK)
+            # Not waiting for the disk: each batch is whole or absent, and the import's
+            # closing write (or any check-in between) makes every batch durable.
+            writing = event.submit(partial(_record_all, items=items), priority=Priority.BULK,
+                                   synced=False)
         if writing is not None:
             last = writing.result()
             last_hlc = last.hlc if last is not None else last_hlc

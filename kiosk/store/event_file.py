@@ -179,24 +179,18 @@ class EventFile:
 
     @contextmanager
     def bulk_run(self) -> Iterator[None]:
-        """Around a long run of bulk writes (an import). Inline — only the run writes on
-        this connection: no desk's check-in shares it — a batch's commit does not wait for
-        the disk (each batch is still whole or absent: the log is only synced later), nor
-        copies the log back into the file every thousand pages; when the run ends, the next
-        commit (the import's own note) syncs the log, and with it every batch, before the
-        run reports. An import cut short by a power cut loses its last batches, and running
-        it again writes them. With a writer thread (a desk may be checking in) nothing
-        changes: every commit waits for the disk."""
+        """Around a long run of bulk writes (an import). Inline, a commit no longer copies
+        the log back into the file every thousand pages — the same pages of the indexes over
+        and over — but once, when the run ends; with a writer thread the checkpointer does
+        that already."""
         conn = self._store.conn
         if self._threaded or conn.in_transaction:  # inside a caller's transaction: as it is
             yield
             return
-        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA wal_autocheckpoint = 0")
         try:
             yield
         finally:
-            conn.execute("PRAGMA synchronous = FULL")
             conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
             with contextlib.suppress(sqlite3.Error):  # busy: the next commit does it
                 conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
@@ -211,27 +205,30 @@ class EventFile:
 
     def write(
         self, op: Callable[[EventStore], T], *, priority: Priority = Priority.INTERACTIVE,
-        atomic: bool = True,
+        atomic: bool = True, synced: bool = True,
     ) -> T:
         """Run ``op`` with the write store as one transaction and return what it returns.
 
         ``atomic=False`` runs it outside a transaction (VACUUM and the like). Called from
-        inside another write (on the writer), it joins that write.
+        inside another write (on the writer), it joins that write. ``synced=False`` (an
+        import's batches): the commit does not wait for the disk; it is whole or absent,
+        and becomes durable with the next write that waits — every check-in's does, and an
+        import ends with one — so nothing a person was told is saved can be lost.
         """
         if threading.current_thread() is self._writer:
-            return self._run(op, atomic)
+            return self._run(op, atomic, synced)
         if not self._threaded:
             with self._lock:
                 joined = self._store.conn.in_transaction
-                result = self._run(op, atomic)
+                result = self._run(op, atomic, synced)
             if priority is Priority.BULK and not joined:
                 time.sleep(BULK_PAUSE_S)  # let another process's desk in between batches
             return result
-        return self.submit(op, priority=priority, atomic=atomic).result()
+        return self.submit(op, priority=priority, atomic=atomic, synced=synced).result()
 
     def submit(
         self, op: Callable[[EventStore], T], *, priority: Priority = Priority.INTERACTIVE,
-        atomic: bool = True,
+        atomic: bool = True, synced: bool = True,
     ) -> Future[T]:
         """Queue ``op`` for the writer; the future holds its answer (or its exception)."""
         future: Future[T] = Future()
@@ -240,18 +237,26 @@ class EventFile:
             return future
         if not self._threaded:
             try:
-                future.set_result(self.write(op, priority=priority, atomic=atomic))
+                future.set_result(self.write(op, priority=priority, atomic=atomic,
+                                             synced=synced))
             except BaseException as exc:  # handed to whoever waits on the future
                 future.set_exception(exc)
             return future
-        self._queue.put((int(priority), next(self._order), (op, future, atomic)))
+        self._queue.put((int(priority), next(self._order), (op, future, atomic, synced)))
         return future
 
-    def _run(self, op: Callable[[EventStore], T], atomic: bool) -> T:
-        if not atomic or self._store.conn.in_transaction:
+    def _run(self, op: Callable[[EventStore], T], atomic: bool, synced: bool = True) -> T:
+        conn = self._store.conn
+        if not atomic or conn.in_transaction:
             return op(self._store)
-        with self._store.transaction():
-            return op(self._store)
+        if not synced:
+            conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with self._store.transaction():
+                return op(self._store)
+        finally:
+            if not synced:
+                conn.execute("PRAGMA synchronous = FULL")
 
     def _write_forever(self) -> None:
         while True:
@@ -259,11 +264,11 @@ class EventFile:
             if isinstance(item[0], _Stop):
                 item[1].set_result(None)
                 return
-            op, future, atomic = item
+            op, future, atomic, synced = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                result = self._run(op, atomic)
+                result = self._run(op, atomic, synced)
             except BaseException as exc:  # handed to the caller, never kills the writer
                 future.set_exception(exc)
             else:

@@ -483,11 +483,10 @@ def test_every_misread_accented_letter_is_flagged_and_imported_as_the_file_has_i
 
 
 @pytest.mark.parametrize("threaded", [False, True], ids=["inline", "with a writer thread"])
-def test_an_import_s_batches_wait_for_the_disk_only_when_a_desk_may_share_the_writer(
+def test_an_import_s_batches_do_not_wait_for_the_disk_but_its_end_and_check_ins_do(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threaded: bool) -> None:
-    """Inline (`kiosk import`), batches commit without waiting for the disk and the import's
-    last commit syncs them all; with a writer thread, where a desk's check-ins commit too,
-    every commit waits for the disk."""
+    """An import's batches commit without waiting for the disk; its closing commit, and any
+    check-in made between its batches, wait — and with them every batch before."""
     import kiosk.services.registration_import as importing
     from kiosk.store.event_file import EventFile
 
@@ -500,16 +499,21 @@ def test_an_import_s_batches_wait_for_the_disk_only_when_a_desk_may_share_the_wr
     monkeypatch.setattr(importing, "BATCH_INLINE", 10)
     seen: list[int] = []
     record_all = importing._record_all
+    event = EventFile.open(path, threaded=threaded)
 
     def noting(store: EventStore, items: list) -> object:
         seen.append(store.conn.execute("PRAGMA synchronous").fetchone()[0])
         return record_all(store, items)
 
+    def synchronous(store: EventStore) -> int:
+        return store.conn.execute("PRAGMA synchronous").fetchone()[0]
+
     monkeypatch.setattr(importing, "_record_all", noting)
-    with EventFile.open(path, threaded=threaded) as event:
+    with event:
         assert import_file(event, source).created == 30
         after = event.write(lambda store: (
-            store.conn.execute("PRAGMA synchronous").fetchone()[0],
-            store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
-    assert seen == [2, 2, 2] if threaded else seen == [1, 1, 1]  # 2: FULL, 1: NORMAL
+            synchronous(store), store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
+        checkin = event.write(synchronous)  # what a check-in's commit runs with
+    assert seen == [1, 1, 1]  # 1: NORMAL, each batch
+    assert checkin == 2  # 2: FULL
     assert after == ((2, 0) if threaded else (2, 1000))  # a writer thread checkpoints itself
