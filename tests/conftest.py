@@ -50,7 +50,7 @@ def pretix(tmp_path_factory: pytest.TempPathFactory):
     from tests.integration.pretix_server import PretixMissing, running_pretix
 
     try:
-        server_context = running_pretix(tmp_path_factory.mktemp("pretix"), events=10)
+        server_context = running_pretix(tmp_path_factory.mktemp("pretix"), events=14)
         server = server_context.__enter__()
     except PretixMissing as missing:
         need_real_part(f"pretix: {missing}")
