@@ -120,6 +120,9 @@ def main() -> int:
         shot("first-run", "--first-run")
         for screen in CONSOLE:
             shot(f"console-{screen}", "--screen", screen)
+        # The Attendees screen's edit and merge dialogs, as they open at 1366 × 768.
+        subprocess.run([sys.executable, str(SCREENS / "dialogs.py"), str(plain), str(SCREENS)],
+                       check=True, cwd=ROOT, env=env)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
