@@ -228,6 +228,29 @@ def test_the_desk_opens_maximised_and_full_screen_at_a_workshop_door(qtbot, desk
     qtbot.wait_until(door.isFullScreen, timeout=5_000)
 
 
+def test_self_check_in_opens_full_screen(qtbot, unlocked_event) -> None:
+    """As `kiosk EVENT.db --mode self` opens it: nothing but the instruction on the screen."""
+    import argparse
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import _open_event
+    from kiosk.services.desk_settings import DeskSettings
+
+    store = EventStore.open(unlocked_event)
+    DeskSettings(store).set_pin("2468")  # self check-in needs a supervisor PIN
+    store.close()
+    args = argparse.Namespace(list=False, mode="self", language="en", screenshot=None,
+                              exit_when_ready=False)
+    window = _open_event(QApplication.instance(), args, unlocked_event)
+    try:
+        with qtbot.wait_signal(window.ready, timeout=10_000):
+            pass
+        qtbot.wait_until(window.isFullScreen, timeout=5_000)
+    finally:
+        dispose(window)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_self_check_in_fits_with_the_hardest_names(qtbot, hard_event, size) -> None:
     from kiosk.ui.desk_handle import DeskHandle
@@ -337,6 +360,9 @@ def test_every_desk_dialog_fits_1280_by_720_in_the_desks_text_size(qtbot, desks,
 
 def test_every_console_dialog_fits_1280_by_720(qtbot, hard_event, small_screen) -> None:
     from kiosk.services import attendee_admin
+    from kiosk.store import queries
+    from kiosk.ui.after_event_reminder import AfterEventReminder
+    from kiosk.ui.console.after_event_parts import ConfirmDialog as AfterEventConfirm
     from kiosk.ui.console.after_event_parts import RemovalDialog
     from kiosk.ui.console.attendee_dialogs import ConfirmDialog, EditAttendeeDialog, MergeDialog
 
@@ -345,8 +371,13 @@ def test_every_console_dialog_fits_1280_by_720(qtbot, hard_event, small_screen) 
         form = attendee_admin.edit_form(store, hard_event["long"].id)
         smiths = hard_event["smiths"]
         plan = attendee_admin.plan_merge(store, smiths[0].id, smiths[1].id)
+        event = queries.get_event(store.conn, logo=False)
     finally:
         store.close()
+    assert event is not None
+    long_named = replace(event, name="Together Against Trafficking 2026 — the national "
+                         "conference of the eighteen partner organisations, with workshops")
+    parent = QWidget()
     dialogs = [
         EditAttendeeDialog(form.attendee, form.categories, form.workshops,
                            kept=[("Dietary requirements", "x" * 300)] * 6),
@@ -357,6 +388,10 @@ def test_every_console_dialog_fits_1280_by_720(qtbot, hard_event, small_screen) 
                       "the eighteen partner organisations", [
                           "12,345 registrations: names, badge names, pronouns, organisations, "
                           "emails, notes for the desk and access needs"] * 12, True, None),
+        AfterEventReminder(long_named, parent),
+        AfterEventConfirm("Take the checked-in list", "The list of who came, with their "
+                          "names and organisations, goes to a file you choose. " * 6,
+                          "Export it", None),
     ]
     for dialog in dialogs:
         dialog.show()
@@ -364,3 +399,4 @@ def test_every_console_dialog_fits_1280_by_720(qtbot, hard_event, small_screen) 
         for hint in (dialog.sizeHint(), dialog.minimumSizeHint(), dialog.size()):
             assert hint.width() <= 1280 and hint.height() <= 720 - FRAME, (dialog, hint)
         dispose(dialog)
+    dispose(parent)
