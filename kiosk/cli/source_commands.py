@@ -24,7 +24,9 @@ EXAMPLE = ("kiosk source conference.db --pretix https://pretix.eu --organizer ch
 def cmd_source(args: argparse.Namespace) -> int:
     # The command says each problem itself, in plain words: the connectors' log lines (for
     # the app's log) are not printed as well.
-    logging.getLogger("kiosk.connectors").addHandler(logging.NullHandler())
+    quiet = logging.getLogger("kiosk.connectors")
+    if not any(isinstance(h, logging.NullHandler) for h in quiet.handlers):
+        quiet.addHandler(logging.NullHandler())
     if args.pretix or args.sheet:
         if args.action:
             raise UserError("Connect first, then pull, push or run: one at a time.")

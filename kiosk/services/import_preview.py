@@ -15,16 +15,14 @@ from kiosk.services.event_access import EventFile, EventReader
 from kiosk.services.registration_import import (
     ImportPlan,
     ImportReport,
-    import_file,
     kept_headings,
     plan_file,
     write_plan,
 )
 from kiosk.store import queries
-from kiosk.store.event_store import EventStore
 
 __all__ = ["MAPPABLE_FIELDS", "ImportPlan", "ImportPreview", "fate_of", "import_plan_through",
-           "plan_import_through", "preview_import", "preview_import_through", "run_import"]
+           "plan_import_through", "preview_import_through"]
 
 
 @dataclass(frozen=True)
@@ -45,20 +43,6 @@ PREVIEW_FIELDS = ("first_name", "last_name", "email", "organisation", "category"
                   "pronouns", "external_ref")
 
 
-def preview_import(
-    store: EventStore,
-    path: str | Path,
-    preset: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    rows: int = 8,
-) -> ImportPreview:
-    """Read the file with the given preset and mapping; raises ImportRefused with a message
-    an organiser can act on."""
-    workshops = [s.name for s in queries.list_sessions(store.conn)]
-    return _preview(path, (workshops, kept_headings(store)), preset, mapping, sheet, rows)
-
-
 def preview_import_through(
     event: EventFile,
     path: str | Path,
@@ -67,8 +51,10 @@ def preview_import_through(
     sheet: str | None = None,
     rows: int = 8,
 ) -> ImportPreview:
-    """:func:`preview_import` through the event file's door: only the workshops' names are
-    read from it; the registration file (seconds, for a large workbook) is read outside."""
+    """Read the file with the given preset and mapping (ImportRefused, in words an organiser
+    can act on, when it cannot be): only the workshops' names and the columns kept before
+    are read from the event file; the registration file (seconds, for a large workbook) is
+    read outside its door."""
     return _preview(path, event.read(_what_the_event_knows), preset, mapping, sheet, rows)
 
 
@@ -97,18 +83,6 @@ def _preview(
         str(path), result.preset, result.sheet, list(result.columns.items()), first,
         len(result.records), len(result.errors), list(preset_names()),
     )
-
-
-def run_import(
-    store: EventStore,
-    path: str | Path,
-    preset: str | None = None,
-    mapping: Mapping[str, str] | None = None,
-    sheet: str | None = None,
-    dry_run: bool = True,
-) -> ImportReport:
-    return import_file(store, path, preset=preset, mapping=dict(mapping or {}) or None,
-                       sheet=sheet, dry_run=dry_run)
 
 
 def plan_import_through(

@@ -99,33 +99,13 @@ def sample_ticket(store: EventStore, dpi: int = 72) -> bytes:
         return b""
 
 
-def export_tickets(
-    store: EventStore, folder: Path, file_format: str,
-    progress: Callable[[int, int], None], stop_asked: Callable[[], bool],
-) -> ExportReport:
-    """Every active attendee's ticket and the mail-merge CSV in ``folder``."""
-    done = [0, 0]
-
-    def step(written: int, total: int) -> None:
-        done[:] = [written, total]
-        progress(written, total)
-        if stop_asked():
-            raise ExportStopped
-
-    try:
-        return _written(lambda: write_tickets(store, folder, file_format, progress=step),
-                        folder, "the tickets")
-    except ExportStopped:
-        return ExportReport(done[0], done[1], folder, stopped=True)
-
-
 def export_tickets_through(
     event: EventFile, folder: Path, file_format: str,
     progress: Callable[[int, int], None], stop_asked: Callable[[], bool],
 ) -> ExportReport:
-    """:func:`export_tickets` through the event file's door: the people and their codes are
-    read as one snapshot, and the tickets (a minute or more for thousands) are drawn
-    outside it."""
+    """Every active attendee's ticket and the mail-merge CSV in ``folder``: the people and
+    their codes are read through the event file's door as one snapshot, and the tickets (a
+    minute or more for thousands) are drawn outside it."""
     done = [0, 0]
 
     def step(written: int, total: int) -> None:

@@ -262,34 +262,12 @@ class VenueHub:
         """Something came into the event file (a bundle): bring the hub in step now."""
         self._wake.set()
 
-    def exchange(self, store: EventStore) -> int:
-        """One round: this file's new changes to the hub, the hub's new changes into this
-        file (page and cursor together), the hub's devices (so their bundles are trusted
-        here). Returns the changes that were new to this file."""
-        from kiosk.sync.hub_import import load_event_into_hub
-
-        with self._lock:
-            hub = self.hub
-            if hub is None:
-                return 0
-            load_event_into_hub(hub, store)
-            registry = hub_registry(hub)
-            if registry != self._devices:
-                sync_state.save_known_devices(store, registry.devices, registry.legacy_until)
-                self._devices = registry
-            pulled = 0
-            while True:
-                after = sync_state.cursor(store)
-                page = hub.read(after, PAGE)
-                if not page:
-                    break
-                pulled += len(sync_state.receive_page(store, page, page[-1].hub_seq or after))
-            return pulled
-
     def exchange_through(self, event: EventFile) -> int:
-        """One round as :meth:`exchange`, through the event file's door: reads on a read
-        connection, each page and its cursor in one short write, so a desk in this process
-        scans on between them."""
+        """One round: this file's new changes to the hub, the hub's new changes into this
+        file, the hub's devices (so their bundles are trusted here) — through the event
+        file's door: reads on a read connection, each page and its cursor in one short
+        write, so a desk in this process scans on between them. Returns the changes that
+        were new to this file."""
         from kiosk.sync.hub_import import load_event_file_into_hub
 
         with self._lock:
