@@ -24,6 +24,7 @@ from kiosk.badges import LayoutInfo, bundled_layouts
 from kiosk.core import tickets
 from kiosk.core.changes import ChangeKind
 from kiosk.core.changes import self_checkin as self_checkin_changes
+from kiosk.core.checkin_rules import Outcome
 from kiosk.core.find_me import wait_before_next_try
 from kiosk.core.models import MAIN_CHECKPOINT_ID, Attendee, Event
 from kiosk.core.refusal import Refusal
@@ -228,6 +229,8 @@ class DeskSession:
         self._counts = (opened.checked_in, opened.expected)
         self._counts_lock = threading.Lock()
         self._recount: threading.Timer | None = None
+        self._checkpoints_changed = False  # the next recount looks at the desk's checkpoint
+        self._counted_here: set[str] = set()  # check-ins this desk counted as it made them
         self._workers = _Workers()
         self._closed = False
         # Whether an "ok" prints its badge: None follows the desk's setting; the command line
@@ -443,6 +446,9 @@ class DeskSession:
 
     def _answer(self, store: EventStore, result: ScanResult) -> DeskAnswer:
         """The badge for a result, queued in the same write (on the writer)."""
+        if result.outcome is Outcome.OK and result.checkin_id is not None:
+            with self._counts_lock:  # counted when the answer comes back (_after_write)
+                self._counted_here.add(result.checkin_id)
         request = self._printing.after_check_in(store, result, auto=self.auto_print)
         exists = result.attendee is not None and print_jobs.has_badge(store.conn,
                                                                       result.attendee.id)
@@ -616,15 +622,23 @@ class DeskSession:
             syncer.nudge()  # send it to the hub now, not at the next round
 
     def _on_written(self, written: Written) -> None:
-        """Told by the door after each write (on the writer's thread: only schedule here)."""
+        """Told by the door after each write (on the writer's thread: only schedule here).
+        This desk's own check-ins moved the count already: only what came from elsewhere
+        (another desk, an import, an edit) is counted again."""
         kinds = {change.kind for change in written.changes}
-        if kinds & _COUNTED_KINDS or kinds & _CHECKPOINT_KINDS or "rebuilt" in written.local:
-            self._schedule_recount()
+        with self._counts_lock:
+            counted = [c.change_id for c in written.changes if c.kind in _COUNTED_KINDS]
+            own = self._counted_here.issuperset(counted)
+            self._counted_here.difference_update(counted)
+        checkpoints = bool(kinds & _CHECKPOINT_KINDS)
+        if (counted and not own) or checkpoints or "rebuilt" in written.local:
+            self._schedule_recount(checkpoints)
 
-    def _schedule_recount(self) -> None:
+    def _schedule_recount(self, checkpoints: bool) -> None:
         if not self.event.threaded:
             return  # the command line: no window keeps counts
         with self._counts_lock:
+            self._checkpoints_changed |= checkpoints
             if self._closed or (self._recount is not None and self._recount.is_alive()):
                 return
             self._recount = threading.Timer(RECOUNT_AFTER_S, self._recount_now)
@@ -634,8 +648,11 @@ class DeskSession:
     def _recount_now(self) -> None:
         if self._closed:
             return
+        with self._counts_lock:
+            checkpoints, self._checkpoints_changed = self._checkpoints_changed, False
         try:
-            self._follow_removed_checkpoint()
+            if checkpoints:
+                self._follow_removed_checkpoint()
             counts = self.event.read(lambda reader: _counts(reader, self._desk))
         except (DatabaseFault, EventFileError):
             return  # the next change tries again

@@ -200,14 +200,15 @@ class PrintService:
         (``auto`` overrides the desk's setting) and this was a successful first check-in, or
         ask for a preview first."""
         attendee = getattr(result, "attendee", None)
-        settings = self.settings(store)
-        wanted = settings.auto if auto is None else auto
-        if not wanted or result.outcome is not Outcome.OK or attendee is None:
+        if auto is False or result.outcome is not Outcome.OK or attendee is None:
+            return PrintRequest(PrintOutcome.SKIPPED, "")
+        settings = self.settings(store) if auto is None else None  # the desk's, when asked
+        if settings is not None and not settings.auto:
             return PrintRequest(PrintOutcome.SKIPPED, "")
         if print_jobs.has_badge(store.conn, attendee.id):
             return PrintRequest(PrintOutcome.SKIPPED, "This person already has a badge.",
                                 attendee_id=attendee.id)
-        if settings.preview and auto is None:
+        if settings is not None and settings.preview:
             return PrintRequest(PrintOutcome.PREVIEW, "Check the badge, then press Print.",
                                 attendee_id=attendee.id)
         return self.queue_badge(store, attendee.id)

@@ -47,6 +47,13 @@ from kiosk.store.schema import DERIVED_TABLES
 
 log = logging.getLogger(__name__)
 
+# Before each write: this file's device (a restore can change it), where this device's
+# sequence has got to and the newest stamp, should another process have written meanwhile.
+_CATCH_UP = (
+    "SELECT (SELECT value FROM settings WHERE key = 'device_id'), "
+    "(SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?), "
+    "(SELECT max(hlc) FROM changes)"
+)
 _INSERT_CHANGE = (
     "INSERT INTO changes (change_id, device_id, device_seq, hlc, kind, payload, hub_seq, "
     "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -148,6 +155,7 @@ class EventStore(EventReader):
         self._correction = int(_setting(conn, CLOCK_CORRECTION) or 0)
         self.clock = HybridClock(device_id, self.stamp_wall, None)
         self._signer: ChangeSigner | None = None
+        self._last_seen: str | None = None  # the newest stamp in the log the clock has seen
         self._catch_up()
         self._sign_own_unsent()
         self._appended: list[Change] = []
@@ -291,17 +299,18 @@ class EventStore(EventReader):
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _catch_up(self) -> None:
-        current = _setting(self.conn, "device_id") or self.device_id
-        if current != self.device_id:
+        current, seq, last = self.conn.execute(_CATCH_UP, (self.device_id,)).fetchone()
+        if current and current != self.device_id:
             # The file was put back from a backup under us: carry on as its new incarnation.
             self.device_id = current
             self.clock = HybridClock(current, self.stamp_wall, None)
             self._signer = None
-        seq, last = self.conn.execute(
-            "SELECT (SELECT coalesce(max(device_seq), 0) FROM changes WHERE device_id = ?), "
-            "(SELECT max(hlc) FROM changes)", (self.device_id,)).fetchone()
+            self._last_seen = None
+            seq = self.conn.execute("SELECT coalesce(max(device_seq), 0) FROM changes "
+                                    "WHERE device_id = ?", (current,)).fetchone()[0]
         self._seq = seq
-        if last:
+        if last and last != self._last_seen:
+            self._last_seen = last
             self.clock.observe(Stamp.parse(last))
 
     # -- this device's key and clock --------------------------------------------------------
@@ -417,8 +426,8 @@ class EventStore(EventReader):
     def _append(self, kind: ChangeKind, payload: dict[str, Any]) -> Change:
         stamp = self.clock.now()
         self._seq += 1
-        change = self.signer().sign(Change(uuid7(stamp.wall_ms), self.device_id, self._seq,
-                                           stamp.encode(), kind, payload))
+        change = self.signer().new_change(uuid7(stamp.wall_ms), self.device_id, self._seq,
+                                          stamp.encode(), kind, payload)
         self.conn.execute(
             _INSERT_CHANGE,
             (change.change_id, change.device_id, change.device_seq, change.hlc, change.kind.value,

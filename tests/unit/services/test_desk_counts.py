@@ -1,0 +1,139 @@
+"""The desk's count of people in: its own check-ins move it at once, without counting the whole
+list again; what comes from elsewhere (another desk on the file, an edit, a checkpoint the
+organisers removed) is counted again a moment later."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.core.checkin_rules import Outcome
+from kiosk.services import desk_session
+from kiosk.services.badge_printing import badge_code
+from kiosk.services.demo import create_demo_event
+from kiosk.services.desk_session import DeskListeners, DeskSession
+from kiosk.services.event_settings import remove_checkpoint, save_checkpoint
+from kiosk.store import queries
+from kiosk.store.event_store import EventReader
+
+SAFETY_TIMEOUT = 30.0  # seconds; only a hung test waits this long
+
+
+@pytest.fixture
+def event_path(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "event.db"
+    store, _ = create_demo_event(path, attendees=12, seed=3)
+    store.close()
+    yield path
+
+
+class Seen:
+    """What a desk told its listeners, from whichever thread told it."""
+
+    def __init__(self) -> None:
+        self.counts: list[tuple[int, int]] = []
+        self.moved: list[tuple[str, str]] = []
+        self._changed = threading.Condition()
+
+    def listeners(self) -> DeskListeners:
+        return DeskListeners(counts_changed=self._count, checkpoint_moved=self._moved)
+
+    def _count(self, checked_in: int, expected: int) -> None:
+        with self._changed:
+            self.counts.append((checked_in, expected))
+            self._changed.notify_all()
+
+    def _moved(self, checkpoint: str, why: str) -> None:
+        with self._changed:
+            self.moved.append((checkpoint, why))
+            self._changed.notify_all()
+
+    def wait_for(self, seen: callable) -> None:  # type: ignore[valid-type]
+        with self._changed:
+            assert self._changed.wait_for(seen, timeout=SAFETY_TIMEOUT), (self.counts,
+                                                                          self.moved)
+
+
+def _tickets(reader: EventReader) -> list[str]:
+    people = [a for a in queries.list_attendees(reader.conn, status="active")
+              if not a.checked_in]
+    return [badge_code(reader, person) for person in people]  # type: ignore[arg-type]
+
+
+def test_a_desks_own_check_ins_move_its_count_at_once_without_counting_the_list_again(
+    event_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    recounts: list[int] = []
+    real_counts = desk_session._counts
+
+    def counting(view, desk):  # type: ignore[no-untyped-def]
+        recounts.append(1)
+        return real_counts(view, desk)
+
+    monkeypatch.setattr(desk_session, "_counts", counting)
+    seen = Seen()
+    session = DeskSession.open(event_path, listeners=seen.listeners(),
+                               overrides={"desk_name": "Desk A", "operator": "test"})
+    try:
+        session.auto_print = False
+        before, expected = session.counts()
+        opened_with = len(recounts)
+        codes = session.event.read(_tickets)[:3]
+        for code in codes:
+            assert session.scan(code).result.outcome is Outcome.OK
+        assert [c for c, _ in seen.counts] == [before + 1, before + 2, before + 3]
+        time.sleep(desk_session.RECOUNT_AFTER_S * 3)  # a recount would have run by now
+        assert len(recounts) == opened_with
+        assert session.counts() == (before + 3, expected)
+    finally:
+        session.close(backup=False)
+
+
+def test_check_ins_by_another_desk_on_the_file_are_counted_again(event_path: Path) -> None:
+    seen = Seen()
+    first = DeskSession.open(event_path, listeners=seen.listeners(),
+                             overrides={"desk_name": "Desk A", "operator": "test"})
+    second = DeskSession.open(event_path, exclusive=False,
+                              overrides={"desk_name": "Desk B", "operator": "test"})
+    try:
+        second.auto_print = False
+        before, expected = first.counts()
+        for code in second.event.read(_tickets)[:2]:
+            assert second.scan(code).result.outcome is Outcome.OK
+        seen.wait_for(lambda: (before + 2, expected) in seen.counts)
+        assert first.counts() == (before + 2, expected)
+    finally:
+        second.close(backup=False)
+        first.close(backup=False)
+
+
+def test_a_desk_at_a_checkpoint_the_organisers_removed_carries_on_at_the_main_desk(
+    event_path: Path,
+) -> None:
+    seen = Seen()
+    setup = DeskSession.open(event_path, exclusive=False, threaded=False)
+    try:
+        assert setup.event.write(lambda store: save_checkpoint(store, "Side door", None)).done
+    finally:
+        setup.close(backup=False)
+    door = DeskSession.open(event_path, listeners=seen.listeners(),
+                            overrides={"desk_name": "Door", "operator": "test",
+                                       "checkpoint": "cp-side-door"})
+    try:
+        assert door.event.write(lambda store: remove_checkpoint(store, "cp-side-door")).done
+        seen.wait_for(lambda: bool(seen.moved))
+        (now_at, why), = seen.moved
+        assert now_at != "Side door" and "Side door" in why
+        code = door.event.read(_tickets)[0]
+        answer = door.scan(code)
+        assert answer.result.outcome is Outcome.OK
+        checkpoint = door.event.read(lambda reader: reader.conn.execute(
+            "SELECT checkpoint_id FROM checkins WHERE change_id = ?",
+            (answer.result.checkin_id,)).fetchone()[0])
+        assert checkpoint == "main"
+    finally:
+        door.close(backup=False)
