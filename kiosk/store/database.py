@@ -61,6 +61,9 @@ def connect(path: str | Path, create: bool = False) -> Database:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # A savepoint's undo pages and a sort's scratch stay in memory: never in a temporary
+        # file (they hold people's rows), and an import's batches do not write them twice.
+        conn.execute("PRAGMA temp_store = MEMORY")
         db = Database(conn)
         migrations.apply(db)
         sync_migrations.apply(db)
@@ -117,5 +120,6 @@ def connect_reader(path: str | Path) -> sqlite3.Connection:
                            isolation_level=None,
                            check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA temp_store = MEMORY")  # a sort of people's rows: never in a file
     conn.execute("PRAGMA query_only = ON")
     return conn

@@ -281,3 +281,21 @@ def test_a_hub_database_made_by_an_older_version_is_tightened_when_opened(
     os.chmod(hub_db, 0o644)
     assert kiosk(["hub-devices", "--db", str(hub_db)]) == 0
     assert _mode(hub_db) == 0o600
+
+
+def test_sqlite_keeps_its_scratch_of_peoples_rows_in_memory_never_in_a_temporary_file(
+    event: Path,
+) -> None:
+    """A savepoint's undo pages and a large sort go to a temporary file by default, in the
+    system's temporary folder, outside anything wipe reaches: the writer's and the readers'
+    connections keep them in memory (PRAGMA temp_store = 2, MEMORY)."""
+    from kiosk.store.event_file import EventFile
+
+    door = EventFile.open(event, threaded=True)
+    try:
+        writer = door.write(lambda store: store.conn.execute("PRAGMA temp_store").fetchone()[0],
+                            atomic=False)
+        reader = door.read(lambda view: view.conn.execute("PRAGMA temp_store").fetchone()[0])
+    finally:
+        door.close()
+    assert (writer, reader) == (2, 2)
