@@ -14,6 +14,7 @@ import contextlib
 import math
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,8 +69,11 @@ from kiosk.store.event_store import EventReader, EventStore, Written
 
 # Rolling snapshots of the event file while the desk is open (and one on close).
 BACKUP_EVERY_S = 300
-# Other desks' check-ins arrive in bursts: count again once a burst has settled.
+# Other desks' check-ins arrive in bursts: count again once a burst has settled, and at
+# most once a second while changes keep coming (an import's batches: each count reads the
+# whole list, on the same two cores as the import).
 RECOUNT_AFTER_S = 0.3
+RECOUNT_EVERY_S = 1.0
 
 _COUNTED_KINDS = frozenset({ChangeKind.CHECKIN, ChangeKind.CHECKIN_VOID, ChangeKind.ATTENDEE_UPSERT,
                             ChangeKind.ATTENDEE_EDIT, ChangeKind.WALKIN,
@@ -231,6 +235,7 @@ class DeskSession:
         self._recount: threading.Timer | None = None
         self._checkpoints_changed = False  # the next recount looks at the desk's checkpoint
         self._counted_here: set[str] = set()  # check-ins this desk counted as it made them
+        self._last_recount = -RECOUNT_EVERY_S  # time.monotonic() when the last one began
         self._workers = _Workers()
         self._closed = False
         # Whether an "ok" prints its badge: None follows the desk's setting; the command line
@@ -641,7 +646,8 @@ class DeskSession:
             self._checkpoints_changed |= checkpoints
             if self._closed or (self._recount is not None and self._recount.is_alive()):
                 return
-            self._recount = threading.Timer(RECOUNT_AFTER_S, self._recount_now)
+            wait = max(RECOUNT_AFTER_S, self._last_recount + RECOUNT_EVERY_S - time.monotonic())
+            self._recount = threading.Timer(wait, self._recount_now)
             self._recount.daemon = True
             self._recount.start()
 
@@ -650,6 +656,7 @@ class DeskSession:
             return
         with self._counts_lock:
             checkpoints, self._checkpoints_changed = self._checkpoints_changed, False
+            self._last_recount = time.monotonic()
         try:
             if checkpoints:
                 self._follow_removed_checkpoint()

@@ -4,6 +4,7 @@ organisers removed) is counted again a moment later."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -137,3 +138,41 @@ def test_a_desk_at_a_checkpoint_the_organisers_removed_carries_on_at_the_main_de
         assert checkpoint == "main"
     finally:
         door.close(backup=False)
+
+
+def test_a_stream_of_changes_from_elsewhere_is_counted_about_once_a_second_not_each_time(
+    event_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An import beside a desk writes a batch every few milliseconds; each count reads the
+    whole list, so the desk counts again at most once a second while they keep coming."""
+    recounts: list[float] = []
+    real_counts = desk_session._counts
+
+    def counting(view, desk):  # type: ignore[no-untyped-def]
+        recounts.append(time.monotonic())
+        return real_counts(view, desk)
+
+    monkeypatch.setattr(desk_session, "_counts", counting)
+    seen = Seen()
+    first = DeskSession.open(event_path, listeners=seen.listeners(),
+                             overrides={"desk_name": "Desk A", "operator": "test"})
+    second = DeskSession.open(event_path, exclusive=False,
+                              overrides={"desk_name": "Desk B", "operator": "test"})
+    try:
+        second.auto_print = False
+        before, expected = first.counts()
+        opened_with = len(recounts)
+        codes = second.event.read(_tickets)[:10]
+        started = time.monotonic()
+        for code in codes:
+            assert second.scan(code).result.outcome is Outcome.OK
+            time.sleep(0.25)
+        streamed = time.monotonic() - started
+        seen.wait_for(lambda: (before + len(codes), expected) in seen.counts)
+        during = recounts[opened_with:]
+        assert 1 <= len(during) <= 1 + streamed / desk_session.RECOUNT_EVERY_S + 1
+        gaps = [b - a for a, b in itertools.pairwise(during)]
+        assert all(gap >= desk_session.RECOUNT_EVERY_S * 0.9 for gap in gaps), gaps
+    finally:
+        second.close(backup=False)
+        first.close(backup=False)
