@@ -65,7 +65,7 @@ from kiosk.store.backups import (
 from kiosk.store.database import DatabaseFault, EventFileError
 from kiosk.store.desk_lock import DeskLock, DeskLocked
 from kiosk.store.event_file import EventFile, Priority
-from kiosk.store.event_store import EventReader, EventStore, Written
+from kiosk.store.event_store import ELSEWHERE, EventReader, EventStore, Written
 
 # Rolling snapshots of the event file while the desk is open (and one on close).
 BACKUP_EVERY_S = 300
@@ -635,7 +635,9 @@ class DeskSession:
             counted = [c.change_id for c in written.changes if c.kind in _COUNTED_KINDS]
             own = self._counted_here.issuperset(counted)
             self._counted_here.difference_update(counted)
-        checkpoints = bool(kinds & _CHECKPOINT_KINDS)
+        # Another program wrote to the file (`kiosk import` beside the desk): anything may
+        # have changed, the desk's checkpoint too.
+        checkpoints = bool(kinds & _CHECKPOINT_KINDS) or ELSEWHERE in written.local
         if (counted and not own) or checkpoints or "rebuilt" in written.local:
             self._schedule_recount(checkpoints)
 

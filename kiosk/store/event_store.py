@@ -84,6 +84,12 @@ class ChangeRefused(ValueError, Refusal):
     say what is wrong in their own words; this is the backstop."""
 
 
+# In ``Written.local`` when another program (a `kiosk import` or `kiosk checkin` beside a
+# running desk) wrote to the file since this process last did: counts and lists shown from
+# it may be out of date. Noticed at this process's next write, announced with it.
+ELSEWHERE = "elsewhere"
+
+
 @dataclass(frozen=True)
 class Written:
     """What one committed write did: the changes it appended to the log (made here or taken
@@ -142,20 +148,15 @@ class EventStore(EventReader):
     ) -> None:
         self.db = db
         conn: sqlite3.Connection = db.conn
-        device_id = _setting(conn, "device_id")
-        if device_id is None:
-            device_id = new_own_device_id(conn)
-            conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?)",
-                         (device_id,))
-            conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, '1')",
-                         (_OWN_SIGNED,))
-        device_id = _this_incarnation(conn, device_id)
+        device_id = _identity(conn)
         super().__init__(conn, device_id, wall)
         self._seq = 0
         self._correction = int(_setting(conn, CLOCK_CORRECTION) or 0)
         self.clock = HybridClock(device_id, self.stamp_wall, None)
         self._signer: ChangeSigner | None = None
-        self._last_seen: str | None = None  # the newest stamp in the log the clock has seen
+        self._last_seen: str | None = None  # the log's newest stamp as this process left it
+        self._caught_up = False
+        self._written_elsewhere = False  # another process wrote: told with the next write
         self._catch_up()
         self._sign_own_unsent()
         self._appended: list[Change] = []
@@ -277,6 +278,12 @@ class EventStore(EventReader):
             self._appended, self._touched = [], set()
             self._catch_up()
             raise
+        for change in self._appended:  # what this write left as the log's newest
+            if self._last_seen is None or change.hlc > self._last_seen:
+                self._last_seen = change.hlc
+        if self._written_elsewhere:
+            self._written_elsewhere = False
+            self._touched.add(ELSEWHERE)
         self._announce()
 
     def _begin_immediate(self) -> None:
@@ -299,6 +306,9 @@ class EventStore(EventReader):
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _catch_up(self) -> None:
+        """Before each write: carry on from what another process on this file (a second desk,
+        `kiosk checkin`, `kiosk import`) may have written since this one last did, and note
+        that it did (announced with this write as ``ELSEWHERE``)."""
         current, seq, last = self.conn.execute(_CATCH_UP, (self.device_id,)).fetchone()
         if current and current != self.device_id:
             # The file was put back from a backup under us: carry on as its new incarnation.
@@ -308,6 +318,9 @@ class EventStore(EventReader):
             self._last_seen = None
             seq = self.conn.execute("SELECT coalesce(max(device_seq), 0) FROM changes "
                                     "WHERE device_id = ?", (current,)).fetchone()[0]
+        if self._caught_up and (seq != self._seq or last != self._last_seen):
+            self._written_elsewhere = True
+        self._caught_up = True
         self._seq = seq
         if last and last != self._last_seen:
             self._last_seen = last
@@ -639,6 +652,33 @@ class _Trust:
         if key is None and change.signature:
             return _WAIT
         return signature_problem(change, key)
+
+
+def _identity(conn: sqlite3.Connection) -> str:
+    """The device id this file records changes under, made on its first use (and a new one
+    for a copy). Decided under the write lock: desks opening a new copy at the same moment
+    (two windows, `kiosk checkin` beside one) take turns and agree, rather than each making
+    a key and one failing."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # waits up to the connection's busy timeout
+    except sqlite3.OperationalError:  # cannot be written: read it as it is
+        return _setting(conn, "device_id") or _made_identity(conn)
+    try:
+        device_id = _setting(conn, "device_id") or _made_identity(conn)
+        device_id = _this_incarnation(conn, device_id)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return device_id
+
+
+def _made_identity(conn: sqlite3.Connection) -> str:
+    device_id = new_own_device_id(conn)
+    conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', ?)", (device_id,))
+    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES (?, '1')", (_OWN_SIGNED,))
+    return device_id
 
 
 def _this_incarnation(conn: sqlite3.Connection, device_id: str) -> str:

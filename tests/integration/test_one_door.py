@@ -212,3 +212,37 @@ def test_a_desk_in_another_process_scans_while_kiosk_import_runs(
     scans = json.loads(answers.strip().splitlines()[-1])
     assert [outcome for _, outcome in scans] == ["ok"] * len(crowd.codes)
     assert any(started < at < ended for at, _ in scans)
+
+
+_OPEN_WHEN_TOLD = textwrap.dedent("""
+    import sys
+    from kiosk.store.event_file import EventFile
+    print("ready", flush=True)
+    sys.stdin.readline()  # all of them open together
+    door = EventFile.open(sys.argv[1])
+    print(door.device_id, flush=True)
+    door.close()
+""")
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_desks_opening_a_new_copy_at_the_same_moment_all_open_and_agree_on_its_device(
+        tmp_path: Path, event: Event, round_: int) -> None:
+    """A new copy has no device id yet: each desk opening it would make one (and a key),
+    and all but one failed on the file's uniqueness rules ("could not be read or
+    written"). They take turns at the write lock instead, and all carry on as one device."""
+    path = tmp_path / "desk.db"
+    shutil.copy(event.package, path)
+    openers = [subprocess.Popen([sys.executable, "-c", _OPEN_WHEN_TOLD, str(path)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    for opener in openers:
+        assert opener.stdout is not None and opener.stdout.readline().strip() == "ready"
+    for opener in openers:
+        assert opener.stdin is not None
+        opener.stdin.write("go\n")
+        opener.stdin.flush()
+    said = [opener.communicate(timeout=120) for opener in openers]
+    assert [opener.returncode for opener in openers] == [0] * 4, [err for _, err in said]
+    devices = {out.strip() for out, _ in said}
+    assert len(devices) == 1 and all(devices)

@@ -5,6 +5,8 @@ organisers removed) is counted again a moment later."""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -176,3 +178,26 @@ def test_a_stream_of_changes_from_elsewhere_is_counted_about_once_a_second_not_e
     finally:
         second.close(backup=False)
         first.close(backup=False)
+
+
+def test_a_check_in_by_another_program_on_the_file_is_counted_with_the_desks_next_one(
+    event_path: Path,
+) -> None:
+    """`kiosk checkin` run beside a desk writes from another process, which this one hears
+    nothing of; the desk's next write notices the file moved on and counts again, rather
+    than adding its own check-in to a stale count."""
+    seen = Seen()
+    desk = DeskSession.open(event_path, listeners=seen.listeners(),
+                            overrides={"desk_name": "Desk A", "operator": "test"})
+    try:
+        desk.auto_print = False
+        before, expected = desk.counts()
+        first, second = desk.event.read(_tickets)[:2]
+        done = subprocess.run([sys.executable, "-m", "kiosk", "checkin", str(event_path), first],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert desk.scan(second).result.outcome is Outcome.OK
+        seen.wait_for(lambda: (before + 2, expected) in seen.counts)
+        assert desk.counts() == (before + 2, expected)
+    finally:
+        desk.close(backup=False)
