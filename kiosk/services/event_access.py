@@ -8,10 +8,11 @@ from typing import TypeVar, cast
 
 from kiosk.store.database import EventFileError
 from kiosk.store.event_file import EventFile, Priority
-from kiosk.store.event_store import ChangeRefused, EventReader, EventStore, Written
+from kiosk.store.event_store import ELSEWHERE, ChangeRefused, EventReader, EventStore, Written
 from kiosk.store.outputs import OutputRefused, check_output, private_output, write_private
 
 __all__ = [
+    "ELSEWHERE",
     "REBUILT",
     "ChangeRefused",
     "EventFile",

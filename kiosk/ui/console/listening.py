@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from kiosk.services.event_access import REBUILT, EventFile, Written
+from kiosk.services.event_access import ELSEWHERE, REBUILT, EventFile, Written
 
 # What was heard is told at most this often while writes keep coming (a busy desk scans
 # every second or two; a batch of badges logs one print per badge).
@@ -28,8 +28,10 @@ class Heard:
 
     @property
     def rebuilt(self) -> bool:
-        """The file was wiped, anonymised or put back from a backup under the screen."""
-        return REBUILT in self.local
+        """The file changed under the screen in ways its news does not tell: wiped,
+        anonymised or put back from a backup, or written by another program (`kiosk import`
+        beside the console). Whatever the screen shows must be read again whole."""
+        return REBUILT in self.local or ELSEWHERE in self.local
 
 
 class EventListener(QObject):
