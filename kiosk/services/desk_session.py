@@ -43,6 +43,7 @@ from kiosk.printing.messages import for_printer, printer_missing, printer_paused
 from kiosk.printing.printer import PrinterInfo
 from kiosk.services.desk import Desk, DeskError, ScanResult, UndoResult, usable_checkpoint
 from kiosk.services.desk_settings import DeskSettings
+from kiosk.services.event_access import REBUILT
 from kiosk.services.faults import EventFileFault, Fault, as_fault
 from kiosk.services.print_service import (
     PrintOutcome,
@@ -638,7 +639,7 @@ class DeskSession:
         # Another program wrote to the file (`kiosk import` beside the desk): anything may
         # have changed, the desk's checkpoint too.
         checkpoints = bool(kinds & _CHECKPOINT_KINDS) or ELSEWHERE in written.local
-        if (counted and not own) or checkpoints or "rebuilt" in written.local:
+        if (counted and not own) or checkpoints or REBUILT in written.local:
             self._schedule_recount(checkpoints)
 
     def _schedule_recount(self, checkpoints: bool) -> None:
@@ -664,7 +665,9 @@ class DeskSession:
                 self._follow_removed_checkpoint()
             counts = self.event.read(lambda reader: _counts(reader, self._desk))
         except (DatabaseFault, EventFileError):
-            return  # the next change tries again
+            with self._counts_lock:  # the next change tries again, the checkpoint too
+                self._checkpoints_changed |= checkpoints
+            return
         with self._counts_lock:
             self._counts = counts
         self.listeners.counts_changed(*counts)

@@ -661,8 +661,8 @@ def _identity(conn: sqlite3.Connection) -> str:
     a key and one failing."""
     try:
         conn.execute("BEGIN IMMEDIATE")  # waits up to the connection's busy timeout
-    except sqlite3.OperationalError:  # cannot be written: read it as it is
-        return _setting(conn, "device_id") or _made_identity(conn)
+    except sqlite3.OperationalError:  # read-only, or held past the busy timeout: unlocked
+        return _this_incarnation(conn, _setting(conn, "device_id") or _made_identity(conn))
     try:
         device_id = _setting(conn, "device_id") or _made_identity(conn)
         device_id = _this_incarnation(conn, device_id)

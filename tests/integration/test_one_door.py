@@ -68,6 +68,24 @@ _CHECK_IN_ALL = textwrap.dedent("""
 """)
 
 
+def _run_together(script: str, arguments: list[list[str]]) -> list[str]:
+    """Run ``script`` once for each argument list, each in a process of its own, released
+    together once all are ready (each prints "ready", then waits for a line); what each
+    printed. Every one must succeed."""
+    processes = [subprocess.Popen([sys.executable, "-c", script, *args], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for args in arguments]
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    said = [process.communicate(timeout=120) for process in processes]
+    assert [p.returncode for p in processes] == [0] * len(processes), [e for _, e in said]
+    return [out for out, _ in said]
+
+
 @pytest.fixture(scope="module")
 def crowd(tmp_path_factory: pytest.TempPathFactory) -> Event:
     return make_event(tmp_path_factory.mktemp("crowd"), attendees=160, seed=9)
@@ -79,20 +97,9 @@ def test_three_processes_checking_in_the_same_people_never_both_say_ok(
     path = tmp_path / "desk.db"
     shutil.copy(event.package, path)
     codes = event.codes * 2  # every ticket, twice over, at each desk, all at once
-    desks = [subprocess.Popen(
-        [sys.executable, "-c", _CHECK_IN_ALL, str(path), f"Desk {n}", json.dumps(codes)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for n in (1, 2, 3)]
-    for desk in desks:
-        assert desk.stdout is not None and desk.stdout.readline().strip() == "ready"
-    for desk in desks:
-        assert desk.stdin is not None
-        desk.stdin.write("go\n")
-        desk.stdin.flush()
-    answers = []
-    for desk in desks:
-        out, _ = desk.communicate(timeout=120)
-        assert desk.returncode == 0
-        answers.append(json.loads(out.strip().splitlines()[-1]))
+    said = _run_together(_CHECK_IN_ALL, [[str(path), f"Desk {n}", json.dumps(codes)]
+                                         for n in (1, 2, 3)])
+    answers = [json.loads(out.strip().splitlines()[-1]) for out in said]
     oks = sum(outcomes.count("ok") for outcomes in answers)
     assert oks == len(event.codes)  # each person let in exactly once, over all three desks
     store = EventStore.open(path)
@@ -233,16 +240,5 @@ def test_desks_opening_a_new_copy_at_the_same_moment_all_open_and_agree_on_its_d
     written"). They take turns at the write lock instead, and all carry on as one device."""
     path = tmp_path / "desk.db"
     shutil.copy(event.package, path)
-    openers = [subprocess.Popen([sys.executable, "-c", _OPEN_WHEN_TOLD, str(path)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for _ in range(4)]
-    for opener in openers:
-        assert opener.stdout is not None and opener.stdout.readline().strip() == "ready"
-    for opener in openers:
-        assert opener.stdin is not None
-        opener.stdin.write("go\n")
-        opener.stdin.flush()
-    said = [opener.communicate(timeout=120) for opener in openers]
-    assert [opener.returncode for opener in openers] == [0] * 4, [err for _, err in said]
-    devices = {out.strip() for out, _ in said}
+    devices = {out.strip() for out in _run_together(_OPEN_WHEN_TOLD, [[str(path)]] * 4)}
     assert len(devices) == 1 and all(devices)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,7 +55,7 @@ class Seen:
             self.moved.append((checkpoint, why))
             self._changed.notify_all()
 
-    def wait_for(self, seen: callable) -> None:  # type: ignore[valid-type]
+    def wait_for(self, seen: Callable[[], bool]) -> None:
         with self._changed:
             assert self._changed.wait_for(seen, timeout=SAFETY_TIMEOUT), (self.counts,
                                                                           self.moved)
@@ -67,137 +67,123 @@ def _tickets(reader: EventReader) -> list[str]:
     return [badge_code(reader, person) for person in people]  # type: ignore[arg-type]
 
 
-def test_a_desks_own_check_ins_move_its_count_at_once_without_counting_the_list_again(
-    event_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    recounts: list[int] = []
+@pytest.fixture
+def recounts(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """When each desk counted the whole list again (time.monotonic())."""
+    began: list[float] = []
     real_counts = desk_session._counts
 
     def counting(view, desk):  # type: ignore[no-untyped-def]
-        recounts.append(1)
+        began.append(time.monotonic())
         return real_counts(view, desk)
 
     monkeypatch.setattr(desk_session, "_counts", counting)
-    seen = Seen()
-    session = DeskSession.open(event_path, listeners=seen.listeners(),
-                               overrides={"desk_name": "Desk A", "operator": "test"})
-    try:
+    return began
+
+
+@pytest.fixture
+def open_desk(event_path: Path) -> Iterator[Callable[..., DeskSession]]:
+    """``open_desk(name, seen=None, **overrides)``: a staffed desk on the event file, its
+    auto-print off; the first takes the desk lock, the others share it. All are closed after."""
+    opened: list[DeskSession] = []
+
+    def opener(name: str, seen: Seen | None = None, **overrides: str) -> DeskSession:
+        session = DeskSession.open(
+            event_path, listeners=seen.listeners() if seen else None, exclusive=not opened,
+            overrides={"desk_name": name, "operator": "test", **overrides})
         session.auto_print = False
-        before, expected = session.counts()
-        opened_with = len(recounts)
-        codes = session.event.read(_tickets)[:3]
-        for code in codes:
-            assert session.scan(code).result.outcome is Outcome.OK
-        assert [c for c, _ in seen.counts] == [before + 1, before + 2, before + 3]
-        time.sleep(desk_session.RECOUNT_AFTER_S * 3)  # a recount would have run by now
-        assert len(recounts) == opened_with
-        assert session.counts() == (before + 3, expected)
-    finally:
+        opened.append(session)
+        return session
+
+    yield opener
+    for session in reversed(opened):
         session.close(backup=False)
 
 
-def test_check_ins_by_another_desk_on_the_file_are_counted_again(event_path: Path) -> None:
+def test_a_desks_own_check_ins_move_its_count_at_once_without_counting_the_list_again(
+    open_desk: Callable[..., DeskSession], recounts: list[float],
+) -> None:
     seen = Seen()
-    first = DeskSession.open(event_path, listeners=seen.listeners(),
-                             overrides={"desk_name": "Desk A", "operator": "test"})
-    second = DeskSession.open(event_path, exclusive=False,
-                              overrides={"desk_name": "Desk B", "operator": "test"})
-    try:
-        second.auto_print = False
-        before, expected = first.counts()
-        for code in second.event.read(_tickets)[:2]:
-            assert second.scan(code).result.outcome is Outcome.OK
-        seen.wait_for(lambda: (before + 2, expected) in seen.counts)
-        assert first.counts() == (before + 2, expected)
-    finally:
-        second.close(backup=False)
-        first.close(backup=False)
+    session = open_desk("Desk A", seen)
+    before, expected = session.counts()
+    opened_with = len(recounts)
+    for code in session.event.read(_tickets)[:3]:
+        assert session.scan(code).result.outcome is Outcome.OK
+    assert [c for c, _ in seen.counts] == [before + 1, before + 2, before + 3]
+    time.sleep(desk_session.RECOUNT_AFTER_S * 3)  # a recount would have run by now
+    assert len(recounts) == opened_with
+    assert session.counts() == (before + 3, expected)
+
+
+def test_check_ins_by_another_desk_on_the_file_are_counted_again(
+    open_desk: Callable[..., DeskSession],
+) -> None:
+    seen = Seen()
+    first, second = open_desk("Desk A", seen), open_desk("Desk B")
+    before, expected = first.counts()
+    for code in second.event.read(_tickets)[:2]:
+        assert second.scan(code).result.outcome is Outcome.OK
+    seen.wait_for(lambda: (before + 2, expected) in seen.counts)
+    assert first.counts() == (before + 2, expected)
 
 
 def test_a_desk_at_a_checkpoint_the_organisers_removed_carries_on_at_the_main_desk(
-    event_path: Path,
+    event_path: Path, open_desk: Callable[..., DeskSession],
 ) -> None:
-    seen = Seen()
     setup = DeskSession.open(event_path, exclusive=False, threaded=False)
     try:
         assert setup.event.write(lambda store: save_checkpoint(store, "Side door", None)).done
     finally:
         setup.close(backup=False)
-    door = DeskSession.open(event_path, listeners=seen.listeners(),
-                            overrides={"desk_name": "Door", "operator": "test",
-                                       "checkpoint": "cp-side-door"})
-    try:
-        assert door.event.write(lambda store: remove_checkpoint(store, "cp-side-door")).done
-        seen.wait_for(lambda: bool(seen.moved))
-        (now_at, why), = seen.moved
-        assert now_at != "Side door" and "Side door" in why
-        code = door.event.read(_tickets)[0]
-        answer = door.scan(code)
-        assert answer.result.outcome is Outcome.OK
-        checkpoint = door.event.read(lambda reader: reader.conn.execute(
-            "SELECT checkpoint_id FROM checkins WHERE change_id = ?",
-            (answer.result.checkin_id,)).fetchone()[0])
-        assert checkpoint == "main"
-    finally:
-        door.close(backup=False)
+    seen = Seen()
+    door = open_desk("Door", seen, checkpoint="cp-side-door")
+    assert door.event.write(lambda store: remove_checkpoint(store, "cp-side-door")).done
+    seen.wait_for(lambda: bool(seen.moved))
+    (now_at, why), = seen.moved
+    assert now_at != "Side door" and "Side door" in why
+    answer = door.scan(door.event.read(_tickets)[0])
+    assert answer.result.outcome is Outcome.OK
+    checkpoint = door.event.read(lambda reader: reader.conn.execute(
+        "SELECT checkpoint_id FROM checkins WHERE change_id = ?",
+        (answer.result.checkin_id,)).fetchone()[0])
+    assert checkpoint == "main"
 
 
 def test_a_stream_of_changes_from_elsewhere_is_counted_about_once_a_second_not_each_time(
-    event_path: Path, monkeypatch: pytest.MonkeyPatch,
+    open_desk: Callable[..., DeskSession], recounts: list[float],
 ) -> None:
     """An import beside a desk writes a batch every few milliseconds; each count reads the
     whole list, so the desk counts again at most once a second while they keep coming."""
-    recounts: list[float] = []
-    real_counts = desk_session._counts
-
-    def counting(view, desk):  # type: ignore[no-untyped-def]
-        recounts.append(time.monotonic())
-        return real_counts(view, desk)
-
-    monkeypatch.setattr(desk_session, "_counts", counting)
     seen = Seen()
-    first = DeskSession.open(event_path, listeners=seen.listeners(),
-                             overrides={"desk_name": "Desk A", "operator": "test"})
-    second = DeskSession.open(event_path, exclusive=False,
-                              overrides={"desk_name": "Desk B", "operator": "test"})
-    try:
-        second.auto_print = False
-        before, expected = first.counts()
-        opened_with = len(recounts)
-        codes = second.event.read(_tickets)[:10]
-        started = time.monotonic()
-        for code in codes:
-            assert second.scan(code).result.outcome is Outcome.OK
-            time.sleep(0.25)
-        streamed = time.monotonic() - started
-        seen.wait_for(lambda: (before + len(codes), expected) in seen.counts)
-        during = recounts[opened_with:]
-        assert 1 <= len(during) <= 1 + streamed / desk_session.RECOUNT_EVERY_S + 1
-        gaps = [b - a for a, b in itertools.pairwise(during)]
-        assert all(gap >= desk_session.RECOUNT_EVERY_S * 0.9 for gap in gaps), gaps
-    finally:
-        second.close(backup=False)
-        first.close(backup=False)
+    first, second = open_desk("Desk A", seen), open_desk("Desk B")
+    before, expected = first.counts()
+    opened_with = len(recounts)
+    codes = second.event.read(_tickets)[:10]
+    started = time.monotonic()
+    for code in codes:
+        assert second.scan(code).result.outcome is Outcome.OK
+        time.sleep(0.25)
+    streamed = time.monotonic() - started
+    seen.wait_for(lambda: (before + len(codes), expected) in seen.counts)
+    during = recounts[opened_with:]
+    assert 1 <= len(during) <= 1 + streamed / desk_session.RECOUNT_EVERY_S + 1
+    gaps = [b - a for a, b in itertools.pairwise(during)]
+    assert all(gap >= desk_session.RECOUNT_EVERY_S * 0.9 for gap in gaps), gaps
 
 
 def test_a_check_in_by_another_program_on_the_file_is_counted_with_the_desks_next_one(
-    event_path: Path,
+    event_path: Path, open_desk: Callable[..., DeskSession],
 ) -> None:
     """`kiosk checkin` run beside a desk writes from another process, which this one hears
     nothing of; the desk's next write notices the file moved on and counts again, rather
     than adding its own check-in to a stale count."""
     seen = Seen()
-    desk = DeskSession.open(event_path, listeners=seen.listeners(),
-                            overrides={"desk_name": "Desk A", "operator": "test"})
-    try:
-        desk.auto_print = False
-        before, expected = desk.counts()
-        first, second = desk.event.read(_tickets)[:2]
-        done = subprocess.run([sys.executable, "-m", "kiosk", "checkin", str(event_path), first],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert desk.scan(second).result.outcome is Outcome.OK
-        seen.wait_for(lambda: (before + 2, expected) in seen.counts)
-        assert desk.counts() == (before + 2, expected)
-    finally:
-        desk.close(backup=False)
+    desk = open_desk("Desk A", seen)
+    before, expected = desk.counts()
+    first, second = desk.event.read(_tickets)[:2]
+    done = subprocess.run([sys.executable, "-m", "kiosk", "checkin", str(event_path), first],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert desk.scan(second).result.outcome is Outcome.OK
+    seen.wait_for(lambda: (before + 2, expected) in seen.counts)
+    assert desk.counts() == (before + 2, expected)
